@@ -1,0 +1,92 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { FacegateError } from './core/index.ts';
+import { ConfigSchema, loadConfig } from './config/index.ts';
+import { startDaemon } from './main.ts';
+
+const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as { version: string };
+
+const HELP = `facegate ${pkg.version}: a face-verified door on a Raspberry Pi or a Jetson
+
+Usage:
+  facegate run [--config FILE]        run the daemon (FACEGATE_CONFIG also names the file)
+  facegate config check FILE          validate a config file: prints "ok" or every error
+  facegate config schema [OUT]        write the JSON schema (default config/schema.json)
+  facegate --version | --help
+
+Environment: FACEGATE_<SECTION>__<KEY>=value overrides a key (e.g. FACEGATE_MQTT__URL);
+systemd credentials named <section>.<key> fill secrets (e.g. mqtt.password).`;
+
+type Command = (args: string[]) => Promise<number>;
+
+const commands: Record<string, Command> = {
+  async run(args) {
+    const { values } = parseArgs({ args, options: { config: { type: 'string', short: 'c' } }, strict: true });
+    const daemon = await startDaemon({ configFile: values.config });
+    return new Promise<number>((resolve) => {
+      let signals = 0;
+      const onSignal = (signal: NodeJS.Signals): void => {
+        signals += 1;
+        if (signals > 1) {
+          daemon.log.warn({ signal }, 'second signal: exiting now');
+          resolve(1);
+          return;
+        }
+        // Never hang on stop: systemd would SIGKILL us anyway; leave first, with the lock output already safe.
+        const force = setTimeout(() => resolve(1), 10_000);
+        force.unref();
+        void daemon.stop(signal).then(() => resolve(0));
+      };
+      process.on('SIGTERM', onSignal);
+      process.on('SIGINT', onSignal);
+    });
+  },
+
+  async config(args) {
+    const [sub, file] = args;
+    if (sub === 'check') {
+      if (!file) throw new FacegateError('usage', 'usage: facegate config check FILE', { exitCode: 64 });
+      loadConfig({ file, env: {} });
+      console.log('ok');
+      return 0;
+    }
+    if (sub === 'schema') {
+      const out = file ?? fileURLToPath(new URL('../config/schema.json', import.meta.url));
+      writeFileSync(out, `${JSON.stringify(ConfigSchema, null, 2)}\n`);
+      console.log(`wrote ${out}`);
+      return 0;
+    }
+    throw new FacegateError('usage', 'usage: facegate config check FILE | facegate config schema [OUT]', { exitCode: 64 });
+  },
+};
+
+export async function cli(argv: string[]): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === '--version' || first === '-v') {
+    console.log(pkg.version);
+    return 0;
+  }
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+    console.log(HELP);
+    return first === undefined ? 64 : 0;
+  }
+  const command = commands[first];
+  if (!command) {
+    console.error(`facegate: unknown command "${first}"\n\n${HELP}`);
+    return 64;
+  }
+  try {
+    return await command(rest);
+  } catch (err) {
+    if (err instanceof FacegateError) {
+      console.error(`facegate: ${err.message}`);
+      return err.exitCode;
+    }
+    if ((err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`facegate: ${(err as Error).message}`);
+      return 64;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,22 @@
+import { Type } from '@sinclair/typebox';
+
+export const DaemonSection = Type.Object(
+  {
+    data_dir: Type.String({
+      minLength: 1,
+      default: './data',
+      description: 'Where the database, keys and setup code live. Under systemd: /var/lib/facegate (StateDirectory).',
+    }),
+    log_level: Type.Union(
+      [Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')],
+      { default: 'info' },
+    ),
+    watchdog_stall_s: Type.Number({
+      minimum: 1,
+      maximum: 600,
+      default: 20,
+      description: 'The systemd watchdog is fed only while the work loop has ticked within this many seconds.',
+    }),
+  },
+  { additionalProperties: false, default: {} },
+);

@@ -1,0 +1,26 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { DaemonSection } from './daemon.ts';
+import { CameraSection } from './camera.ts';
+import { VisionSection } from './vision.ts';
+import { AccessSection } from './access.ts';
+import { DoorsSection } from './door.ts';
+import { MqttSection } from './mqtt.ts';
+import { AdminSection } from './admin.ts';
+import { PrivacySection } from './privacy.ts';
+
+/** One section per room; each room's section lives in its own file beside this one. */
+export const ConfigSchema = Type.Object(
+  {
+    daemon: DaemonSection,
+    camera: CameraSection,
+    vision: VisionSection,
+    access: AccessSection,
+    doors: DoorsSection,
+    mqtt: MqttSection,
+    admin: AdminSection,
+    privacy: PrivacySection,
+  },
+  { additionalProperties: false, $id: 'https://facegate.dev/schema/config.json', title: 'facegate configuration' },
+);
+
+export type Config = Static<typeof ConfigSchema>;

@@ -1,0 +1,10 @@
+export { EventBus } from './bus.ts';
+export { createLogger, REDACTED_PATHS } from './logger.ts';
+export type { Logger, LoggerOptions } from './logger.ts';
+export { Lifecycle } from './lifecycle.ts';
+export type { Service } from './lifecycle.ts';
+export { systemClock } from './clock.ts';
+export type { Clock, TimerHandle } from './clock.ts';
+export { EVENT_TYPES, makeEvent } from './events.ts';
+export type { BusEvents, DoorPosition, DoorStatus, EventAttributes, EventInput, EventType, FacegateEvent, LockState } from './events.ts';
+export { FacegateError } from './errors.ts';

@@ -1,0 +1,2 @@
+export { SdNotify } from './sd-notify.ts';
+export { Watchdog } from './watchdog.ts';

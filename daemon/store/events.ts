@@ -1,0 +1,46 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { EventType, FacegateEvent } from '../core/index.ts';
+
+export interface EventQuery {
+  from?: string;
+  to?: string;
+  type?: EventType;
+  door?: string;
+  /** Return events older than this sequence number (paging backwards). */
+  before?: number;
+  limit?: number;
+}
+
+/** The event log: every public event, stored as its JSON body with indexed columns. */
+export class EventStore {
+  readonly #db: Database;
+  readonly #insert: Statement;
+
+  constructor(db: Database) {
+    this.#db = db;
+    this.#insert = db.prepare('INSERT INTO events (id, ts, door, type, subject, body) VALUES (@id, @ts, @door, @type, @subject, @body)');
+  }
+
+  append(event: FacegateEvent): number {
+    const info = this.#insert.run({ id: event.id, ts: event.ts, door: event.door, type: event.type, subject: event.subject, body: JSON.stringify(event) });
+    return Number(info.lastInsertRowid);
+  }
+
+  query(q: EventQuery = {}): { seq: number; event: FacegateEvent }[] {
+    const where: string[] = [];
+    const args: Record<string, unknown> = {};
+    if (q.from) { where.push('ts >= @from'); args.from = q.from; }
+    if (q.to) { where.push('ts < @to'); args.to = q.to; }
+    if (q.type) { where.push('type = @type'); args.type = q.type; }
+    if (q.door) { where.push('door = @door'); args.door = q.door; }
+    if (q.before !== undefined) { where.push('seq < @before'); args.before = q.before; }
+    args.limit = Math.min(Math.max(q.limit ?? 50, 1), 1000);
+    const sql = `SELECT seq, body FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT @limit`;
+    return (this.#db.prepare(sql).all(args) as { seq: number; body: string }[]).map((r) => ({ seq: r.seq, event: JSON.parse(r.body) as FacegateEvent }));
+  }
+
+  /** Deletes events older than the cutoff; returns how many went. */
+  purgeBefore(cutoffIso: string): number {
+    return this.#db.prepare('DELETE FROM events WHERE ts < ?').run(cutoffIso).changes;
+  }
+}

@@ -1,0 +1,10 @@
+import { coreMigrations } from './core.ts';
+import type { Migration } from './types.ts';
+
+export type { Migration } from './types.ts';
+
+/**
+ * Every migration of every room, in the order they run. A room appends to its own file;
+ * rooms are listed here in the order their tables may reference each other.
+ */
+export const allMigrations: Migration[] = [...coreMigrations];
