@@ -1,3 +1,5 @@
+import type { AccessDecision, Frame, FrameAnalysis } from './contracts.ts';
+
 /**
  * The public event contract (DESIGN.md): what MQTT, the admin API and the store carry.
  * `subject` is a pseudonym, never a name, an image or an embedding.
@@ -79,6 +81,13 @@ export interface DoorStatus {
 
 /** Internal bus events between rooms. The bus is the only channel rooms share at run time. */
 export interface BusEvents {
+  /** A frame passed the motion gate and should be analysed. */
+  frame: Frame;
+  /** Vision finished a frame. */
+  analysis: FrameAnalysis;
+  /** Access decided for a tracked face. */
+  decision: AccessDecision;
+  'camera:status': { sourceId: string; state: 'running' | 'lost' | 'none'; detail?: string };
   /** A public event was raised; the events store persists it, then mqtt/admin fan it out. */
   event: FacegateEvent;
   /** A public event has been persisted (has its final id) and may be published. */

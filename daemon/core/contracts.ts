@@ -1,0 +1,83 @@
+/**
+ * Types that cross rooms. Rooms of the same tier (camera, vision, identity, access, door) may not
+ * import each other, so what one hands the next is declared here and wired by main.ts.
+ */
+
+/** A decoded camera frame at the analysis size. */
+export interface Frame {
+  /** Increases by one per frame the source produced (gaps = frames dropped before analysis). */
+  seq: number;
+  /** ms since epoch when the frame was read from the source. */
+  capturedAt: number;
+  sourceId: string;
+  width: number;
+  height: number;
+  /** Packed RGB, 3 bytes per pixel, row-major, width*height*3 bytes. */
+  rgb: Uint8Array;
+  /** The encoded JPEG as it came from the camera, when it did (for snapshots; never stored by default). */
+  jpeg?: Uint8Array;
+}
+
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export type Point = readonly [x: number, y: number];
+
+/** One face found in one frame. Coordinates are in the frame's pixels. */
+export interface FaceObservation {
+  box: Box;
+  detectionScore: number;
+  /** Eyes (right, left as seen in the image: the subject's right eye first), nose tip, mouth corners. */
+  landmarks5: Point[];
+  /** Dense mesh points when enabled, else null. */
+  mesh: Point[] | null;
+  /** L2-normalized verification embedding; null when the face failed the quality filter. */
+  embedding: Float32Array | null;
+  quality: { ok: boolean; reasons: string[]; sharpness: number; yaw: number; pitch: number; size: number };
+  /** Presentation-attack evidence: 1 = certainly live, 0 = certainly an attack; null if not judged. */
+  liveness: number | null;
+  attributes: { emotion?: string; emotionScore?: number; age?: number; gender?: string; genderScore?: number } | null;
+}
+
+export interface FrameAnalysis {
+  frameSeq: number;
+  capturedAt: number;
+  analysedAt: number;
+  width: number;
+  height: number;
+  faces: FaceObservation[];
+  /** ms spent per stage, for metrics and the bench. */
+  timings: Record<string, number>;
+}
+
+/** What the door room offers to access, mqtt and admin. */
+export interface DoorControl {
+  readonly id: string;
+  /** Pulses the lock open for the strike time; refused (returns false) in lockdown unless override. */
+  unlock(by: { kind: 'face' | 'manual' | 'rex' | 'mqtt' | 'api'; actor?: string; override?: boolean }): boolean;
+  holdUnlockedUntil(until: Date | null, actor: string): void;
+  setLockdown(on: boolean, actor: string): void;
+}
+
+/** The outcome of matching one face against the gallery. */
+export interface MatchResult {
+  personId: string | null;
+  score: number;
+  /** Best score minus second best (another person); 1 when the gallery holds one person. */
+  margin: number;
+}
+
+/** One access decision; also becomes an event in the store. */
+export interface AccessDecision {
+  door: string;
+  granted: boolean;
+  reason: 'match' | 'unknown' | 'spoof_suspected' | 'outside_schedule' | 'expired' | 'not_yet_valid' | 'lockout' | 'lockdown' | 'quality' | 'disabled';
+  personId: string | null;
+  score: number | null;
+  liveness: number | null;
+  at: number;
+}
