@@ -1,4 +1,5 @@
 import { coreMigrations } from './core.ts';
+import { privacyMigrations } from './privacy.ts';
 import type { Migration } from './types.ts';
 
 export type { Migration } from './types.ts';
@@ -7,4 +8,4 @@ export type { Migration } from './types.ts';
  * Every migration of every room, in the order they run. A room appends to its own file;
  * rooms are listed here in the order their tables may reference each other.
  */
-export const allMigrations: Migration[] = [...coreMigrations];
+export const allMigrations: Migration[] = [...coreMigrations, ...privacyMigrations];

@@ -1,0 +1,16 @@
+export { seal, open, SealError, SEAL_OVERHEAD, SEAL_VERSION } from './seal.ts';
+export type { SealAad } from './seal.ts';
+export { DeviceKeys, DEVICE_KEY_FILE, NEXT_KEY_FILE } from './device-keys.ts';
+export type { KeySource, LoadOptions } from './device-keys.ts';
+export { KeyShares, SHARES_DIR } from './key-shares.ts';
+export { PersonKeys, PersonKeyGoneError } from './person-keys.ts';
+export type { KeyHealth } from './person-keys.ts';
+export { Pseudonyms } from './pseudonyms.ts';
+export { AuditLog, GENESIS_HASH } from './audit-log.ts';
+export type { AuditEntry, AuditRow } from './audit-log.ts';
+export { Consents, CONSENT_METHODS, LEGAL_BASES } from './consents.ts';
+export type { ConsentInput, ConsentMethod, ConsentRecord, LegalBasis } from './consents.ts';
+export { Retention } from './retention.ts';
+export type { RetentionOptions, RetentionRule } from './retention.ts';
+export { Snapshots } from './snapshots.ts';
+export type { Snapshot, SnapshotInput } from './snapshots.ts';
