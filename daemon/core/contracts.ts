@@ -75,9 +75,49 @@ export interface MatchResult {
 export interface AccessDecision {
   door: string;
   granted: boolean;
-  reason: 'match' | 'unknown' | 'spoof_suspected' | 'outside_schedule' | 'expired' | 'not_yet_valid' | 'lockout' | 'lockdown' | 'quality' | 'disabled';
+  reason: 'match' | 'unknown' | 'spoof_suspected' | 'liveness_unknown' | 'outside_schedule' | 'expired' | 'not_yet_valid' | 'lockout' | 'lockdown' | 'quality' | 'disabled';
   personId: string | null;
   score: number | null;
   liveness: number | null;
   at: number;
+}
+
+/**
+ * Identity's conclusion about one tracked face once enough frames agreed (one per track);
+ * access turns it into an AccessDecision.
+ */
+export interface TrackVerdict {
+  door: string;
+  trackId: number;
+  /** The person the agreeing frames matched, or null: they agreed on nobody enrolled. */
+  personId: string | null;
+  /** Median best score over the agreeing frames. */
+  score: number;
+  margin: number;
+  /** Lowest PAD score over the agreeing frames that were judged; null when none was. */
+  liveness: number | null;
+  frames: number;
+  at: number;
+}
+
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+
+/**
+ * When a person may enter, in wall-clock time of `timezone` (IANA name). A window whose `to`
+ * is not after `from` runs past midnight into the next day; from == to means 24 hours.
+ */
+export interface WeeklySchedule {
+  timezone: string;
+  windows: { days: Weekday[]; from: string; to: string }[];
+}
+
+/** What access needs to know about a person to decide; identity provides it. */
+export interface PersonAccess {
+  personId: string;
+  enabled: boolean;
+  /** ISO instants; null = unbounded. */
+  validFrom: string | null;
+  validUntil: string | null;
+  /** null = any time. */
+  schedule: WeeklySchedule | null;
 }

@@ -1,4 +1,4 @@
-import type { AccessDecision, Frame, FrameAnalysis } from './contracts.ts';
+import type { AccessDecision, Frame, FrameAnalysis, TrackVerdict } from './contracts.ts';
 
 /**
  * The public event contract (DESIGN.md): what MQTT, the admin API and the store carry.
@@ -85,6 +85,8 @@ export interface BusEvents {
   frame: Frame;
   /** Vision finished a frame. */
   analysis: FrameAnalysis;
+  /** Identity concluded who a tracked face is (once per track); access decides on it. */
+  verdict: TrackVerdict;
   /** Access decided for a tracked face. */
   decision: AccessDecision;
   'camera:status': { sourceId: string; state: 'running' | 'lost' | 'none'; detail?: string };
