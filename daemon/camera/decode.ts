@@ -1,0 +1,44 @@
+import sharp from 'sharp';
+
+/** The motion gate works on a copy this wide; JPEG shrink-on-load makes it nearly free to decode. */
+export const GATE_WIDTH = 80;
+
+export interface Gray {
+  width: number;
+  height: number;
+  /** One byte per pixel, row-major. */
+  data: Uint8Array;
+}
+
+export interface Rgb {
+  width: number;
+  height: number;
+  /** Packed RGB, 3 bytes per pixel, row-major. */
+  data: Uint8Array;
+}
+
+// A warning (a truncated or damaged JPEG) is an error here: a half-grey frame must not reach
+// face detection, and the count of such frames is how a camera sending garbage is noticed.
+const input = { failOn: 'warning' } as const;
+
+/** A small grayscale copy for the motion gate. Rejects on a corrupt JPEG. */
+export async function decodeGray(jpeg: Uint8Array, width = GATE_WIDTH): Promise<Gray> {
+  const { data, info } = await sharp(jpeg, input)
+    .resize({ width, fastShrinkOnLoad: true })
+    .grayscale()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+}
+
+/** RGB fitted inside width×height, keeping the aspect ratio, never enlarged. Rejects on a corrupt JPEG. */
+export async function decodeRgb(jpeg: Uint8Array, width: number, height: number): Promise<Rgb> {
+  const { data, info } = await sharp(jpeg, input)
+    .resize({ width, height, fit: 'inside', withoutEnlargement: true })
+    .removeAlpha()
+    .toColourspace('srgb')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  if (info.channels !== 3) throw new Error(`decoded to ${info.channels} channels, expected 3`);
+  return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+}

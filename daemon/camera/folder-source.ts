@@ -1,0 +1,136 @@
+import { readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import sharp from 'sharp';
+import type { Clock, TimerHandle } from '../core/index.ts';
+import type { FrameSource, SourceHandlers } from './source.ts';
+
+const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.bmp', '.tif', '.tiff', '.gif']);
+/** Converted (non-JPEG) images are kept in memory up to this many bytes in total. */
+const CACHE_BYTES = 64 * 1024 * 1024;
+
+/** The image files of a folder, in name order (numbers in names sort as numbers). */
+export function listImages(folder: string): string[] {
+  return readdirSync(folder, { withFileTypes: true })
+    .filter((e) => e.isFile() && IMAGE_EXTENSIONS.has(extname(e.name).toLowerCase()))
+    .map((e) => e.name)
+    .sort(new Intl.Collator('en', { numeric: true }).compare)
+    .map((name) => join(folder, name));
+}
+
+/**
+ * Plays a folder of images as a camera at a fixed rate, looping or once. JPEG files are sent
+ * as they are (an unreadable one is sent too: the pipeline must count it, as with a camera);
+ * other formats are converted to JPEG once.
+ */
+export class FolderReplaySource implements FrameSource {
+  readonly kind = 'replay' as const;
+  readonly id: string;
+  readonly #folder: string;
+  readonly #intervalMs: number;
+  readonly #loop: boolean;
+  readonly #clock: Clock;
+  readonly #converted = new Map<string, Buffer>();
+  #convertedBytes = 0;
+  #timer: TimerHandle | null = null;
+  #handlers: SourceHandlers | null = null;
+  #files: string[] = [];
+  #index = 0;
+  #nextAt = 0;
+
+  constructor(opts: { id: string; folder: string; fps: number; loop: boolean; clock: Clock }) {
+    this.id = opts.id;
+    this.#folder = opts.folder;
+    this.#intervalMs = 1000 / opts.fps;
+    this.#loop = opts.loop;
+    this.#clock = opts.clock;
+  }
+
+  start(handlers: SourceHandlers): void {
+    this.#handlers = handlers;
+    try {
+      this.#files = listImages(this.#folder);
+    } catch (err) {
+      this.#end(`cannot read ${this.#folder}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, false);
+      return;
+    }
+    if (this.#files.length === 0) {
+      this.#end(`no images in ${this.#folder}`, false);
+      return;
+    }
+    this.#index = 0;
+    this.#nextAt = this.#clock.now();
+    this.#schedule(0);
+  }
+
+  kill(reason: string): void {
+    this.#end(reason, false);
+  }
+
+  stop(): Promise<void> {
+    this.#cancel();
+    this.#handlers = null;
+    return Promise.resolve();
+  }
+
+  #cancel(): void {
+    if (this.#timer) this.#clock.clearTimeout(this.#timer);
+    this.#timer = null;
+  }
+
+  #end(reason: string, ended: boolean): void {
+    this.#cancel();
+    const handlers = this.#handlers;
+    this.#handlers = null;
+    if (handlers) queueMicrotask(() => handlers.exit({ reason, ended }));
+  }
+
+  #schedule(delay: number): void {
+    this.#timer = this.#clock.setTimeout(() => void this.#tick(), Math.max(0, delay));
+  }
+
+  async #tick(): Promise<void> {
+    this.#timer = null;
+    const handlers = this.#handlers;
+    if (!handlers) return;
+    if (this.#index >= this.#files.length) {
+      if (!this.#loop) {
+        this.#end('finished', true);
+        return;
+      }
+      this.#index = 0;
+    }
+    const file = this.#files[this.#index++] as string;
+    try {
+      const bytes = await this.#read(file);
+      if (this.#handlers === handlers) handlers.data(bytes);
+    } catch (err) {
+      this.#end(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, false);
+      return;
+    }
+    if (this.#handlers !== handlers) return;
+    // Fixed-rate schedule: a slow read shortens the next wait instead of slowing the rate.
+    this.#nextAt += this.#intervalMs;
+    const now = this.#clock.now();
+    if (this.#nextAt < now - this.#intervalMs) this.#nextAt = now;
+    this.#schedule(this.#nextAt - now);
+  }
+
+  async #read(file: string): Promise<Buffer> {
+    const cached = this.#converted.get(file);
+    if (cached) return cached;
+    const bytes = await readFile(file);
+    if (bytes[0] === 0xff && bytes[1] === 0xd8) return bytes;
+    let jpeg: Buffer;
+    try {
+      jpeg = await sharp(bytes).jpeg({ quality: 90 }).toBuffer();
+    } catch {
+      return bytes; // unreadable: passed on, so the pipeline counts it like a camera's garbage
+    }
+    if (this.#convertedBytes + jpeg.length <= CACHE_BYTES) {
+      this.#converted.set(file, jpeg);
+      this.#convertedBytes += jpeg.length;
+    }
+    return jpeg;
+  }
+}
