@@ -1,0 +1,141 @@
+import { makeEvent, type BusEvents, type Clock, type DoorControl, type EventBus, type Logger } from '../core/index.ts';
+import type { MqttConfig } from './client-options.ts';
+import { opensTheDoor, parseCommandPayload, type CommandName, type ParsedCommand } from './command-parser.ts';
+import { signatureValid, type NonceBook } from './signature.ts';
+import type { Topics } from './topics.ts';
+
+export interface CommandHandlerOptions {
+  config: MqttConfig['commands'];
+  topics: Topics;
+  doorIds: readonly string[];
+  doorControl: (door: string) => DoorControl | undefined;
+  nonces: NonceBook;
+  bus: EventBus<BusEvents>;
+  log: Logger;
+  clock: Clock;
+  republishDiscovery: () => void;
+  /** command_rejected events per minute at most; beyond that they are only counted in the log (a flood must not flood the store). */
+  rejectionsPerMinute?: number;
+}
+
+const ACTOR = 'mqtt';
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Turns messages on the command topics into DoorControl calls. Every check happens before
+ * anything is acted on; a refused command raises a `command_rejected` event and changes nothing.
+ */
+export class CommandHandler {
+  readonly #o: CommandHandlerOptions;
+  readonly #doors: Set<string>;
+  readonly #perMinute: number;
+  #windowStart = 0;
+  #windowCount = 0;
+  #suppressed = 0;
+
+  constructor(options: CommandHandlerOptions) {
+    this.#o = options;
+    this.#doors = new Set(options.doorIds);
+    this.#perMinute = options.rejectionsPerMinute ?? 30;
+  }
+
+  /** Which command a topic names, or null when it is not a command topic. */
+  route(topic: string): { command: CommandName; door: string | null } | null {
+    const { topics } = this.#o;
+    if (topic === topics.republishDiscovery()) return { command: 'discovery', door: null };
+    const prefix = `${topics.base}/`;
+    if (!topic.startsWith(prefix)) return null;
+    const parts = topic.slice(prefix.length).split('/');
+    if (parts.length !== 3 || parts[2] !== 'set') return null;
+    const [door, name] = parts as [string, string, string];
+    if (name !== 'lock' && name !== 'lockdown' && name !== 'hold') return null;
+    return { command: name, door };
+  }
+
+  /** Handles one message; returns what happened (for tests and the log). */
+  handle(topic: string, payload: Buffer): { accepted: boolean; reason: string } {
+    const route = this.route(topic);
+    if (!route) return { accepted: false, reason: 'not_a_command' };
+    const door = route.door !== null && this.#doors.has(route.door) ? route.door : null;
+    const reject = (reason: string) => this.#reject(route.command, door, reason, payload.length);
+
+    if (payload.length > this.#o.config.max_payload_bytes) return reject('payload_too_large');
+    if (route.door !== null && door === null) return reject('unknown_door');
+    if (!this.#o.config.enabled) return reject('commands_disabled');
+    let text: string;
+    try {
+      text = decoder.decode(payload);
+    } catch {
+      return reject('malformed');
+    }
+    const parsed = parseCommandPayload(route.command, text);
+    if (!parsed.ok) return reject(parsed.reason);
+    const refusal = this.#authorize(route.command, door, parsed.command);
+    if (refusal) return reject(refusal);
+    return this.#act(door, parsed.command, reject);
+  }
+
+  #authorize(command: CommandName, door: string | null, parsed: ParsedCommand): string | null {
+    const { config, clock, nonces } = this.#o;
+    const sensitive = opensTheDoor(parsed.action);
+    if (sensitive && !config.unlock) return 'unlock_disabled';
+    const sig = parsed.signature;
+    if (sig === null) return sensitive && config.require_signature ? 'signature_required' : null;
+    if (config.hmac_secret === null) return 'no_hmac_secret_configured';
+    const fields = { door: door ?? '', command, action: parsed.text, ts: sig.ts, nonce: sig.nonce };
+    if (!signatureValid(config.hmac_secret, fields, sig.sig)) return 'bad_signature';
+    const windowMs = config.replay_window_s * 1000;
+    if (Math.abs(clock.now() - sig.ts) > windowMs) return 'stale';
+    if (!nonces.use(sig.nonce, clock.now(), windowMs * 2 + 60_000)) return 'replayed';
+    return null;
+  }
+
+  #act(door: string | null, parsed: ParsedCommand, reject: (reason: string) => { accepted: boolean; reason: string }): { accepted: boolean; reason: string } {
+    const { action } = parsed;
+    const signedTag = parsed.signature ? 'signed' : 'unsigned';
+    if (action.command === 'discovery') {
+      this.#o.republishDiscovery();
+      return { accepted: true, reason: 'republish' };
+    }
+    const control = door === null ? undefined : this.#o.doorControl(door);
+    if (!control) return reject('door_unavailable');
+    const actor = `${ACTOR}:${signedTag}`;
+    switch (action.command) {
+      case 'lock':
+        if (action.action === 'LOCK') {
+          control.holdUnlockedUntil(null, actor);
+        } else if (!control.unlock({ kind: 'mqtt', actor })) {
+          return reject('door_refused');
+        }
+        break;
+      case 'lockdown':
+        control.setLockdown(action.action === 'ON', actor);
+        break;
+      case 'hold':
+        control.holdUnlockedUntil(action.action === 'OFF' ? null : new Date(this.#o.clock.now() + action.seconds * 1000), actor);
+        break;
+    }
+    this.#o.log.info({ door, command: action.command, action: parsed.text, signed: parsed.signature !== null }, 'MQTT command carried out');
+    return { accepted: true, reason: parsed.text };
+  }
+
+  #reject(command: CommandName, door: string | null, reason: string, bytes: number): { accepted: false; reason: string } {
+    const { log, bus, clock, doorIds } = this.#o;
+    log.warn({ command, door, reason, bytes }, 'MQTT command rejected');
+    const now = clock.now();
+    if (now - this.#windowStart >= 60_000) {
+      if (this.#suppressed > 0) log.warn({ suppressed: this.#suppressed }, 'command_rejected events not raised during the last minute (rate limit)');
+      this.#windowStart = now;
+      this.#windowCount = 0;
+      this.#suppressed = 0;
+    }
+    if (this.#windowCount >= this.#perMinute) {
+      this.#suppressed += 1;
+      return { accepted: false, reason };
+    }
+    this.#windowCount += 1;
+    // The event names a configured door only: an unknown door name from the topic is the sender's text, not ours to store.
+    bus.emit('event', makeEvent({ door: door ?? doorIds[0] ?? 'unknown', type: 'command_rejected', reason: `${command}: ${reason}` }, now));
+    return { accepted: false, reason };
+  }
+}

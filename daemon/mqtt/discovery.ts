@@ -1,0 +1,144 @@
+import { readFileSync } from 'node:fs';
+import { EVENT_TYPES } from '../core/index.ts';
+import type { Topics } from './topics.ts';
+
+export interface DiscoveryDoor {
+  id: string;
+  name: string;
+}
+
+export interface DiscoveryInput {
+  topics: Topics;
+  /** Names this facegate: used in discovery topics, unique ids and the device identifier. */
+  node: string;
+  doors: readonly DiscoveryDoor[];
+  version: string;
+}
+
+export type HaComponent = 'lock' | 'binary_sensor' | 'sensor' | 'event' | 'device_automation';
+
+export interface DiscoveryMessage {
+  component: HaComponent;
+  objectId: string;
+  topic: string;
+  payload: Record<string, unknown>;
+}
+
+/** Device triggers offered per door: the events an automation most often starts from. */
+export const TRIGGER_TYPES = ['access_granted', 'access_denied', 'unknown_face', 'spoof_suspected', 'door_forced', 'door_held_open', 'tamper'] as const;
+
+export function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+    return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+/**
+ * Home Assistant MQTT discovery for this facegate: one device, and per door a lock, a door
+ * contact, tamper and alarm sensors, an event entity, a last-decision sensor and device triggers;
+ * for the board, camera fps, temperature and CPU sensors. Pure: the same input gives the same messages.
+ */
+export function discoveryMessages(input: DiscoveryInput): DiscoveryMessage[] {
+  const { topics, node, doors, version } = input;
+  const device = {
+    identifiers: [`facegate_${node}`],
+    name: `facegate ${node}`,
+    manufacturer: 'facegate',
+    model: 'facegate edge daemon',
+    sw_version: version,
+  };
+  const origin = { name: 'facegate', sw_version: version, support_url: 'https://github.com/facegate/facegate' };
+  const availability = (door: string) => [{ topic: topics.availability(door), payload_available: 'online', payload_not_available: 'offline' }];
+  const messages: DiscoveryMessage[] = [];
+  const add = (component: HaComponent, objectId: string, availableVia: string, body: Record<string, unknown>): void => {
+    const payload: Record<string, unknown> = { ...body, device, origin };
+    if (component !== 'device_automation') {
+      Object.assign(payload, { unique_id: `facegate_${node}_${objectId}`, availability: availability(availableVia), availability_mode: 'all' });
+    }
+    messages.push({ component, objectId, topic: topics.discoveryConfig(component, node, objectId), payload });
+  };
+
+  for (const door of doors) {
+    const state = topics.state(door.id);
+    add('lock', `${door.id}_lock`, door.id, {
+      name: `${door.name} lock`,
+      command_topic: topics.lockSet(door.id),
+      state_topic: state,
+      value_template: "{{ 'LOCKED' if value_json.lock == 'locked' else 'UNLOCKED' }}",
+      payload_lock: 'LOCK',
+      payload_unlock: 'UNLOCK',
+      payload_open: 'OPEN',
+      state_locked: 'LOCKED',
+      state_unlocked: 'UNLOCKED',
+      optimistic: false,
+      qos: 1,
+    });
+    add('binary_sensor', `${door.id}_contact`, door.id, {
+      name: `${door.name} contact`,
+      device_class: 'door',
+      state_topic: state,
+      value_template: "{{ 'ON' if value_json.position == 'open' else 'OFF' }}",
+      payload_on: 'ON',
+      payload_off: 'OFF',
+    });
+    add('binary_sensor', `${door.id}_tamper`, door.id, {
+      name: `${door.name} tamper`,
+      device_class: 'tamper',
+      state_topic: state,
+      value_template: "{{ 'ON' if value_json.alarm == 'tamper' else 'OFF' }}",
+      payload_on: 'ON',
+      payload_off: 'OFF',
+    });
+    add('binary_sensor', `${door.id}_alarm`, door.id, {
+      name: `${door.name} alarm`,
+      device_class: 'problem',
+      state_topic: state,
+      value_template: "{{ 'ON' if value_json.alarm in ['held_open', 'forced'] else 'OFF' }}",
+      json_attributes_topic: state,
+      json_attributes_template: '{{ {"alarm": value_json.alarm, "mode": value_json.mode} | tojson }}',
+      payload_on: 'ON',
+      payload_off: 'OFF',
+    });
+    add('event', `${door.id}_access`, door.id, {
+      name: `${door.name} events`,
+      state_topic: topics.event(door.id),
+      event_types: [...EVENT_TYPES],
+      value_template: '{{ {"event_type": value_json.type, "reason": value_json.reason, "subject": value_json.subject} | tojson }}',
+    });
+    add('sensor', `${door.id}_last_decision`, door.id, {
+      name: `${door.name} last decision`,
+      state_topic: topics.decision(door.id),
+      value_template: '{{ value_json.type }}',
+      json_attributes_topic: topics.decision(door.id),
+      icon: 'mdi:account-lock',
+    });
+    for (const type of TRIGGER_TYPES) {
+      add('device_automation', `${door.id}_${type}`, door.id, {
+        automation_type: 'trigger',
+        topic: topics.event(door.id),
+        type,
+        subtype: door.id,
+        value_template: '{{ value_json.type }}',
+        payload: type,
+      });
+    }
+  }
+
+  const first = doors[0]?.id ?? 'front';
+  const metric = (objectId: string, name: string, key: string, extra: Record<string, unknown>): void =>
+    add('sensor', objectId, first, {
+      name,
+      state_topic: topics.metrics(),
+      value_template: `{{ value_json.${key} }}`,
+      state_class: 'measurement',
+      entity_category: 'diagnostic',
+      ...extra,
+    });
+  metric('camera_fps', 'Camera fps', 'camera_fps', { unit_of_measurement: 'fps', icon: 'mdi:cctv', suggested_display_precision: 1 });
+  metric('board_temperature', 'Board temperature', 'board_temperature_c', { device_class: 'temperature', unit_of_measurement: '°C', suggested_display_precision: 1 });
+  metric('cpu_load', 'CPU load', 'cpu_load_pct', { unit_of_measurement: '%', icon: 'mdi:cpu-64-bit', suggested_display_precision: 0 });
+  return messages;
+}

@@ -1,0 +1,10 @@
+export { MqttService } from './service.ts';
+export type { BoardMetrics, MetricsProvider, MqttServiceOptions } from './service.ts';
+export { EmbeddedBroker } from './embedded-broker.ts';
+export { clientOptions, defaultClientId } from './client-options.ts';
+export type { MqttConfig } from './client-options.ts';
+export { signCommand, signedPayload } from './signature.ts';
+export type { SignedFields } from './signature.ts';
+export { discoveryMessages } from './discovery.ts';
+export type { DiscoveryMessage } from './discovery.ts';
+export { Topics } from './topics.ts';

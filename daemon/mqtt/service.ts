@@ -1,0 +1,323 @@
+import { connect, type IClientOptions, type MqttClient } from 'mqtt';
+import type { Database } from 'better-sqlite3';
+import {
+  FacegateError,
+  systemClock,
+  type BusEvents,
+  type Clock,
+  type DoorControl,
+  type DoorStatus,
+  type EventBus,
+  type FacegateEvent,
+  type Logger,
+  type Service,
+} from '../core/index.ts';
+import { clientOptions, defaultClientId, safeHostname, type MqttConfig } from './client-options.ts';
+import { CommandHandler } from './commands.ts';
+import { DiscoveryRegistry } from './discovery-registry.ts';
+import { discoveryMessages, packageVersion, type DiscoveryDoor } from './discovery.ts';
+import { EmbeddedBroker } from './embedded-broker.ts';
+import { decisionPayload, publicEventPayload } from './event-payload.ts';
+import { Outbox } from './outbox.ts';
+import { OutboxPublisher } from './outbox-publisher.ts';
+import { NonceBook } from './signature.ts';
+import { Topics } from './topics.ts';
+
+/** Board figures for the Home Assistant sensors; null when not known (no camera, no sensor). */
+export interface BoardMetrics {
+  cameraFps: number | null;
+  boardTemperatureC: number | null;
+  cpuLoadPct: number | null;
+}
+
+/** Supplied by main.ts (from systeminformation and the camera); mqtt only publishes what it returns. */
+export type MetricsProvider = () => Promise<BoardMetrics>;
+
+export interface MqttServiceOptions {
+  config: MqttConfig;
+  doors: readonly DiscoveryDoor[];
+  db: Database;
+  bus: EventBus<BusEvents>;
+  log: Logger;
+  /** The door room's control for a door id; undefined while no door driver runs for it. */
+  doorControl: (door: string) => DoorControl | undefined;
+  metrics?: MetricsProvider;
+  clock?: Clock;
+}
+
+const DOOR_ID = /^[a-z0-9_-]{1,32}$/;
+const ONLINE = 'online';
+const OFFLINE = 'offline';
+const STOP_GRACE_MS = 2000;
+
+function round(n: number | null, digits: number): number | null {
+  if (n === null || !Number.isFinite(n)) return null;
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
+
+function publishAsync(client: MqttClient, topic: string, payload: string, retain: boolean): Promise<void> {
+  return new Promise((resolve) => {
+    client.publish(topic, payload, { qos: 1, retain }, () => resolve());
+  });
+}
+
+function withTimeout(p: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    void p.finally(() => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
+}
+
+/**
+ * The MQTT edge: anonymized events through the persistent outbox, retained door state and
+ * availability (offline as last will), Home Assistant discovery, and commands to the doors.
+ * It never blocks the daemon on the broker: while the broker is away, events wait in the outbox.
+ */
+export class MqttService implements Service {
+  readonly topics: Topics;
+  readonly publisher: OutboxPublisher;
+  readonly #o: MqttServiceOptions;
+  readonly #clock: Clock;
+  readonly #node: string;
+  readonly #clientId: string;
+  readonly #registry: DiscoveryRegistry;
+  readonly #commands: CommandHandler;
+  readonly #lastStatus = new Map<string, string>();
+  readonly #lastDecision = new Map<string, string>();
+  readonly #offBus: (() => void)[] = [];
+  #broker: EmbeddedBroker | null = null;
+  #client: MqttClient | null = null;
+  /** One extra connection per further door, whose only job is that door's last will. */
+  #willHolders: { door: string; client: MqttClient }[] = [];
+  #metricsTimer: NodeJS.Timeout | null = null;
+  #url: string | null = null;
+  #reachable = false;
+  #everConnected = false;
+  #connected: Promise<void>;
+  #resolveConnected: () => void = () => undefined;
+
+  constructor(options: MqttServiceOptions) {
+    const { config } = options;
+    if (options.doors.length === 0) throw new FacegateError('mqtt_config', 'mqtt: at least one door is needed');
+    if (config.commands.unlock && config.commands.require_signature && config.commands.hmac_secret === null) {
+      throw new FacegateError(
+        'mqtt_config',
+        'mqtt.commands.unlock is on and require_signature too, but there is no mqtt.commands.hmac_secret: set it (best as the systemd credential mqtt.commands.hmac_secret) or turn unlock off',
+        { exitCode: 78 },
+      );
+    }
+    this.#o = options;
+    this.#clock = options.clock ?? systemClock;
+    this.#node = config.discovery.node_id ?? safeHostname();
+    this.#clientId = defaultClientId(config);
+    this.topics = new Topics(config.base_topic, config.discovery.prefix);
+    this.#registry = new DiscoveryRegistry(options.db);
+    this.publisher = new OutboxPublisher({ outbox: new Outbox(options.db, config.outbox_max), qos: config.qos, log: options.log });
+    this.#commands = new CommandHandler({
+      config: config.commands,
+      topics: this.topics,
+      doorIds: options.doors.map((d) => d.id),
+      doorControl: options.doorControl,
+      nonces: new NonceBook(options.db),
+      bus: options.bus,
+      log: options.log,
+      clock: this.#clock,
+      republishDiscovery: () => this.publishDiscovery(),
+    });
+    this.#connected = new Promise((resolve) => {
+      this.#resolveConnected = resolve;
+    });
+  }
+
+  /** The broker URL in use (the embedded broker's when none is configured); null before start. */
+  get url(): string | null {
+    return this.#url;
+  }
+
+  /** Resolves when the broker first accepted the connection. */
+  whenConnected(): Promise<void> {
+    return this.#connected;
+  }
+
+  async start(): Promise<void> {
+    const { config, log, bus, doors } = this.#o;
+    if (!config.enabled) {
+      log.info('mqtt.enabled is false: no MQTT');
+      return;
+    }
+    let url = config.url;
+    if (url === null) {
+      this.#broker = new EmbeddedBroker(config.embedded_port, log);
+      await this.#broker.start();
+      url = this.#broker.url;
+    }
+    this.#url = url;
+    const [first, ...others] = doors as [DiscoveryDoor, ...DiscoveryDoor[]];
+    const client = connect(url, { ...this.#options(first.id, this.#clientId), resubscribe: false });
+    this.#client = client;
+    this.publisher.attach(client);
+    client.on('connect', () => this.#onConnect(client));
+    client.on('message', (topic, payload) => this.#onMessage(topic, payload));
+    client.on('error', (err) => this.#onDown(err.message));
+    client.on('close', () => this.#onDown('connection closed'));
+    for (const door of others) {
+      const holder = connect(url, this.#options(door.id, `${this.#clientId}-${door.id}`.slice(0, 64)));
+      holder.on('connect', () => holder.publish(this.topics.availability(door.id), ONLINE, { qos: 1, retain: true }));
+      holder.on('error', () => undefined); // the main connection reports broker trouble
+      this.#willHolders.push({ door: door.id, client: holder });
+    }
+
+    this.#offBus.push(
+      bus.on('event:stored', (event) => this.#onEvent(event)),
+      bus.on('door:status', (status) => this.#onDoorStatus(status)),
+    );
+    if (this.#o.metrics) {
+      this.#metricsTimer = setInterval(() => void this.publishMetrics(), config.metrics_interval_s * 1000);
+      this.#metricsTimer.unref();
+    }
+    log.info({ url: redactUrl(url), clientId: this.#clientId, base: this.topics.base, pending: this.publisher.pending() }, 'MQTT client started');
+  }
+
+  async stop(): Promise<void> {
+    for (const off of this.#offBus.splice(0)) off();
+    if (this.#metricsTimer) clearInterval(this.#metricsTimer);
+    this.#metricsTimer = null;
+    const client = this.#client;
+    this.#client = null;
+    this.publisher.detach();
+    const all = [...(client ? [{ door: this.#o.doors[0]?.id ?? '', client }] : []), ...this.#willHolders.splice(0)];
+    await Promise.all(
+      all.map(async ({ door, client: c }) => {
+        // A clean stop says offline itself; the last will covers only crashes.
+        if (c.connected) await withTimeout(publishAsync(c, this.topics.availability(door), OFFLINE, true), STOP_GRACE_MS);
+        await withTimeout(c.endAsync(!c.connected), STOP_GRACE_MS);
+        c.end(true);
+      }),
+    );
+    await this.#broker?.stop();
+    this.#broker = null;
+  }
+
+  /** Publishes every discovery config (retained) and clears the ones of entities that no longer exist. */
+  publishDiscovery(): void {
+    const client = this.#client;
+    if (!client?.connected || !this.#o.config.discovery.enabled) return;
+    const messages = discoveryMessages({ topics: this.topics, node: this.#node, doors: this.#o.doors, version: packageVersion() });
+    const current = new Set(messages.map((m) => m.topic));
+    for (const m of messages) {
+      client.publish(m.topic, JSON.stringify(m.payload), { qos: 1, retain: true }, (err) => {
+        if (!err) this.#registry.record(m.topic);
+      });
+    }
+    for (const stale of this.#registry.topics().filter((t) => !current.has(t))) {
+      client.publish(stale, '', { qos: 1, retain: true }, (err) => {
+        if (!err) this.#registry.forget(stale);
+      });
+    }
+    this.#o.log.debug({ configs: messages.length }, 'Home Assistant discovery published');
+  }
+
+  async publishMetrics(): Promise<void> {
+    const { metrics, log } = this.#o;
+    const client = this.#client;
+    if (!metrics || !client?.connected) return;
+    try {
+      const m = await metrics();
+      const body = { camera_fps: round(m.cameraFps, 1), board_temperature_c: round(m.boardTemperatureC, 1), cpu_load_pct: round(m.cpuLoadPct, 1) };
+      client.publish(this.topics.metrics(), JSON.stringify(body), { qos: 0, retain: true });
+    } catch (err) {
+      log.warn({ err }, 'board metrics unavailable');
+    }
+  }
+
+  #options(door: string, clientId: string): IClientOptions {
+    return clientOptions(this.#o.config, { topic: this.topics.availability(door), payload: OFFLINE }, clientId);
+  }
+
+  #onConnect(client: MqttClient): void {
+    const { log, config, doors } = this.#o;
+    log.info({ pending: this.publisher.pending() }, this.#everConnected ? 'MQTT broker reachable again' : 'MQTT connected');
+    this.#reachable = true;
+    this.#everConnected = true;
+    const first = doors[0]?.id ?? '';
+    client.publish(this.topics.availability(first), ONLINE, { qos: 1, retain: true });
+    const filters = config.commands.enabled ? this.topics.commandFilters() : [];
+    if (config.discovery.enabled) filters.push(this.topics.haStatus());
+    if (filters.length > 0) {
+      client.subscribe(filters, { qos: 1 }, (err) => {
+        if (err) log.error({ err: err.message }, 'MQTT subscribe failed: commands will not be received');
+      });
+    }
+    this.publishDiscovery();
+    for (const [door, json] of this.#lastStatus) client.publish(this.topics.state(door), json, { qos: 1, retain: true });
+    for (const [door, json] of this.#lastDecision) client.publish(this.topics.decision(door), json, { qos: 1, retain: true });
+    void this.publishMetrics();
+    this.#resolveConnected();
+  }
+
+  #onDown(why: string): void {
+    if (!this.#reachable) {
+      this.#o.log.debug({ why }, 'MQTT broker still unreachable');
+      return;
+    }
+    this.#reachable = false;
+    this.#o.log.warn({ why, url: this.#url && redactUrl(this.#url) }, 'MQTT broker unreachable: events wait in the outbox');
+  }
+
+  #onMessage(topic: string, payload: Buffer): void {
+    try {
+      if (topic === this.topics.haStatus()) {
+        if (payload.toString('utf8').trim() === ONLINE) this.publishDiscovery();
+        return;
+      }
+      this.#commands.handle(topic, payload);
+    } catch (err) {
+      this.#o.log.error({ err, topic }, 'MQTT message handling failed; nothing was acted on');
+    }
+  }
+
+  #onEvent(event: FacegateEvent): void {
+    const { log, config } = this.#o;
+    if (!DOOR_ID.test(String(event.door))) {
+      log.warn({ door: String(event.door).slice(0, 40), type: event.type }, 'event with a door id not usable in a topic: not published');
+      return;
+    }
+    const { json, withheld } = publicEventPayload(event, { publishAttributes: config.publish_attributes });
+    if (withheld.length > 0) log.warn({ withheld, type: event.type }, 'event fields that did not look anonymous were withheld from MQTT');
+    this.publisher.push(this.topics.event(event.door), json);
+    const decision = decisionPayload(event);
+    if (decision !== null) {
+      this.#lastDecision.set(event.door, decision);
+      if (this.#client?.connected) this.#client.publish(this.topics.decision(event.door), decision, { qos: 1, retain: true });
+    }
+  }
+
+  #onDoorStatus(status: DoorStatus): void {
+    if (!DOOR_ID.test(String(status.door))) return;
+    const json = JSON.stringify({
+      lock: status.lock,
+      position: status.position,
+      mode: status.mode,
+      alarm: status.alarm,
+      held_unlocked_until: status.heldUnlockedUntil,
+    });
+    this.#lastStatus.set(status.door, json);
+    if (this.#client?.connected) this.#client.publish(this.topics.state(status.door), json, { qos: 1, retain: true });
+  }
+}
+
+/** The URL without user:password, for the log. */
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.toString();
+  } catch {
+    return '(unparseable url)';
+  }
+}

@@ -1,0 +1,51 @@
+/** Every topic facegate uses, in one place, so publisher, discovery and commands agree. */
+export class Topics {
+  readonly base: string;
+  readonly discoveryPrefix: string;
+
+  constructor(base: string, discoveryPrefix: string) {
+    this.base = base.replace(/\/+$/, '');
+    this.discoveryPrefix = discoveryPrefix;
+  }
+
+  event(door: string): string {
+    return `${this.base}/${door}/event`;
+  }
+  state(door: string): string {
+    return `${this.base}/${door}/state`;
+  }
+  availability(door: string): string {
+    return `${this.base}/${door}/availability`;
+  }
+  /** Retained: the last access decision (type, reason, time), for the "last decision" sensor. */
+  decision(door: string): string {
+    return `${this.base}/${door}/decision`;
+  }
+  lockSet(door: string): string {
+    return `${this.base}/${door}/lock/set`;
+  }
+  lockdownSet(door: string): string {
+    return `${this.base}/${door}/lockdown/set`;
+  }
+  holdSet(door: string): string {
+    return `${this.base}/${door}/hold/set`;
+  }
+  /** Retained board metrics of this facegate (camera fps, temperature, CPU). */
+  metrics(): string {
+    return `${this.base}/bridge/metrics`;
+  }
+  republishDiscovery(): string {
+    return `${this.base}/bridge/discovery/set`;
+  }
+  /** Home Assistant's birth/last-will topic. */
+  haStatus(): string {
+    return `${this.discoveryPrefix}/status`;
+  }
+  discoveryConfig(component: string, node: string, object: string): string {
+    return `${this.discoveryPrefix}/${component}/${node}/${object}/config`;
+  }
+  /** Subscriptions for every command this facegate understands. */
+  commandFilters(): string[] {
+    return [`${this.base}/+/lock/set`, `${this.base}/+/lockdown/set`, `${this.base}/+/hold/set`, this.republishDiscovery()];
+  }
+}

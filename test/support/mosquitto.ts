@@ -1,0 +1,99 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const MOSQUITTO_BIN = process.env.MOSQUITTO_BIN ?? '/usr/sbin/mosquitto';
+
+/** A free TCP port on 127.0.0.1 (the OS picks it; it is released before returning). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+export interface Mosquitto {
+  port: number;
+  url: string;
+  /** Stops the broker (SIGTERM) and waits until it exited; retained messages are gone with it (no persistence). */
+  stop(): Promise<void>;
+  /** Starts it again on the same port. */
+  start(): Promise<void>;
+  /** Everything the broker logged, for failure messages. */
+  output(): string;
+}
+
+/**
+ * A real Mosquitto on a free loopback port, anonymous access allowed, no persistence.
+ * Stop it with stop() (and restart with start() on the same port for outage tests).
+ */
+export async function startMosquitto(options: { port?: number; extraConfig?: string } = {}): Promise<Mosquitto> {
+  const port = options.port ?? (await freePort());
+  const dir = mkdtempSync(join(tmpdir(), 'facegate-mosquitto-'));
+  const conf = join(dir, 'mosquitto.conf');
+  writeFileSync(
+    conf,
+    [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', 'log_dest stderr', 'log_type error', 'log_type warning', options.extraConfig ?? ''].join('\n'),
+  );
+  let child: ChildProcess | null = null;
+  let log = '';
+  const m: Mosquitto = {
+    port,
+    url: `mqtt://127.0.0.1:${port}`,
+    output: () => log,
+    async start() {
+      if (child) return;
+      const proc = spawn(MOSQUITTO_BIN, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+      child = proc;
+      proc.stderr?.on('data', (d: Buffer) => {
+        log += d.toString();
+      });
+      const exited = new Promise<never>((_, reject) => proc.once('exit', (code) => reject(new Error(`mosquitto exited (${code}): ${log}`))));
+      exited.catch(() => undefined);
+      await Promise.race([waitFor(() => canConnect(port), `mosquitto on port ${port}`), exited]);
+    },
+    async stop() {
+      const proc = child;
+      if (!proc) return;
+      child = null;
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      await new Promise<void>((resolve) => {
+        proc.once('exit', () => resolve());
+        proc.kill('SIGTERM');
+      });
+    },
+  };
+  await m.start();
+  process.once('exit', () => {
+    child?.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return m;
+}
