@@ -9,7 +9,7 @@ export interface AuditEntry {
   action: string;
   /** On what: a person id, a door id, a setting; null when nothing in particular. */
   target?: string | null;
-  detail?: Record<string, unknown>;
+  detail?: Record<string, unknown> | null;
 }
 
 export interface AuditRow {
@@ -70,10 +70,10 @@ export class AuditLog {
     checkText('actor', entry.actor, false);
     checkText('action', entry.action, false);
     checkText('target', entry.target, true);
-    if (entry.detail !== undefined && (typeof entry.detail !== 'object' || entry.detail === null || Array.isArray(entry.detail))) {
+    if (entry.detail !== undefined && entry.detail !== null && (typeof entry.detail !== 'object' || Array.isArray(entry.detail))) {
       throw new FacegateError('audit_input', 'audit detail must be an object');
     }
-    const detail = entry.detail === undefined ? null : JSON.stringify(entry.detail);
+    const detail = entry.detail === undefined || entry.detail === null ? null : JSON.stringify(entry.detail);
     if (detail !== null && detail.length > 4000) throw new FacegateError('audit_input', 'audit detail is larger than 4000 characters');
     return this.#db.transaction(() => {
       const last = this.#last.get() as { seq: number; hash: string } | undefined;
@@ -94,12 +94,13 @@ export class AuditLog {
   }
 
   /** Newest first; `before` pages back from a sequence number. */
-  list(q: { limit?: number; before?: number; target?: string } = {}): AuditRow[] {
+  list(q: { limit?: number; before?: number; target?: string; action?: string } = {}): AuditRow[] {
     const limit = Math.min(Math.max(Math.trunc(q.limit ?? 50), 1), 1000);
     const where: string[] = [];
     const args: unknown[] = [];
     if (q.before !== undefined) { where.push('seq < ?'); args.push(q.before); }
     if (q.target !== undefined) { where.push('target = ?'); args.push(q.target); }
+    if (q.action !== undefined) { where.push('action = ?'); args.push(q.action); }
     const rows = this.#db.prepare(`SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`).all(...args, limit) as StoredRow[];
     return rows.map((r) => ({ ...r, detail: r.detail === null ? null : (JSON.parse(r.detail) as Record<string, unknown>) }));
   }

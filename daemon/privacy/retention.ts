@@ -5,7 +5,8 @@ const DAY_MS = 86_400_000;
 /** One kind of stored data with a retention period, and the function that deletes what is older. */
 export interface RetentionRule {
   name: string;
-  days: number;
+  /** A function when the period can change at run time (a setting edited in the admin panel). */
+  days: number | (() => number);
   /** Deletes everything older than the cutoff (ISO time); returns how many items went. */
   purge(cutoffIso: string): number;
 }
@@ -60,8 +61,10 @@ export class Retention implements Service {
     const counts: Record<string, number> = {};
     let deleted = 0;
     for (const rule of rules) {
-      const cutoff = new Date(clock.now() - rule.days * DAY_MS).toISOString();
       try {
+        const days = typeof rule.days === 'function' ? rule.days() : rule.days;
+        if (!(days > 0)) throw new Error(`retention period of ${rule.name} must be positive, got ${days}`);
+        const cutoff = new Date(clock.now() - days * DAY_MS).toISOString();
         const n = rule.purge(cutoff);
         counts[rule.name] = n;
         deleted += n;

@@ -2,7 +2,34 @@ import { Type } from '@sinclair/typebox';
 
 export const PrivacySection = Type.Object(
   {
-    event_retention_days: Type.Integer({ minimum: 1, maximum: 3650, default: 30 }),
+    event_retention_days: Type.Integer({
+      minimum: 1,
+      maximum: 3650,
+      default: 30,
+      description: 'Access events (and their pseudonymous subjects) are deleted after this many days.',
+    }),
+    snapshots_enabled: Type.Boolean({
+      default: false,
+      description: 'Keep a face snapshot with access events. Off by default (minimisation); when on, each is sealed and purged after snapshot_retention_days.',
+    }),
+    snapshot_retention_days: Type.Integer({
+      minimum: 1,
+      maximum: 365,
+      default: 7,
+      description: 'Sealed snapshots are deleted after this many days.',
+    }),
+    retention_sweep_min: Type.Integer({
+      minimum: 1,
+      maximum: 1440,
+      default: 60,
+      description: 'How often, in minutes, data past its retention period is deleted (also once at every start).',
+    }),
+    notice_version: Type.String({
+      minLength: 1,
+      maxLength: 64,
+      default: '1',
+      description: 'Version of the privacy notice shown at enrollment; recorded with each consent.',
+    }),
   },
   { additionalProperties: false, default: {} },
 );
