@@ -1,0 +1,149 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DB_FILE, openDatabase } from '../../../daemon/store/index.ts';
+import { tempDir } from '../../support/tmp.ts';
+import { isolatedEnv, runFacegate, startFacegate } from '../../support/daemon.ts';
+
+const started = (l: Record<string, unknown>): boolean => l.msg === 'facegate started';
+
+test('the daemon comes up, answers SIGTERM within 5 s and exits 0', async () => {
+  const dir = tempDir();
+  const d = startFacegate(['run'], isolatedEnv(join(dir, 'data')));
+  await d.waitForLog(started);
+  const t0 = Date.now();
+  d.child.kill('SIGTERM');
+  const code = await d.exited;
+  assert.equal(code, 0);
+  assert.ok(Date.now() - t0 < 5000, `stopped in ${Date.now() - t0} ms`);
+  assert.ok(d.logs.some((l) => l.msg === 'facegate stopped'));
+});
+
+test('a second daemon on the same data directory is refused with a clear message', async () => {
+  const dir = tempDir();
+  const env = isolatedEnv(join(dir, 'data'));
+  const first = startFacegate(['run'], env);
+  await first.waitForLog(started);
+  const second = await runFacegate(['run'], env);
+  assert.equal(second.code, 75);
+  assert.match(second.stderr, new RegExp(`facegate: another facegate daemon \\(process ${first.child.pid}\\) is already using data directory `));
+  first.child.kill('SIGTERM');
+  assert.equal(await first.exited, 0);
+});
+
+test('a broken config file: one clear error line, exit 78, nothing created', async () => {
+  const dir = tempDir();
+  const cfg = join(dir, 'bad.yaml');
+  writeFileSync(cfg, 'doors: [\n');
+  const data = join(dir, 'data');
+  const r = await runFacegate(['run', '--config', cfg], isolatedEnv(data));
+  assert.equal(r.code, 78);
+  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  assert.match(r.stderr, /^facegate: config file .*bad\.yaml: not valid YAML: /);
+  assert.equal(existsSync(data), false);
+});
+
+test('an invalid config lists every problem and exits 78', async () => {
+  const dir = tempDir();
+  const cfg = join(dir, 'bad.yaml');
+  writeFileSync(cfg, 'daemon:\n  watchdog_stall_s: 0\ncamera:\n  fps: 0\n');
+  const r = await runFacegate(['run', '--config', cfg], isolatedEnv(join(dir, 'data')));
+  assert.equal(r.code, 78);
+  assert.match(r.stderr, /daemon\.watchdog_stall_s: expected number to be greater or equal to 1 \(got 0\)/);
+  assert.match(r.stderr, /camera\.fps: expected number to be greater than 0 \(got 0\)/);
+});
+
+test('a missing config file: clear error, exit 78', async () => {
+  const dir = tempDir();
+  const r = await runFacegate(['run', '--config', join(dir, 'nope.yaml')], isolatedEnv(join(dir, 'data')));
+  assert.equal(r.code, 78);
+  assert.match(r.stderr, /^facegate: config file .*nope\.yaml: no such file\n$/);
+});
+
+test('facegate config check prints ok or every error', async () => {
+  const dir = tempDir();
+  const good = join(dir, 'good.yaml');
+  writeFileSync(good, 'admin:\n  port: 8443\n');
+  const ok = await runFacegate(['config', 'check', good], isolatedEnv(dir));
+  assert.deepEqual([ok.code, ok.stdout], [0, 'ok\n']);
+  const bad = join(dir, 'bad.yaml');
+  writeFileSync(bad, 'admin:\n  port: x\n  colour: red\n');
+  const r = await runFacegate(['config', 'check', bad], isolatedEnv(dir));
+  assert.equal(r.code, 78);
+  assert.match(r.stderr, /admin\.port: expected integer \(got "x"\)/);
+  assert.match(r.stderr, /admin\.colour: unknown key \(got "red"\)/);
+});
+
+test('a corrupt database: clear error, exit 74, the file untouched', async () => {
+  const dir = tempDir();
+  const data = join(dir, 'data');
+  mkdirSync(data);
+  const junk = Buffer.from('this is not sqlite '.repeat(500));
+  writeFileSync(join(data, DB_FILE), junk);
+  const r = await runFacegate(['run'], isolatedEnv(data));
+  assert.equal(r.code, 74);
+  assert.match(r.stderr, /facegate: database .*facegate\.db: not a facegate database, or corrupt; it was left untouched/);
+  assert.deepEqual(readFileSync(join(data, DB_FILE)), junk);
+});
+
+test('an unwritable data directory: clear error, exit 73, existing data intact', async () => {
+  const dir = tempDir();
+  chmodSync(dir, 0o755);
+  const data = join(dir, 'data');
+  openDatabase(data === '' ? dir : (mkdirSync(data, { mode: 0o755 }), data)).close();
+  const before = readFileSync(join(data, DB_FILE));
+  chmodSync(data, 0o755);
+  // Run as nobody: root would write anyway.
+  const r = await runFacegate(['run'], isolatedEnv(data, { HOME: '/tmp' }), { uid: 65534, gid: 65534 });
+  assert.equal(r.code, 73, r.stderr);
+  const lines = r.stderr.trim().split('\n').filter((l) => !l.startsWith('{'));
+  assert.deepEqual(lines.length, 1, r.stderr);
+  assert.match(lines[0] ?? '', /^facegate: data directory .*data: not writable$/);
+  assert.deepEqual(readFileSync(join(data, DB_FILE)), before);
+});
+
+test('systemd is told READY, WATCHDOG and STOPPING through NOTIFY_SOCKET', async () => {
+  const dir = tempDir();
+  const sock = join(dir, 'notify.sock');
+  const out = join(dir, 'notify.txt');
+  const receiver = spawn('python3', ['-c', `
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+s.settimeout(30)
+with open(sys.argv[2], 'a') as f:
+    while True:
+        try: data = s.recv(4096)
+        except socket.timeout: break
+        f.write(data.decode().replace('\\n', ' ') + '\\n'); f.flush()
+`, sock, out], { stdio: 'ignore' });
+  for (let i = 0; i < 100 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 100));
+  const d = startFacegate(['run'], isolatedEnv(join(dir, 'data'), { NOTIFY_SOCKET: sock, WATCHDOG_USEC: '2000000' }));
+  await d.waitForLog(started);
+  const seen = (): string => (existsSync(out) ? readFileSync(out, 'utf8') : '');
+  for (let i = 0; i < 100 && !(seen().includes('READY=1') && seen().includes('WATCHDOG=1')); i++) await new Promise((r) => setTimeout(r, 100));
+  d.child.kill('SIGTERM');
+  assert.equal(await d.exited, 0);
+  for (let i = 0; i < 50 && !seen().includes('STOPPING=1'); i++) await new Promise((r) => setTimeout(r, 100));
+  receiver.kill();
+  const text = seen();
+  assert.match(text, /READY=1/);
+  assert.match(text, /WATCHDOG=1/);
+  assert.match(text, /STOPPING=1/);
+  assert.ok(text.indexOf('READY=1') < text.indexOf('STOPPING=1'));
+});
+
+test('--version and --help', async () => {
+  const dir = tempDir();
+  const v = await runFacegate(['--version'], isolatedEnv(dir));
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  assert.deepEqual([v.code, v.stdout.trim()], [0, pkg.version]);
+  const h = await runFacegate(['--help'], isolatedEnv(dir));
+  assert.equal(h.code, 0);
+  assert.match(h.stdout, /facegate run \[--config FILE\]/);
+  const bad = await runFacegate(['frobnicate'], isolatedEnv(dir));
+  assert.equal(bad.code, 64);
+  assert.match(bad.stderr, /unknown command "frobnicate"/);
+});

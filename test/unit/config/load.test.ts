@@ -1,0 +1,115 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { ConfigError, ConfigSchema, embeddedDefaults, loadConfig } from '../../../daemon/config/index.ts';
+import { FacegateError } from '../../../daemon/core/index.ts';
+import { tempDir } from '../../support/tmp.ts';
+
+const root = new URL('../../../', import.meta.url);
+
+function problemsOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (err) {
+    assert.ok(err instanceof ConfigError, `expected ConfigError, got ${String(err)}`);
+    return err.problems;
+  }
+  assert.fail('expected the configuration to be rejected');
+}
+
+test('config/default.yaml is complete: it equals the embedded defaults', () => {
+  const file = parse(readFileSync(new URL('config/default.yaml', root), 'utf8')) as unknown;
+  assert.deepEqual(file, embeddedDefaults());
+});
+
+test('config/schema.json is generated from the current schema', () => {
+  const committed = JSON.parse(readFileSync(new URL('config/schema.json', root), 'utf8')) as unknown;
+  assert.deepEqual(committed, JSON.parse(JSON.stringify(ConfigSchema)), 'run: node bin/facegate.js config schema');
+});
+
+test('the board examples are valid', () => {
+  for (const board of ['pi.yaml', 'jetson.yaml']) {
+    const { config } = loadConfig({ file: new URL(`config/${board}`, root).pathname, env: {} });
+    assert.ok(config.doors.length >= 1, board);
+  }
+});
+
+test('layers apply in order: defaults, file, environment, credentials', () => {
+  const dir = tempDir();
+  const file = join(dir, 'c.yaml');
+  writeFileSync(file, 'mqtt:\n  base_topic: fromfile\n  username: fileuser\nadmin:\n  port: 9000\n');
+  const creds = join(dir, 'creds');
+  mkdirSync(creds);
+  writeFileSync(join(creds, 'mqtt.password'), 's3cret\n');
+  writeFileSync(join(creds, 'device.key'), 'not a config key');
+  const { config, layers } = loadConfig({
+    file,
+    env: { FACEGATE_MQTT__BASE_TOPIC: 'fromenv', FACEGATE_ADMIN__ENABLED: 'false', CREDENTIALS_DIRECTORY: creds, UNRELATED: '1' },
+  });
+  assert.equal(config.mqtt.base_topic, 'fromenv');
+  assert.equal(config.mqtt.username, 'fileuser');
+  assert.equal(config.mqtt.password, 's3cret');
+  assert.equal(config.admin.port, 9000);
+  assert.equal(config.admin.enabled, false);
+  assert.equal(config.daemon.log_level, 'info');
+  assert.deepEqual(layers, ['embedded defaults', file, 'environment', 'credentials']);
+});
+
+test('FACEGATE_CONFIG names the file when no --config is given', () => {
+  const dir = tempDir();
+  const file = join(dir, 'c.yaml');
+  writeFileSync(file, 'admin:\n  port: 9100\n');
+  assert.equal(loadConfig({ env: { FACEGATE_CONFIG: file } }).config.admin.port, 9100);
+});
+
+test('every problem is listed as path: message (got value)', () => {
+  const dir = tempDir();
+  const file = join(dir, 'bad.yaml');
+  writeFileSync(file, ['camera:', '  source: webcam', '  fps: -3', '  colour: true', 'admin:', '  port: 70000', 'frobnicate: 1', ''].join('\n'));
+  const problems = problemsOf(() => loadConfig({ file, env: {} }));
+  assert.deepEqual(problems.sort(), [
+    'admin.port: expected integer to be less or equal to 65535 (got 70000)',
+    'camera.colour: unknown key (got true)',
+    'camera.fps: expected number to be greater than 0 (got -3)',
+    'camera.source: expected one of "auto", "libcamera", "v4l2", "rtsp", "http", "gstreamer", "replay", "none" (got "webcam")',
+    'frobnicate: unknown key (got 1)',
+  ]);
+});
+
+test('environment overrides are validated like the file', () => {
+  const problems = problemsOf(() => loadConfig({ env: { FACEGATE_ADMIN__PORT: 'eighty', FACEGATE_NOPE__X: '1' } }));
+  assert.ok(problems.includes('admin.port: expected integer (got "eighty")'), problems.join('\n'));
+  assert.ok(problems.includes('nope: unknown key (got {"x":1})'), problems.join('\n'));
+});
+
+test('a broken YAML file gives one clear error naming the file', () => {
+  const dir = tempDir();
+  const file = join(dir, 'broken.yaml');
+  writeFileSync(file, 'camera:\n  source: [auto\n');
+  assert.throws(() => loadConfig({ file, env: {} }), (err: unknown) => {
+    assert.ok(err instanceof FacegateError);
+    assert.match(err.message, new RegExp(`^config file ${file}: not valid YAML: `));
+    assert.equal(err.message.split('\n').length, 1);
+    return true;
+  });
+});
+
+test('duplicate keys, a non-mapping top level and a missing file are refused', () => {
+  const dir = tempDir();
+  const dup = join(dir, 'dup.yaml');
+  writeFileSync(dup, 'admin:\n  port: 1\n  port: 2\n');
+  assert.throws(() => loadConfig({ file: dup, env: {} }), /not valid YAML/);
+  const list = join(dir, 'list.yaml');
+  writeFileSync(list, '- a\n- b\n');
+  assert.throws(() => loadConfig({ file: list, env: {} }), /top level must be a mapping/);
+  assert.throws(() => loadConfig({ file: join(dir, 'missing.yaml'), env: {} }), /missing\.yaml: no such file/);
+});
+
+test('an empty file means the embedded defaults', () => {
+  const dir = tempDir();
+  const file = join(dir, 'empty.yaml');
+  writeFileSync(file, '# nothing\n');
+  assert.deepEqual(loadConfig({ file, env: {} }).config, embeddedDefaults());
+});
