@@ -1,10 +1,30 @@
 import { Type } from '@sinclair/typebox';
 
+const NullablePath = (description: string) =>
+  Type.Union([Type.String({ minLength: 1 }), Type.Null()], { default: null, description });
+
 export const AdminSection = Type.Object(
   {
-    enabled: Type.Boolean({ default: true }),
-    host: Type.String({ minLength: 1, default: '127.0.0.1', description: 'Plain HTTP only on localhost unless a certificate is configured.' }),
-    port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
+    enabled: Type.Boolean({ default: true, description: 'Serve the admin API and web panel.' }),
+    host: Type.String({
+      minLength: 1,
+      default: '127.0.0.1',
+      description: 'Address to listen on. Plain HTTP only on localhost unless allow_plain_http_on_lan; elsewhere HTTPS.',
+    }),
+    port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080, description: 'TCP port (0 picks a free one).' }),
+    tls_cert_file: NullablePath('PEM certificate for HTTPS. null: a self-signed one is made at first start when HTTPS is needed.'),
+    tls_key_file: NullablePath('PEM private key matching tls_cert_file.'),
+    allow_plain_http_on_lan: Type.Boolean({
+      default: false,
+      description: 'Serve plain HTTP on a non-loopback address. Passwords and cookies then cross the network in clear.',
+    }),
+    upload_limit_mb: Type.Number({ minimum: 1, maximum: 50, default: 10, description: 'Largest photo upload, in MB; bigger is refused with 413.' }),
+    body_limit_kb: Type.Integer({ minimum: 1, maximum: 1024, default: 64, description: 'Largest JSON request body, in KB.' }),
+    rate_limit_per_min: Type.Integer({ minimum: 10, maximum: 100000, default: 600, description: 'Requests per minute per client, all API routes together.' }),
+    login_failures_per_client: Type.Integer({ minimum: 1, maximum: 1000, default: 10, description: 'Failed sign-ins (or setup codes) per client address within login_window_min before it must wait.' }),
+    login_failures_per_account: Type.Integer({ minimum: 1, maximum: 1000, default: 5, description: 'Failed sign-ins per account within login_window_min before it must wait.' }),
+    login_window_min: Type.Integer({ minimum: 1, maximum: 1440, default: 15, description: 'Window for counting failed sign-ins, in minutes.' }),
+    session_lifetime_h: Type.Number({ minimum: 0.1, maximum: 720, default: 12, description: 'A session ends this many hours after sign-in.' }),
   },
   { additionalProperties: false, default: {} },
 );

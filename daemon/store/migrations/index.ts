@@ -1,5 +1,7 @@
 import { coreMigrations } from './core.ts';
 import { privacyMigrations } from './privacy.ts';
+import { adminMigrations } from './admin.ts';
+import { mqttMigrations } from './mqtt.ts';
 import type { Migration } from './types.ts';
 
 export type { Migration } from './types.ts';
@@ -8,4 +10,4 @@ export type { Migration } from './types.ts';
  * Every migration of every room, in the order they run. A room appends to its own file;
  * rooms are listed here in the order their tables may reference each other.
  */
-export const allMigrations: Migration[] = [...coreMigrations, ...privacyMigrations];
+export const allMigrations: Migration[] = [...coreMigrations, ...privacyMigrations, ...adminMigrations, ...mqttMigrations];

@@ -1,0 +1,59 @@
+import { PassThrough } from 'node:stream';
+import { Type } from '@sinclair/typebox';
+import type { FastifyTypebox } from '../app-type.ts';
+import type { AdminContext } from '../context.ts';
+import type { DoorStatus, FacegateEvent } from '../deps.ts';
+import { EventsPage, EventsQuery, replies } from '../schemas.ts';
+import { doorJson } from './status.ts';
+
+const HEARTBEAT_MS = 20_000;
+
+export function eventsRoutes(app: FastifyTypebox, ctx: AdminContext): void {
+  const streams = new Set<PassThrough>();
+  app.addHook('onClose', async () => { for (const s of streams) s.end(); });
+
+  app.get('/api/events', {
+    config: { access: 'viewer' },
+    schema: { tags: ['events'], summary: 'Stored events, newest first; page with next_before', querystring: EventsQuery, response: replies({ 200: EventsPage }) },
+  }, async (request) => {
+    const q = request.query;
+    const rows = await ctx.services.events.query({ from: q.from, to: q.to, type: q.type, door: q.door, before: q.before, limit: q.limit });
+    const last = rows[rows.length - 1];
+    return { events: rows, next_before: rows.length === q.limit && last ? last.seq : null };
+  });
+
+  app.get('/api/events/stream', {
+    config: { access: 'viewer' },
+    schema: {
+      tags: ['events'],
+      summary: 'Server-Sent Events: "event" for each stored event, "door" for each door status change',
+      produces: ['text/event-stream'],
+      response: { 200: Type.String({ description: 'text/event-stream' }) },
+    },
+  }, async (request, reply) => {
+    const stream = new PassThrough();
+    streams.add(stream);
+    const send = (name: string, data: unknown) => stream.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+    const offEvent = ctx.bus.on('event:stored', (e: FacegateEvent) => send('event', e));
+    const offDoor = ctx.bus.on('door:status', (s: DoorStatus) => send('door', doorJson(s)));
+    let timer = ctx.clock.setTimeout(function beat() {
+      stream.write(': keep-alive\n\n');
+      timer = ctx.clock.setTimeout(beat, HEARTBEAT_MS);
+    }, HEARTBEAT_MS);
+    const cleanup = () => {
+      offEvent();
+      offDoor();
+      ctx.clock.clearTimeout(timer);
+      streams.delete(stream);
+      stream.end();
+    };
+    request.raw.on('close', cleanup);
+    stream.on('close', cleanup);
+    stream.write('retry: 3000\n: connected\n\n');
+    return reply
+      .header('content-type', 'text/event-stream; charset=utf-8')
+      .header('cache-control', 'no-cache, no-transform')
+      .header('x-accel-buffering', 'no')
+      .send(stream as unknown as string); // streams bypass the serializer; the schema only documents the type
+  });
+}

@@ -1,0 +1,51 @@
+import type { FastifyTypebox } from '../app-type.ts';
+import type { AdminContext } from '../context.ts';
+import type { DoorStatus } from '../deps.ts';
+import { Health, Status, replies } from '../schemas.ts';
+import type { SystemStatus } from '../services.ts';
+
+export const doorJson = (s: DoorStatus) => ({
+  door: s.door, lock: s.lock, position: s.position, mode: s.mode, alarm: s.alarm, held_unlocked_until: s.heldUnlockedUntil,
+});
+
+/** What is wrong right now, in words; empty = healthy. */
+function problems(sys: SystemStatus, doors: DoorStatus[]): string[] {
+  const out: string[] = [];
+  if (sys.camera && sys.camera.state !== 'running') out.push(`camera ${sys.camera.state}`);
+  if (sys.vision && !sys.vision.ready) out.push('vision models not ready');
+  for (const d of doors) if (d.alarm !== 'none') out.push(`door ${d.door}: ${d.alarm.replace('_', ' ')}`);
+  if (sys.temperatureC !== null && sys.temperatureC >= 80) out.push(`SoC at ${sys.temperatureC} °C (throttling)`);
+  return out;
+}
+
+export function statusRoutes(app: FastifyTypebox, ctx: AdminContext): void {
+  const uptime = () => Math.round((ctx.clock.now() - ctx.startedAt) / 1000);
+
+  async function health() {
+    const [sys, doors] = await Promise.all([ctx.services.status.snapshot(), ctx.services.doors.list()]);
+    const p = problems(sys, doors);
+    return { sys, doors, health: { status: p.length === 0 ? 'ok' as const : 'degraded' as const, version: ctx.version, uptime_s: uptime(), problems: p } };
+  }
+
+  app.get('/api/health', {
+    config: { access: 'public' },
+    schema: { tags: ['status'], summary: 'Liveness for probes: ok or degraded, with the problems', response: replies({ 200: Health }) },
+  }, async () => (await health()).health);
+
+  app.get('/api/status', {
+    config: { access: 'viewer' },
+    schema: { tags: ['status'], summary: 'Backend, models, camera fps, door states, temperature, uptime, version', response: replies({ 200: Status }) },
+  }, async () => {
+    const { sys, doors, health: h } = await health();
+    return {
+      version: ctx.version,
+      uptime_s: uptime(),
+      started_at: new Date(ctx.startedAt).toISOString(),
+      health: h,
+      vision: sys.vision,
+      camera: sys.camera ? { state: sys.camera.state, fps: sys.camera.fps, dropped_frames: sys.camera.droppedFrames } : null,
+      temperature_c: sys.temperatureC,
+      doors: doors.map(doorJson),
+    };
+  });
+}

@@ -1,0 +1,149 @@
+/**
+ * What the admin room needs from the rooms it serves. main.ts builds these from the real rooms;
+ * admin depends only on these shapes, so it can be built and tested whatever lands when.
+ * Every method may be sync or async; a missing record is `null`, never an exception.
+ */
+import type { Box, DoorStatus, EventQuery, EventType, FacegateEvent } from './deps.ts';
+
+type MaybePromise<T> = T | Promise<T>;
+
+/** Weekly windows in the door's local time. No windows (or null) means "any time". */
+export interface ScheduleWindow {
+  /** 0 = Sunday … 6 = Saturday. */
+  days: number[];
+  /** "HH:MM", inclusive. */
+  from: string;
+  /** "HH:MM", exclusive; earlier than `from` means the window runs past midnight. */
+  to: string;
+}
+
+export interface Person {
+  id: string;
+  name: string;
+  /** ISO timestamps; null = open-ended. */
+  validFrom: string | null;
+  validUntil: string | null;
+  schedule: ScheduleWindow[] | null;
+  templates: number;
+  createdAt: string;
+}
+
+export interface NewPerson {
+  name: string;
+  validFrom?: string | null;
+  validUntil?: string | null;
+  schedule?: ScheduleWindow[] | null;
+}
+
+/** The enrollment quality check for one face, with the box the panel draws it on. */
+export interface QualityVerdict {
+  ok: boolean;
+  /** Human-readable reasons it failed (e.g. "too small", "turned away"), empty when ok. */
+  reasons: string[];
+  /** The face in the image's pixels, or null when no face was found. */
+  box: Box | null;
+  imageWidth: number;
+  imageHeight: number;
+}
+
+export interface TemplateResult {
+  added: boolean;
+  verdict: QualityVerdict;
+  /** How many templates the person has now. */
+  templates: number;
+  /** The camera frame the verdict is about (JPEG), only for camera enrollment, never stored. */
+  previewJpeg?: Uint8Array | null;
+}
+
+/** Identity + privacy: the people the door knows. */
+export interface PeopleService {
+  list(): MaybePromise<Person[]>;
+  get(id: string): MaybePromise<Person | null>;
+  create(input: NewPerson, actor: string): MaybePromise<Person>;
+  rename(id: string, name: string, actor: string): MaybePromise<Person | null>;
+  setValidity(id: string, validity: { validFrom: string | null; validUntil: string | null }, actor: string): MaybePromise<Person | null>;
+  setSchedule(id: string, schedule: ScheduleWindow[] | null, actor: string): MaybePromise<Person | null>;
+  /** `bytes` is an already size-checked, image-typed upload. Throws UnprocessableImage for a photo it cannot read. */
+  addTemplateFromPhoto(id: string, bytes: Uint8Array, actor: string): MaybePromise<TemplateResult | null>;
+  /** Takes the next camera frame of the person's door; null person → null. */
+  addTemplateFromCamera(id: string, actor: string): MaybePromise<TemplateResult | null>;
+  /** Erasure (crypto-shredding): returns false when there was no such person. */
+  erase(id: string, actor: string): MaybePromise<boolean>;
+  /** Subject access request: everything held about the person, as JSON. */
+  export(id: string, actor: string): MaybePromise<Record<string, unknown> | null>;
+}
+
+/** Door room: state and commands. */
+export interface DoorService {
+  list(): MaybePromise<DoorStatus[]>;
+  status(door: string): MaybePromise<DoorStatus | null>;
+  /** false: refused (e.g. lockdown). null: no such door. */
+  unlock(door: string, actor: string): MaybePromise<boolean | null>;
+  holdUnlockedUntil(door: string, until: Date | null, actor: string): MaybePromise<boolean | null>;
+  setLockdown(door: string, on: boolean, actor: string): MaybePromise<boolean | null>;
+}
+
+/** Camera, vision and health figures for the dashboard. Each part null when its room is not running. */
+export interface SystemStatus {
+  vision: { backend: string | null; models: string[]; ready: boolean } | null;
+  camera: { state: 'running' | 'lost' | 'none'; fps: number | null; droppedFrames: number | null } | null;
+  temperatureC: number | null;
+}
+
+export interface StatusService {
+  snapshot(): MaybePromise<SystemStatus>;
+}
+
+export interface StoredEvent {
+  seq: number;
+  event: FacegateEvent;
+}
+
+export interface EventsService {
+  query(q: EventQuery): MaybePromise<StoredEvent[]>;
+}
+
+export interface AuditEntry {
+  seq: number;
+  ts: string;
+  actor: string;
+  action: string;
+  target: string | null;
+  detail: Record<string, unknown> | null;
+}
+
+export interface AuditRecord {
+  actor: string;
+  action: string;
+  target?: string | null;
+  detail?: Record<string, unknown> | null;
+}
+
+/** Privacy's hash-chained audit log (its AuditLog fits this shape as it is). */
+export interface AuditService {
+  append(entry: AuditRecord): MaybePromise<unknown>;
+  list(q: { before?: number; limit?: number; action?: string }): MaybePromise<AuditEntry[]>;
+}
+
+export type { EventType };
+
+export interface AdminServices {
+  people: PeopleService;
+  doors: DoorService;
+  status: StatusService;
+  events: EventsService;
+  audit: AuditService;
+}
+
+/**
+ * What a service throws for a request it refuses: admin maps it to 409 (conflict), 422 (invalid),
+ * 503 (unavailable, e.g. no camera). Anything else thrown is a 500 and is logged.
+ */
+export class ServiceError extends Error {
+  readonly kind: 'conflict' | 'invalid' | 'unavailable';
+  constructor(kind: 'conflict' | 'invalid' | 'unavailable', message: string) {
+    super(message);
+    this.name = 'ServiceError';
+    this.kind = kind;
+  }
+}
