@@ -35,7 +35,7 @@ export class MjpegSplitter {
   constructor(maxFrameBytes = 8 * 1024 * 1024) {
     if (!(maxFrameBytes >= 64)) throw new RangeError('maxFrameBytes must be at least 64');
     this.#maxFrameBytes = maxFrameBytes;
-    this.#buf = Buffer.allocUnsafe(Math.min(256 * 1024, maxFrameBytes + 1));
+    this.#buf = Buffer.allocUnsafe(Math.min(16 * 1024, maxFrameBytes + 1));
   }
 
   /** Forget a partial frame, e.g. when the source restarts. */
