@@ -1,0 +1,14 @@
+/** The door room: lock relay, door contact, exit button and tamper, and the only room that touches GPIO. */
+export { Doors, createDoors } from './doors.ts';
+export type { DoorsOptions, LineSnapshot } from './doors.ts';
+export { Door, MAX_HOLD_MS, PULSE_MS, checkDoorConfig } from './door.ts';
+export type { DoorConfig, InputRole, UnlockRequest } from './door.ts';
+export type { LineChange } from './line-log.ts';
+export { forceLocksLocked } from './failsafe.ts';
+export type { ForcedLock } from './failsafe.ts';
+export { activeLevel, lockedLevel, unlockedLevel } from './levels.ts';
+export type { GpioDriver, InputLine, Level, OutputLine } from './lines.ts';
+export { DEFAULT_SYSFS_ROOT, listChips, resolvePin } from './pins.ts';
+export type { ChipInfo, Numbering, PinSpec, ResolvedPin } from './pins.ts';
+export { SimulatedGpio } from './simulated.ts';
+export { SysfsGpio } from './sysfs.ts';
