@@ -1,2 +1,4 @@
 export { SdNotify } from './sd-notify.ts';
 export { Watchdog } from './watchdog.ts';
+export { BoardMonitor } from './board-metrics.ts';
+export type { BoardMetrics } from './board-metrics.ts';
