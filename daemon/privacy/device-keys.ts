@@ -1,5 +1,5 @@
 import { closeSync, constants, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { FacegateError, type Logger } from '../core/index.ts';
@@ -172,11 +172,6 @@ export class DeviceKeys {
     return this.#pseudonymSecret;
   }
 
-  /** Same key material (compared in constant time). */
-  equals(other: DeviceKeys): boolean {
-    return timingSafeEqual(this.#key, other.#key);
-  }
-
   #personKek(personId: string, share: Buffer): Buffer {
     return derive(this.#key, `person-kek\0${personId}`, share);
   }
@@ -193,9 +188,17 @@ export class DeviceKeys {
     return Buffer.from(open(this.#personKek(personId, share), wrapped, { recordId: personId, kind: 'person-key' }));
   }
 
-  /** A key for data that belongs to no enrolled person (e.g. a snapshot of an unknown face). */
+  /** A key bound to this device key (changes on rotation): for what rotation re-seals itself. */
   purposeKey(purpose: string): Buffer {
     return derive(this.#key, `purpose\0${purpose}`);
+  }
+
+  /**
+   * A key that stays the same across rotations (derived from the secret kept sealed in the
+   * database): for data that belongs to no person, e.g. a snapshot of an unknown face.
+   */
+  stableKey(purpose: string): Buffer {
+    return derive(this.#pseudonymSecret, `stable\0${purpose}`);
   }
 
   /**
@@ -269,10 +272,5 @@ export class DeviceKeys {
     rmSync(file, { force: true });
     writeKeyFile(file, this.#key);
     return file;
-  }
-
-  /** Exports the raw key for `keys rotate --new-key` users to encrypt as a credential. */
-  hex(): string {
-    return this.#key.toString('hex');
   }
 }

@@ -14,3 +14,7 @@ export { Retention } from './retention.ts';
 export type { RetentionOptions, RetentionRule } from './retention.ts';
 export { Snapshots } from './snapshots.ts';
 export type { Snapshot, SnapshotInput } from './snapshots.ts';
+export { rotateDeviceKey } from './rotation.ts';
+export type { RotateOptions, RotateResult } from './rotation.ts';
+export { openPrivacy } from './open-privacy.ts';
+export type { Privacy } from './open-privacy.ts';

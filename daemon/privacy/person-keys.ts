@@ -135,11 +135,23 @@ export class PersonKeys {
     this.#cache.delete(personId);
     const hadShare = this.#shares.shred(personId);
     const changes = this.#db.prepare('DELETE FROM person_keys WHERE person_id = ?').run(personId).changes;
-    const [result] = this.#db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
-    if (result && result.busy !== 0) {
-      this.#log?.warn('WAL checkpoint after erasure was blocked by a reader; the WAL is truncated at the next checkpoint');
-    }
+    // Inside a caller's transaction a checkpoint cannot run (SQLite refuses); the caller runs
+    // checkpointWal() after its commit. Never let the checkpoint undo an erasure by throwing.
+    if (!this.#db.inTransaction) this.checkpointWal();
     return hadShare || changes > 0;
+  }
+
+  /** Moves committed pages into the database file and truncates the WAL; false if a reader blocked it. */
+  checkpointWal(): boolean {
+    try {
+      const [result] = this.#db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+      if (result && result.busy === 0) return true;
+    } catch (err) {
+      this.#log?.warn({ err }, 'WAL checkpoint after erasure failed');
+      return false;
+    }
+    this.#log?.warn('WAL checkpoint after erasure was blocked by a reader; the WAL is truncated at the next checkpoint');
+    return false;
   }
 
   /**

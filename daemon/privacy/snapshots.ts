@@ -44,7 +44,7 @@ export class Snapshots {
   }
 
   #unknownKey(): Buffer {
-    return this.#keys().purposeKey('snapshot');
+    return this.#keys().stableKey('snapshot');
   }
 
   put(input: SnapshotInput): string {

@@ -110,6 +110,33 @@ void test('the pseudonym secret is kept in the database, so it survives a key ro
   const next = DeviceKeys.generate(dir);
   persons.rewrapAll(next);
   assert.deepEqual(next.pseudonymSecret, before);
-  assert.deepEqual(DeviceKeys.fromBytes(Buffer.from(next.hex(), 'hex'), dir).bind(db).pseudonymSecret, before);
+  next.writeNext();
+  assert.deepEqual(DeviceKeys.findOnDisk(dir, next.id)?.bind(db).pseudonymSecret, before);
+  db.close();
+});
+
+void test('an interrupted rotation is finished when its transaction had committed, rolled back when it had not', () => {
+  const dir = dataDir();
+  const db = openDatabase(dir);
+  const keys = DeviceKeys.open({ dataDir: dir, env: {}, log, db });
+  const persons = new PersonKeys(db, keys);
+  persons.create('alice');
+  const sealed = persons.seal('alice', 'template', 't', Buffer.from('x'));
+
+  // Crash after writing device.key.next, before the transaction: the old key stays.
+  DeviceKeys.generate(dir).writeNext();
+  const rolledBack = DeviceKeys.open({ dataDir: dir, env: {}, log, db });
+  assert.equal(rolledBack.id, keys.id);
+  assert.equal(existsSync(join(dir, 'device.key.next')), false);
+
+  // Crash after the transaction, before the rename: the next key becomes the key.
+  const next = DeviceKeys.generate(dir);
+  next.writeNext();
+  persons.rewrapAll(next);
+  const finished = DeviceKeys.open({ dataDir: dir, env: {}, log, db });
+  assert.equal(finished.id, next.id);
+  assert.equal(existsSync(join(dir, 'device.key.next')), false);
+  assert.equal(DeviceKeys.load({ dataDir: dir, env: {}, log }).id, next.id, 'device.key now holds the new key');
+  assert.equal(Buffer.from(new PersonKeys(db, finished).open('alice', 'template', 't', sealed)).toString(), 'x');
   db.close();
 });

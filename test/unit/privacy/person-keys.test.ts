@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase } from '../../../daemon/store/index.ts';
 import { DeviceKeys, KeyShares, PersonKeyGoneError, PersonKeys, SealError } from '../../../daemon/privacy/index.ts';
@@ -100,17 +100,34 @@ void test('start-up check: one missing share is reported; orphan shares are shre
 });
 
 void test('rewrapAll moves every person to a new device key in one step; the old key no longer opens them', () => {
-  const { persons, db, dir, keys } = setup();
+  const { persons, db, dir } = setup();
   const sealed = new Map<string, Buffer>();
   for (const id of ['p1', 'p2', 'p3']) {
     persons.create(id);
     sealed.set(id, persons.seal(id, 'template', 'x', Buffer.from(id)));
   }
+  const oldKey = readFileSync(join(dir, 'device.key'));
   const next = DeviceKeys.generate(dir);
   const result = persons.rewrapAll(next);
   assert.deepEqual(result, { rewrapped: 3, unrecoverable: [] });
-  const fresh = new PersonKeys(db, DeviceKeys.fromBytes(Buffer.from(next.hex(), 'hex'), dir));
+  next.writeNext();
+  const fresh = new PersonKeys(db, DeviceKeys.findOnDisk(dir, next.id) as DeviceKeys);
   for (const [id, s] of sealed) assert.equal(Buffer.from(fresh.open(id, 'template', 'x', s)).toString(), id);
-  assert.throws(() => new PersonKeys(db, keys), /sealed with device key/);
+  assert.throws(() => new PersonKeys(db, DeviceKeys.fromBytes(oldKey, dir, 'the old key')), /sealed with device key .* from the old key/);
+  db.close();
+});
+
+void test('destroy() inside a caller transaction commits with it (no checkpoint error rolls the erasure back)', () => {
+  const { persons, db } = setup();
+  persons.create('alice');
+  db.exec('CREATE TABLE profile (id TEXT PRIMARY KEY, sealed BLOB)');
+  db.prepare('INSERT INTO profile VALUES (?, ?)').run('alice', persons.seal('alice', 'profile', 'alice', Buffer.from('Alice')));
+  db.transaction(() => {
+    db.prepare('DELETE FROM profile WHERE id = ?').run('alice');
+    assert.equal(persons.destroy('alice'), true);
+  })();
+  assert.equal(persons.has('alice'), false);
+  assert.equal((db.prepare('SELECT count(*) AS n FROM profile').get() as { n: number }).n, 0);
+  assert.equal(persons.checkpointWal(), true);
   db.close();
 });
