@@ -10,6 +10,8 @@ interface SimLine {
   listeners: ((err: Error | null, level: Level) => void)[];
   /** Set to make the next write fail, as a broken GPIO would. */
   failWrites: Error | null;
+  /** Released lines keep their last level (as a real pin would) and may be claimed again. */
+  released: boolean;
 }
 
 /**
@@ -38,7 +40,7 @@ export class SimulatedGpio implements GpioDriver {
         line.level = level;
       },
       level: () => line.level,
-      release: () => this.#lines.delete(name),
+      release: () => this.#release(line),
     };
   }
 
@@ -50,7 +52,7 @@ export class SimulatedGpio implements GpioDriver {
       watch: (listener) => {
         line.listeners.push(listener);
       },
-      release: () => this.#lines.delete(name),
+      release: () => this.#release(line),
     };
   }
 
@@ -84,9 +86,14 @@ export class SimulatedGpio implements GpioDriver {
     return line;
   }
 
+  #release(line: SimLine): void {
+    line.released = true;
+    line.listeners.length = 0;
+  }
+
   #claim(name: string, direction: 'in' | 'out', pin: ResolvedPin, level: Level): SimLine {
-    if (this.#lines.has(name)) throw new FacegateError('door_pin', `line ${name} is already claimed`);
-    const line: SimLine = { name, direction, level, pin, listeners: [], failWrites: null };
+    if (this.#lines.get(name)?.released === false) throw new FacegateError('door_pin', `line ${name} is already claimed`);
+    const line: SimLine = { name, direction, level, pin, listeners: [], failWrites: null, released: false };
     this.#lines.set(name, line);
     return line;
   }

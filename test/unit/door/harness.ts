@@ -1,20 +1,10 @@
-import { Writable } from 'node:stream';
-import { EventBus, createLogger, type BusEvents, type DoorStatus, type FacegateEvent } from '../../../daemon/core/index.ts';
+import { EventBus, type BusEvents, type DoorStatus, type FacegateEvent } from '../../../daemon/core/index.ts';
 import { embeddedDefaults } from '../../../daemon/config/index.ts';
 import { createDoors, type DoorConfig, type Doors, type InputRole } from '../../../daemon/door/index.ts';
 import { FakeClock } from '../../fakes/clock.ts';
+import { memoryLogger } from '../../support/logger.ts';
 
 type Input = NonNullable<DoorConfig['door_contact']>;
-
-/** A real pino logger whose lines stay in memory, so tests can read what the door logged. */
-export function memoryLog() {
-  const chunks: string[] = [];
-  const sink = new Writable({ write(chunk: Buffer, _enc, cb) { chunks.push(chunk.toString()); cb(); } });
-  return {
-    log: createLogger({ level: 'debug', destination: sink }),
-    lines: () => chunks.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>),
-  };
-}
 
 /** A fully defaulted door entry (as the config loader makes it), on the simulated driver. */
 export function doorConfig(over: Partial<DoorConfig> = {}): DoorConfig {
@@ -40,7 +30,7 @@ export function wiredDoor(over: Partial<DoorConfig> = {}) {
 
 export function setup(configs: DoorConfig[]) {
   const clock = new FakeClock();
-  const { log, lines: logLines } = memoryLog();
+  const { log, lines: logLines } = memoryLogger();
   const bus = new EventBus<BusEvents>(log);
   const events: FacegateEvent[] = [];
   const statuses: DoorStatus[] = [];
