@@ -138,7 +138,12 @@ export class MqttService implements Service {
     return this.#url;
   }
 
-  /** Resolves when the broker first accepted the connection. */
+  /** Whether the broker connection is up right now. */
+  get connected(): boolean {
+    return this.#client?.connected ?? false;
+  }
+
+  /** Resolves when the broker first accepted the connection and the command subscriptions. */
   whenConnected(): Promise<void> {
     return this.#connected;
   }
@@ -245,18 +250,18 @@ export class MqttService implements Service {
     this.#everConnected = true;
     const first = doors[0]?.id ?? '';
     client.publish(this.topics.availability(first), ONLINE, { qos: 1, retain: true });
-    const filters = config.commands.enabled ? this.topics.commandFilters() : [];
+    // Command topics are watched even when commands are off, so that attempts show up as command_rejected events.
+    const filters = this.topics.commandFilters();
     if (config.discovery.enabled) filters.push(this.topics.haStatus());
-    if (filters.length > 0) {
-      client.subscribe(filters, { qos: 1 }, (err) => {
-        if (err) log.error({ err: err.message }, 'MQTT subscribe failed: commands will not be received');
-      });
-    }
     this.publishDiscovery();
     for (const [door, json] of this.#lastStatus) client.publish(this.topics.state(door), json, { qos: 1, retain: true });
     for (const [door, json] of this.#lastDecision) client.publish(this.topics.decision(door), json, { qos: 1, retain: true });
     void this.publishMetrics();
-    this.#resolveConnected();
+    client.subscribe(filters, { qos: 1 }, (err) => {
+      if (err) log.error({ err: err.message }, 'MQTT subscribe failed: commands will not be received');
+      // Connected means ready for commands too.
+      this.#resolveConnected();
+    });
   }
 
   #onDown(why: string): void {

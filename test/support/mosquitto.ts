@@ -42,7 +42,7 @@ async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 
 export interface Mosquitto {
   port: number;
   url: string;
-  /** Stops the broker (SIGTERM) and waits until it exited; retained messages are gone with it (no persistence). */
+  /** Stops the broker (SIGTERM) and waits until it exited; without `persistent`, retained messages go with it. */
   stop(): Promise<void>;
   /** Starts it again on the same port. */
   start(): Promise<void>;
@@ -51,17 +51,19 @@ export interface Mosquitto {
 }
 
 /**
- * A real Mosquitto on a free loopback port, anonymous access allowed, no persistence.
+ * A real Mosquitto on a free loopback port, anonymous access allowed, persistence only when asked.
  * Stop it with stop() (and restart with start() on the same port for outage tests).
  */
-export async function startMosquitto(options: { port?: number; extraConfig?: string } = {}): Promise<Mosquitto> {
+export async function startMosquitto(options: { port?: number; extraConfig?: string; persistent?: boolean } = {}): Promise<Mosquitto> {
   const port = options.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'facegate-mosquitto-'));
   const conf = join(dir, 'mosquitto.conf');
-  writeFileSync(
-    conf,
-    [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', 'log_dest stderr', 'log_type error', 'log_type warning', options.extraConfig ?? ''].join('\n'),
-  );
+  // persistent: sessions of clean:false clients, their queued QoS 1 messages and retained ones survive stop()/start().
+  const persistence = options.persistent ? [`persistence true`, `persistence_location ${dir}/`, 'autosave_interval 0'] : ['persistence false'];
+  // As root mosquitto drops to the `mosquitto` user, which could not write the persistence file in our 0700 temp dir.
+  const user = process.getuid?.() === 0 ? ['user root'] : [];
+  const lines = [`listener ${port} 127.0.0.1`, 'allow_anonymous true', ...user, ...persistence, 'log_dest stderr', 'log_type error', 'log_type warning'];
+  writeFileSync(conf, [...lines, options.extraConfig ?? ''].join('\n'));
   let child: ChildProcess | null = null;
   let log = '';
   const m: Mosquitto = {

@@ -71,6 +71,8 @@ export interface Received {
   retain: boolean;
 }
 
+
+
 /** A plain MQTT client that records every message it sees on its subscriptions. */
 export class Listener {
   readonly client: MqttClient;
@@ -80,6 +82,8 @@ export class Listener {
   private constructor(client: MqttClient) {
     this.client = client;
     client.on('message', (topic, payload, packet) => {
+      // A redelivery from the broker to this listener (its own ack was lost) says nothing about the publisher.
+      if (packet.dup) return;
       this.messages.push({ topic, payload: payload.toString('utf8'), retain: packet.retain });
       this.#waiters = this.#waiters.filter((w) => {
         if (!w.check()) return true;
@@ -89,8 +93,9 @@ export class Listener {
     });
   }
 
-  static async open(url: string, filters: string[] = ['#']): Promise<Listener> {
-    const client = connect(url, { reconnectPeriod: 200, clean: true, protocolVersion: 4 });
+  /** With `session`, the listener keeps a persistent session (clean: false) under that client id: with a persistent broker it misses nothing while away. */
+  static async open(url: string, filters: string[] = ['#'], session?: string): Promise<Listener> {
+    const client = connect(url, { reconnectPeriod: 200, protocolVersion: 4, ...(session ? { clean: false, clientId: session } : { clean: true }) });
     await new Promise<void>((resolve, reject) => {
       client.once('connect', () => resolve());
       client.once('error', reject);
