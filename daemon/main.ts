@@ -2,6 +2,7 @@ import { EventBus, Lifecycle, createLogger, systemClock, type BusEvents, type Lo
 import { loadConfig, type Config } from './config/index.ts';
 import { EventStore, InstanceLock, openDatabase, prepareDataDir } from './store/index.ts';
 import { SdNotify, Watchdog } from './health/index.ts';
+import { Retention, openPrivacy, type Privacy } from './privacy/index.ts';
 
 export interface DaemonOptions {
   configFile?: string | undefined;
@@ -12,6 +13,7 @@ export interface RunningDaemon {
   config: Config;
   log: Logger;
   bus: EventBus<BusEvents>;
+  privacy: Privacy;
   /** Resolves when the daemon has stopped; stop() may be called any number of times. */
   stop(reason: string): Promise<void>;
 }
@@ -35,17 +37,43 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
     }
   })();
 
+  // A wrong or missing key stops the start here, before any gallery could load empty.
+  const privacy = (() => {
+    try {
+      return openPrivacy({ db, dataDir, env, log });
+    } catch (err) {
+      db.close();
+      lock.release();
+      throw err;
+    }
+  })();
+
   const bus = new EventBus<BusEvents>(log);
   const lifecycle = new Lifecycle(log);
   const notify = new SdNotify(env);
 
   lifecycle.add('store', { start: () => undefined, stop: () => { db.close(); lock.release(); } });
+  let stopReason = 'stop';
+  lifecycle.add('audit', {
+    start: () => { privacy.audit.append({ actor: 'daemon', action: 'daemon.start', detail: { keyId: privacy.keys.id, persons: privacy.health.persons } }); },
+    stop: () => { privacy.audit.append({ actor: 'daemon', action: 'daemon.stop', detail: { reason: stopReason } }); },
+  });
 
   const events = new EventStore(db);
   bus.on('event', (event) => {
     events.append(event);
     bus.emit('event:stored', event);
   });
+
+  lifecycle.add('retention', new Retention({
+    clock: systemClock, log,
+    intervalMs: config.privacy.retention_sweep_min * 60_000,
+    rules: [
+      { name: 'events', days: () => config.privacy.event_retention_days, purge: (cutoff) => events.purgeBefore(cutoff) },
+      { name: 'snapshots', days: () => config.privacy.snapshot_retention_days, purge: (cutoff) => privacy.snapshots.purgeBefore(cutoff) },
+    ],
+    onPurged: (counts) => { privacy.audit.append({ actor: 'daemon', action: 'retention.purge', detail: counts }); },
+  }));
 
   // Until the camera pipeline owns the work loop, the supervisor tick shows the event loop is alive
   // (and, being a live timer, keeps the process running until stop).
@@ -65,9 +93,10 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
 
   let stopped: Promise<void> | null = null;
   return {
-    config, log, bus,
+    config, log, bus, privacy,
     stop(reason: string) {
       stopped ??= (async () => {
+        stopReason = reason;
         log.info({ reason }, 'facegate stopping');
         await notify.stopping();
         await lifecycle.stop();
