@@ -6,6 +6,42 @@ export const VisionSection = Type.Object(
       default: 'auto',
       description: 'auto uses @tensorflow/tfjs-node when it loads, else WASM with SIMD.',
     }),
+    worker: Type.Boolean({
+      default: true,
+      description: 'Run inference in a worker thread so the event loop (admin API, door timing) stays responsive.',
+    }),
+    detector: Type.Object(
+      {
+        model: Type.Union([Type.Literal('blazeface')], { default: 'blazeface', description: 'Face detector (a name in models/manifest.json).' }),
+        min_score: Type.Number({ default: 0.5, minimum: 0.05, maximum: 0.99, description: 'Detections scoring below this are dropped.' }),
+        iou: Type.Number({ default: 0.3, minimum: 0.05, maximum: 0.95, description: 'Overlap above which two detections are merged into one face.' }),
+        max_faces: Type.Integer({ default: 5, minimum: 1, maximum: 50, description: 'At most this many faces per frame, largest score first.' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    embedder: Type.Object(
+      {
+        model: Type.Union([Type.Literal('mobileface'), Type.Literal('faceres'), Type.Literal('faceres-deep')], {
+          default: 'mobileface',
+          description: 'Verification embedder (a name in models/manifest.json); see models/README.md for the measured comparison. Changing it invalidates enrolled templates.',
+        }),
+        flip: Type.Boolean({ default: true, description: 'Average the embeddings of the face and its mirror image (more accurate, about 1.5x the embedding time).' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    variant: Type.Union([Type.Literal('float32'), Type.Literal('float16'), Type.Literal('uint8')], {
+      default: 'float32',
+      description: 'Model weights: float32 as shipped, or a weight-quantized copy from models/ (smaller files; see models/README.md for the accuracy each keeps).',
+    }),
+    quality: Type.Object(
+      {
+        min_face_px: Type.Number({ default: 40, minimum: 0, description: 'Faces narrower than this (px in the frame) are not embedded (reason too_small).' }),
+        min_sharpness: Type.Number({ default: 20, minimum: 0, description: 'Laplacian variance of the aligned crop below which a face counts as blurred.' }),
+        max_yaw_deg: Type.Number({ default: 40, minimum: 0, maximum: 90, description: 'Estimated head turn (degrees) above which a face is not embedded (reason turned_away).' }),
+        max_pitch_deg: Type.Number({ default: 30, minimum: 0, maximum: 90, description: 'Estimated head nod (degrees) above which a face is not embedded (reason tilted).' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     attributes: Type.Object(
       {
         emotion: Type.Boolean({

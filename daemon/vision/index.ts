@@ -1,0 +1,23 @@
+// The vision room: backend choice, pinned models, detector, alignment, embedder, quality,
+// the liveness slot, optional attributes, and the per-frame pipeline (in-thread or in a worker).
+export { createVisionPipeline } from './pipeline.ts';
+export type { PipelineOptions, VisionConfig, VisionPipeline } from './pipeline.ts';
+export { createVisionWorker } from './worker-client.ts';
+export type { VisionWorkerOptions } from './worker-client.ts';
+export { initBackend } from './backend.ts';
+export type { BackendInfo, BackendPreference } from './backend.ts';
+export { loadModel, readManifest, readThresholds, MODELS_DIR } from './registry.ts';
+export type { LoadedModel, Manifest, ManifestEntry, Thresholds, Variant } from './registry.ts';
+export { FaceDetector, letterboxInput } from './detector.ts';
+export type { Detection, DetectorOptions } from './detector.ts';
+export { alignFace, canonicalPoints, estimateSimilarity, applySimilarity, warpCrop, CANONICAL_112 } from './align.ts';
+export type { Similarity } from './align.ts';
+export { Embedder, cosine, l2normalize } from './embedder.ts';
+export { assessQuality, estimatePose, sharpness } from './quality.ts';
+export type { Quality, QualityLimits } from './quality.ts';
+export { decodeImage } from './decode.ts';
+export { checkRgb } from './image.ts';
+export type { RgbImage } from './image.ts';
+export type { LivenessCheck, LivenessInput, LivenessModule, LivenessTrackCheck } from './liveness.ts';
+export { PadScorer, PadLivenessCheck, PadTrackCheck, PadTrack, loadPadModel, createLivenessCheck as createPadLivenessCheck, padOptionsFromConfig } from './pad/index.ts';
+export type { PadJudgement, PadOptions, PadObservation, PadTrackOptions, PadTrackStatus, PadSecurityLevel, PadChallenge, PadModelFile } from './pad/index.ts';

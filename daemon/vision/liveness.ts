@@ -1,0 +1,37 @@
+// The presentation-attack slot. vision/pad/ provides the checks; the pipeline only calls them.
+import type { Box, FaceObservation, Point } from '../core/index.ts';
+import type { RgbImage } from './image.ts';
+
+/** What a per-face liveness check sees. */
+export interface LivenessInput {
+  /** The whole frame (packed RGB). */
+  image: RgbImage;
+  box: Box;
+  /** BlazeFace keypoints in frame pixels: eye, eye, nose, mouth, ear, ear (image-left first). */
+  keypoints: readonly Point[];
+  detectionScore: number;
+}
+
+/** A per-face presentation-attack score: 1 = certainly live, 0 = certainly an attack. */
+export interface LivenessCheck {
+  readonly name: string;
+  score(input: LivenessInput): Promise<number>;
+  close?(): Promise<void> | void;
+}
+
+/**
+ * A check across the frames of one track (blink, small head motion, texture change). The track
+ * is identity's notion, so main.ts feeds each tracked face here and reads back a combined score.
+ */
+export interface LivenessTrackCheck {
+  readonly name: string;
+  /** Adds one observation of a track; returns the combined score so far, or null while undecided. */
+  observe(trackId: string, face: FaceObservation, at: number): number | null;
+  /** Forgets a track that ended. */
+  end(trackId: string): void;
+}
+
+/** A module the inference worker can import to build its liveness check in its own thread. */
+export interface LivenessModule {
+  createLivenessCheck(): Promise<LivenessCheck>;
+}

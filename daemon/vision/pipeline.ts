@@ -1,0 +1,136 @@
+// The per-frame pipeline: detect → pose + align → quality → embed → liveness → attributes.
+// It runs in whichever thread creates it; worker.ts runs one inside a worker thread.
+import * as tf from '@tensorflow/tfjs';
+import type { Config } from '../config/index.ts';
+import type { FaceObservation, Frame, FrameAnalysis, Logger, Point } from '../core/index.ts';
+import { FacegateError } from '../core/index.ts';
+import { alignFace } from './align.ts';
+import { initBackend, type BackendInfo } from './backend.ts';
+import { decodeImage } from './decode.ts';
+import { FaceDetector, type Detection } from './detector.ts';
+import { Embedder } from './embedder.ts';
+import type { RgbImage } from './image.ts';
+import { checkRgb } from './image.ts';
+import type { LivenessCheck } from './liveness.ts';
+import { assessQuality } from './quality.ts';
+import { loadModel, readManifest, MODELS_DIR, type Manifest } from './registry.ts';
+import { Attributes } from './attributes.ts';
+
+export type VisionConfig = Config['vision'];
+
+export interface VisionPipeline {
+  readonly backend: BackendInfo;
+  /** role → "name@variant" of each loaded model. */
+  readonly models: Record<string, string>;
+  /** Analyses a camera frame (packed RGB). Throws VISION_BAD_FRAME for a malformed frame. */
+  analyze(frame: Frame): Promise<FrameAnalysis>;
+  /** Decodes and analyses a photo (enrollment); faces largest first. Throws VISION_BAD_IMAGE for bytes that are no image. */
+  analyzeImage(bytes: Uint8Array): Promise<FrameAnalysis>;
+  /** Plugs a presentation-attack check into the liveness slot (null removes it). */
+  setLiveness(check: LivenessCheck | null): void;
+  close(): Promise<void>;
+}
+
+export interface PipelineOptions {
+  modelsDir?: string;
+  manifest?: Manifest;
+}
+
+/** Mouth corners from the mouth centre along the eye axis (BlazeFace has no corners); 0.414 = ArcFace template half mouth width / eye distance. */
+function fivePoints(kp: readonly Point[]): Point[] {
+  const [e1, e2, nose, mouth] = kp as [Point, Point, Point, Point];
+  const hx = (e2[0] - e1[0]) * 0.414, hy = (e2[1] - e1[1]) * 0.414;
+  // Contract order: subject's right eye first = the eye on the image left.
+  return [e1, e2, nose, [mouth[0] - hx, mouth[1] - hy], [mouth[0] + hx, mouth[1] + hy]];
+}
+
+export async function createVisionPipeline(config: VisionConfig, log: Logger, opts: PipelineOptions = {}): Promise<VisionPipeline> {
+  const dir = opts.modelsDir ?? MODELS_DIR;
+  const manifest = opts.manifest ?? readManifest(dir);
+  const backend = await initBackend(config.backend);
+  const variant = config.variant;
+  const detModel = await loadModel(config.detector.model, variant, manifest, dir);
+  const embModel = await loadModel(config.embedder.model, variant, manifest, dir);
+  const pre = embModel.entry.preprocess;
+  if (!pre) throw new FacegateError('VISION_MANIFEST', `model ${config.embedder.model} has no preprocess entry in models/manifest.json`);
+  const detector = new FaceDetector(detModel, { minScore: config.detector.min_score, iou: config.detector.iou, maxFaces: config.detector.max_faces });
+  const embedder = new Embedder(embModel, { pixels: pre.pixels, zoom: pre.zoom, flip: config.embedder.flip });
+  const attributes = config.attributes.emotion || config.attributes.age_gender ? await Attributes.load(config.attributes, manifest, dir) : null;
+  const limits = {
+    minFacePx: config.quality.min_face_px,
+    minSharpness: config.quality.min_sharpness,
+    maxYawDeg: config.quality.max_yaw_deg,
+    maxPitchDeg: config.quality.max_pitch_deg,
+  };
+  const models: Record<string, string> = {
+    detector: `${detModel.name}@${detModel.variant}`,
+    embedder: `${embModel.name}@${embModel.variant}`,
+    ...(attributes ? attributes.models : {}),
+  };
+  let liveness: LivenessCheck | null = null;
+  log.info({ backend: backend.name, simd: backend.simd, models }, 'vision pipeline ready');
+
+  async function face(img: RgbImage, det: Detection, timings: Record<string, number>): Promise<FaceObservation> {
+    const kp = det.keypoints;
+    let t = performance.now();
+    const { crop } = alignFace(img, kp, embedder.size, pre!.zoom);
+    timings.align = (timings.align ?? 0) + performance.now() - t;
+    const quality = assessQuality(kp, det.box.width, crop, embedder.size, limits);
+    let embedding: Float32Array | null = null;
+    let live: number | null = null;
+    if (quality.ok) {
+      t = performance.now();
+      const crops = config.embedder.flip ? [crop, alignFace(img, kp, embedder.size, pre!.zoom, true).crop] : [crop];
+      embedding = await embedder.embed(crops);
+      timings.embed = (timings.embed ?? 0) + performance.now() - t;
+      if (liveness) {
+        t = performance.now();
+        live = await liveness.score({ image: img, box: det.box, keypoints: kp, detectionScore: det.score });
+        timings.liveness = (timings.liveness ?? 0) + performance.now() - t;
+      }
+    }
+    let attrs: FaceObservation['attributes'] = null;
+    if (attributes) {
+      t = performance.now();
+      attrs = await attributes.estimate(img, kp);
+      timings.attributes = (timings.attributes ?? 0) + performance.now() - t;
+    }
+    return { box: det.box, detectionScore: det.score, landmarks5: fivePoints(kp), mesh: null, embedding, quality, liveness: live, attributes: attrs };
+  }
+
+  async function run(img: RgbImage, seq: number, capturedAt: number): Promise<FrameAnalysis> {
+    checkRgb(img);
+    const start = performance.now();
+    const timings: Record<string, number> = {};
+    const detections = await detector.detect(img);
+    timings.detect = performance.now() - start;
+    const faces: FaceObservation[] = [];
+    for (const det of detections) faces.push(await face(img, det, timings));
+    timings.total = performance.now() - start;
+    return { frameSeq: seq, capturedAt, analysedAt: Date.now(), width: img.width, height: img.height, faces, timings };
+  }
+
+  return {
+    backend,
+    models,
+    analyze(frame) {
+      return run({ width: frame.width, height: frame.height, data: frame.rgb }, frame.seq, frame.capturedAt);
+    },
+    async analyzeImage(bytes) {
+      const img = await decodeImage(bytes);
+      const res = await run(img, 0, Date.now());
+      res.faces.sort((a, b) => b.box.width * b.box.height - a.box.width * a.box.height);
+      return res;
+    },
+    setLiveness(check) {
+      liveness = check;
+    },
+    async close() {
+      await liveness?.close?.();
+      detModel.model.dispose();
+      embModel.model.dispose();
+      attributes?.dispose();
+      log.debug({ tensors: tf.memory().numTensors }, 'vision pipeline closed');
+    },
+  };
+}

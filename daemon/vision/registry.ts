@@ -1,0 +1,164 @@
+// The model registry: every model file is pinned in models/manifest.json by sha256, read from disk
+// (never the network) and refused with a clear error when its bytes differ from the pin.
+import * as tf from '@tensorflow/tfjs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FacegateError } from '../core/index.ts';
+
+export type Variant = 'float32' | 'float16' | 'uint8';
+
+export interface ModelFiles {
+  /** Path of model.json: inside the npm package for float32, inside models/ for variants. */
+  file: string;
+  /** sha256 (hex) of model.json and of each weight file, keyed by file name. */
+  sha256: Record<string, string>;
+}
+
+export interface ManifestEntry extends ModelFiles {
+  role: 'detector' | 'embedder' | 'mesh' | 'attribute';
+  package: string;
+  version: string;
+  /** [batch, height, width, channels]; -1 = any batch. */
+  input: number[];
+  license: string;
+  upstream: string;
+  /** Embedders: pixel scale the model expects and the crop zoom around the canonical points. */
+  preprocess?: { pixels: 'unit' | 'signed' | 'byte'; zoom: number };
+  /** Quantized copies written by scripts/quantize-models.ts, paths relative to models/. */
+  variants?: Partial<Record<Exclude<Variant, 'float32'>, ModelFiles>>;
+}
+
+export interface Manifest {
+  version: 1;
+  models: Record<string, ManifestEntry>;
+}
+
+export const MODELS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../models');
+
+export function readManifest(dir = MODELS_DIR): Manifest {
+  const path = join(dir, 'manifest.json');
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Manifest;
+  } catch (err) {
+    throw new FacegateError('VISION_MANIFEST', `cannot read the model manifest ${path}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** The directory of an installed npm package, found by walking up from models/ (deep package exports are broken). */
+export function packageDir(pkg: string, from = MODELS_DIR): string {
+  let dir = from;
+  for (;;) {
+    const candidate = join(dir, 'node_modules', pkg);
+    if (existsSync(join(candidate, 'package.json'))) return candidate;
+    const up = dirname(dir);
+    if (up === dir) throw new FacegateError('VISION_MODEL_MISSING', `npm package ${pkg} is not installed (needed for its model files)`);
+    dir = up;
+  }
+}
+
+export function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Where model.json of a model's variant lives on disk, and its pinned hashes. */
+export function locate(name: string, entry: ManifestEntry, variant: Variant, dir = MODELS_DIR): { path: string; pins: Record<string, string> } {
+  if (variant === 'float32') return { path: join(packageDir(entry.package, dir), entry.file), pins: entry.sha256 };
+  const v = entry.variants?.[variant];
+  if (!v) throw new FacegateError('VISION_MODEL_MISSING', `model ${name} has no ${variant} variant in models/manifest.json; run scripts/quantize-models.ts`);
+  return { path: join(dir, v.file), pins: v.sha256 };
+}
+
+function readPinned(path: string, pins: Record<string, string>, name: string): Uint8Array {
+  const base = path.split('/').pop() ?? path;
+  const pin = pins[base];
+  if (!pin) throw new FacegateError('VISION_MODEL_UNPINNED', `model ${name}: file ${base} has no sha256 in models/manifest.json; refusing to load it`);
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (err) {
+    throw new FacegateError('VISION_MODEL_MISSING', `model ${name}: cannot read ${path}: ${(err as Error).message}`, { cause: err });
+  }
+  const got = sha256(bytes);
+  if (got !== pin) {
+    throw new FacegateError('VISION_MODEL_HASH', `model ${name}: ${path} has sha256 ${got}, but models/manifest.json pins ${pin}; refusing to load a changed model file`);
+  }
+  return bytes;
+}
+
+interface ModelJson {
+  modelTopology: unknown;
+  weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
+  format?: string;
+  generatedBy?: string;
+  convertedBy?: string;
+  signature?: unknown;
+  userDefinedMetadata?: Record<string, unknown>;
+}
+
+/** Reads a pinned model.json and its weights into the artifacts tfjs loads from memory. */
+export function readArtifacts(name: string, path: string, pins: Record<string, string>): tf.io.ModelArtifacts {
+  const json = JSON.parse(Buffer.from(readPinned(path, pins, name)).toString('utf8')) as ModelJson;
+  const specs: tf.io.WeightsManifestEntry[] = [];
+  const parts: Uint8Array[] = [];
+  for (const group of json.weightsManifest) {
+    for (const p of group.paths) parts.push(readPinned(join(dirname(path), p), pins, name));
+    specs.push(...group.weights);
+  }
+  const total = parts.reduce((n, p) => n + p.byteLength, 0);
+  const weightData = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    weightData.set(p, at);
+    at += p.byteLength;
+  }
+  return {
+    modelTopology: json.modelTopology as tf.io.ModelArtifacts['modelTopology'],
+    weightSpecs: specs,
+    weightData: weightData.buffer,
+    format: json.format,
+    generatedBy: json.generatedBy,
+    convertedBy: json.convertedBy,
+    signature: json.signature as tf.io.ModelArtifacts['signature'],
+    userDefinedMetadata: json.userDefinedMetadata,
+  } as tf.io.ModelArtifacts;
+}
+
+export interface LoadedModel {
+  name: string;
+  variant: Variant;
+  model: tf.GraphModel;
+  entry: ManifestEntry;
+}
+
+/** Loads one model of the manifest after checking every file's hash; a mismatch throws VISION_MODEL_HASH. */
+export async function loadModel(name: string, variant: Variant = 'float32', manifest = readManifest(), dir = MODELS_DIR): Promise<LoadedModel> {
+  const entry = manifest.models[name];
+  if (!entry) throw new FacegateError('VISION_MODEL_UNKNOWN', `model ${name} is not in models/manifest.json (known: ${Object.keys(manifest.models).join(', ')})`);
+  const { path, pins } = locate(name, entry, variant, dir);
+  const artifacts = readArtifacts(name, path, pins);
+  const model = await tf.loadGraphModel(tf.io.fromMemory(artifacts));
+  return { name, variant, model, entry };
+}
+
+/** Match thresholds measured by scripts/eval.ts for one embedder variant (cosine similarity). */
+export interface Thresholds {
+  /** Cosine at which the false-accept rate on the evaluation pairs reached each level ("1e-3", "1e-4", "1e-5"). */
+  far: Record<string, number>;
+  /** Best-accuracy threshold of the evaluation. */
+  accuracy: number;
+  /** Where this was measured (pairs file and count), for the record. */
+  measuredOn: string;
+}
+
+/** models/thresholds.json, keyed by "embedder@variant"; identity turns security levels into these. */
+export function readThresholds(dir = MODELS_DIR): Record<string, Thresholds> {
+  const path = join(dir, 'thresholds.json');
+  if (!existsSync(path)) return {};
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, Thresholds>;
+  } catch (err) {
+    throw new FacegateError('VISION_MANIFEST', `cannot read ${path}: ${(err as Error).message}`, { cause: err });
+  }
+}

@@ -1,0 +1,100 @@
+// Runs a vision pipeline in a worker thread, so inference never blocks the daemon's event loop.
+// The worker is TypeScript: worker-boot.mjs registers tsx's loader inside the new thread first
+// (works whatever the working directory, and when the daemon was started through bin/facegate.js).
+import { Worker } from 'node:worker_threads';
+import type { Frame, FrameAnalysis, Logger } from '../core/index.ts';
+import { FacegateError } from '../core/index.ts';
+import type { BackendInfo } from './backend.ts';
+import type { VisionConfig } from './pipeline.ts';
+
+export interface VisionWorkerOptions {
+  modelsDir?: string;
+  /** URL of a module exporting createLivenessCheck() (see LivenessModule), imported inside the worker. */
+  livenessModule?: string;
+}
+
+/** The pipeline's face, seen from the main thread. */
+export interface VisionWorker {
+  readonly backend: BackendInfo;
+  readonly models: Record<string, string>;
+  analyze(frame: Frame): Promise<FrameAnalysis>;
+  analyzeImage(bytes: Uint8Array): Promise<FrameAnalysis>;
+  close(): Promise<void>;
+}
+
+type Reply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: { code: string; message: string } };
+interface Ready { ready: true; backend: BackendInfo; models: Record<string, string> }
+interface Failed { ready: false; error: { code: string; message: string } }
+
+export async function createVisionWorker(config: VisionConfig, log: Logger, opts: VisionWorkerOptions = {}): Promise<VisionWorker> {
+  const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), {
+    workerData: { config, modelsDir: opts.modelsDir, livenessModule: opts.livenessModule, level: log.level },
+  });
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  let nextId = 1;
+  let closed = false;
+
+  const failAll = (err: Error): void => {
+    for (const p of pending.values()) p.reject(err);
+    pending.clear();
+  };
+
+  const hello = await new Promise<Ready>((resolve, reject) => {
+    const onMessage = (m: Ready | Failed): void => {
+      worker.off('error', onError);
+      if (m.ready) resolve(m);
+      else reject(new FacegateError(m.error.code, m.error.message));
+    };
+    const onError = (err: Error): void => reject(new FacegateError('VISION_WORKER', `vision worker failed to start: ${err.message}`, { cause: err }));
+    worker.once('message', onMessage);
+    worker.once('error', onError);
+  }).catch(async (err: unknown) => {
+    await worker.terminate();
+    throw err;
+  });
+
+  worker.on('message', (m: Reply) => {
+    const p = pending.get(m.id);
+    if (!p) return;
+    pending.delete(m.id);
+    if (m.ok) p.resolve(m.result);
+    else p.reject(new FacegateError(m.error.code, m.error.message));
+  });
+  worker.on('error', (err) => {
+    log.error({ err }, 'vision worker crashed');
+    failAll(new FacegateError('VISION_WORKER', `vision worker crashed: ${err.message}`));
+  });
+  worker.on('exit', (code) => {
+    if (!closed) log.error({ code }, 'vision worker exited');
+    closed = true;
+    failAll(new FacegateError('VISION_WORKER', `vision worker exited (code ${code})`));
+  });
+
+  function call(kind: string, payload: unknown, transfer: ArrayBuffer[] = []): Promise<unknown> {
+    if (closed) return Promise.reject(new FacegateError('VISION_WORKER', 'the vision worker is closed'));
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ id, kind, payload }, transfer);
+    });
+  }
+
+  return {
+    backend: hello.backend,
+    models: hello.models,
+    analyze(frame) {
+      // A copy goes over, so the caller keeps its frame (the camera may reuse or snapshot it).
+      const { jpeg: _jpeg, ...rest } = frame;
+      return call('analyze', { ...rest, rgb: new Uint8Array(frame.rgb) }) as Promise<FrameAnalysis>;
+    },
+    analyzeImage(bytes) {
+      return call('analyzeImage', new Uint8Array(bytes)) as Promise<FrameAnalysis>;
+    },
+    async close() {
+      if (closed) return;
+      await call('close', null).catch(() => undefined);
+      closed = true;
+      await worker.terminate();
+    },
+  };
+}
