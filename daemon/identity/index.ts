@@ -1,2 +1,15 @@
 export { Gallery, normalized } from './gallery/gallery.ts';
 export type { GalleryHit, GalleryOptions } from './gallery/gallery.ts';
+export { createIdentity, EnrollmentRefusedError } from './identity.ts';
+export type { EnrollInput, EnrollPhoto, EnrollResult, Identity, IdentityDeps, PhotoOutcome } from './identity.ts';
+export { PersonNotFoundError, PersonRepository, PROFILE_KIND, TEMPLATE_KIND } from './persons.ts';
+export type { Person, PersonProfile, PersonSealer, StoredTemplate } from './persons.ts';
+export type { ProfileInput } from './profile.ts';
+export { REFUSAL_TEXT, checkBytes, checkFace, imageKind } from './quality.ts';
+export type { QualityRules, RefusalReason } from './quality.ts';
+export { identitySettings } from './settings.ts';
+export type { IdentitySettings } from './settings.ts';
+export { FALLBACK_THRESHOLDS, SECURITY_LEVELS, loadThresholds } from './thresholds.ts';
+export type { SecurityLevel, Thresholds } from './thresholds.ts';
+export { FaceTracker, iou } from './tracker.ts';
+export type { TrackerSettings } from './tracker.ts';

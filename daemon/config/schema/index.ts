@@ -3,6 +3,7 @@ import { DaemonSection } from './daemon.ts';
 import { CameraSection } from './camera.ts';
 import { VisionSection } from './vision.ts';
 import { AccessSection } from './access.ts';
+import { IdentitySection } from './identity.ts';
 import { DoorsSection } from './door.ts';
 import { MqttSection } from './mqtt.ts';
 import { AdminSection } from './admin.ts';
@@ -14,6 +15,7 @@ export const ConfigSchema = Type.Object(
     daemon: DaemonSection,
     camera: CameraSection,
     vision: VisionSection,
+    identity: IdentitySection,
     access: AccessSection,
     doors: DoorsSection,
     mqtt: MqttSection,

@@ -1,0 +1,368 @@
+import { randomUUID } from 'node:crypto';
+import type { Database } from 'better-sqlite3';
+import { FacegateError, type BusEvents, type Clock, type EventBus, type FaceObservation, type FrameAnalysis, type Logger, type MatchResult, type PersonAccess, type Service, type WeeklySchedule } from '../core/index.ts';
+import type { AuditLog, ConsentInput, Consents, Pseudonyms } from '../privacy/index.ts';
+import { validateProfile, type ProfileInput } from './profile.ts';
+import { Gallery } from './gallery/gallery.ts';
+import { PersonNotFoundError, PersonRepository, checkPersonId, newPersonId, toAccess, type Person, type PersonProfile, type PersonSealer } from './persons.ts';
+import { REFUSAL_TEXT, checkBytes, checkFace, type RefusalReason } from './quality.ts';
+import type { IdentitySettings } from './settings.ts';
+import { loadThresholds, type Thresholds } from './thresholds.ts';
+import { FaceTracker } from './tracker.ts';
+
+export interface EnrollPhoto {
+  /** For messages only, e.g. the file name. */
+  name: string;
+  bytes: Uint8Array;
+}
+
+export interface PhotoOutcome {
+  name: string;
+  templateId: string | null;
+  reason: RefusalReason | null;
+  detail: string | null;
+  /** Set when the photo looks like another enrolled person (mislabelled photo, or a look-alike). */
+  similarTo: { personId: string; score: number } | null;
+}
+
+export interface EnrollResult {
+  personId: string;
+  created: boolean;
+  photos: PhotoOutcome[];
+}
+
+export interface EnrollInput extends ProfileInput {
+  /** Chosen id; a random UUID when absent. */
+  personId?: string;
+  displayName: string;
+  photos: EnrollPhoto[];
+  /** Who enrolls: `admin:<user>`, `cli`, … (audit). */
+  actor: string;
+  consent?: Omit<ConsentInput, 'personId' | 'recordedBy'>;
+}
+
+export interface IdentityDeps {
+  db: Database;
+  personKeys: PersonSealer;
+  pseudonyms: Pick<Pseudonyms, 'subject'>;
+  audit: Pick<AuditLog, 'append' | 'list'>;
+  consents: Pick<Consents, 'record' | 'history' | 'withdraw'>;
+  /** Vision's pipeline on one encoded photo (main wires it); identity and vision never import each other. */
+  analyzeImage(bytes: Uint8Array): Promise<FrameAnalysis>;
+  /** Name of the embedder templates come from; templates of another model are not loaded. */
+  model: string;
+  settings: IdentitySettings;
+  /** Access's schedule check (main wires it; identity and access never import each other). */
+  validateSchedule(schedule: WeeklySchedule): WeeklySchedule;
+  /** The door the camera watches: verdicts carry it. */
+  door: string;
+  log: Logger;
+  bus: EventBus<BusEvents>;
+  clock: Clock;
+  onProgress?: (done: number, total: number, name: string) => void;
+}
+
+export class EnrollmentRefusedError extends FacegateError {
+  readonly photos: PhotoOutcome[];
+  constructor(photos: PhotoOutcome[]) {
+    const lines = photos.map((p) => `  ${p.name}: ${p.detail ?? p.reason}`);
+    super('enroll_refused', `no photo could be enrolled; nothing was saved\n${lines.join('\n')}`, { exitCode: 65 });
+    this.photos = photos;
+  }
+}
+
+export interface Identity extends Service {
+  readonly gallery: Gallery | null;
+  readonly thresholds: Thresholds;
+  /** 1:N search with the security level's (or the person's own) threshold. */
+  match(embedding: Float32Array): MatchResult;
+  /** Feeds one analysed frame to the tracker; verdicts go to the bus ('verdict'). */
+  observe(analysis: FrameAnalysis): void;
+  enroll(input: EnrollInput): Promise<EnrollResult>;
+  addPhotos(personId: string, photos: EnrollPhoto[], actor: string): Promise<EnrollResult>;
+  /** A template from a face the camera saw (admin "enroll from camera"); checked like a photo's. */
+  addFace(personId: string, face: FaceObservation, actor: string): PhotoOutcome;
+  people: {
+    list(): Person[];
+    get(personId: string): Person;
+    update(personId: string, patch: Partial<ProfileInput> & { displayName?: string }, actor: string): Person;
+    removeTemplate(personId: string, templateId: string, actor: string): void;
+    access(personId: string): PersonAccess | null;
+  };
+  /** Subject-access export: everything stored about the person, opened, as one JSON document. */
+  exportPerson(personId: string, actor: string): Record<string, unknown>;
+  /** Erasure: rows, events and the person's key, in one transaction, with an audit row. */
+  erasePerson(personId: string, actor: string): { templates: number; events: number };
+  /** Decrypts every person and template from the store into the gallery, then follows bus 'analysis'. */
+  start(): void;
+  stop(): void;
+}
+
+export function createIdentity(deps: IdentityDeps): Identity {
+  const { db, log, bus, clock, settings } = deps;
+  const repo = new PersonRepository(db, deps.personKeys);
+  const { thresholds, source } = loadThresholds(settings.thresholdsFile, log);
+  const levelThreshold = settings.matchThreshold ?? thresholds[settings.securityLevel];
+  const people = new Map<string, Person>();
+  let gallery: Gallery | null = null;
+  const tracker = new FaceTracker(deps.door, settings.tracker);
+  const iso = (): string => new Date(clock.now()).toISOString();
+
+  const thresholdOf = (personId: string): number => people.get(personId)?.threshold ?? levelThreshold;
+
+  const galleryFor = (dim: number): Gallery => {
+    gallery ??= new Gallery(dim);
+    return gallery;
+  };
+
+  const load = (): void => {
+    people.clear();
+    gallery = null;
+    for (const p of repo.list()) people.set(p.id, p);
+    let skipped = 0;
+    for (const t of repo.templates()) {
+      if (t.model !== deps.model) {
+        skipped += 1;
+        continue;
+      }
+      galleryFor(t.embedding.length).add(t.personId, t.id, t.embedding);
+    }
+    if (skipped > 0) log.warn({ skipped, model: deps.model }, 'templates made by another face model were not loaded: re-enroll those persons');
+    log.info({ persons: people.size, templates: (gallery as Gallery | null)?.size ?? 0, threshold: levelThreshold, thresholds: source }, 'gallery loaded');
+  };
+
+  const match = (embedding: Float32Array): MatchResult => {
+    if (!gallery || gallery.size === 0 || embedding.length !== gallery.dim) return { personId: null, score: 0, margin: 0 };
+    const hit = gallery.search(embedding);
+    const margin = hit.score - hit.secondScore;
+    const ok = hit.personId !== null && hit.score >= thresholdOf(hit.personId) && margin >= settings.minMargin;
+    return { personId: ok ? hit.personId : null, score: hit.score, margin };
+  };
+
+  /** Another enrolled person this embedding already matches, if any. */
+  const similarOther = (embedding: Float32Array, personId: string): { personId: string; score: number } | null => {
+    if (!gallery || gallery.size === 0 || embedding.length !== gallery.dim) return null;
+    const hit = gallery.search(embedding);
+    const other = hit.personId === personId ? hit.secondPersonId : hit.personId;
+    const score = hit.personId === personId ? hit.secondScore : hit.score;
+    if (other === null || score < thresholdOf(other)) return null;
+    return { personId: other, score: Math.round(score * 1000) / 1000 };
+  };
+
+  /** Runs the checks on a batch of photos; returns what to store, touches nothing. */
+  const examine = async (personId: string, photos: EnrollPhoto[]): Promise<{ outcomes: PhotoOutcome[]; accepted: { outcome: PhotoOutcome; embedding: Float32Array }[] }> => {
+    if (photos.length === 0) throw new FacegateError('enroll_input', 'no photos given', { exitCode: 64 });
+    const outcomes: PhotoOutcome[] = [];
+    const accepted: { outcome: PhotoOutcome; embedding: Float32Array }[] = [];
+    let done = 0;
+    for (const photo of photos) {
+      const outcome: PhotoOutcome = { name: photo.name, templateId: null, reason: null, detail: null, similarTo: null };
+      outcomes.push(outcome);
+      const early = checkBytes(photo.bytes, settings.quality);
+      let checked = early;
+      if (!checked) {
+        try {
+          checked = checkFace(await deps.analyzeImage(photo.bytes), settings.quality, gallery?.dim ?? accepted[0]?.embedding.length ?? null);
+        } catch (err) {
+          log.debug({ err, photo: photo.name }, 'photo could not be analysed');
+          checked = { ok: false, reason: 'unreadable_image', detail: `${REFUSAL_TEXT.unreadable_image}: ${(err as Error).message.split('\n')[0]}` };
+        }
+      }
+      if (checked.ok) {
+        outcome.templateId = randomUUID();
+        outcome.similarTo = similarOther(checked.face.embedding, personId);
+        accepted.push({ outcome, embedding: Float32Array.from(checked.face.embedding) });
+      } else {
+        outcome.reason = checked.reason;
+        outcome.detail = checked.detail;
+      }
+      done += 1;
+      deps.onProgress?.(done, photos.length, photo.name);
+    }
+    return { outcomes, accepted };
+  };
+
+  /** Stores accepted templates (inside the caller's transaction). */
+  const storeTemplates = (personId: string, accepted: { outcome: PhotoOutcome; embedding: Float32Array }[], now: string): void => {
+    for (const a of accepted) {
+      repo.insertTemplate({ id: a.outcome.templateId as string, personId, model: deps.model, embedding: a.embedding, createdAt: now });
+    }
+  };
+
+  const addToGallery = (personId: string, accepted: { outcome: PhotoOutcome; embedding: Float32Array }[]): void => {
+    for (const a of accepted) galleryFor(a.embedding.length).add(personId, a.outcome.templateId as string, a.embedding);
+  };
+
+  const refresh = (personId: string): Person => {
+    const p = repo.require(personId);
+    people.set(personId, p);
+    return p;
+  };
+
+  const auditPhotos = (outcomes: PhotoOutcome[]): Record<string, unknown> => ({
+    accepted: outcomes.filter((o) => o.templateId).length,
+    refused: outcomes.filter((o) => o.reason).map((o) => o.reason),
+    similar_to: outcomes.filter((o) => o.similarTo).map((o) => o.similarTo?.personId),
+  });
+
+  const addPhotos = async (personId: string, photos: EnrollPhoto[], actor: string): Promise<EnrollResult> => {
+    if (!people.has(personId)) throw new PersonNotFoundError(personId);
+    const { outcomes, accepted } = await examine(personId, photos);
+    if (accepted.length === 0) throw new EnrollmentRefusedError(outcomes);
+    const now = iso();
+    db.transaction(() => {
+      if (!repo.exists(personId)) throw new PersonNotFoundError(personId);
+      storeTemplates(personId, accepted, now);
+      deps.audit.append({ actor, action: 'person.templates.add', target: personId, detail: auditPhotos(outcomes) });
+    })();
+    addToGallery(personId, accepted);
+    refresh(personId);
+    return { personId, created: false, photos: outcomes };
+  };
+
+  const identity: Identity = {
+    get gallery() {
+      return gallery;
+    },
+    thresholds,
+    match,
+
+    observe(analysis) {
+      for (const verdict of tracker.update(analysis.capturedAt, analysis.faces, match)) bus.emit('verdict', verdict);
+    },
+
+    async enroll(input) {
+      const personId = input.personId === undefined ? newPersonId() : checkPersonId(input.personId);
+      const profile = validateProfile({ ...input, displayName: input.displayName }, deps.validateSchedule);
+      if (repo.exists(personId)) throw new FacegateError('person_exists', `a person with id ${JSON.stringify(personId)} is already enrolled; add photos to them instead`, { exitCode: 65 });
+      const { outcomes, accepted } = await examine(personId, input.photos);
+      if (accepted.length === 0) throw new EnrollmentRefusedError(outcomes);
+      const now = iso();
+      db.transaction(() => {
+        repo.insert(personId, profile, now);
+        storeTemplates(personId, accepted, now);
+        if (input.consent) deps.consents.record({ ...input.consent, personId, recordedBy: input.actor });
+        deps.audit.append({ actor: input.actor, action: 'person.enroll', target: personId, detail: auditPhotos(outcomes) });
+      })();
+      addToGallery(personId, accepted);
+      refresh(personId);
+      log.info({ personId, templates: accepted.length, refused: outcomes.length - accepted.length }, 'person enrolled');
+      return { personId, created: true, photos: outcomes };
+    },
+
+    addPhotos,
+
+    addFace(personId, face, actor) {
+      if (!people.has(personId)) throw new PersonNotFoundError(personId);
+      const analysis: FrameAnalysis = { frameSeq: 0, capturedAt: clock.now(), analysedAt: clock.now(), width: 0, height: 0, faces: [face], timings: {} };
+      const checked = checkFace(analysis, settings.quality, gallery?.dim ?? null);
+      const outcome: PhotoOutcome = { name: 'camera', templateId: null, reason: null, detail: null, similarTo: null };
+      if (!checked.ok) throw new EnrollmentRefusedError([{ ...outcome, reason: checked.reason, detail: checked.detail }]);
+      outcome.templateId = randomUUID();
+      outcome.similarTo = similarOther(checked.face.embedding, personId);
+      const accepted = [{ outcome, embedding: Float32Array.from(checked.face.embedding) }];
+      db.transaction(() => {
+        storeTemplates(personId, accepted, iso());
+        deps.audit.append({ actor, action: 'person.templates.add', target: personId, detail: auditPhotos([outcome]) });
+      })();
+      addToGallery(personId, accepted);
+      refresh(personId);
+      return outcome;
+    },
+
+    people: {
+      list: () => [...people.values()],
+      get(personId) {
+        const p = people.get(personId);
+        if (!p) throw new PersonNotFoundError(personId);
+        return p;
+      },
+      update(personId, patch, actor) {
+        const current = people.get(personId);
+        if (!current) throw new PersonNotFoundError(personId);
+        const merged: PersonProfile = validateProfile({
+          displayName: patch.displayName ?? current.displayName,
+          enabled: patch.enabled ?? current.enabled,
+          validFrom: patch.validFrom === undefined ? current.validFrom : patch.validFrom,
+          validUntil: patch.validUntil === undefined ? current.validUntil : patch.validUntil,
+          schedule: patch.schedule === undefined ? current.schedule : patch.schedule,
+          threshold: patch.threshold === undefined ? current.threshold : patch.threshold,
+        }, deps.validateSchedule);
+        db.transaction(() => {
+          repo.update(personId, merged, iso());
+          deps.audit.append({ actor, action: 'person.update', target: personId, detail: { fields: Object.keys(patch) } });
+        })();
+        return refresh(personId);
+      },
+      removeTemplate(personId, templateId, actor) {
+        if (!people.has(personId)) throw new PersonNotFoundError(personId);
+        db.transaction(() => {
+          if (!repo.deleteTemplate(personId, templateId)) throw new FacegateError('template_not_found', `person ${personId} has no template ${JSON.stringify(templateId)}`, { exitCode: 66 });
+          deps.audit.append({ actor, action: 'person.templates.remove', target: personId, detail: { template: templateId } });
+        })();
+        gallery?.removeTemplate(templateId);
+        refresh(personId);
+      },
+      access(personId) {
+        const p = people.get(personId);
+        return p ? toAccess(p) : null;
+      },
+    },
+
+    exportPerson(personId, actor) {
+      const person = repo.require(personId);
+      const subject = deps.pseudonyms.subject(personId);
+      const templates = repo.templates(personId).map((t) => ({ id: t.id, model: t.model, dim: t.embedding.length, created_at: t.createdAt, embedding: Array.from(t.embedding) }));
+      const events = (db.prepare('SELECT body FROM events WHERE subject = ? ORDER BY seq').all(subject) as { body: string }[]).map((r) => JSON.parse(r.body) as unknown);
+      const doc = {
+        format: 'facegate.subject-access.v1',
+        exported_at: iso(),
+        person: {
+          id: person.id, subject, display_name: person.displayName, enabled: person.enabled,
+          valid_from: person.validFrom, valid_until: person.validUntil, schedule: person.schedule, threshold: person.threshold,
+          created_at: person.createdAt, updated_at: person.updatedAt,
+        },
+        templates,
+        consents: deps.consents.history(personId),
+        events,
+        audit: deps.audit.list({ target: personId, limit: 1000 }),
+      };
+      deps.audit.append({ actor, action: 'privacy.export', target: personId, detail: { templates: templates.length, events: events.length } });
+      return doc;
+    },
+
+    erasePerson(personId, actor) {
+      if (!repo.exists(personId)) throw new PersonNotFoundError(personId);
+      const subject = deps.pseudonyms.subject(personId);
+      let counts = { templates: 0, events: 0 };
+      db.transaction(() => {
+        const templates = (db.prepare('SELECT count(*) AS n FROM templates WHERE person_id = ?').get(personId) as { n: number }).n;
+        repo.deletePerson(personId);
+        const events = db.prepare('DELETE FROM events WHERE subject = ?').run(subject).changes;
+        deps.consents.withdraw(personId, actor);
+        counts = { templates, events };
+        deps.audit.append({ actor, action: 'person.erase', target: personId, detail: counts });
+        // Last, because shredding the key share cannot be rolled back.
+        deps.personKeys.destroy(personId);
+      })();
+      // The checkpoint inside the transaction could not run: now the erased rows leave the WAL too.
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      gallery?.removePerson(personId);
+      people.delete(personId);
+      log.info({ personId, ...counts }, 'person erased');
+      return counts;
+    },
+
+    start() {
+      load();
+      off ??= bus.on('analysis', (a) => identity.observe(a));
+    },
+    stop() {
+      off?.();
+      off = null;
+      tracker.reset();
+    },
+  };
+  let off: (() => void) | null = null;
+  return identity;
+}

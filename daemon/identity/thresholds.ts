@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import type { Logger } from '../core/index.ts';
+
+export const SECURITY_LEVELS = ['far_1e-3', 'far_1e-4', 'far_1e-5'] as const;
+export type SecurityLevel = (typeof SECURITY_LEVELS)[number];
+export type Thresholds = Record<SecurityLevel, number>;
+
+/**
+ * Used only when no measured thresholds file exists. They are deliberately strict cosine values
+ * (a stranger is refused rather than let in); run `npm run eval` to measure the real ones.
+ */
+export const FALLBACK_THRESHOLDS: Thresholds = { 'far_1e-3': 0.5, 'far_1e-4': 0.58, 'far_1e-5': 0.66 };
+
+function pick(obj: Record<string, unknown>, level: SecurityLevel): number | undefined {
+  const bare = level.slice(4);
+  for (const key of [level, bare, `far_${bare}`]) {
+    const v = obj[key];
+    if (typeof v === 'number' && Number.isFinite(v) && v > -1 && v < 1) return v;
+  }
+  return undefined;
+}
+
+/**
+ * Thresholds per security level, as eval measured them: a JSON file with the levels as keys
+ * (`"far_1e-4"` or `"1e-4"`), flat or under `thresholds`. A missing or unreadable file, or a missing
+ * level, falls back to FALLBACK_THRESHOLDS with a warning.
+ */
+export function loadThresholds(file: string | null, log?: Logger): { thresholds: Thresholds; source: string } {
+  if (file === null) return { thresholds: { ...FALLBACK_THRESHOLDS }, source: 'fallback' };
+  let doc: Record<string, unknown>;
+  try {
+    doc = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    if (typeof doc !== 'object' || doc === null) throw new Error('not a JSON object');
+  } catch (err) {
+    log?.warn({ file, err: (err as Error).message }, 'no measured match thresholds; using the built-in strict fallbacks');
+    return { thresholds: { ...FALLBACK_THRESHOLDS }, source: 'fallback' };
+  }
+  const nested = typeof doc.thresholds === 'object' && doc.thresholds !== null ? (doc.thresholds as Record<string, unknown>) : doc;
+  const out = { ...FALLBACK_THRESHOLDS };
+  const missing: string[] = [];
+  for (const level of SECURITY_LEVELS) {
+    const v = pick(nested, level);
+    if (v === undefined) missing.push(level);
+    else out[level] = v;
+  }
+  if (missing.length > 0) log?.warn({ file, missing }, 'thresholds file lacks some levels; using fallbacks for those');
+  return { thresholds: out, source: missing.length === SECURITY_LEVELS.length ? 'fallback' : file };
+}
