@@ -1,0 +1,57 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmodSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { startDaemon } from '../../../daemon/main.ts';
+import { openDatabase } from '../../../daemon/store/index.ts';
+import { AuditLog } from '../../../daemon/privacy/index.ts';
+import { dataDir } from '../../support/privacy.ts';
+
+function configFor(dir: string): string {
+  const file = join(dir, 'facegate.yaml');
+  writeFileSync(file, `daemon:\n  data_dir: ${join(dir, 'data')}\n  log_level: silent\nadmin:\n  enabled: false\n`);
+  return file;
+}
+
+async function startFails(configFile: string, code: string, pattern: RegExp): Promise<void> {
+  await assert.rejects(startDaemon({ configFile, env: {} }), (err: unknown) => {
+    assert.equal((err as { code?: string }).code, code, String(err));
+    assert.match((err as Error).message, pattern);
+    return true;
+  });
+}
+
+void test('the daemon writes audit rows for start and stop, and refuses to start with a wrong key, lost key shares or an open key file', async () => {
+  const dir = dataDir();
+  const configFile = configFor(dir);
+  const data = join(dir, 'data');
+
+  const first = await startDaemon({ configFile, env: {} });
+  first.privacy.persons.create('alice');
+  const keyId = first.privacy.keys.id;
+  await first.stop('test');
+
+  const db = openDatabase(data);
+  const rows = new AuditLog(db).list({});
+  assert.deepEqual(rows.map((r) => r.action), ['daemon.stop', 'daemon.start']);
+  assert.deepEqual(rows[0]?.detail, { reason: 'test' });
+  assert.equal(new AuditLog(db).verify().ok, true);
+  db.close();
+
+  // The key file opened to others: refused, nothing else touched.
+  chmodSync(join(data, 'device.key'), 0o644);
+  await startFails(configFile, 'key_permissions', /device\.key is readable or writable by group\/others \(mode 644\)/);
+  chmodSync(join(data, 'device.key'), 0o600);
+
+  // Another device's key (or a database copied from another device): refused with both ids.
+  const realKey = join(data, 'device.key.real');
+  renameSync(join(data, 'device.key'), realKey);
+  writeFileSync(join(data, 'device.key'), randomBytes(32).toString('hex'), { mode: 0o600 });
+  await startFails(configFile, 'key_mismatch', new RegExp(`sealed with device key ${keyId}.*another device`));
+  renameSync(realKey, join(data, 'device.key'));
+
+  // The key shares lost: refused rather than starting with an empty gallery.
+  rmSync(join(data, 'keys'), { recursive: true });
+  await startFails(configFile, 'keys_missing', /1 enrolled persons but none of their key shares/);
+});
