@@ -50,7 +50,7 @@ export function discoveryMessages(input: DiscoveryInput): DiscoveryMessage[] {
     model: 'facegate edge daemon',
     sw_version: version,
   };
-  const origin = { name: 'facegate', sw_version: version, support_url: 'https://github.com/facegate/facegate' };
+  const origin = { name: 'facegate', sw_version: version };
   const availability = (door: string) => [{ topic: topics.availability(door), payload_available: 'online', payload_not_available: 'offline' }];
   const messages: DiscoveryMessage[] = [];
   const add = (component: HaComponent, objectId: string, availableVia: string, body: Record<string, unknown>): void => {

@@ -54,7 +54,12 @@ export async function startHarness(opts: {
     ...(opts.metrics ? { metrics: opts.metrics } : {}),
     ...(opts.clock ? { clock: opts.clock } : {}),
   });
-  await service.start();
+  try {
+    await service.start();
+  } catch (err) {
+    db.close();
+    throw err;
+  }
   if (opts.waitConnected !== false) await service.whenConnected();
   return {
     service, bus, db, door, config, log, logLines: lines, raised,

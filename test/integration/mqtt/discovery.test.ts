@@ -1,0 +1,124 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { EVENT_TYPES } from '../../../daemon/core/index.ts';
+import { discoveryMessages, Topics } from '../../../daemon/mqtt/index.ts';
+import { startMosquitto, type Mosquitto } from '../../support/mosquitto.ts';
+import { tempDir } from '../../support/tmp.ts';
+import { Listener, startHarness, type Received } from './harness.ts';
+
+let broker: Mosquitto;
+before(async () => {
+  broker = await startMosquitto();
+});
+after(async () => {
+  await broker?.stop();
+});
+
+const DOORS = [
+  { id: 'front', name: 'Front door' },
+  { id: 'garage', name: 'Garage' },
+];
+const SNAPSHOT = new URL('./discovery.snapshot.json', import.meta.url);
+
+/** What Home Assistant requires of each MQTT discovery component (keys from its MQTT integration's schemas). */
+const REQUIRED: Record<string, string[]> = {
+  lock: ['command_topic', 'unique_id', 'availability', 'device', 'origin'],
+  binary_sensor: ['state_topic', 'unique_id', 'availability', 'device', 'origin'],
+  sensor: ['state_topic', 'unique_id', 'availability', 'device', 'origin'],
+  event: ['state_topic', 'event_types', 'unique_id', 'availability', 'device', 'origin'],
+  device_automation: ['automation_type', 'topic', 'type', 'subtype', 'device', 'origin'],
+};
+const BINARY_SENSOR_CLASSES = new Set(['door', 'tamper', 'problem', 'lock', 'safety', 'opening']);
+
+function validate(topic: string, payload: Record<string, unknown>): void {
+  const m = /^homeassistant\/(lock|binary_sensor|sensor|event|device_automation)\/([A-Za-z0-9_-]+)\/([A-Za-z0-9_-]+)\/config$/.exec(topic);
+  assert.ok(m, `discovery topic shape: ${topic}`);
+  const component = m[1] as string;
+  for (const key of REQUIRED[component] ?? []) assert.ok(payload[key] !== undefined && payload[key] !== null, `${topic}: ${key} is required`);
+  const device = payload.device as { identifiers?: unknown; name?: unknown };
+  assert.ok(Array.isArray(device.identifiers) && device.identifiers.length > 0, `${topic}: device.identifiers`);
+  assert.equal(typeof (payload.origin as { name?: unknown }).name, 'string', `${topic}: origin.name`);
+  if (component !== 'device_automation') {
+    const availability = payload.availability as { topic: string }[];
+    assert.ok(availability.every((a) => /^facegate\/[a-z0-9_-]+\/availability$/.test(a.topic)), `${topic}: availability topic`);
+  }
+  if (component === 'lock') {
+    assert.match(String(payload.command_topic), /^facegate\/[a-z0-9_-]+\/lock\/set$/);
+    assert.deepEqual([payload.payload_lock, payload.payload_unlock, payload.payload_open], ['LOCK', 'UNLOCK', 'OPEN']);
+  }
+  if (component === 'binary_sensor') assert.ok(BINARY_SENSOR_CLASSES.has(String(payload.device_class)), `${topic}: device_class`);
+  if (component === 'event') assert.deepEqual(payload.event_types, [...EVENT_TYPES]);
+  if (component === 'device_automation') assert.equal(payload.automation_type, 'trigger');
+}
+
+void test('discovery payloads match the snapshot and what Home Assistant requires per component', () => {
+  const messages = discoveryMessages({ topics: new Topics('facegate', 'homeassistant'), node: 'gate1', doors: DOORS, version: '1.2.3' });
+  for (const m of messages) validate(m.topic, m.payload);
+  const uniqueIds = messages.map((m) => m.payload.unique_id).filter((u) => u !== undefined);
+  assert.equal(new Set(uniqueIds).size, uniqueIds.length, 'unique ids are unique');
+  const perDoor = (door: string, component: string) => messages.filter((m) => m.component === component && m.objectId.startsWith(`${door}_`)).length;
+  for (const door of ['front', 'garage']) {
+    assert.equal(perDoor(door, 'lock'), 1);
+    assert.equal(perDoor(door, 'binary_sensor'), 3);
+    assert.equal(perDoor(door, 'event'), 1);
+    assert.equal(perDoor(door, 'device_automation'), 7);
+  }
+  const contact = messages.find((m) => m.objectId === 'front_contact');
+  assert.equal(contact?.payload.device_class, 'door');
+  const snapshot = JSON.stringify(messages, null, 2);
+  // UPDATE_SNAPSHOTS=1 rewrites it after an intended change; review the diff.
+  if (process.env.UPDATE_SNAPSHOTS === '1') writeFileSync(SNAPSHOT, `${snapshot}\n`);
+  assert.ok(existsSync(SNAPSHOT), 'discovery.snapshot.json is missing: run with UPDATE_SNAPSHOTS=1 once and review it');
+  assert.equal(snapshot, readFileSync(SNAPSHOT, 'utf8').trimEnd());
+});
+
+function configs(l: Listener): Received[] {
+  return l.messages.filter((m) => m.topic.startsWith('homeassistant/') && m.topic.endsWith('/config'));
+}
+
+void test('published retained on connect, again on the Home Assistant birth message, and removed when an entity goes away', async () => {
+  const dataDir = tempDir();
+  const mqtt = { url: broker.url, discovery: { node_id: 'gate1' } };
+  const h = await startHarness({ dataDir, mqtt, doors: DOORS });
+  const watcher = await Listener.open(broker.url, ['homeassistant/#']);
+  try {
+    const expected = discoveryMessages({ topics: h.service.topics, node: 'gate1', doors: DOORS, version: '0' }).length;
+    // A late subscriber gets every config: they are retained.
+    await watcher.until(() => configs(watcher).length >= expected, 'retained configs');
+    assert.ok(configs(watcher).every((m) => m.retain));
+    for (const m of configs(watcher)) validate(m.topic, JSON.parse(m.payload) as Record<string, unknown>);
+
+    watcher.messages.length = 0;
+    await watcher.publish('homeassistant/status', 'offline');
+    await watcher.publish('homeassistant/status', 'online');
+    await watcher.until(() => configs(watcher).length >= expected, 'republished configs');
+    assert.ok(configs(watcher).every((m) => !m.retain), 'a live republish, not the retained copies');
+  } finally {
+    await h.stop();
+  }
+
+  // The garage door was removed from the config: its entities' configs are cleared (empty retained payload).
+  watcher.messages.length = 0;
+  const again = await startHarness({ dataDir, mqtt, doors: DOORS.slice(0, 1) });
+  try {
+    await watcher.until(() => configs(watcher).filter((m) => m.payload === '').length >= 12, 'garage configs cleared');
+    const cleared = configs(watcher).filter((m) => m.payload === '').map((m) => m.topic);
+    assert.ok(cleared.every((t) => t.includes('/gate1/garage_')), `only garage entities cleared: ${cleared.join(', ')}`);
+    assert.ok(cleared.some((t) => t === 'homeassistant/lock/gate1/garage_lock/config'));
+    const check = await Listener.open(broker.url, ['homeassistant/lock/#']);
+    await check.until(() => check.messages.length >= 1, 'retained lock config');
+    await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual(check.messages.map((m) => m.topic), ['homeassistant/lock/gate1/front_lock/config']);
+    await check.close();
+    const tracked = again.db.prepare('SELECT count(*) AS n FROM mqtt_discovery').get() as { n: number };
+    assert.equal(tracked.n, expectedFor(1));
+  } finally {
+    await again.stop();
+    await watcher.close();
+  }
+});
+
+function expectedFor(doors: number): number {
+  return discoveryMessages({ topics: new Topics('facegate', 'homeassistant'), node: 'x', doors: DOORS.slice(0, doors), version: '0' }).length;
+}

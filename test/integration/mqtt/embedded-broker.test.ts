@@ -1,0 +1,47 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { makeEvent } from '../../../daemon/core/index.ts';
+import { freePort } from '../../support/mosquitto.ts';
+import { tempDir } from '../../support/tmp.ts';
+import { Listener, eventually, startHarness } from './harness.ts';
+
+void test('with no broker configured, the embedded broker on 127.0.0.1 carries events and commands', async () => {
+  const port = await freePort();
+  const h = await startHarness({ dataDir: tempDir(), mqtt: { embedded_port: port } });
+  const listener = await Listener.open(`mqtt://127.0.0.1:${port}`, ['facegate/#', 'homeassistant/#']);
+  try {
+    assert.equal(h.service.url, `mqtt://127.0.0.1:${port}`);
+    const e = makeEvent({ door: 'front', type: 'door_opened' });
+    h.bus.emit('event', e);
+    await listener.until(() => listener.on('facegate/front/event').length > 0, 'the event');
+    assert.equal((JSON.parse(listener.on('facegate/front/event')[0]?.payload ?? '{}') as { id: string }).id, e.id);
+    assert.equal(listener.on('facegate/front/availability').at(-1)?.payload, 'online');
+    assert.ok(listener.messages.some((m) => m.topic.startsWith('homeassistant/lock/')), 'discovery too');
+    await listener.publish('facegate/front/lock/set', 'LOCK');
+    await eventually(() => h.door.calls.length === 1, 'the LOCK');
+  } finally {
+    await listener.close();
+    await h.stop();
+  }
+  // Stopped means the port is free again.
+  const again = createServer();
+  await new Promise<void>((resolve, reject) => {
+    again.once('error', reject);
+    again.listen(port, '127.0.0.1', () => resolve());
+  });
+  await new Promise((r) => again.close(r));
+});
+
+void test('the embedded broker says clearly when its port is taken', async () => {
+  const blocker = createServer();
+  const port = await new Promise<number>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as { port: number }).port)));
+  try {
+    await assert.rejects(
+      startHarness({ dataDir: tempDir(), mqtt: { embedded_port: port } }),
+      (err: Error) => err.message.includes(`port ${port} is already in use`) && err.message.includes('mqtt.url'),
+    );
+  } finally {
+    await new Promise((r) => blocker.close(r));
+  }
+});
