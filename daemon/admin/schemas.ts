@@ -22,12 +22,14 @@ export const IdParams = Type.Object({ id: Id }, { additionalProperties: false })
 export const DoorParams = Type.Object({ door: Type.String({ pattern: '^[a-z0-9_-]{1,32}$' }) }, { additionalProperties: false });
 
 /** A name a person reads: 1–100 characters, not blank, no control characters. Unicode is welcome. */
-export const Name = Type.String({ minLength: 1, maxLength: 100, pattern: '^[^\\p{Cc}]*\\S[^\\p{Cc}]*$' });
+export const Name = Type.String({ minLength: 1, maxLength: 100, pattern: '^[^\\p{Cc}]*[^\\p{Cc}\\s][^\\p{Cc}]*$' });
 export const Username = Type.String({ pattern: '^[A-Za-z0-9._@-]{3,64}$', description: '3–64 of letters, digits, . _ @ -' });
 export const Password = Type.String({ minLength: 10, maxLength: 256, description: 'At least 10 characters.' });
 export const Role = Type.Union([Type.Literal('admin'), Type.Literal('viewer')]);
 const IsoTime = Type.String({ format: 'date-time' });
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+/** Request-side nullable: `type: [..., "null"]` instead of anyOf, so a bad value gets one clear error line. */
+const OrNull = <T extends TSchema>(t: T) => Type.Unsafe<Static<T> | null>({ ...t, type: [(t as unknown as { type: string }).type, 'null'] });
 
 // --- auth ---
 
@@ -85,6 +87,7 @@ export const ScheduleWindow = Type.Object(
   { additionalProperties: false },
 );
 export const Schedule = Nullable(Type.Array(ScheduleWindow, { maxItems: 28 }));
+const ScheduleInput = OrNull(Type.Array(ScheduleWindow, { maxItems: 28 }));
 export const PersonSchema = Type.Object(
   {
     id: Type.String(), name: Type.String(), valid_from: Nullable(Type.String()), valid_until: Nullable(Type.String()),
@@ -93,11 +96,11 @@ export const PersonSchema = Type.Object(
   { additionalProperties: false },
 );
 export const NewPersonBody = Type.Object(
-  { name: Name, valid_from: Type.Optional(Nullable(IsoTime)), valid_until: Type.Optional(Nullable(IsoTime)), schedule: Type.Optional(Schedule) },
+  { name: Name, valid_from: Type.Optional(OrNull(IsoTime)), valid_until: Type.Optional(OrNull(IsoTime)), schedule: Type.Optional(ScheduleInput) },
   { additionalProperties: false },
 );
 export const PatchPersonBody = Type.Object(
-  { name: Type.Optional(Name), valid_from: Type.Optional(Nullable(IsoTime)), valid_until: Type.Optional(Nullable(IsoTime)), schedule: Type.Optional(Schedule) },
+  { name: Type.Optional(Name), valid_from: Type.Optional(OrNull(IsoTime)), valid_until: Type.Optional(OrNull(IsoTime)), schedule: Type.Optional(ScheduleInput) },
   { additionalProperties: false, minProperties: 1 },
 );
 export const Verdict = Type.Object(
@@ -143,7 +146,7 @@ export const EventsPage = Type.Object(
 
 // --- door ---
 
-export const HoldBody = Type.Object({ until: Nullable(IsoTime) }, { additionalProperties: false });
+export const HoldBody = Type.Object({ until: OrNull(IsoTime) }, { additionalProperties: false });
 export const LockdownBody = Type.Object({ on: Type.Boolean() }, { additionalProperties: false });
 export const DoorCommandReply = Type.Object({ accepted: Type.Boolean(), status: Nullable(DoorStatusSchema) }, { additionalProperties: false });
 

@@ -19,6 +19,7 @@ import { prepareSetupCode } from './auth/setup-code.ts';
 import { ErrorBody } from './schemas.ts';
 import type { AdminServices } from './services.ts';
 import { RuntimeSettings } from './settings.ts';
+import { validatorCompiler } from './validators.ts';
 import { chooseTransport, type Transport } from './tls.ts';
 import { authRoutes } from './routes/auth.ts';
 import { statusRoutes } from './routes/status.ts';
@@ -84,7 +85,6 @@ export async function createAdminServer(options: AdminServerOptions): Promise<Ad
     bodyLimit: c.body_limit_kb * 1024,
     trustProxy: false,
     ...(transport.https ? { https: transport.https } : {}),
-    ajv: { customOptions: { allErrors: false, coerceTypes: 'array', removeAdditional: false, useDefaults: true } },
   }) as unknown as FastifyTypebox;
 
   const ctx: AdminContext = {
@@ -94,6 +94,7 @@ export async function createAdminServer(options: AdminServerOptions): Promise<Ad
     startedAt: clock.now(),
   };
 
+  app.setValidatorCompiler(validatorCompiler());
   app.addSchema(ErrorBody);
   app.setErrorHandler(errorHandler(log));
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` }));
@@ -118,6 +119,7 @@ export async function createAdminServer(options: AdminServerOptions): Promise<Ad
     errorResponseBuilder: (_request, context) => new ApiError(429, 'rate_limited', `more than ${context.max} requests a minute; try again in ${Math.ceil(context.ttl / 1000)} s`),
   });
   await app.register(multipart, {
+    preservePath: true, // so a name with a path in it reaches checkFileName and is refused, not silently trimmed
     limits: { fileSize: Math.round(c.upload_limit_mb * 1024 * 1024), files: 10, fields: 10, fieldSize: 1024, parts: 20, headerPairs: 100 },
   });
   await app.register(swagger, {

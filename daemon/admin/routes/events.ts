@@ -17,7 +17,9 @@ export function eventsRoutes(app: FastifyTypebox, ctx: AdminContext): void {
     schema: { tags: ['events'], summary: 'Stored events, newest first; page with next_before', querystring: EventsQuery, response: replies({ 200: EventsPage }) },
   }, async (request) => {
     const q = request.query;
-    const rows = await ctx.services.events.query({ from: q.from, to: q.to, type: q.type, door: q.door, before: q.before, limit: q.limit });
+    // Stored timestamps are toISOString() text: compare like with like (".000Z"), whatever offset was sent.
+    const iso = (t: string | undefined) => (t === undefined ? undefined : new Date(t).toISOString());
+    const rows = await ctx.services.events.query({ from: iso(q.from), to: iso(q.to), type: q.type, door: q.door, before: q.before, limit: q.limit });
     const last = rows[rows.length - 1];
     return { events: rows, next_before: rows.length === q.limit && last ? last.seq : null };
   });
