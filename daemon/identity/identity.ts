@@ -74,6 +74,8 @@ export class EnrollmentRefusedError extends FacegateError {
 export interface Identity extends Service {
   readonly gallery: Gallery | null;
   readonly thresholds: Thresholds;
+  /** Ids of persons or templates that could not be opened at the last start (tampered, key lost). */
+  readonly unreadable: readonly string[];
   /** 1:N search with the security level's (or the person's own) threshold. */
   match(embedding: Float32Array): MatchResult;
   /** Feeds one analysed frame to the tracker; verdicts go to the bus ('verdict'). */
@@ -115,18 +117,27 @@ export function createIdentity(deps: IdentityDeps): Identity {
     return gallery;
   };
 
+  let unreadableRows: string[] = [];
   const load = (): void => {
     people.clear();
     gallery = null;
-    for (const p of repo.list()) people.set(p.id, p);
+    // One unreadable row (tampered, or its key share lost) must not keep the door from working for everyone else.
+    const unreadable: string[] = [];
+    const onError = (id: string, err: unknown): void => {
+      unreadable.push(id);
+      log.error({ id, err: (err as Error).message }, 'a sealed person or template cannot be opened; it is left out of the gallery');
+    };
+    for (const p of repo.list(onError)) people.set(p.id, p);
     let skipped = 0;
-    for (const t of repo.templates()) {
+    for (const t of repo.templates(undefined, onError)) {
+      if (!people.has(t.personId)) continue;
       if (t.model !== deps.model) {
         skipped += 1;
         continue;
       }
       galleryFor(t.embedding.length).add(t.personId, t.id, t.embedding);
     }
+    unreadableRows = unreadable;
     if (skipped > 0) log.warn({ skipped, model: deps.model }, 'templates made by another face model were not loaded: re-enroll those persons');
     log.info({ persons: people.size, templates: (gallery as Gallery | null)?.size ?? 0, threshold: levelThreshold, thresholds: source }, 'gallery loaded');
   };
@@ -225,6 +236,9 @@ export function createIdentity(deps: IdentityDeps): Identity {
       return gallery;
     },
     thresholds,
+    get unreadable() {
+      return unreadableRows;
+    },
     match,
 
     observe(analysis) {

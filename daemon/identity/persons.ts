@@ -118,9 +118,19 @@ export class PersonRepository {
     return p;
   }
 
-  list(): Person[] {
+  /** Every person, opened; a row that cannot be opened goes to onError (or throws when none is given). */
+  list(onError?: (id: string, err: unknown) => void): Person[] {
     const rows = this.#db.prepare('SELECT id, profile, created_at, updated_at FROM persons ORDER BY created_at, id').all() as { id: string; profile: Buffer; created_at: string; updated_at: string }[];
-    return rows.map((r) => this.#row(r));
+    const out: Person[] = [];
+    for (const r of rows) {
+      try {
+        out.push(this.#row(r));
+      } catch (err) {
+        if (!onError) throw err;
+        onError(r.id, err);
+      }
+    }
+    return out;
   }
 
   insertTemplate(t: StoredTemplate): void {
@@ -134,19 +144,26 @@ export class PersonRepository {
   }
 
   /** Every template of a person (or of everyone), opened. */
-  templates(personId?: string): StoredTemplate[] {
+  templates(personId?: string, onError?: (id: string, err: unknown) => void): StoredTemplate[] {
     const rows = (personId === undefined
       ? this.#db.prepare('SELECT id, person_id, model, dim, sealed, created_at FROM templates ORDER BY person_id, created_at, id').all()
       : this.#db.prepare('SELECT id, person_id, model, dim, sealed, created_at FROM templates WHERE person_id = ? ORDER BY created_at, id').all(personId)) as {
       id: string; person_id: string; model: string; dim: number; sealed: Buffer; created_at: string;
     }[];
-    return rows.map((r) => {
-      const plain = this.#keys.open(r.person_id, TEMPLATE_KIND, r.id, r.sealed);
-      if (plain.byteLength !== r.dim * 4) throw new FacegateError('template_corrupt', `template ${r.id}: ${plain.byteLength} bytes, expected ${r.dim * 4}`);
-      // A fresh, exactly sized copy: Buffer views may sit at an unaligned offset of a shared pool.
-      const embedding = new Float32Array(new Uint8Array(plain).buffer, 0, r.dim);
-      return { id: r.id, personId: r.person_id, model: r.model, embedding, createdAt: r.created_at };
-    });
+    const out: StoredTemplate[] = [];
+    for (const r of rows) {
+      try {
+        const plain = this.#keys.open(r.person_id, TEMPLATE_KIND, r.id, r.sealed);
+        if (plain.byteLength !== r.dim * 4) throw new FacegateError('template_corrupt', `template ${r.id}: ${plain.byteLength} bytes, expected ${r.dim * 4}`);
+        // A fresh, exactly sized copy: Buffer views may sit at an unaligned offset of a shared pool.
+        const embedding = new Float32Array(new Uint8Array(plain).buffer, 0, r.dim);
+        out.push({ id: r.id, personId: r.person_id, model: r.model, embedding, createdAt: r.created_at });
+      } catch (err) {
+        if (!onError) throw err;
+        onError(r.id, err);
+      }
+    }
+    return out;
   }
 
   deletePerson(id: string): void {
