@@ -3,6 +3,7 @@ import { loadConfig, type Config } from './config/index.ts';
 import { EventStore, InstanceLock, openDatabase, prepareDataDir } from './store/index.ts';
 import { SdNotify, Watchdog } from './health/index.ts';
 import { Retention, openPrivacy, type Privacy } from './privacy/index.ts';
+import { createDoors, type Doors } from './door/index.ts';
 
 export interface DaemonOptions {
   configFile?: string | undefined;
@@ -14,6 +15,8 @@ export interface RunningDaemon {
   log: Logger;
   bus: EventBus<BusEvents>;
   privacy: Privacy;
+  /** Door controls, status and the GPIO line log (for admin and mqtt). */
+  doors: Doors;
   /** Resolves when the daemon has stopped; stop() may be called any number of times. */
   stop(reason: string): Promise<void>;
 }
@@ -50,6 +53,17 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
 
   const bus = new EventBus<BusEvents>(log);
   const lifecycle = new Lifecycle(log);
+
+  // A bad pin or a pin used twice stops the start here; the lock outputs are claimed at start().
+  const doors = (() => {
+    try {
+      return createDoors({ config, bus, log, clock: systemClock });
+    } catch (err) {
+      db.close();
+      lock.release();
+      throw err;
+    }
+  })();
   const notify = new SdNotify(env);
 
   lifecycle.add('store', { start: () => undefined, stop: () => { db.close(); lock.release(); } });
@@ -75,6 +89,10 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
     onPurged: (counts) => { privacy.audit.append({ actor: 'daemon', action: 'retention.purge', detail: counts }); },
   }));
 
+  // After the store (events of the last relock are stored) and stopped before it: on stop every
+  // lock output goes to its locked level; a process 'exit' handler covers crashes.
+  lifecycle.add('doors', doors);
+
   // Until the camera pipeline owns the work loop, the supervisor tick shows the event loop is alive
   // (and, being a live timer, keeps the process running until stop).
   const supervisor = setInterval(() => bus.emit('heartbeat', { source: 'supervisor', at: Date.now() }), 1000);
@@ -93,7 +111,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
 
   let stopped: Promise<void> | null = null;
   return {
-    config, log, bus, privacy,
+    config, log, bus, privacy, doors,
     stop(reason: string) {
       stopped ??= (async () => {
         stopReason = reason;
