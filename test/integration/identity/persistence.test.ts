@@ -79,7 +79,7 @@ void test('a tampered template is left out with an error; the rest of the galler
   await h.identity.enroll({ personId: 'zeb', displayName: NAME, actor: 'test', photos: [{ name: '1.jpg', bytes: photo([face({ embedding: identityVector(3) })]) }, { name: '2.jpg', bytes: photo([face({ embedding: identityVector(9) })]) }] });
   const row = h.db.prepare('SELECT id, sealed FROM templates ORDER BY id LIMIT 1').get() as { id: string; sealed: Buffer };
   const good = h.db.prepare('SELECT id FROM templates WHERE id != ?').get(row.id) as { id: string };
-  row.sealed[row.sealed.length - 5] ^= 0x01;
+  row.sealed.writeUInt8(row.sealed.readUInt8(row.sealed.length - 5) ^ 0x01, row.sealed.length - 5);
   h.db.prepare('UPDATE templates SET sealed = ? WHERE id = ?').run(row.sealed, row.id);
   h.close();
   h = openHarness(dir);
