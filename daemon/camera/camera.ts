@@ -52,6 +52,8 @@ export interface CameraOptions {
 
 /** A source that has delivered frames this long is healthy again: its restart delay starts over. */
 const STABLE_MS = 10_000;
+/** Cameras take a moment to start (rpicam-vid 1–2 s on a Pi): the first frame of a run gets at least this long. */
+const STARTUP_GRACE_MS = 5000;
 const TICK_MS = 1000;
 
 export function createCamera(opts: CameraOptions): Camera {
@@ -83,6 +85,9 @@ class CameraService implements Camera {
   #seq = 0;
   #framesIn = 0;
   #badStreak = 0;
+  #framesThisRun = 0;
+  /** Junk byte count when the last JPEG came: more than two frames' worth of junk since is garbage. */
+  #junkMark = 0;
   #startedAt = 0;
   #lastFrameAt = 0;
   #tickTimer: TimerHandle | null = null;
@@ -212,6 +217,8 @@ class CameraService implements Camera {
     if (!source || !this.#active) return;
     this.#splitter.reset();
     this.#badStreak = 0;
+    this.#framesThisRun = 0;
+    this.#junkMark = this.#splitter.stats.junkBytes;
     this.#startedAt = this.#lastFrameAt = this.#clock.now();
     this.#sourceRunning = true;
     source.start({
@@ -226,13 +233,17 @@ class CameraService implements Camera {
     const jpegs = this.#splitter.push(chunk);
     const broken = this.#splitter.stats.brokenFrames - brokenBefore;
     const now = this.#clock.now();
+    if (jpegs.length > 0) this.#junkMark = this.#splitter.stats.junkBytes;
     for (const jpeg of jpegs) {
       this.#framesIn++;
+      this.#framesThisRun++;
       this.#lastFrameAt = now;
       this.#rateIn.mark(now);
       this.#pump.offer({ jpeg, seq: ++this.#seq, capturedAt: now, sourceId: source.id });
     }
     if (broken > 0) this.#onBad(`${broken} malformed frame(s) in the stream`, broken);
+    const junk = this.#splitter.stats.junkBytes - this.#junkMark;
+    if (this.#sourceRunning && junk > 2 * this.#config.max_frame_kb * 1024) this.#fail(`sends garbage: ${Math.round(junk / 1024)} KiB without a JPEG`);
   }
 
   #onGood(): void {
@@ -297,8 +308,9 @@ class CameraService implements Camera {
   #tick(): void {
     const now = this.#clock.now();
     const stallMs = this.#config.stall_s * 1000;
-    if (this.#sourceRunning && now - this.#lastFrameAt > stallMs) {
-      this.#fail(`no frame for ${this.#config.stall_s} s`);
+    const limit = this.#framesThisRun === 0 ? Math.max(stallMs, STARTUP_GRACE_MS) : stallMs;
+    if (this.#sourceRunning && now - this.#lastFrameAt > limit) {
+      this.#fail(`no frame for ${Math.round(limit / 100) / 10} s`);
     }
     if (this.#failures > 0 && this.#status.state === 'running' && now - this.#startedAt >= STABLE_MS) this.#failures = 0;
     const busy = this.#pump.busySince;

@@ -41,8 +41,10 @@ export async function jpegFrames(dir: string, input: string[], count: number): P
 /**
  * A fake rpicam-vid (or libcamera-vid, gst-launch-1.0) on a temp bin dir: it records its
  * arguments and pid in `dir`, answers --list-cameras, and otherwise plays ffmpeg's testsrc as MJPEG
- * on stdout at the size and rate it was asked for. The file `dir/mode` picks a behaviour per start:
- * normal | hang (5 frames, then silence) | garbage (random bytes) | file (cat dir/stream.mjpeg, then normal).
+ * on stdout at the size and rate it was asked for. The file `dir/mode.once` picks the behaviour of
+ * the next start only (it is removed), later starts are normal:
+ * hang (5 frames, then silence) | garbage (random bytes) | frames (dir/frames/* in name order, 0.1 s
+ * apart, then normal).
  */
 export function fakeCameraBin(dir: string, names: string[] = ['rpicam-vid']): string {
   const bin = join(dir, 'bin');
@@ -62,12 +64,13 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-mode=$(cat "$dir/mode" 2>/dev/null || echo normal)
+mode=normal
+if [ -f "$dir/mode.once" ]; then mode=$(cat "$dir/mode.once"); rm -f "$dir/mode.once"; fi
 src="testsrc=size=\${w}x\${h}:rate=\${fps}"
 case "$mode" in
   hang) ffmpeg -hide_banner -loglevel error -nostdin -f lavfi -i "$src" -frames:v 5 -c:v mjpeg -f mjpeg - ; exec sleep 1000 ;;
   garbage) exec head -c 100000000 /dev/urandom ;;
-  file) cat "$dir/stream.mjpeg" ;;
+  frames) for f in "$dir"/frames/*; do cat "$f"; sleep 0.1; done ;;
 esac
 exec ffmpeg -hide_banner -loglevel error -nostdin -re -f lavfi -i "$src" -c:v mjpeg -q:v 5 -f mjpeg -
 `;

@@ -91,7 +91,7 @@ export const CameraSection = Type.Object(
     width: Type.Integer({ minimum: 64, maximum: 4096, default: 640, description: 'Analysis width: frames are decoded to fit inside width x height.' }),
     height: Type.Integer({ minimum: 48, maximum: 3072, default: 480, description: 'Analysis height.' }),
     fps: Type.Number({ exclusiveMinimum: 0, maximum: 120, default: 10, description: 'Frames per second asked of the source (and the replay rate).' }),
-    stall_s: Type.Number({ minimum: 0.1, maximum: 300, default: 10, description: 'A source that sends no frame for this long is restarted.' }),
+    stall_s: Type.Number({ minimum: 0.1, maximum: 300, default: 10, description: 'A source that sends no frame for this long is restarted (the first frame after a start gets at least 5 s).' }),
     max_bad_frames: Type.Integer({ minimum: 1, maximum: 10000, default: 25, description: 'This many undecodable frames in a row restart the source.' }),
     backoff_initial_s: Type.Number({ minimum: 0.01, maximum: 60, default: 0.5, description: 'First restart delay; doubles per failed attempt.' }),
     backoff_max_s: Type.Number({ minimum: 0.01, maximum: 3600, default: 30, description: 'Longest restart delay.' }),
