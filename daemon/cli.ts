@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { FacegateError } from './core/index.ts';
 import { ConfigSchema, loadConfig } from './config/index.ts';
 import { startDaemon } from './main.ts';
+import { auditCommand, keysCommand, privacyCommand } from './cli/privacy.ts';
 
 const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as { version: string };
 
@@ -13,6 +14,12 @@ Usage:
   facegate run [--config FILE]        run the daemon (FACEGATE_CONFIG also names the file)
   facegate config check FILE          validate a config file: prints "ok" or every error
   facegate config schema [OUT]        write the JSON schema (default config/schema.json)
+  facegate audit verify [--json]      check the audit log's hash chain (exit 1 when broken)
+  facegate audit list [--limit N]     the newest audit rows
+  facegate keys rotate [--new-key F]  replace the device key; a running daemon follows it
+  facegate keys status [--json]       device key id and source, person keys, key shares
+  facegate privacy export PERSON_ID [--out FILE]
+                                      subject access: everything stored about one person, as JSON
   facegate --version | --help
 
 Environment: FACEGATE_<SECTION>__<KEY>=value overrides a key (e.g. FACEGATE_MQTT__URL);
@@ -21,6 +28,9 @@ systemd credentials named <section>.<key> fill secrets (e.g. mqtt.password).`;
 type Command = (args: string[]) => Promise<number>;
 
 const commands: Record<string, Command> = {
+  audit: (args) => Promise.resolve(auditCommand(args)),
+  keys: (args) => Promise.resolve(keysCommand(args)),
+  privacy: (args) => Promise.resolve(privacyCommand(args)),
   async run(args) {
     const { values } = parseArgs({ args, options: { config: { type: 'string', short: 'c' } }, strict: true });
     const daemon = await startDaemon({ configFile: values.config });
