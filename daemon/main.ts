@@ -2,6 +2,7 @@ import { EventBus, Lifecycle, createLogger, systemClock, type BusEvents, type Lo
 import { loadConfig, type Config } from './config/index.ts';
 import { EventStore, InstanceLock, openDatabase, prepareDataDir } from './store/index.ts';
 import { SdNotify, Watchdog } from './health/index.ts';
+import { createCamera, type Camera } from './camera/index.ts';
 import { Retention, openPrivacy, type Privacy } from './privacy/index.ts';
 import { createDoors, type Doors } from './door/index.ts';
 
@@ -17,6 +18,8 @@ export interface RunningDaemon {
   privacy: Privacy;
   /** Door controls, status and the GPIO line log (for admin and mqtt). */
   doors: Doors;
+  /** Frame source status and metrics (for admin and health). */
+  camera: Camera;
   /** Resolves when the daemon has stopped; stop() may be called any number of times. */
   stop(reason: string): Promise<void>;
 }
@@ -93,6 +96,11 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
   // lock output goes to its locked level; a process 'exit' handler covers crashes.
   lifecycle.add('doors', doors);
 
+  // The camera: source → MJPEG splitter → decode → motion gate → bus 'frame'; camera_lost/restored
+  // as public events; its capture loop sends the 'camera' heartbeat the watchdog waits for.
+  const camera = createCamera({ config: config.camera, bus, log, clock: systemClock });
+  lifecycle.add('camera', camera);
+
   // Until the camera pipeline owns the work loop, the supervisor tick shows the event loop is alive
   // (and, being a live timer, keeps the process running until stop).
   const supervisor = setInterval(() => bus.emit('heartbeat', { source: 'supervisor', at: Date.now() }), 1000);
@@ -102,7 +110,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
     notify, bus, clock: systemClock, log,
     stallMs: config.daemon.watchdog_stall_s * 1000,
     intervalMs: SdNotify.watchdogIntervalMs(env),
-    sources: ['supervisor'],
+    sources: ['supervisor', 'camera'],
   }));
 
   await lifecycle.start();
@@ -111,7 +119,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
 
   let stopped: Promise<void> | null = null;
   return {
-    config, log, bus, privacy, doors,
+    config, log, bus, privacy, doors, camera,
     stop(reason: string) {
       stopped ??= (async () => {
         stopReason = reason;
