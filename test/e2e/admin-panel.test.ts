@@ -1,0 +1,110 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { makeEvent } from '../../daemon/core/index.ts';
+import { adminHarness } from '../support/admin.ts';
+import { tempDir } from '../support/tmp.ts';
+
+const SHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
+const CHROMIUM = process.env.FACEGATE_CHROMIUM ?? '/usr/bin/chromium';
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+async function browser(viewport: { width: number; height: number }): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(tempDir('facegate-chromium-'), { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport });
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true });
+}
+
+/**
+ * The panel in a real browser against a real listening server (real SQLite, bus, EventStore, AuditLog).
+ * People and door are the test stand-ins of test/support/admin.ts until the daemon's identity and door
+ * services are wired behind the admin interfaces; see docs/admin.md for what this does not yet cover.
+ */
+test('panel: first-run setup, dashboard with a live event, enroll from a photo with its verdict, events, door, settings, erase; phone layout', async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  const h = await adminHarness();
+  const base = await h.server.start();
+  const ctx = await browser({ width: 1280, height: 860 });
+  const page = ctx.pages()[0] ?? (await ctx.newPage());
+  const cspErrors: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error') cspErrors.push(m.text()); });
+  try {
+    await page.goto(base);
+    await page.waitForSelector('#setup-form');
+    await shot(page, '01-setup');
+    await page.fill('input[name=code]', h.server.setupCode ?? '');
+    await page.fill('input[name=username]', 'owner');
+    await page.fill('input[name=password]', 'correct horse battery');
+    await page.click('#setup-form button[type=submit]');
+    await page.waitForSelector('#page-dashboard #live-state.ok');
+    assert.equal(await page.textContent('#health'), 'ok');
+
+    h.bus.emit('event', makeEvent({ door: 'front', type: 'access_granted', subject: 'p_e2e', score: 0.83, liveness: 0.95, reason: 'match' }));
+    await page.waitForSelector('#live-events li[data-type=access_granted]');
+    await shot(page, '02-dashboard');
+
+    await page.click('a[data-page=people]');
+    await page.waitForSelector('#new-person');
+    await page.fill('#new-person input[name=name]', 'Zoë Test');
+    await page.click('#new-person button[type=submit]');
+    await page.waitForSelector('input[type=file][name=photo]');
+    const photo = await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 200, g: 160, b: 140 } } }).jpeg().toBuffer();
+    await page.setInputFiles('input[type=file][name=photo]', [{ name: 'zoe-front.jpg', mimeType: 'image/jpeg', buffer: photo }]);
+    await page.click('.enroll button:text("Upload photos")');
+    await page.waitForSelector('.verdicts canvas[data-ok=true]');
+    assert.match(await page.textContent('.verdicts figcaption') ?? '', /zoe-front\.jpg: added/);
+    await page.waitForSelector('#people-table tr[data-person] td:nth-child(2):text("1")');
+    await shot(page, '03-people');
+
+    await page.click('a[data-page=events]');
+    await page.waitForSelector('#event-list li[data-type=access_granted]');
+    await shot(page, '04-events');
+
+    await page.click('a[data-page=door]');
+    await page.waitForSelector('[data-door-card=front]');
+    await page.click('[data-door-card=front] button:text("Lockdown on")');
+    await page.waitForSelector('[data-door-card=front] [data-field=mode]:text("lockdown")');
+    assert.equal(h.doors.state.get('front')?.mode, 'lockdown');
+    await shot(page, '05-door');
+
+    await page.click('a[data-page=settings]');
+    await page.waitForSelector('#settings-form');
+    await shot(page, '06-settings');
+
+    await page.click('a[data-page=people]');
+    page.once('dialog', (d) => void d.accept());
+    await page.click('#people-table tr[data-person] button.danger');
+    await page.waitForSelector('#people-table td:text("Nobody enrolled yet.")');
+    assert.equal(h.people.people.size, 0);
+    const actions = h.audit.list({}).map((e) => e.action);
+    for (const a of ['auth.setup', 'person.create', 'person.templates_from_photos', 'door.lockdown', 'person.erase']) assert.ok(actions.includes(a), a);
+
+    await page.click('#signout');
+    await page.waitForSelector('#login-form');
+    await shot(page, '07-sign-in');
+    assert.deepEqual(cspErrors.filter((e) => /Content Security Policy/i.test(e)), [], 'the panel runs under its own CSP');
+  } finally {
+    await ctx.close();
+  }
+
+  // A phone: the same panel in a 390×844 viewport signs in and shows the dashboard without sideways scrolling.
+  const phone = await browser({ width: 390, height: 844 });
+  try {
+    const p = phone.pages()[0] ?? (await phone.newPage());
+    await p.goto(base);
+    await p.fill('#login-form input[name=username]', 'owner');
+    await p.fill('#login-form input[name=password]', 'correct horse battery');
+    await p.click('#login-form button[type=submit]');
+    await p.waitForSelector('#page-dashboard #live-state.ok');
+    const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 1, `page scrolls sideways by ${overflow}px on a phone`);
+    await shot(p, '08-phone-dashboard');
+  } finally {
+    await phone.close();
+  }
+});
