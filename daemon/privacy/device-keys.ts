@@ -17,6 +17,8 @@ export interface LoadOptions {
   dataDir: string;
   env: NodeJS.ProcessEnv;
   log: Logger;
+  /** Make a key file when there is none (first start). Default true; open() says false for a database already bound to a key. */
+  create?: boolean;
 }
 
 function derive(key: Buffer, label: string, salt: Buffer = EMPTY): Buffer {
@@ -129,6 +131,12 @@ export class DeviceKeys {
       if (existsSync(join(opts.dataDir, NEXT_KEY_FILE))) {
         // A rotation stopped between its two renames: the next key is the only key left.
         renameSync(join(opts.dataDir, NEXT_KEY_FILE), file);
+      } else if (opts.create === false) {
+        throw keyError(
+          'key_missing',
+          `no device key: neither ${credDir ? join(credDir, DEVICE_KEY_FILE) : '$CREDENTIALS_DIRECTORY/device.key (not set)'} nor ${file} exists, ` +
+            'but the database was sealed with one. Restore the key file, or run under systemd with its credential; a new key would open nothing',
+        );
       } else {
         writeKeyFile(file, randomBytes(KEY_BYTES));
         opts.log.warn({ file }, 'no device key: created a new one (0600). Back it up apart from the database, or better, make it a systemd credential (docs/SECURITY.md)');
@@ -164,7 +172,8 @@ export class DeviceKeys {
 
   /** Loads the key and checks it against the database (see bind). */
   static open(opts: LoadOptions & { db: Database }): DeviceKeys {
-    return DeviceKeys.load(opts).bind(opts.db, opts.log);
+    const bound = opts.db.prepare("SELECT 1 FROM meta WHERE key = 'device_key_id'").get() !== undefined;
+    return DeviceKeys.load({ ...opts, create: opts.create ?? !bound }).bind(opts.db, opts.log);
   }
 
   /** The secret for HMAC pseudonyms; stable across key rotations once bound to a database. */

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase } from '../../../daemon/store/index.ts';
 import { DeviceKeys, PersonKeys, SealError } from '../../../daemon/privacy/index.ts';
@@ -138,5 +138,15 @@ void test('an interrupted rotation is finished when its transaction had committe
   assert.equal(existsSync(join(dir, 'device.key.next')), false);
   assert.equal(DeviceKeys.load({ dataDir: dir, env: {}, log }).id, next.id, 'device.key now holds the new key');
   assert.equal(Buffer.from(new PersonKeys(db, finished).open('alice', 'template', 't', sealed)).toString(), 'x');
+  db.close();
+});
+
+void test('a lost key file is named as such, and no new key is made for a database sealed with the old one', () => {
+  const dir = dataDir();
+  const db = openDatabase(dir);
+  DeviceKeys.open({ dataDir: dir, env: {}, log, db });
+  rmSync(join(dir, 'device.key'));
+  assert.throws(() => DeviceKeys.open({ dataDir: dir, env: { CREDENTIALS_DIRECTORY: join(dir, 'nope') }, log, db }), errorWith('key_missing', /no device key: neither .*nope\/device\.key nor .*device\.key exists, but the database was sealed with one/));
+  assert.equal(existsSync(join(dir, 'device.key')), false);
   db.close();
 });
