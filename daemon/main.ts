@@ -5,6 +5,9 @@ import { SdNotify, Watchdog } from './health/index.ts';
 import { createCamera, type Camera } from './camera/index.ts';
 import { Retention, openPrivacy, type Privacy } from './privacy/index.ts';
 import { createDoors, type Doors } from './door/index.ts';
+import { createIdentity, identitySettings, type Identity } from './identity/index.ts';
+import { createAccess, validateSchedule } from './access/index.ts';
+import { createVisionWorker } from './vision/index.ts';
 
 export interface DaemonOptions {
   configFile?: string | undefined;
@@ -18,6 +21,8 @@ export interface RunningDaemon {
   privacy: Privacy;
   /** Door controls, status and the GPIO line log (for admin and mqtt). */
   doors: Doors;
+  /** Persons, enrollment, matching, export and erasure (for admin). */
+  identity: Identity;
   /** Frame source status and metrics (for admin and health). */
   camera: Camera;
   /** Resolves when the daemon has stopped; stop() may be called any number of times. */
@@ -96,6 +101,47 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
   // lock output goes to its locked level; a process 'exit' handler covers crashes.
   lifecycle.add('doors', doors);
 
+  // Enrollment photos go through vision's pipeline, in a worker started on the first enrollment
+  // (the camera's own pipeline may not run on this device: camera.source none).
+  let enrollVision: ReturnType<typeof createVisionWorker> | null = null;
+  const identity = createIdentity({
+    db, personKeys: privacy.persons, pseudonyms: privacy.pseudonyms, audit: privacy.audit, consents: privacy.consents,
+    analyzeImage: async (bytes) => (await (enrollVision ??= createVisionWorker(config.vision, log, {
+      livenessModule: new URL('./vision/pad/module.ts', import.meta.url).href,
+    }))).analyzeImage(bytes),
+    model: config.vision.embedder.model,
+    thresholdsKey: `${config.vision.embedder.model}@${config.vision.variant}`,
+    settings: identitySettings(config),
+    validateSchedule,
+    door: config.camera.door,
+    log, bus, clock: systemClock,
+  });
+  // identity: bus 'analysis' → tracks → votes → bus 'verdict'; access: 'verdict' → 'decision' + public event.
+  lifecycle.add('identity', {
+    start: () => identity.start(),
+    stop: async () => {
+      identity.stop();
+      if (enrollVision) await (await enrollVision.catch(() => null))?.close();
+    },
+  });
+  const access = createAccess({
+    bus, clock: systemClock, log,
+    settings: {
+      livenessMin: config.access.liveness_min,
+      lockoutAttempts: config.access.lockout_attempts,
+      lockoutWindowMs: config.access.lockout_window_s * 1000,
+      lockoutCooldownMs: config.access.lockout_cooldown_s * 1000,
+    },
+    lookupPerson: (personId) => identity.people.access(personId),
+    subjectOf: (personId) => privacy.pseudonyms.subject(personId),
+  });
+  lifecycle.add('access', access);
+  bus.on('decision', (decision) => {
+    if (!decision.granted || !doors.has(decision.door)) return;
+    const actor = decision.personId !== null ? privacy.pseudonyms.subject(decision.personId) : undefined;
+    doors.get(decision.door).unlock({ kind: 'face', ...(actor !== undefined ? { actor } : {}) });
+  });
+
   // The camera: source → MJPEG splitter → decode → motion gate → bus 'frame'; camera_lost/restored
   // as public events; its capture loop sends the 'camera' heartbeat the watchdog waits for.
   const camera = createCamera({ config: config.camera, bus, log, clock: systemClock });
@@ -119,7 +165,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
 
   let stopped: Promise<void> | null = null;
   return {
-    config, log, bus, privacy, doors, camera,
+    config, log, bus, privacy, doors, camera, identity,
     stop(reason: string) {
       stopped ??= (async () => {
         stopReason = reason;

@@ -51,6 +51,8 @@ export interface IdentityDeps {
   analyzeImage(bytes: Uint8Array): Promise<FrameAnalysis>;
   /** Name of the embedder templates come from; templates of another model are not loaded. */
   model: string;
+  /** Key of the measured thresholds in the thresholds file: `<embedder>@<variant>`. */
+  thresholdsKey?: string;
   settings: IdentitySettings;
   /** Access's schedule check (main wires it; identity and access never import each other). */
   validateSchedule(schedule: WeeklySchedule): WeeklySchedule;
@@ -103,7 +105,7 @@ export interface Identity extends Service {
 export function createIdentity(deps: IdentityDeps): Identity {
   const { db, log, bus, clock, settings } = deps;
   const repo = new PersonRepository(db, deps.personKeys);
-  const { thresholds, source } = loadThresholds(settings.thresholdsFile, log);
+  const { thresholds, source } = loadThresholds(settings.thresholdsFile, log, deps.thresholdsKey ?? deps.model);
   const levelThreshold = settings.matchThreshold ?? thresholds[settings.securityLevel];
   const people = new Map<string, Person>();
   let gallery: Gallery | null = null;

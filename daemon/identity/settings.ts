@@ -1,3 +1,5 @@
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/index.ts';
 import type { QualityRules } from './quality.ts';
 import type { SecurityLevel } from './thresholds.ts';
@@ -12,12 +14,15 @@ export interface IdentitySettings {
   quality: QualityRules;
 }
 
+/** Relative paths (the default models/thresholds.json) are read from the facegate checkout, whatever the working directory. */
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
 /** The identity part of the configuration, in the units the code uses. */
 export function identitySettings(config: Pick<Config, 'identity' | 'access'>): IdentitySettings {
   const i = config.identity;
   return {
     securityLevel: config.access.security_level,
-    thresholdsFile: i.thresholds_file,
+    thresholdsFile: i.thresholds_file === null || isAbsolute(i.thresholds_file) ? i.thresholds_file : resolve(ROOT, i.thresholds_file),
     matchThreshold: i.match_threshold,
     minMargin: i.min_margin,
     tracker: {

@@ -21,11 +21,12 @@ function pick(obj: Record<string, unknown>, level: SecurityLevel): number | unde
 }
 
 /**
- * Thresholds per security level, as eval measured them: a JSON file with the levels as keys
- * (`"far_1e-4"` or `"1e-4"`), flat or under `thresholds`. A missing or unreadable file, or a missing
+ * Thresholds per security level, as eval measured them: models/thresholds.json keyed by
+ * `<embedder>@<variant>` with a `far` object (`"1e-4": 0.42`), or a flat object of levels
+ * (`"far_1e-4"` or `"1e-4"`), or one under `thresholds`. A missing or unreadable file, or a missing
  * level, falls back to FALLBACK_THRESHOLDS with a warning.
  */
-export function loadThresholds(file: string | null, log?: Logger): { thresholds: Thresholds; source: string } {
+export function loadThresholds(file: string | null, log?: Logger, model?: string): { thresholds: Thresholds; source: string } {
   if (file === null) return { thresholds: { ...FALLBACK_THRESHOLDS }, source: 'fallback' };
   let doc: Record<string, unknown>;
   try {
@@ -35,7 +36,12 @@ export function loadThresholds(file: string | null, log?: Logger): { thresholds:
     log?.warn({ file, err: (err as Error).message }, 'no measured match thresholds; using the built-in strict fallbacks');
     return { thresholds: { ...FALLBACK_THRESHOLDS }, source: 'fallback' };
   }
-  const nested = typeof doc.thresholds === 'object' && doc.thresholds !== null ? (doc.thresholds as Record<string, unknown>) : doc;
+  // eval writes { "<embedder>@<variant>": { "far": { "1e-3": … } } }; a flat file of levels works too.
+  const forModel = model !== undefined ? (doc[model] as { far?: unknown } | undefined) : undefined;
+  const nested =
+    forModel && typeof forModel.far === 'object' && forModel.far !== null ? (forModel.far as Record<string, unknown>)
+    : typeof doc.thresholds === 'object' && doc.thresholds !== null ? (doc.thresholds as Record<string, unknown>)
+    : doc;
   const out = { ...FALLBACK_THRESHOLDS };
   const missing: string[] = [];
   for (const level of SECURITY_LEVELS) {
