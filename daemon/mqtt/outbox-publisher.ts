@@ -26,22 +26,30 @@ export class OutboxPublisher {
   #lastSent = 0;
   #inflight = 0;
   #idleWaiters: (() => void)[] = [];
+  /** Acknowledged seqs not yet deleted: deleted together on the next turn of the event loop. */
+  #acked: number[] = [];
+  #flushScheduled = false;
+  #detached = false;
 
   constructor(options: OutboxPublisherOptions) {
     this.#outbox = options.outbox;
     this.#qos = options.qos;
     this.#log = options.log;
-    this.#window = options.window ?? 64;
+    this.#window = options.window ?? 128;
   }
 
   /** Starts draining through this client; mqtt.js emits 'connect' after resending what it held. */
   attach(client: MqttClient): void {
     this.#client = client;
+    this.#detached = false;
     client.on('connect', () => this.kick());
   }
 
+  /** Stops using the client; acknowledgements already received are recorded, later ones are not (they are resent after a restart). */
   detach(): void {
     this.#client = null;
+    this.flushAcked();
+    this.#detached = true;
   }
 
   push(topic: string, payload: string): void {
@@ -69,6 +77,8 @@ export class OutboxPublisher {
   kick(): void {
     const client = this.#client;
     if (!client || !client.connected || client.disconnecting) return;
+    // Refill in batches, not one query per acknowledgement.
+    if (this.#inflight > this.#window / 2) return;
     while (this.#inflight < this.#window) {
       const rows = this.#outbox.after(this.#lastSent, this.#window - this.#inflight);
       if (rows.length === 0) break;
@@ -82,18 +92,36 @@ export class OutboxPublisher {
             this.#lastSent = Math.min(this.#lastSent, row.seq - 1);
             this.#log.warn({ err: err.message, seq: row.seq }, 'MQTT publish failed; the event stays in the outbox');
           } else {
-            this.#outbox.delivered(row.seq);
+            this.#acked.push(row.seq);
+            this.#scheduleFlush();
           }
           this.kick();
-          this.#notifyIdle();
         });
       }
     }
     this.#notifyIdle();
   }
 
+  #scheduleFlush(): void {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    setImmediate(() => {
+      this.#flushScheduled = false;
+      this.flushAcked();
+      this.#notifyIdle();
+    });
+  }
+
+  /** Deletes what the broker acknowledged; also called on stop so nothing delivered is sent twice after a restart. */
+  flushAcked(): void {
+    if (this.#detached) return;
+    const acked = this.#acked;
+    this.#acked = [];
+    this.#outbox.deliveredMany(acked);
+  }
+
   #notifyIdle(): void {
-    if (this.#idleWaiters.length === 0 || this.#inflight > 0 || this.#outbox.size() > 0) return;
+    if (this.#idleWaiters.length === 0 || this.#inflight > 0 || this.#acked.length > 0 || this.#outbox.size() > 0) return;
     const waiters = this.#idleWaiters;
     this.#idleWaiters = [];
     for (const w of waiters) w();

@@ -28,6 +28,9 @@ export class Outbox {
   readonly #bumpDropped: Statement;
   readonly #readDropped: Statement;
   readonly #enqueue: (topic: string, payload: string) => EnqueueResult;
+  readonly #deleteMany: (seqs: readonly number[]) => void;
+  /** Rows in the table; counted once at start, then kept in step (one daemon per database: the instance lock). */
+  #size: number;
 
   constructor(db: Database, max: number) {
     this.#max = max;
@@ -40,16 +43,21 @@ export class Outbox {
       `INSERT INTO mqtt_counters (name, value) VALUES ('${DROPPED}', ?) ON CONFLICT (name) DO UPDATE SET value = value + excluded.value`,
     );
     this.#readDropped = db.prepare(`SELECT value FROM mqtt_counters WHERE name = '${DROPPED}'`);
+    this.#size = (this.#count.get() as { n: number }).n;
     // Dropping and inserting in one transaction: a crash never leaves the outbox over its bound or short of the new message.
     this.#enqueue = db.transaction((topic: string, payload: string): EnqueueResult => {
-      const over = this.size() + 1 - this.#max;
+      const over = this.#size + 1 - this.#max;
       let dropped = 0;
       if (over > 0) {
         dropped = this.#dropOldest.run(over).changes;
         this.#bumpDropped.run(dropped);
       }
       const seq = Number(this.#insert.run(topic, payload, new Date().toISOString()).lastInsertRowid);
+      this.#size += 1 - dropped;
       return { seq, dropped };
+    });
+    this.#deleteMany = db.transaction((seqs: readonly number[]) => {
+      for (const seq of seqs) this.#size -= this.#delete.run(seq).changes;
     });
   }
 
@@ -68,11 +76,16 @@ export class Outbox {
 
   /** The broker acknowledged it: it leaves the outbox. */
   delivered(seq: number): void {
-    this.#delete.run(seq);
+    this.#size -= this.#delete.run(seq).changes;
+  }
+
+  /** Several acknowledgements at once, in one transaction (one WAL commit instead of one per event). */
+  deliveredMany(seqs: readonly number[]): void {
+    if (seqs.length > 0) this.#deleteMany(seqs);
   }
 
   size(): number {
-    return (this.#count.get() as { n: number }).n;
+    return this.#size;
   }
 
   /** Messages dropped because the outbox was full, over the database's whole life. */

@@ -97,6 +97,7 @@ export class MqttService implements Service {
   #url: string | null = null;
   #reachable = false;
   #everConnected = false;
+  #decisionsScheduled = false;
   #connected: Promise<void>;
   #resolveConnected: () => void = () => undefined;
 
@@ -193,7 +194,6 @@ export class MqttService implements Service {
     this.#metricsTimer = null;
     const client = this.#client;
     this.#client = null;
-    this.publisher.detach();
     const all = [...(client ? [{ door: this.#o.doors[0]?.id ?? '', client }] : []), ...this.#willHolders.splice(0)];
     await Promise.all(
       all.map(async ({ door, client: c }) => {
@@ -203,6 +203,8 @@ export class MqttService implements Service {
         c.end(true);
       }),
     );
+    // After the connection ended: every acknowledgement that arrived is recorded, nothing touches the store later.
+    this.publisher.detach();
     await this.#broker?.stop();
     this.#broker = null;
   }
@@ -297,8 +299,20 @@ export class MqttService implements Service {
     const decision = decisionPayload(event);
     if (decision !== null) {
       this.#lastDecision.set(event.door, decision);
-      if (this.#client?.connected) this.#client.publish(this.topics.decision(event.door), decision, { qos: 1, retain: true });
+      this.#scheduleDecisions();
     }
+  }
+
+  /** The retained last decision is a latest-value topic: a burst of decisions publishes only the last one. */
+  #scheduleDecisions(): void {
+    if (this.#decisionsScheduled) return;
+    this.#decisionsScheduled = true;
+    setImmediate(() => {
+      this.#decisionsScheduled = false;
+      const client = this.#client;
+      if (!client?.connected) return;
+      for (const [door, json] of this.#lastDecision) client.publish(this.topics.decision(door), json, { qos: 1, retain: true });
+    });
   }
 
   #onDoorStatus(status: DoorStatus): void {
