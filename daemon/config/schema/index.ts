@@ -8,6 +8,7 @@ import { DoorsSection } from './door.ts';
 import { MqttSection } from './mqtt.ts';
 import { AdminSection } from './admin.ts';
 import { PrivacySection } from './privacy.ts';
+import { PadSection } from './pad.ts';
 
 /** One section per room; each room's section lives in its own file beside this one. */
 export const ConfigSchema = Type.Object(
@@ -15,6 +16,7 @@ export const ConfigSchema = Type.Object(
     daemon: DaemonSection,
     camera: CameraSection,
     vision: VisionSection,
+    pad: PadSection,
     identity: IdentitySection,
     access: AccessSection,
     doors: DoorsSection,
