@@ -5,6 +5,7 @@ import { FacegateError } from './core/index.ts';
 import { ConfigSchema, loadConfig } from './config/index.ts';
 import { startDaemon } from './main.ts';
 import { auditCommand, keysCommand, privacyCommand } from './cli/privacy.ts';
+import { enrollCommand } from './cli/enroll.ts';
 
 const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as { version: string };
 
@@ -18,6 +19,8 @@ Usage:
   facegate audit list [--limit N]     the newest audit rows
   facegate keys rotate [--new-key F]  replace the device key; a running daemon follows it
   facegate keys status [--json]       device key id and source, person keys, key shares
+  facegate enroll DIR --name NAME [--id ID] [--consent BASIS:METHOD:NOTICE] [--valid-until ISO] [--json]
+                                      photos in a folder → one person (or more photos for --id), with a progress bar
   facegate privacy export PERSON_ID [--out FILE]
                                       subject access: everything stored about one person, as JSON
   facegate --version | --help
@@ -29,6 +32,7 @@ type Command = (args: string[]) => Promise<number>;
 
 const commands: Record<string, Command> = {
   audit: (args) => Promise.resolve(auditCommand(args)),
+  enroll: (args) => enrollCommand(args),
   keys: (args) => Promise.resolve(keysCommand(args)),
   privacy: (args) => Promise.resolve(privacyCommand(args)),
   async run(args) {

@@ -14,6 +14,8 @@ export interface EnrollPhoto {
   /** For messages only, e.g. the file name. */
   name: string;
   bytes: Uint8Array;
+  /** The upload's full size when `bytes` holds only its start (a file too large to read whole). */
+  size?: number;
 }
 
 export interface PhotoOutcome {
@@ -171,7 +173,7 @@ export function createIdentity(deps: IdentityDeps): Identity {
     for (const photo of photos) {
       const outcome: PhotoOutcome = { name: photo.name, templateId: null, reason: null, detail: null, similarTo: null };
       outcomes.push(outcome);
-      const early = checkBytes(photo.bytes, settings.quality);
+      const early = checkBytes(photo.bytes, settings.quality, photo.size);
       let checked = early;
       if (!checked) {
         try {

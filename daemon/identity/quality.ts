@@ -59,8 +59,8 @@ export function imageKind(bytes: Uint8Array): 'jpeg' | 'png' | 'webp' | null {
 }
 
 /** Checks done before any decoding. */
-export function checkBytes(bytes: Uint8Array, rules: QualityRules): Checked | null {
-  if (bytes.byteLength > rules.maxBytes) return refuse('too_large', `${REFUSAL_TEXT.too_large} (${bytes.byteLength} > ${rules.maxBytes} bytes)`);
+export function checkBytes(bytes: Uint8Array, rules: QualityRules, size = bytes.byteLength): Checked | null {
+  if (size > rules.maxBytes) return refuse('too_large', `${REFUSAL_TEXT.too_large} (${size} > ${rules.maxBytes} bytes)`);
   if (imageKind(bytes) === null) return refuse('not_an_image');
   return null;
 }
