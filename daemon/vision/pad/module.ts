@@ -1,0 +1,17 @@
+// The LivenessModule the inference worker imports by URL (see ../liveness.ts): it builds the PAD
+// check inside the worker's own thread. The worker calls createLivenessCheck() with no argument
+// (balanced defaults); main.ts or the worker may pass the `pad` config section.
+import type { Config } from '../../config/index.ts';
+import type { LivenessCheck } from '../liveness.ts';
+import { DEFAULT_PAD, PadLivenessCheck, PadScorer, type PadOptions } from './check.ts';
+
+export type PadConfig = Config['pad'];
+
+export function padOptionsFromConfig(pad: PadConfig, modelsDir?: string): PadOptions {
+  return { securityLevel: pad.security_level, minFacePx: pad.min_face_px, modelsDir: modelsDir ?? DEFAULT_PAD.modelsDir };
+}
+
+export function createLivenessCheck(pad?: PadConfig, modelsDir?: string): Promise<LivenessCheck> {
+  const opts = pad ? padOptionsFromConfig(pad, modelsDir) : { ...DEFAULT_PAD, ...(modelsDir ? { modelsDir } : {}) };
+  return Promise.resolve(new PadLivenessCheck(PadScorer.load(opts)));
+}
