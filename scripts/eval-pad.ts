@@ -1,0 +1,96 @@
+// Presentation-attack detection on any folder whose images.csv has relpath and label (live/spoof):
+// ISO/IEC 30107-3 APCER, BPCER, ACER at the shipped threshold of the security level, the no-face
+// rate and the added cost per face. Faces are found by the daemon's own detector (largest face).
+//
+//   npm run eval:pad -- --images DIR [--level convenience|balanced|strict] [--json]
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { PadScorer, type PadSecurityLevel } from '../daemon/vision/pad/index.ts';
+import { createFaceFinder, readPadCsv } from './pad/dataset.ts';
+import { equalErrorPoint, percentile, ratesAt, thresholdForBpcer, type Scored } from './pad/metrics.ts';
+
+const LEVELS: readonly PadSecurityLevel[] = ['convenience', 'balanced', 'strict'];
+const r4 = (v: number): number => Math.round(v * 1e4) / 1e4;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      images: { type: 'string' },
+      level: { type: 'string', default: 'balanced' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  if (!values.images) throw new Error('usage: npm run eval:pad -- --images DIR [--level convenience|balanced|strict] [--json]');
+  const level = values.level as PadSecurityLevel;
+  if (!LEVELS.includes(level)) throw new Error(`--level must be one of ${LEVELS.join(', ')}, got ${values.level}`);
+  const dir = resolve(values.images);
+  const rows = readPadCsv(dir);
+  if (rows.length === 0) throw new Error(`${join(dir, 'images.csv')} lists no images`);
+  const finder = await createFaceFinder();
+  const scorer = PadScorer.load({ securityLevel: level });
+  const scored: Scored[] = [];
+  const latencies: number[] = [];
+  const unjudged: Record<string, number> = {};
+  let noFace = 0;
+  let bonaUnjudged = 0;
+  let attackUnjudged = 0;
+  for (const row of rows) {
+    const face = await finder.find(join(dir, row.relpath));
+    if (!face) {
+      noFace++;
+      continue;
+    }
+    const t = performance.now();
+    const j = scorer.judge(face.image.data, face.image.width, face.image.height, face.box);
+    latencies.push(performance.now() - t);
+    if (j.score === null) {
+      unjudged[j.unjudged] = (unjudged[j.unjudged] ?? 0) + 1;
+      if (row.live) bonaUnjudged++;
+      else attackUnjudged++;
+      continue;
+    }
+    scored.push({ score: j.score, live: row.live });
+  }
+  // The shipped decision: calibrated score >= 0.5 (access.liveness_min) at the chosen level.
+  const at = ratesAt(scored, 0.5);
+  const eer = equalErrorPoint(scored);
+  const oracle = thresholdForBpcer(scored, 0.05);
+  const live = rows.filter((r) => r.live).length;
+  const result = {
+    images: rows.length,
+    live,
+    spoof: rows.length - live,
+    judged: scored.length,
+    level,
+    apcer: r4(at.apcer),
+    bpcer: r4(at.bpcer),
+    acer: r4(at.acer),
+    threshold: 0.5,
+    raw_threshold: scorer.model.operatingPoints[level],
+    no_face_rate: r4(noFace / rows.length),
+    unjudged,
+    // Unjudged faces are never granted: counted as rejected live faces, they raise BPCER only.
+    bpcer_with_unjudged: r4((at.bpcer * scored.filter((s) => s.live).length + bonaUnjudged) / Math.max(1, scored.filter((s) => s.live).length + bonaUnjudged)),
+    attacks_unjudged: attackUnjudged,
+    eer: r4(eer.acer),
+    apcer_at_bpcer_5_on_this_set: r4(oracle.apcer),
+    latency_ms: { p50: r4(percentile(latencies, 50)), p90: r4(percentile(latencies, 90)) },
+    backend: finder.backend.name,
+    models: { detector: finder.detector, pad: scorer.name },
+  };
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return;
+  }
+  const pct = (v: number): string => `${(100 * v).toFixed(2)} %`;
+  console.log(`PAD on ${dir}: ${result.images} images (${result.live} live, ${result.spoof} spoof), ${result.judged} judged, level ${level}`);
+  console.log(`APCER ${pct(result.apcer)}   BPCER ${pct(result.bpcer)}   ACER ${pct(result.acer)}   (score ≥ 0.5; raw threshold ${result.raw_threshold})`);
+  console.log(`BPCER counting unjudged live faces as rejected: ${pct(result.bpcer_with_unjudged)}; unjudged: ${JSON.stringify(unjudged)}`);
+  console.log(`EER on this set ${pct(result.eer)}; APCER at BPCER 5 % with a threshold fitted to this set ${pct(result.apcer_at_bpcer_5_on_this_set)}`);
+  console.log(`no-face rate ${pct(result.no_face_rate)}; PAD cost per face p50 ${result.latency_ms.p50} ms, p90 ${result.latency_ms.p90} ms (${result.backend}, detector ${result.models.detector})`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

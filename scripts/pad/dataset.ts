@@ -1,0 +1,76 @@
+// Reads a PAD folder (images.csv with relpath and label live/spoof) and finds the face in each
+// image with the daemon's own vision pipeline pieces: its backend, its pinned detector, its
+// decoder. The face judged is the largest one (the person at the door; others are background).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { embeddedDefaults } from '../../daemon/config/index.ts';
+import type { Box, Point } from '../../daemon/core/index.ts';
+import { FaceDetector, decodeImage, initBackend, loadModel, type BackendInfo, type RgbImage } from '../../daemon/vision/index.ts';
+
+export interface PadRow {
+  relpath: string;
+  live: boolean;
+  /** Subject id: the `identity` column when present, else the first folder of relpath. */
+  subject: string;
+}
+
+/** Parses images.csv; needs the columns relpath and label (live/spoof). Quoted fields are not used by these files. */
+export function readPadCsv(dir: string): PadRow[] {
+  const text = readFileSync(join(dir, 'images.csv'), 'utf8').trim();
+  const [head, ...lines] = text.split(/\r?\n/);
+  const cols = (head ?? '').split(',').map((c) => c.trim());
+  const ri = cols.indexOf('relpath');
+  const li = cols.indexOf('label');
+  const si = cols.indexOf('identity');
+  if (ri < 0 || li < 0) throw new Error(`${join(dir, 'images.csv')} needs the columns relpath and label (found: ${cols.join(', ')})`);
+  return lines.filter((l) => l.trim() !== '').map((line, n) => {
+    const f = line.split(',');
+    const relpath = (f[ri] ?? '').trim();
+    const label = (f[li] ?? '').trim().toLowerCase();
+    if (label !== 'live' && label !== 'spoof') throw new Error(`images.csv line ${n + 2}: label must be live or spoof, got "${label}"`);
+    const subject = si >= 0 ? (f[si] ?? '').trim() : relpath.split('/')[0] ?? '';
+    return { relpath, live: label === 'live', subject };
+  });
+}
+
+export interface FoundFace {
+  image: RgbImage;
+  box: Box;
+  keypoints: Point[];
+  faces: number;
+  /** ms spent detecting (not counted in the PAD cost). */
+  detectMs: number;
+}
+
+export interface FaceFinder {
+  backend: BackendInfo;
+  detector: string;
+  /** The largest face of an image file, or null when none was found or the file is not an image. */
+  find(path: string): Promise<FoundFace | null>;
+}
+
+export async function createFaceFinder(): Promise<FaceFinder> {
+  const vision = embeddedDefaults().vision;
+  const backend = await initBackend(vision.backend);
+  const model = await loadModel(vision.detector.model, vision.variant);
+  const detector = new FaceDetector(model, { minScore: vision.detector.min_score, iou: vision.detector.iou, maxFaces: vision.detector.max_faces });
+  return {
+    backend,
+    detector: `${model.name}@${model.variant}`,
+    async find(path) {
+      let image: RgbImage;
+      try {
+        image = await decodeImage(readFileSync(path));
+      } catch {
+        return null;
+      }
+      const t = performance.now();
+      const dets = await detector.detect(image);
+      const detectMs = performance.now() - t;
+      if (dets.length === 0) return null;
+      const largest = [...dets].sort((a, b) => b.box.width * b.box.height - a.box.width * a.box.height)[0];
+      if (!largest) return null;
+      return { image, box: largest.box, keypoints: largest.keypoints, faces: dets.length, detectMs };
+    },
+  };
+}
