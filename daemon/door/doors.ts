@@ -62,7 +62,7 @@ export class Doors implements Service {
   constructor(opts: DoorsOptions) {
     this.#opts = opts;
     this.#log = opts.log.child({ room: 'door' });
-    this.#lineLog = new LineLog(opts.clock);
+    this.#lineLog = new LineLog(opts.clock, this.#log);
     this.#simulated = new SimulatedGpio();
     this.#plan = this.#makePlan();
   }
@@ -126,6 +126,7 @@ export class Doors implements Service {
     const { config: c, driver } = p;
     const lockPin = p.pins[0]?.pin as ResolvedPin;
     const locked = lockedLevel(c.lock);
+    if (driver.kind === 'simulated') for (const { role } of p.pins) this.#lineLog.loud(`${c.id}.${role}`);
     const lock = this.#lineLog.output(driver.output(`${c.id}.lock`, lockPin, locked), locked);
     const inputs: Partial<Record<InputRole, InputLine>> = {};
     const running: Running = { door: null as unknown as Door, driver, lock, inputs, pins: p.pins };

@@ -1,4 +1,4 @@
-import type { Clock } from '../core/index.ts';
+import type { Clock, Logger } from '../core/index.ts';
 import type { InputLine, Level, OutputLine } from './lines.ts';
 
 export interface LineChange {
@@ -8,19 +8,32 @@ export interface LineChange {
   level: Level;
 }
 
-/** Every level each line took, newest last, bounded: what the admin API shows as the GPIO log. */
+/**
+ * Every level each line took, newest last, bounded: what the admin API shows as the GPIO log.
+ * Each change is also logged: at info for simulated lines (nothing else shows them), else debug.
+ */
 export class LineLog {
   readonly #clock: Clock;
+  readonly #log: Logger;
   readonly #max: number;
   readonly #changes: LineChange[] = [];
+  readonly #loud = new Set<string>();
 
-  constructor(clock: Clock, max = 500) {
+  constructor(clock: Clock, log: Logger, max = 500) {
     this.#clock = clock;
+    this.#log = log;
     this.#max = max;
   }
 
+  /** Logs this line's changes at info (simulated lines). */
+  loud(line: string): void {
+    this.#loud.add(line);
+  }
+
   record(line: string, direction: 'in' | 'out', level: Level): void {
-    this.#changes.push({ at: new Date(this.#clock.now()).toISOString(), line, direction, level });
+    const change: LineChange = { at: new Date(this.#clock.now()).toISOString(), line, direction, level };
+    this.#changes.push(change);
+    this.#log[this.#loud.has(line) ? 'info' : 'debug']({ gpio: change }, 'GPIO line');
     if (this.#changes.length > this.#max) this.#changes.splice(0, this.#changes.length - this.#max);
   }
 
