@@ -95,6 +95,7 @@ export class MqttService implements Service {
   #willHolders: { door: string; client: MqttClient }[] = [];
   #metricsTimer: NodeJS.Timeout | null = null;
   #url: string | null = null;
+  #problem: string | null = null;
   #reachable = false;
   #everConnected = false;
   #decisionsScheduled = false;
@@ -139,6 +140,11 @@ export class MqttService implements Service {
     return this.#url;
   }
 
+  /** Why MQTT is not running (e.g. the embedded broker's port is taken), or null. */
+  get problem(): string | null {
+    return this.#problem;
+  }
+
   /** Whether the broker connection is up right now. */
   get connected(): boolean {
     return this.#client?.connected ?? false;
@@ -155,11 +161,24 @@ export class MqttService implements Service {
       log.info('mqtt.enabled is false: no MQTT');
       return;
     }
+    // Events go to the outbox from the start, whether or not a broker can be reached.
+    this.#offBus.push(
+      bus.on('event:stored', (event) => this.#onEvent(event)),
+      bus.on('door:status', (status) => this.#onDoorStatus(status)),
+    );
     let url = config.url;
     if (url === null) {
-      this.#broker = new EmbeddedBroker(config.embedded_port, log);
-      await this.#broker.start();
-      url = this.#broker.url;
+      const broker = new EmbeddedBroker(config.embedded_port, log);
+      try {
+        await broker.start();
+      } catch (err) {
+        // The door must keep working without MQTT: say why loudly, keep events in the outbox for later.
+        this.#problem = (err as Error).message;
+        log.error({ problem: this.#problem }, 'MQTT is not running: events are kept in the outbox until this is fixed and facegate restarted');
+        return;
+      }
+      this.#broker = broker;
+      url = broker.url;
     }
     this.#url = url;
     const [first, ...others] = doors as [DiscoveryDoor, ...DiscoveryDoor[]];
@@ -177,10 +196,6 @@ export class MqttService implements Service {
       this.#willHolders.push({ door: door.id, client: holder });
     }
 
-    this.#offBus.push(
-      bus.on('event:stored', (event) => this.#onEvent(event)),
-      bus.on('door:status', (status) => this.#onDoorStatus(status)),
-    );
     if (this.#o.metrics) {
       this.#metricsTimer = setInterval(() => void this.publishMetrics(), config.metrics_interval_s * 1000);
       this.#metricsTimer.unref();

@@ -24,6 +24,7 @@ export function isolatedEnv(dataDir: string, extra: NodeJS.ProcessEnv = {}): Nod
     FACEGATE_DAEMON__DATA_DIR: dataDir,
     FACEGATE_CAMERA__SOURCE: 'none',
     FACEGATE_ADMIN__PORT: '0',
+    FACEGATE_MQTT__EMBEDDED_PORT: '0',
     ...extra,
   };
 }

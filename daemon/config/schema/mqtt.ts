@@ -10,7 +10,12 @@ export const MqttSection = Type.Object(
       default: null,
       description: 'null: start an embedded broker on 127.0.0.1 so facegate runs out of the box.',
     }),
-    embedded_port: Type.Integer({ minimum: 1, maximum: 65535, default: 1883, description: 'Port of the embedded broker (only when url is null); it listens on 127.0.0.1 only.' }),
+    embedded_port: Type.Integer({
+      minimum: 0,
+      maximum: 65535,
+      default: 1883,
+      description: 'Port of the embedded broker (only when url is null; 0 picks a free one); it listens on 127.0.0.1 only.',
+    }),
     base_topic: Type.String({ pattern: '^[^#+/][^#+]*$', default: 'facegate', description: 'Topics are <base_topic>/<door>/event, /state, /availability, /lock/set.' }),
     username: Type.Union([Type.String(), Type.Null()], { default: null, description: 'Broker user name.' }),
     password: Type.Union([Type.String(), Type.Null()], { default: null, description: 'Better given as the systemd credential mqtt.password.' }),

@@ -33,15 +33,20 @@ void test('with no broker configured, the embedded broker on 127.0.0.1 carries e
   await new Promise((r) => again.close(r));
 });
 
-void test('the embedded broker says clearly when its port is taken', async () => {
+void test('the embedded broker says clearly when its port is taken; the daemon keeps running and keeps events for later', async () => {
   const blocker = createServer();
   const port = await new Promise<number>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as { port: number }).port)));
+  const h = await startHarness({ dataDir: tempDir(), mqtt: { embedded_port: port }, waitConnected: false });
   try {
-    await assert.rejects(
-      startHarness({ dataDir: tempDir(), mqtt: { embedded_port: port } }),
-      (err: Error) => err.message.includes(`port ${port} is already in use`) && err.message.includes('mqtt.url'),
-    );
+    assert.ok(h.service.problem?.includes(`port ${port} is already in use`), String(h.service.problem));
+    assert.ok(h.service.problem?.includes('mqtt.url'), 'it says what to do');
+    const logged = h.logLines().find((l) => l.level === 50);
+    assert.ok(String(logged?.problem).includes('already in use'));
+    h.bus.emit('event', makeEvent({ door: 'front', type: 'door_opened' }));
+    assert.equal(h.service.publisher.pending(), 1);
+    assert.equal(h.service.connected, false);
   } finally {
+    await h.stop();
     await new Promise((r) => blocker.close(r));
   }
 });

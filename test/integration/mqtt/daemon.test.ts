@@ -1,0 +1,28 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { isolatedEnv, startFacegate } from '../../support/daemon.ts';
+import { startMosquitto } from '../../support/mosquitto.ts';
+import { tempDir } from '../../support/tmp.ts';
+import { Listener } from './harness.ts';
+
+void test('the real daemon (main.ts wiring) comes online on the broker, publishes discovery, takes commands and says offline on SIGTERM', async () => {
+  const broker = await startMosquitto();
+  const listener = await Listener.open(broker.url, ['facegate/#', 'homeassistant/#']);
+  const daemon = startFacegate(['run'], isolatedEnv(tempDir(), { FACEGATE_MQTT__URL: broker.url, FACEGATE_MQTT__DISCOVERY__NODE_ID: 'testgate' }));
+  try {
+    await listener.until(() => listener.on('facegate/front/availability').at(-1)?.payload === 'online', 'online', 90_000);
+    await listener.until(() => listener.messages.some((m) => m.topic === 'homeassistant/lock/testgate/front_lock/config'), 'discovery');
+    // Unlocking is off by default: the refusal comes back as a public event through the store and the outbox.
+    await listener.publish('facegate/front/lock/set', 'UNLOCK');
+    await listener.until(() => listener.on('facegate/front/event').some((m) => m.payload.includes('"command_rejected"')), 'command_rejected event');
+    const event = JSON.parse(listener.on('facegate/front/event').find((m) => m.payload.includes('command_rejected'))?.payload ?? '{}') as Record<string, unknown>;
+    assert.equal(event.reason, 'lock: unlock_disabled');
+    daemon.child.kill('SIGTERM');
+    assert.equal(await daemon.exited, 0);
+    await listener.until(() => listener.on('facegate/front/availability').at(-1)?.payload === 'offline', 'offline');
+  } finally {
+    daemon.child.kill('SIGKILL');
+    await listener.close();
+    await broker.stop();
+  }
+});
