@@ -1,7 +1,11 @@
 /** Everything the admin room takes from the rooms to its left, through their index.ts only. */
 export { EVENT_TYPES, FacegateError, systemClock } from '../core/index.ts';
-export type { Box, BusEvents, Clock, DoorStatus, EventBus, EventType, FacegateEvent, Logger } from '../core/index.ts';
+export type { Box, BusEvents, Clock, DoorStatus, EventBus, EventType, FacegateEvent, Logger, WeeklySchedule } from '../core/index.ts';
 export { ConfigSchema, validateConfig } from '../config/index.ts';
 export type { Config } from '../config/index.ts';
 export { EventStore } from '../store/index.ts';
 export type { Database, EventQuery } from '../store/index.ts';
+export type { FaceObservation, FrameAnalysis } from '../core/index.ts';
+export { EnrollmentRefusedError, PersonNotFoundError, REFUSAL_TEXT } from '../identity/index.ts';
+export type { EnrollResult, Identity, Person as IdentityPerson, RefusalReason } from '../identity/index.ts';
+export type { Doors } from '../door/index.ts';

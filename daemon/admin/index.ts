@@ -3,9 +3,12 @@ export type { AdminServer, AdminServerOptions } from './server.ts';
 export { ServiceError } from './services.ts';
 export type {
   AdminServices, AuditEntry, AuditRecord, AuditService, DoorService, EventsService, NewPerson, PeopleService, Person,
-  QualityVerdict, ScheduleWindow, StatusService, StoredEvent, SystemStatus, TemplateResult,
+  QualityVerdict, StatusService, StoredEvent, SystemStatus, TemplateResult,
+  WeeklySchedule,
 } from './services.ts';
 export { RuntimeSettings, applyStoredSettings, availableRuntimeKeys, redact } from './settings.ts';
 export { chooseTransport, isLoopback } from './tls.ts';
 export type { Transport } from './tls.ts';
 export { SETUP_CODE_FILE } from './auth/setup-code.ts';
+export { doorService, identityPeople, nextFaceFromBus, peopleUnavailable } from './adapters.ts';
+export type { CameraFace, IdentityPeopleOptions } from './adapters.ts';

@@ -82,12 +82,17 @@ export const Status = Type.Object(
 // --- people ---
 
 const HHMM = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' });
-export const ScheduleWindow = Type.Object(
-  { days: Type.Array(Type.Integer({ minimum: 0, maximum: 6 }), { minItems: 1, maxItems: 7, uniqueItems: true }), from: HHMM, to: HHMM },
+const Weekday = Type.Union([Type.Literal('mon'), Type.Literal('tue'), Type.Literal('wed'), Type.Literal('thu'), Type.Literal('fri'), Type.Literal('sat'), Type.Literal('sun')]);
+/** Weekly windows in the schedule's IANA time zone; a window whose `to` is before `from` runs past midnight. */
+const WeeklyScheduleSchema = Type.Object(
+  {
+    timezone: Type.String({ minLength: 1, maxLength: 64, description: 'IANA zone, e.g. Europe/Paris' }),
+    windows: Type.Array(Type.Object({ days: Type.Array(Weekday, { minItems: 1, maxItems: 7, uniqueItems: true }), from: HHMM, to: HHMM }, { additionalProperties: false }), { minItems: 1, maxItems: 28 }),
+  },
   { additionalProperties: false },
 );
-export const Schedule = Nullable(Type.Array(ScheduleWindow, { maxItems: 28 }));
-const ScheduleInput = OrNull(Type.Array(ScheduleWindow, { maxItems: 28 }));
+export const Schedule = Nullable(WeeklyScheduleSchema);
+const ScheduleInput = OrNull(WeeklyScheduleSchema);
 export const PersonSchema = Type.Object(
   {
     id: Type.String(), name: Type.String(), valid_from: Nullable(Type.String()), valid_until: Nullable(Type.String()),

@@ -3,19 +3,9 @@
  * admin depends only on these shapes, so it can be built and tested whatever lands when.
  * Every method may be sync or async; a missing record is `null`, never an exception.
  */
-import type { Box, DoorStatus, EventQuery, EventType, FacegateEvent } from './deps.ts';
+import type { Box, DoorStatus, EventQuery, EventType, FacegateEvent, WeeklySchedule } from './deps.ts';
 
 type MaybePromise<T> = T | Promise<T>;
-
-/** Weekly windows in the door's local time. No windows (or null) means "any time". */
-export interface ScheduleWindow {
-  /** 0 = Sunday … 6 = Saturday. */
-  days: number[];
-  /** "HH:MM", inclusive. */
-  from: string;
-  /** "HH:MM", exclusive; earlier than `from` means the window runs past midnight. */
-  to: string;
-}
 
 export interface Person {
   id: string;
@@ -23,7 +13,7 @@ export interface Person {
   /** ISO timestamps; null = open-ended. */
   validFrom: string | null;
   validUntil: string | null;
-  schedule: ScheduleWindow[] | null;
+  schedule: WeeklySchedule | null;
   templates: number;
   createdAt: string;
 }
@@ -32,7 +22,7 @@ export interface NewPerson {
   name: string;
   validFrom?: string | null;
   validUntil?: string | null;
-  schedule?: ScheduleWindow[] | null;
+  schedule?: WeeklySchedule | null;
 }
 
 /** The enrollment quality check for one face, with the box the panel draws it on. */
@@ -62,7 +52,7 @@ export interface PeopleService {
   create(input: NewPerson, actor: string): MaybePromise<Person>;
   rename(id: string, name: string, actor: string): MaybePromise<Person | null>;
   setValidity(id: string, validity: { validFrom: string | null; validUntil: string | null }, actor: string): MaybePromise<Person | null>;
-  setSchedule(id: string, schedule: ScheduleWindow[] | null, actor: string): MaybePromise<Person | null>;
+  setSchedule(id: string, schedule: WeeklySchedule | null, actor: string): MaybePromise<Person | null>;
   /** `bytes` is an already size-checked, image-typed upload. Throws UnprocessableImage for a photo it cannot read. */
   addTemplateFromPhoto(id: string, bytes: Uint8Array, actor: string): MaybePromise<TemplateResult | null>;
   /** Takes the next camera frame of the person's door; null person → null. */
@@ -86,7 +76,7 @@ export interface DoorService {
 /** Camera, vision and health figures for the dashboard. Each part null when its room is not running. */
 export interface SystemStatus {
   vision: { backend: string | null; models: string[]; ready: boolean } | null;
-  camera: { state: 'running' | 'lost' | 'none'; fps: number | null; droppedFrames: number | null } | null;
+  camera: { state: string; fps: number | null; droppedFrames: number | null } | null;
   temperatureC: number | null;
 }
 
@@ -125,7 +115,7 @@ export interface AuditService {
   list(q: { before?: number; limit?: number; action?: string }): MaybePromise<AuditEntry[]>;
 }
 
-export type { EventType };
+export type { EventType, WeeklySchedule };
 
 export interface AdminServices {
   people: PeopleService;

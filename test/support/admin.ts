@@ -4,7 +4,7 @@ import { EventBus, createLogger, type BusEvents, type DoorStatus, type Logger } 
 import { embeddedDefaults, type Config } from '../../daemon/config/index.ts';
 import { EventStore, openDatabase, type Database } from '../../daemon/store/index.ts';
 import { AuditLog } from '../../daemon/privacy/index.ts';
-import { createAdminServer, type AdminServer, type AdminServices, type DoorService, type NewPerson, type PeopleService, type Person, type ScheduleWindow, type StatusService, type TemplateResult } from '../../daemon/admin/index.ts';
+import { createAdminServer, type AdminServer, type AdminServices, type DoorService, type NewPerson, type PeopleService, type Person, type WeeklySchedule, type StatusService, type TemplateResult } from '../../daemon/admin/index.ts';
 import { tempDir } from './tmp.ts';
 
 /**
@@ -32,7 +32,7 @@ export class StandInPeople implements PeopleService {
   }
   rename(id: string, name: string): Person | null { this.calls.push('rename'); return this.#edit(id, { name }); }
   setValidity(id: string, v: { validFrom: string | null; validUntil: string | null }): Person | null { this.calls.push('setValidity'); return this.#edit(id, v); }
-  setSchedule(id: string, schedule: ScheduleWindow[] | null): Person | null { this.calls.push('setSchedule'); return this.#edit(id, { schedule }); }
+  setSchedule(id: string, schedule: WeeklySchedule | null): Person | null { this.calls.push('setSchedule'); return this.#edit(id, { schedule }); }
   async addTemplateFromPhoto(id: string, bytes: Uint8Array): Promise<TemplateResult | null> {
     this.calls.push('addTemplateFromPhoto');
     const p = this.people.get(id);

@@ -11,7 +11,7 @@ export const doorJson = (s: DoorStatus) => ({
 /** What is wrong right now, in words; empty = healthy. */
 function problems(sys: SystemStatus, doors: DoorStatus[]): string[] {
   const out: string[] = [];
-  if (sys.camera && sys.camera.state !== 'running') out.push(`camera ${sys.camera.state}`);
+  if (sys.camera && !['running', 'starting', 'none'].includes(sys.camera.state)) out.push(`camera ${sys.camera.state}`);
   if (sys.vision && !sys.vision.ready) out.push('vision models not ready');
   for (const d of doors) if (d.alarm !== 'none') out.push(`door ${d.door}: ${d.alarm.replace('_', ' ')}`);
   if (sys.temperatureC !== null && sys.temperatureC >= 80) out.push(`SoC at ${sys.temperatureC} °C (throttling)`);

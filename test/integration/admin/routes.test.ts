@@ -38,10 +38,10 @@ test('people: create, list, get, rename, validity, schedule, export, erase; ever
   assert.equal((await h.server.app.inject({ url: '/api/people', headers })).json().people.length, 1);
   const patched = await h.server.app.inject({
     method: 'PATCH', url: `/api/people/${id}`, headers,
-    payload: { name: 'Zoe', valid_from: '2026-01-01T00:00:00Z', valid_until: '2027-01-01T00:00:00Z', schedule: [{ days: [1, 2, 3, 4, 5], from: '07:00', to: '19:00' }] },
+    payload: { name: 'Zoe', valid_from: '2026-01-01T00:00:00Z', valid_until: '2027-01-01T00:00:00Z', schedule: { timezone: 'Europe/Paris', windows: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '07:00', to: '19:00' }] } },
   });
   assert.equal(patched.statusCode, 200, patched.body);
-  assert.deepEqual(patched.json().schedule, [{ days: [1, 2, 3, 4, 5], from: '07:00', to: '19:00' }]);
+  assert.deepEqual(patched.json().schedule, { timezone: 'Europe/Paris', windows: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '07:00', to: '19:00' }] });
   assert.equal(patched.json().valid_until, '2027-01-01T00:00:00Z');
   assert.equal((await h.server.app.inject({ url: `/api/people/${id}`, headers })).json().name, 'Zoe');
   const exported = await h.server.app.inject({ url: `/api/people/${id}/export`, headers });
@@ -87,8 +87,8 @@ test('validation: exact messages for wrong types, blank, too long and control-ch
     [{ name: 'Ann', valid_from: 'yesterday' }, 'body/valid_from must match format "date-time"'],
     [{ name: 'Ann', admin: true }, 'body must NOT have additional properties'],
     [{ name: 'Ann', valid_from: '2027-01-01T00:00:00Z', valid_until: '2026-01-01T00:00:00Z' }, 'body/valid_until must be later than valid_from'],
-    [{ name: 'Ann', schedule: [{ days: [7], from: '07:00', to: '19:00' }] }, 'body/schedule/0/days/0 must be <= 6'],
-    [{ name: 'Ann', schedule: [{ days: [1], from: '25:00', to: '19:00' }] }, 'body/schedule/0/from must match pattern "^([01][0-9]|2[0-3]):[0-5][0-9]$"'],
+    [{ name: 'Ann', schedule: { timezone: 'UTC', windows: [] } }, 'body/schedule/windows must NOT have fewer than 1 items'],
+    [{ name: 'Ann', schedule: { timezone: 'UTC', windows: [{ days: ['mon'], from: '25:00', to: '19:00' }] } }, 'body/schedule/windows/0/from must match pattern "^([01][0-9]|2[0-3]):[0-5][0-9]$"'],
   ];
   for (const [payload, message] of cases) {
     const res = await post(payload);

@@ -1,0 +1,202 @@
+/**
+ * The admin interfaces over the real rooms, for main.ts: identity for people, door for doors.
+ * Kept here (admin may import rooms to its left) so main.ts stays a list of wiring lines.
+ */
+import { randomUUID } from 'node:crypto';
+import { EnrollmentRefusedError, FacegateError, PersonNotFoundError, REFUSAL_TEXT } from './deps.ts';
+import type { BusEvents, Clock, EventBus, Doors, EnrollResult, FaceObservation, FrameAnalysis, Identity, IdentityPerson, RefusalReason } from './deps.ts';
+import { ServiceError, type DoorService, type NewPerson, type PeopleService, type Person, type QualityVerdict, type TemplateResult } from './services.ts';
+
+const toPerson = (p: IdentityPerson): Person => ({
+  id: p.id, name: p.displayName, validFrom: p.validFrom, validUntil: p.validUntil, schedule: p.schedule, templates: p.templates, createdAt: p.createdAt,
+});
+
+/** Identity's own errors become 409/422 with its message; anything else stays a 500. */
+function translate(err: unknown): never {
+  if (err instanceof FacegateError && !(err instanceof PersonNotFoundError)) {
+    throw new ServiceError(err.code === 'person_exists' ? 'conflict' : 'invalid', err.message.split('\n')[0] ?? err.message);
+  }
+  throw err;
+}
+
+async function orNull<T>(fn: () => T | Promise<T>): Promise<T | null> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof PersonNotFoundError) return null;
+    return translate(err);
+  }
+}
+
+export interface CameraFace {
+  face: FaceObservation | null;
+  /** Faces seen (0, 1 or more): enrollment wants exactly one. */
+  faces: number;
+  width: number;
+  height: number;
+  jpeg: Uint8Array | null;
+}
+
+export interface IdentityPeopleOptions {
+  /** Vision on one photo, to draw the box the verdict is about (identity runs its own pass to enroll). */
+  analyzeImage?: (bytes: Uint8Array) => Promise<FrameAnalysis>;
+  /** The next analysed camera frame of the door; absent when no camera runs. */
+  nextCameraFace?: () => Promise<CameraFace>;
+}
+
+/**
+ * Identity enrolls a person only with a first accepted photo ("nothing saved" otherwise), so a person
+ * added from the panel waits here, in memory, until their first template is accepted.
+ */
+export function identityPeople(identity: Identity, options: IdentityPeopleOptions = {}): PeopleService {
+  const pending = new Map<string, Person>();
+
+  async function verdictFor(bytes: Uint8Array, refusal: RefusalReason | null, detail: string | null): Promise<QualityVerdict> {
+    let box = null;
+    let width = 0;
+    let height = 0;
+    if (options.analyzeImage) {
+      const a = await options.analyzeImage(bytes);
+      width = a.width;
+      height = a.height;
+      box = a.faces.length === 1 ? a.faces[0]?.box ?? null : null;
+    }
+    const reasons = refusal ? [detail ?? REFUSAL_TEXT[refusal]] : [];
+    return { ok: refusal === null, reasons, box, imageWidth: width, imageHeight: height };
+  }
+
+  const templatesOf = (id: string): number => {
+    try {
+      return identity.people.get(id).templates;
+    } catch {
+      return 0;
+    }
+  };
+
+  return {
+    list: () => [...identity.people.list().map(toPerson), ...pending.values()],
+    get: (id) => pending.get(id) ?? orNull(() => toPerson(identity.people.get(id))),
+    create(input: NewPerson) {
+      const p: Person = { id: `p_${randomUUID()}`, name: input.name, validFrom: input.validFrom ?? null, validUntil: input.validUntil ?? null, schedule: input.schedule ?? null, templates: 0, createdAt: new Date().toISOString() };
+      pending.set(p.id, p);
+      return p;
+    },
+    rename: (id, name, actor) => {
+      const p = pending.get(id);
+      if (p) return Object.assign(p, { name });
+      return orNull(() => toPerson(identity.people.update(id, { displayName: name }, actor)));
+    },
+    setValidity: (id, v, actor) => {
+      const p = pending.get(id);
+      if (p) return Object.assign(p, v);
+      return orNull(() => toPerson(identity.people.update(id, { validFrom: v.validFrom, validUntil: v.validUntil }, actor)));
+    },
+    setSchedule: (id, schedule, actor) => {
+      const p = pending.get(id);
+      if (p) return Object.assign(p, { schedule });
+      return orNull(() => toPerson(identity.people.update(id, { schedule }, actor)));
+    },
+    async addTemplateFromPhoto(id, bytes, actor) {
+      const p = pending.get(id);
+      let outcome: EnrollResult['photos'][number] | undefined;
+      try {
+        const r = p
+          ? await identity.enroll({ personId: id, displayName: p.name, validFrom: p.validFrom, validUntil: p.validUntil, schedule: p.schedule, photos: [{ name: 'upload', bytes }], actor })
+          : await identity.addPhotos(id, [{ name: 'upload', bytes }], actor);
+        outcome = r.photos[0];
+        if (p) pending.delete(id);
+      } catch (err) {
+        if (err instanceof PersonNotFoundError) return null;
+        if (!(err instanceof EnrollmentRefusedError)) return translate(err);
+        outcome = err.photos[0];
+      }
+      const added = outcome?.templateId !== null && outcome?.templateId !== undefined;
+      const verdict = await verdictFor(bytes, added ? null : (outcome?.reason ?? 'poor_quality'), outcome?.detail ?? null);
+      if (added && outcome?.similarTo) verdict.reasons.push(`looks like another enrolled person (score ${outcome.similarTo.score.toFixed(2)}); check the photo`);
+      return { added, verdict, templates: templatesOf(id) } satisfies TemplateResult;
+    },
+    async addTemplateFromCamera(id, actor) {
+      if (!(await this.get(id))) return null;
+      if (!options.nextCameraFace) throw new ServiceError('unavailable', 'no camera is running; enroll from photos instead');
+      if (pending.has(id)) throw new ServiceError('conflict', 'add a first photo before camera templates (identity stores a person with a photo)');
+      const cam = await options.nextCameraFace();
+      const base = { imageWidth: cam.width, imageHeight: cam.height };
+      if (!cam.face || cam.faces !== 1) {
+        const why = cam.faces === 0 ? REFUSAL_TEXT.no_face : REFUSAL_TEXT.several_faces;
+        return { added: false, templates: templatesOf(id), previewJpeg: cam.jpeg, verdict: { ok: false, reasons: [why], box: cam.face?.box ?? null, ...base } };
+      }
+      try {
+        identity.addFace(id, cam.face, actor);
+        return { added: true, templates: templatesOf(id), previewJpeg: cam.jpeg, verdict: { ok: true, reasons: [], box: cam.face.box, ...base } };
+      } catch (err) {
+        if (err instanceof PersonNotFoundError) return null;
+        if (!(err instanceof EnrollmentRefusedError)) return translate(err);
+        const o = err.photos[0];
+        return { added: false, templates: templatesOf(id), previewJpeg: cam.jpeg, verdict: { ok: false, reasons: [o?.detail ?? REFUSAL_TEXT[o?.reason ?? 'poor_quality']], box: cam.face.box, ...base } };
+      }
+    },
+    async erase(id, actor) {
+      if (pending.delete(id)) return true;
+      return (await orNull(() => identity.erasePerson(id, actor))) !== null;
+    },
+    export: (id, actor) => {
+      const p = pending.get(id);
+      if (p) return { person: { ...p }, templates: [], note: 'not stored yet: no accepted photo' };
+      return orNull(() => identity.exportPerson(id, actor));
+    },
+  };
+}
+
+/** The door room's Doors behind DoorService; a stopped door or a refused hold is a clear 409/422. */
+export function doorService(doors: Doors): DoorService {
+  const run = <T>(id: string, fn: () => T): T | null => {
+    if (!doors.has(id)) return null;
+    try {
+      return fn();
+    } catch (err) {
+      if (err instanceof FacegateError) throw new ServiceError(err.code === 'door_stopped' ? 'conflict' : 'invalid', err.message);
+      throw err;
+    }
+  };
+  return {
+    list: () => doors.list(),
+    status: (id) => (doors.has(id) ? doors.status(id) : null),
+    unlock: (id, actor) => run(id, () => doors.get(id).unlock({ kind: 'api', actor })),
+    holdUnlockedUntil: (id, until, actor) => run(id, () => { doors.get(id).holdUnlockedUntil(until, actor); return true; }),
+    setLockdown: (id, on, actor) => run(id, () => { doors.get(id).setLockdown(on, actor); return true; }),
+  };
+}
+
+/** Until identity is wired into the daemon: lists nobody and says so on every change. */
+export function peopleUnavailable(why: string): PeopleService {
+  const no = (): never => { throw new ServiceError('unavailable', why); };
+  return { list: () => [], get: () => null, create: no, rename: no, setValidity: no, setSchedule: no, addTemplateFromPhoto: no, addTemplateFromCamera: no, erase: no, export: no };
+}
+
+/**
+ * The next analysed camera frame, from the bus: 'frame' carries the JPEG, 'analysis' the faces of the
+ * same frame (by seq). Frames are held only while someone waits; no answer in `timeoutMs` → 503.
+ */
+export function nextFaceFromBus(bus: EventBus<BusEvents>, clock: Clock, timeoutMs = 5000): () => Promise<CameraFace> {
+  return () => new Promise<CameraFace>((resolve, reject) => {
+    const jpegs = new Map<number, Uint8Array | null>();
+    const offFrame = bus.on('frame', (f) => {
+      jpegs.set(f.seq, f.jpeg ?? null);
+      if (jpegs.size > 8) jpegs.delete(jpegs.keys().next().value as number);
+    });
+    const offAnalysis = bus.on('analysis', (a) => {
+      done();
+      const face = a.faces.find((f) => f.embedding !== null) ?? a.faces[0] ?? null;
+      resolve({ face, faces: a.faces.length, width: a.width, height: a.height, jpeg: jpegs.get(a.frameSeq) ?? null });
+    });
+    const timer = clock.setTimeout(() => {
+      done();
+      reject(new ServiceError('unavailable', `no analysed camera frame within ${Math.round(timeoutMs / 1000)} s; is the camera running and the face pipeline on?`));
+    }, timeoutMs);
+    function done(): void {
+      offFrame();
+      offAnalysis();
+      clock.clearTimeout(timer);
+    }
+  });
+}
