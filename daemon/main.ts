@@ -8,8 +8,8 @@ import { createDoors, type Doors } from './door/index.ts';
 import { createIdentity, identitySettings, type Identity } from './identity/index.ts';
 import { createAccess, validateSchedule } from './access/index.ts';
 import { createVisionWorker } from './vision/index.ts';
-import { MqttService, type MetricsProvider } from './mqtt/index.ts';
 import si from 'systeminformation';
+import { applyStoredSettings, createAdminServer, doorService, identityPeople, nextFaceFromBus, type AdminServer } from './admin/index.ts';
 
 export interface DaemonOptions {
   configFile?: string | undefined;
@@ -27,6 +27,8 @@ export interface RunningDaemon {
   identity: Identity;
   /** Frame source status and metrics (for admin and health). */
   camera: Camera;
+  /** The admin API and panel; null when admin.enabled is false. */
+  admin: AdminServer | null;
   /** Resolves when the daemon has stopped; stop() may be called any number of times. */
   stop(reason: string): Promise<void>;
 }
@@ -34,7 +36,8 @@ export interface RunningDaemon {
 /** The composition root: the only place that builds concrete modules and wires them together. */
 export async function startDaemon(options: DaemonOptions = {}): Promise<RunningDaemon> {
   const env = options.env ?? process.env;
-  const { config, layers } = loadConfig({ file: options.configFile, env });
+  const { config: fileConfig, layers } = loadConfig({ file: options.configFile, env });
+  let config = fileConfig;
   const log = createLogger({ level: config.daemon.log_level });
   log.info({ layers }, 'configuration loaded');
 
@@ -49,6 +52,11 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
       throw err;
     }
   })();
+  // Keys an operator changed in the admin panel (admin_settings) override the file, before any room reads them.
+  const stored = applyStoredSettings(db, config);
+  config = stored.config;
+  if (stored.applied.length > 0) log.info({ keys: stored.applied }, 'settings changed in the admin panel applied');
+  log.level = config.daemon.log_level;
 
   // A wrong or missing key stops the start here, before any gallery could load empty.
   const privacy = (() => {
@@ -106,11 +114,12 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
   // Enrollment photos go through vision's pipeline, in a worker started on the first enrollment
   // (the camera's own pipeline may not run on this device: camera.source none).
   let enrollVision: ReturnType<typeof createVisionWorker> | null = null;
+  const analyzeImage = async (bytes: Uint8Array) => (await (enrollVision ??= createVisionWorker(config.vision, log, {
+    livenessModule: new URL('./vision/pad/module.ts', import.meta.url).href,
+  }))).analyzeImage(bytes);
   const identity = createIdentity({
     db, personKeys: privacy.persons, pseudonyms: privacy.pseudonyms, audit: privacy.audit, consents: privacy.consents,
-    analyzeImage: async (bytes) => (await (enrollVision ??= createVisionWorker(config.vision, log, {
-      livenessModule: new URL('./vision/pad/module.ts', import.meta.url).href,
-    }))).analyzeImage(bytes),
+    analyzeImage,
     model: config.vision.embedder.model,
     thresholdsKey: `${config.vision.embedder.model}@${config.vision.variant}`,
     settings: identitySettings(config),
@@ -149,19 +158,6 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
   const camera = createCamera({ config: config.camera, bus, log, clock: systemClock });
   lifecycle.add('camera', camera);
 
-  // MQTT: events (after the store persisted them) through its outbox, door state, HA discovery and
-  // commands to the doors; with no mqtt.url an embedded broker on 127.0.0.1. Stopped before the doors and the store.
-  const mqttMetrics: MetricsProvider = async () => {
-    const [temp, load] = await Promise.all([si.cpuTemperature().catch(() => null), si.currentLoad().catch(() => null)]);
-    const main = temp?.main ?? null;
-    return { cameraFps: camera.metrics().fpsIn, boardTemperatureC: main !== null && main > 0 ? main : null, cpuLoadPct: load?.currentLoad ?? null };
-  };
-  lifecycle.add('mqtt', new MqttService({
-    config: config.mqtt, doors: config.doors, db, bus, log, clock: systemClock,
-    doorControl: (id) => (doors.has(id) ? doors.get(id) : undefined),
-    metrics: mqttMetrics,
-  }));
-
   // Until the camera pipeline owns the work loop, the supervisor tick shows the event loop is alive
   // (and, being a live timer, keeps the process running until stop).
   const supervisor = setInterval(() => bus.emit('heartbeat', { source: 'supervisor', at: Date.now() }), 1000);
@@ -174,13 +170,41 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
     sources: ['supervisor', 'camera'],
   }));
 
+  // Admin API and web panel on the rooms above (through admin's interfaces); started last, stopped first.
+  const admin = config.admin.enabled
+    ? await createAdminServer({
+      config, db, bus, log, clock: systemClock,
+      services: {
+        people: identityPeople(identity, { analyzeImage, nextCameraFace: nextFaceFromBus(bus, systemClock) }),
+        doors: doorService(doors),
+        events: { query: (q) => events.query(q) },
+        audit: privacy.audit,
+        status: {
+          snapshot: async () => {
+            const m = camera.metrics();
+            const temp = await si.cpuTemperature().catch(() => null);
+            return {
+              vision: null,
+              camera: { state: camera.status().state, fps: m.fpsIn, droppedFrames: m.dropped },
+              temperatureC: temp?.main !== null && temp?.main !== undefined && temp.main > 0 ? temp.main : null,
+            };
+          },
+        },
+      },
+    })
+    : null;
+  if (admin) {
+    admin.settings.subscribe('daemon.log_level', (c) => { log.level = c.daemon.log_level; });
+    lifecycle.add('admin', { start: async () => { await admin.start(); }, stop: () => admin.stop() });
+  }
+
   await lifecycle.start();
   await notify.ready('facegate running');
   log.info({ dataDir, doors: config.doors.map((d) => d.id) }, 'facegate started');
 
   let stopped: Promise<void> | null = null;
   return {
-    config, log, bus, privacy, doors, camera, identity,
+    config, log, bus, privacy, doors, camera, identity, admin,
     stop(reason: string) {
       stopped ??= (async () => {
         stopReason = reason;
