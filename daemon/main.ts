@@ -8,6 +8,7 @@ import { createDoors, type Doors } from './door/index.ts';
 import { createIdentity, identitySettings, type Identity } from './identity/index.ts';
 import { createAccess, validateSchedule } from './access/index.ts';
 import { createVisionWorker } from './vision/index.ts';
+import { MqttService, type MetricsProvider } from './mqtt/index.ts';
 import si from 'systeminformation';
 import { applyStoredSettings, createAdminServer, doorService, identityPeople, nextFaceFromBus, type AdminServer } from './admin/index.ts';
 
@@ -157,6 +158,19 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
   // as public events; its capture loop sends the 'camera' heartbeat the watchdog waits for.
   const camera = createCamera({ config: config.camera, bus, log, clock: systemClock });
   lifecycle.add('camera', camera);
+
+  // MQTT: events (after the store persisted them) through its outbox, door state, HA discovery and
+  // commands to the doors; with no mqtt.url an embedded broker on 127.0.0.1. Stopped before the doors and the store.
+  const mqttMetrics: MetricsProvider = async () => {
+    const [temp, load] = await Promise.all([si.cpuTemperature().catch(() => null), si.currentLoad().catch(() => null)]);
+    const main = temp?.main ?? null;
+    return { cameraFps: camera.metrics().fpsIn, boardTemperatureC: main !== null && main > 0 ? main : null, cpuLoadPct: load?.currentLoad ?? null };
+  };
+  lifecycle.add('mqtt', new MqttService({
+    config: config.mqtt, doors: config.doors, db, bus, log, clock: systemClock,
+    doorControl: (id) => (doors.has(id) ? doors.get(id) : undefined),
+    metrics: mqttMetrics,
+  }));
 
   // Until the camera pipeline owns the work loop, the supervisor tick shows the event loop is alive
   // (and, being a live timer, keeps the process running until stop).
