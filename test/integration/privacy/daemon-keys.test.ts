@@ -4,7 +4,8 @@ import { chmodSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { startDaemon } from '../../../daemon/main.ts';
-import { openDatabase } from '../../../daemon/store/index.ts';
+import { makeEvent } from '../../../daemon/core/index.ts';
+import { EventStore, openDatabase, prepareDataDir } from '../../../daemon/store/index.ts';
 import { AuditLog } from '../../../daemon/privacy/index.ts';
 import { dataDir } from '../../support/privacy.ts';
 
@@ -26,6 +27,15 @@ void test('the daemon writes audit rows for start and stop, and refuses to start
   const dir = dataDir();
   const configFile = configFor(dir);
   const data = join(dir, 'data');
+  prepareDataDir(data);
+
+  // An event from 40 days ago waits in the database: retention removes it when the daemon starts.
+  const pre = openDatabase(data);
+  const old = { ...makeEvent({ door: 'front', type: 'unknown_face' }), ts: new Date(Date.now() - 40 * 86_400_000).toISOString() };
+  const fresh = makeEvent({ door: 'front', type: 'unknown_face' });
+  new EventStore(pre).append(old);
+  new EventStore(pre).append(fresh);
+  pre.close();
 
   const first = await startDaemon({ configFile, env: {} });
   first.privacy.persons.create('alice');
@@ -34,8 +44,12 @@ void test('the daemon writes audit rows for start and stop, and refuses to start
 
   const db = openDatabase(data);
   const rows = new AuditLog(db).list({});
-  assert.deepEqual(rows.map((r) => r.action), ['daemon.stop', 'daemon.start']);
+  assert.deepEqual(rows.map((r) => r.action), ['daemon.stop', 'retention.purge', 'daemon.start']);
   assert.deepEqual(rows[0]?.detail, { reason: 'test' });
+  assert.deepEqual(rows[1]?.detail, { events: 1, snapshots: 0 });
+  const ids = new EventStore(db).query({}).map((e) => e.event.id);
+  assert.equal(ids.includes(old.id), false, 'the 40-day-old event was purged');
+  assert.equal(ids.includes(fresh.id), true, 'the fresh event was kept');
   assert.equal(new AuditLog(db).verify().ok, true);
   db.close();
 
