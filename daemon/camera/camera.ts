@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import { makeEvent, systemClock, type BusEvents, type Clock, type EventBus, type Logger, type Service, type TimerHandle } from '../core/index.ts';
 import { detectSource, systemProbe, type BoardProbe } from './detect.ts';
 import { FramePump } from './frame-pump.ts';
@@ -108,6 +109,7 @@ class CameraService implements Camera {
       roi: m.roi,
       holdMs: m.hold_s * 1000,
       keepaliveMs: m.keepalive_s * 1000,
+      idleCheckMs: 1000 / m.idle_check_fps,
     });
     this.#pump = new FramePump({
       width: opts.config.width,
@@ -129,6 +131,8 @@ class CameraService implements Camera {
   async start(): Promise<void> {
     if (this.#active) return;
     this.#active = true;
+    // Every frame is new: libvips' operation cache would only churn memory and CPU (process-wide).
+    sharp.cache(false);
     this.#scheduleTick();
     const source = await this.#chooseSource();
     if (!source || !this.#active) return;

@@ -6,7 +6,7 @@ import type { Clock, TimerHandle } from '../core/index.ts';
 import type { FrameSource, SourceHandlers } from './source.ts';
 
 const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.bmp', '.tif', '.tiff', '.gif']);
-/** Converted (non-JPEG) images are kept in memory up to this many bytes in total. */
+/** Frames are kept in memory up to this many bytes in total (a loop then costs no file reads). */
 const CACHE_BYTES = 64 * 1024 * 1024;
 
 /** The image files of a folder, in name order (numbers in names sort as numbers). */
@@ -21,7 +21,7 @@ export function listImages(folder: string): string[] {
 /**
  * Plays a folder of images as a camera at a fixed rate, looping or once. JPEG files are sent
  * as they are (an unreadable one is sent too: the pipeline must count it, as with a camera);
- * other formats are converted to JPEG once.
+ * other formats are converted to JPEG once. Files are read once and kept (up to 64 MiB).
  */
 export class FolderReplaySource implements FrameSource {
   readonly kind = 'replay' as const;
@@ -30,8 +30,8 @@ export class FolderReplaySource implements FrameSource {
   readonly #intervalMs: number;
   readonly #loop: boolean;
   readonly #clock: Clock;
-  readonly #converted = new Map<string, Buffer>();
-  #convertedBytes = 0;
+  readonly #cache = new Map<string, Buffer>();
+  #cacheBytes = 0;
   #timer: TimerHandle | null = null;
   #handlers: SourceHandlers | null = null;
   #files: string[] = [];
@@ -117,19 +117,20 @@ export class FolderReplaySource implements FrameSource {
   }
 
   async #read(file: string): Promise<Buffer> {
-    const cached = this.#converted.get(file);
+    const cached = this.#cache.get(file);
     if (cached) return cached;
     const bytes = await readFile(file);
-    if (bytes[0] === 0xff && bytes[1] === 0xd8) return bytes;
-    let jpeg: Buffer;
-    try {
-      jpeg = await sharp(bytes).jpeg({ quality: 90 }).toBuffer();
-    } catch {
-      return bytes; // unreadable: passed on, so the pipeline counts it like a camera's garbage
+    let jpeg = bytes;
+    if (!(bytes[0] === 0xff && bytes[1] === 0xd8)) {
+      try {
+        jpeg = await sharp(bytes).jpeg({ quality: 90 }).toBuffer();
+      } catch {
+        return bytes; // unreadable: passed on, so the pipeline counts it like a camera's garbage
+      }
     }
-    if (this.#convertedBytes + jpeg.length <= CACHE_BYTES) {
-      this.#converted.set(file, jpeg);
-      this.#convertedBytes += jpeg.length;
+    if (this.#cacheBytes + jpeg.length <= CACHE_BYTES) {
+      this.#cache.set(file, jpeg);
+      this.#cacheBytes += jpeg.length;
     }
     return jpeg;
   }

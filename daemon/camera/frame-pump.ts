@@ -26,6 +26,8 @@ export interface PumpStats {
   /** Frames the motion gate held back. */
   gatedOut: number;
   passed: number;
+  /** Of those held back, frames not even decoded (a still scene between idle checks). */
+  skipped: number;
 }
 
 /**
@@ -42,7 +44,7 @@ export class FramePump {
   #pending: EncodedFrame | null = null;
   #busySince: number | null = null;
   #idle: Promise<void> = Promise.resolve();
-  readonly stats: PumpStats = { decoded: 0, decodeErrors: 0, dropped: 0, gatedOut: 0, passed: 0 };
+  readonly stats: PumpStats = { decoded: 0, decodeErrors: 0, dropped: 0, gatedOut: 0, passed: 0, skipped: 0 };
 
   constructor(opts: { width: number; height: number; gate: MotionGate; now: () => number; handlers: PumpHandlers }) {
     this.#width = opts.width;
@@ -91,6 +93,11 @@ export class FramePump {
 
   async #process(f: EncodedFrame): Promise<void> {
     let decision: GateDecision;
+    if (!this.#gate.needsCheck(this.#now())) {
+      this.stats.gatedOut++;
+      this.stats.skipped++;
+      return;
+    }
     try {
       const gray = await decodeGray(f.jpeg);
       decision = this.#gate.check(gray, this.#now());

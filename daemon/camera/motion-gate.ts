@@ -12,6 +12,8 @@ export interface MotionGateOptions {
   holdMs: number;
   /** With no motion, one frame passes this often. */
   keepaliveMs: number;
+  /** With no motion, frames are looked at only this often (the others are not even decoded). */
+  idleCheckMs?: number;
 }
 
 export type GateReason = 'disabled' | 'first' | 'motion' | 'hold' | 'keepalive' | 'still';
@@ -44,13 +46,27 @@ export class MotionGate {
   #height = 0;
   #lastPassAt = Number.NEGATIVE_INFINITY;
   #lastMotionAt = Number.NEGATIVE_INFINITY;
+  #lastCheckAt = Number.NEGATIVE_INFINITY;
 
   constructor(opts: MotionGateOptions) {
     this.#opts = opts;
     this.#threshold = pixelThreshold(opts.sensitivity);
   }
 
+  /**
+   * Whether a frame at `now` needs looking at: false when the scene has been still and the last
+   * check was recent, so the caller can skip decoding it — a still scene costs a decode per
+   * idle check, not per frame. (The 0.8 lets a check interval of two frame periods survive jitter.)
+   */
+  needsCheck(now: number): boolean {
+    if (!this.#opts.enabled || !this.#background) return true;
+    if (now - this.#lastMotionAt <= this.#opts.holdMs) return true;
+    if (now - this.#lastPassAt >= this.#opts.keepaliveMs) return true;
+    return now - this.#lastCheckAt >= 0.8 * (this.#opts.idleCheckMs ?? 0);
+  }
+
   check(gray: Gray, now: number): GateDecision {
+    this.#lastCheckAt = now;
     if (!this.#opts.enabled) return this.#pass('disabled', 0, now);
     if (!this.#background || gray.width !== this.#width || gray.height !== this.#height) {
       this.#background = Float32Array.from(gray.data);

@@ -77,6 +77,12 @@ const Motion = Type.Object(
     ),
     hold_s: Type.Number({ minimum: 0, maximum: 60, default: 1.5, description: 'Frames keep passing this long after the last motion.' }),
     keepalive_s: Type.Number({ exclusiveMinimum: 0, maximum: 3600, default: 2, description: 'With no motion, one frame passes every this many seconds.' }),
+    idle_check_fps: Type.Number({
+      exclusiveMinimum: 0,
+      maximum: 120,
+      default: 5,
+      description: 'With no motion, frames are checked for motion at most this often; the others are not decoded. Once motion is seen every frame is used.',
+    }),
   },
   { additionalProperties: false, default: {}, description: 'Decides on a small grayscale copy whether a frame goes on to face detection.' },
 );

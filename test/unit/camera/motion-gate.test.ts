@@ -82,3 +82,23 @@ void test('a change of frame size starts over instead of comparing mismatched im
   const small: Gray = { width: 40, height: 30, data: new Uint8Array(1200) };
   assert.equal(gate.check(small, 100).reason, 'first');
 });
+
+void test('a still scene is looked at only at the idle check rate; motion makes every frame count', () => {
+  const gate = new MotionGate({ ...base, idleCheckMs: 200, holdMs: 500 });
+  const looked: number[] = [];
+  const seq = [...still.slice(0, 20), ...moving.slice(0, 10)];
+  seq.forEach((g, i) => {
+    const now = i * 100;
+    if (!gate.needsCheck(now)) return;
+    looked.push(i);
+    gate.check(g, now);
+  });
+  const idle = looked.filter((i) => i < 20);
+  assert.ok(idle.length >= 9 && idle.length <= 11, `still frames looked at: ${idle.join(',')}`);
+  // once the moving sequence starts, motion is seen within one idle interval, then every frame counts
+  const firstMoving = looked.find((i) => i >= 20) as number;
+  assert.ok(firstMoving <= 21);
+  assert.deepEqual(looked.filter((i) => i > firstMoving), Array.from({ length: 29 - firstMoving }, (_, k) => firstMoving + 1 + k));
+  const off = new MotionGate({ ...base, enabled: false, idleCheckMs: 1000 });
+  assert.ok(off.needsCheck(0) && off.needsCheck(1));
+});

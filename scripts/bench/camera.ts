@@ -1,0 +1,164 @@
+// Camera: frames per second through split + decode + motion gate at 640×480 and 1280×720 (a moving
+// scene: every frame passes the gate and is decoded at the analysis size), the CPU the capture path
+// costs per frame (moving and static), and the CPU of the whole daemon on a static scene at 10 fps.
+// Needs ffmpeg (Debian) to make the frames.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+import type { BenchPart } from './types.ts';
+import { embeddedDefaults } from '../../daemon/config/index.ts';
+import { MjpegSplitter, MotionGate } from '../../daemon/camera/index.ts';
+import { FramePump } from '../../daemon/camera/frame-pump.ts';
+
+const FRAMES = 100;
+const CHUNK = 64 * 1024; // what a pipe hands over per read
+const DAEMON_WARMUP_S = 15; // other rooms load models and open stores at start
+const DAEMON_MEASURE_S = 20;
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+
+function ffmpeg(args: string[]): Buffer {
+  return execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', ...args], { maxBuffer: 1 << 30 });
+}
+
+/** A still scene: a real photograph (a NUAA webcam frame) when the dev data is there, else colour bars. */
+function stillScene(size: string): { input: string[]; filter: string } {
+  const nuaa = join(repo, '../shared/data/nuaa-train/0001');
+  const photo = existsSync(nuaa) ? readdirSync(nuaa).find((n) => n.startsWith('live__') && n.endsWith('.jpg')) : undefined;
+  if (photo) return { input: ['-loop', '1', '-framerate', '10', '-i', join(nuaa, photo)], filter: `scale=${size.replace('x', ':')},` };
+  return { input: ['-f', 'lavfi', '-i', `smptebars=size=${size}:rate=10`], filter: '' };
+}
+
+/** An MJPEG stream of FRAMES frames: a moving test pattern, or a still scene with sensor noise. */
+function stream(size: string, kind: 'moving' | 'static'): Buffer {
+  const out = ['-frames:v', String(FRAMES), '-pix_fmt', 'yuvj420p', '-c:v', 'mjpeg', '-q:v', '4', '-f', 'mjpeg', 'pipe:1'];
+  if (kind === 'moving') return ffmpeg(['-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=10`, ...out]);
+  const { input, filter } = stillScene(size);
+  return ffmpeg([...input, '-vf', `${filter}noise=alls=6:allf=t`, ...out]);
+}
+
+/** Runs a stream through the capture path one frame at a time, as the camera does; returns fps and CPU ms per frame. */
+async function capturePath(mjpeg: Buffer, gateOn: boolean): Promise<{ fps: number; cpuMs: number; passed: number }> {
+  const m = embeddedDefaults().camera.motion;
+  const gate = new MotionGate({ enabled: gateOn, sensitivity: m.sensitivity, minArea: m.min_area, roi: m.roi, holdMs: m.hold_s * 1000, keepaliveMs: m.keepalive_s * 1000, idleCheckMs: 1000 / m.idle_check_fps });
+  let passed = 0;
+  let t = 0;
+  const pump = new FramePump({ width: 640, height: 480, gate, now: () => t, handlers: { frame: () => passed++, good: () => undefined, bad: (e) => { throw e; } } });
+  const splitter = new MjpegSplitter();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  let n = 0;
+  for (let off = 0; off < mjpeg.length; off += CHUNK) {
+    for (const jpeg of splitter.push(mjpeg.subarray(off, off + CHUNK))) {
+      t = n * 100; // 10 fps camera time, so the keep-alive rate is the real one
+      pump.offer({ jpeg, seq: ++n, capturedAt: t, sourceId: 'bench' });
+      await pump.idle();
+    }
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  if (n !== FRAMES) throw new Error(`split ${n} frames, expected ${FRAMES}`);
+  return { fps: n / seconds, cpuMs: (cpu.user + cpu.system) / 1000 / n, passed };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** utime+stime (clock ticks) of a process and all its descendants. */
+function treeTicks(root: number): number {
+  const stats = new Map<number, { ppid: number; ticks: number }>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const text = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      stats.set(Number(name), { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) });
+    } catch {
+      // gone
+    }
+  }
+  let total = 0;
+  const todo = [root];
+  while (todo.length > 0) {
+    const pid = todo.pop() as number;
+    total += stats.get(pid)?.ticks ?? 0;
+    for (const [child, s] of stats) if (s.ppid === pid) todo.push(child);
+  }
+  return total;
+}
+
+/** The whole daemon (`facegate run`) on a replayed static scene at 10 fps: % of one core. */
+async function daemonStaticCpu(log: (msg: string) => void): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'facegate-bench-camera-'));
+  try {
+    const frames = join(dir, 'frames');
+    mkdirSync(frames);
+    const still = stream('640x480', 'static');
+    new MjpegSplitter().push(still).slice(0, 30).forEach((j, i) => writeFileSync(join(frames, `f${String(i).padStart(3, '0')}.jpg`), j));
+    // Only keys this build's schema has: other rooms' sections change as they grow.
+    const defaults = embeddedDefaults() as unknown as Record<string, Record<string, unknown>>;
+    const config: Record<string, Record<string, unknown>> = {
+      daemon: { data_dir: join(dir, 'data'), log_level: 'warn' },
+      camera: { source: 'replay', fps: 10, replay: { path: frames, loop: true } },
+    };
+    if (defaults.admin && 'port' in defaults.admin) config.admin = { port: 0 };
+    if (defaults.mqtt && 'embedded_port' in defaults.mqtt) config.mqtt = { embedded_port: await freePort() };
+    const file = join(dir, 'config.yaml');
+    writeFileSync(file, stringify(config));
+    const child = spawn(process.execPath, [join(repo, 'bin/facegate.js'), 'run', '--config', file], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (t: string) => void (stderr = (stderr + t).slice(-4000)));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      log(`camera: daemon on a static scene, ${DAEMON_WARMUP_S} s warm-up, ${DAEMON_MEASURE_S} s measured`);
+      const early = await Promise.race([exited, new Promise((r) => setTimeout(r, DAEMON_WARMUP_S * 1000))]);
+      if (child.exitCode !== null || early !== undefined) throw new Error(`the daemon exited: ${stderr}`);
+      const hz = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+      const pid = child.pid as number;
+      const ticks0 = treeTicks(pid);
+      const t0 = performance.now();
+      await new Promise((r) => setTimeout(r, DAEMON_MEASURE_S * 1000));
+      const ticks1 = treeTicks(pid);
+      const seconds = (performance.now() - t0) / 1000;
+      if (child.exitCode !== null) throw new Error(`the daemon exited: ${stderr}`);
+      return ((ticks1 - ticks0) / hz / seconds) * 100;
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const part: BenchPart = {
+  name: 'camera',
+  async run(log) {
+    const out: Record<string, number> = {};
+    for (const size of ['640x480', '1280x720']) {
+      log(`camera: ${FRAMES} frames at ${size}`);
+      const moving = await capturePath(stream(size, 'moving'), true);
+      out[`camera.decode_fps.${size}`] = moving.fps;
+      out[`camera.cpu_ms_per_frame.${size}`] = moving.cpuMs;
+      const still = await capturePath(stream(size, 'static'), true);
+      out[`camera.static_cpu_ms_per_frame.${size}`] = still.cpuMs;
+      out[`camera.static_pass_rate.${size}`] = still.passed / FRAMES;
+    }
+    out['daemon.static_scene_cpu_pct'] = await daemonStaticCpu(log);
+    return out;
+  },
+};
+
+export default part;
