@@ -1,5 +1,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { makeEvent, type FacegateEvent } from '../../../daemon/core/index.ts';
 import { startMosquitto, type Mosquitto } from '../../support/mosquitto.ts';
 import { tempDir } from '../../support/tmp.ts';
@@ -7,13 +10,15 @@ import { Listener, startHarness, type Harness } from './harness.ts';
 
 let broker: Mosquitto;
 let h: Harness;
+// Made here, not with tempDir(): a directory registered inside before() would be removed when the hook ends.
+const dataDir = mkdtempSync(join(tmpdir(), 'facegate-mqtt-events-'));
 let listener: Listener;
 
 before(async () => {
   broker = await startMosquitto();
   listener = await Listener.open(broker.url, ['facegate/#']);
   h = await startHarness({
-    dataDir: tempDir(),
+    dataDir,
     mqtt: { url: broker.url, discovery: { enabled: false } },
     metrics: async () => ({ cameraFps: 9.87, boardTemperatureC: 51.23, cpuLoadPct: 12.345 }),
   });
@@ -23,6 +28,7 @@ after(async () => {
   await h?.stop();
   await listener?.close();
   await broker?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
 });
 
 const ENROLLED_NAME = 'Alice Example';
