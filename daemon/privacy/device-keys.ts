@@ -1,4 +1,4 @@
-import { closeSync, constants, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { chownSync, closeSync, constants, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { hkdfSync, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
@@ -52,7 +52,8 @@ function checkKeyFile(file: string): void {
     throw keyError('key_permissions', `device key ${file} is readable or writable by group/others (mode ${mode}); refusing to start. Fix with: chmod 600 ${file}`);
   }
   const uid = process.getuid?.();
-  if (uid !== undefined && st.uid !== uid) {
+  // root (an operator's `sudo facegate keys rotate`) may use the daemon user's file.
+  if (uid !== undefined && uid !== 0 && st.uid !== uid) {
     throw keyError('key_owner', `device key ${file} is owned by uid ${st.uid}, not by the daemon's uid ${uid}; refusing to start`);
   }
 }
@@ -280,6 +281,12 @@ export class DeviceKeys {
     const file = join(this.dataDir, NEXT_KEY_FILE);
     rmSync(file, { force: true });
     writeKeyFile(file, this.#key);
+    // Run as root beside the daemon: the new key must belong to the daemon's user, like the old one.
+    const current = join(this.dataDir, DEVICE_KEY_FILE);
+    if (process.getuid?.() === 0 && existsSync(current)) {
+      const { uid, gid } = statSync(current);
+      chownSync(file, uid, gid);
+    }
     return file;
   }
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase } from '../../../daemon/store/index.ts';
 import { DeviceKeys, PersonKeys, SealError } from '../../../daemon/privacy/index.ts';
@@ -149,4 +149,17 @@ void test('a lost key file is named as such, and no new key is made for a databa
   assert.throws(() => DeviceKeys.open({ dataDir: dir, env: { CREDENTIALS_DIRECTORY: join(dir, 'nope') }, log, db }), errorWith('key_missing', /no device key: neither .*nope\/device\.key nor .*device\.key exists, but the database was sealed with one/));
   assert.equal(existsSync(join(dir, 'device.key')), false);
   db.close();
+});
+
+void test('the next key of a rotation belongs to the same user as the current key file', () => {
+  const dir = dataDir();
+  DeviceKeys.load({ dataDir: dir, env: {}, log });
+  const current = join(dir, 'device.key');
+  const asRoot = process.getuid?.() === 0;
+  // As root (sudo facegate keys rotate), the daemon's user owns the key: the new file must follow.
+  if (asRoot) chownSync(current, 4321, 4321);
+  const next = DeviceKeys.generate(dir).writeNext();
+  const st = statSync(next);
+  assert.equal(st.mode & 0o777, 0o600);
+  assert.equal(st.uid, asRoot ? 4321 : process.getuid?.());
 });
