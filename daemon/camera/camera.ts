@@ -311,7 +311,8 @@ class CameraService implements Camera {
   /** Supervises the source (hang, stability) and feeds the heartbeat while capture is not stuck. */
   #tick(): void {
     const now = this.#clock.now();
-    const stallMs = this.#config.stall_s * 1000;
+    // A slow frame rate stretches the window: three frame periods at least.
+    const stallMs = Math.max(this.#config.stall_s * 1000, 3000 / this.#config.fps);
     const limit = this.#framesThisRun === 0 ? Math.max(stallMs, STARTUP_GRACE_MS) : stallMs;
     if (this.#sourceRunning && now - this.#lastFrameAt > limit) {
       this.#fail(`no frame for ${Math.round(limit / 100) / 10} s`);
