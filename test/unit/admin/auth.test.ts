@@ -1,0 +1,50 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { hashPassword, verifyPassword } from '../../../daemon/admin/auth/passwords.ts';
+import { LoginThrottle } from '../../../daemon/admin/auth/login-throttle.ts';
+import { generateSetupCode, normalizeSetupCode } from '../../../daemon/admin/auth/setup-code.ts';
+import { checkFileName } from '../../../daemon/admin/image-check.ts';
+import { FakeClock } from '../../support/privacy.ts';
+
+test('scrypt: a hash verifies its password only, salts differ, a malformed hash is simply false', async () => {
+  const a = await hashPassword('correct horse battery');
+  const b = await hashPassword('correct horse battery');
+  assert.notEqual(a, b);
+  assert.equal(await verifyPassword('correct horse battery', a), true);
+  assert.equal(await verifyPassword('correct horse batterY', a), false);
+  assert.equal(await verifyPassword('correct horse battery', 'plain-text'), false);
+  assert.equal(await verifyPassword('correct horse battery', 'scrypt$1$1$1$xx$yy'), false);
+  // Unicode is normalized: the same password typed on two keyboards (composed or decomposed é) matches.
+  assert.equal(await verifyPassword('caf\u0065\u0301 au lait!', await hashPassword('caf\u00e9 au lait!')), true);
+});
+
+test('setup codes: 3 groups of 5 unambiguous characters, fresh each time; typed forms normalize', () => {
+  const codes = new Set(Array.from({ length: 50 }, generateSetupCode));
+  assert.equal(codes.size, 50);
+  for (const c of codes) assert.match(c, /^[A-HJ-NP-Z2-9]{5}-[A-HJ-NP-Z2-9]{5}-[A-HJ-NP-Z2-9]{5}$/);
+  assert.equal(normalizeSetupCode(' abcde-fghjk mnpqr '), 'ABCDEFGHJKMNPQR');
+});
+
+test('login throttle: only failures count, per key, and the window slides', () => {
+  const clock = new FakeClock();
+  const t = new LoginThrottle(60_000, () => clock.now());
+  assert.equal(t.retryAfterS('ip:a', 3), 0);
+  t.fail('ip:a');
+  clock.advance(10_000);
+  t.fail('ip:a');
+  t.fail('ip:a');
+  assert.equal(t.retryAfterS('ip:a', 3), 50, 'waits until the oldest of the last 3 failures leaves the window');
+  assert.equal(t.retryAfterS('ip:b', 3), 0, 'another key is not affected');
+  clock.advance(50_001);
+  assert.equal(t.retryAfterS('ip:a', 3), 0);
+  t.fail('user:x');
+  t.reset('user:x');
+  assert.equal(t.retryAfterS('user:x', 1), 0);
+});
+
+test('file names: bare names pass, anything with a path is refused', () => {
+  assert.equal(checkFileName('photo 1 – Zoë.jpg'), 'photo 1 – Zoë.jpg');
+  assert.equal(checkFileName(undefined), null);
+  for (const bad of ['../x.jpg', 'a/b.jpg', 'C:\\x.jpg', '..', 'x\0.jpg']) assert.throws(() => checkFileName(bad), /file name must be a plain name, without a path/, bad);
+  assert.throws(() => checkFileName(`${'x'.repeat(201)}.jpg`), /longer than 200/);
+});
