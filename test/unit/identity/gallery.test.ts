@@ -135,3 +135,9 @@ void test('an empty gallery answers nobody; bad vectors are refused clearly', ()
   g.add('a', 't', new Float32Array(8).fill(1));
   assert.throws(() => g.add('b', 't', new Float32Array(8).fill(1)), /already belongs to another person/);
 });
+
+void test('the checked-in kernel bytes are the compiled int8-dot.wat', async () => {
+  const { compileKernel, OUT_FILE } = await import('../../../scripts/build-wasm.ts');
+  const { readFileSync } = await import('node:fs');
+  assert.equal(readFileSync(OUT_FILE, 'utf8'), await compileKernel(), 'run: node --import tsx scripts/build-wasm.ts');
+});
