@@ -224,11 +224,16 @@ export class MqttService implements Service {
     this.#broker = null;
   }
 
-  /** Publishes every discovery config (retained) and clears the ones of entities that no longer exist. */
+  /**
+   * Publishes every discovery config (retained) and clears the ones of entities that no longer exist.
+   * With discovery turned off, everything published before is cleared, so Home Assistant drops it.
+   */
   publishDiscovery(): void {
     const client = this.#client;
-    if (!client?.connected || !this.#o.config.discovery.enabled) return;
-    const messages = discoveryMessages({ topics: this.topics, node: this.#node, doors: this.#o.doors, version: packageVersion() });
+    if (!client?.connected) return;
+    const messages = this.#o.config.discovery.enabled
+      ? discoveryMessages({ topics: this.topics, node: this.#node, doors: this.#o.doors, version: packageVersion() })
+      : [];
     const current = new Set(messages.map((m) => m.topic));
     for (const m of messages) {
       client.publish(m.topic, JSON.stringify(m.payload), { qos: 1, retain: true }, (err) => {

@@ -5,7 +5,7 @@ import { EVENT_TYPES } from '../../../daemon/core/index.ts';
 import { discoveryMessages, Topics } from '../../../daemon/mqtt/index.ts';
 import { startMosquitto, type Mosquitto } from '../../support/mosquitto.ts';
 import { tempDir } from '../../support/tmp.ts';
-import { Listener, startHarness, type Received } from './harness.ts';
+import { Listener, eventually, startHarness, type Received } from './harness.ts';
 
 let broker: Mosquitto;
 before(async () => {
@@ -111,10 +111,21 @@ void test('published retained on connect, again on the Home Assistant birth mess
     await new Promise((r) => setTimeout(r, 200));
     assert.deepEqual(check.messages.map((m) => m.topic), ['homeassistant/lock/gate1/front_lock/config']);
     await check.close();
-    const tracked = again.db.prepare('SELECT count(*) AS n FROM mqtt_discovery').get() as { n: number };
-    assert.equal(tracked.n, expectedFor(1));
+    const tracked = () => (again.db.prepare('SELECT count(*) AS n FROM mqtt_discovery').get() as { n: number }).n;
+    await eventually(() => tracked() === expectedFor(1), 'the registry to hold only the front door configs');
   } finally {
     await again.stop();
+  }
+
+  // Discovery turned off: everything it had published is cleared.
+  watcher.messages.length = 0;
+  const off = await startHarness({ dataDir, mqtt: { ...mqtt, discovery: { node_id: 'gate1', enabled: false } }, doors: DOORS.slice(0, 1) });
+  try {
+    await watcher.until(() => configs(watcher).filter((m) => m.payload === '').length >= expectedFor(1), 'all configs cleared');
+    assert.equal(configs(watcher).filter((m) => m.payload !== '').length, 0);
+    await eventually(() => (off.db.prepare('SELECT count(*) AS n FROM mqtt_discovery').get() as { n: number }).n === 0, 'an empty registry');
+  } finally {
+    await off.stop();
     await watcher.close();
   }
 });
