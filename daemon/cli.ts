@@ -6,6 +6,7 @@ import { ConfigSchema, loadConfig } from './config/index.ts';
 import { startDaemon } from './main.ts';
 import { auditCommand, keysCommand, privacyCommand } from './cli/privacy.ts';
 import { enrollCommand } from './cli/enroll.ts';
+import { visionCommand } from './cli/vision.ts';
 
 const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as { version: string };
 
@@ -23,6 +24,7 @@ Usage:
                                       photos in a folder → one person (or more photos for --id), with a progress bar
   facegate privacy export PERSON_ID [--out FILE]
                                       subject access: everything stored about one person, as JSON
+  facegate vision check IMAGE [--json] one photo through the vision pipeline: faces, quality, timings
   facegate --version | --help
 
 Environment: FACEGATE_<SECTION>__<KEY>=value overrides a key (e.g. FACEGATE_MQTT__URL);
@@ -35,6 +37,7 @@ const commands: Record<string, Command> = {
   enroll: (args) => enrollCommand(args),
   keys: (args) => Promise.resolve(keysCommand(args)),
   privacy: (args) => Promise.resolve(privacyCommand(args)),
+  vision: (args) => visionCommand(args),
   async run(args) {
     const { values } = parseArgs({ args, options: { config: { type: 'string', short: 'c' } }, strict: true });
     const daemon = await startDaemon({ configFile: values.config });

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Box, Point } from '../core/index.ts';
 import type { RgbImage } from './image.ts';
 import { checkRgb } from './image.ts';
+import { warpCrop } from './align.ts';
 import type { LoadedModel } from './registry.ts';
 
 export interface Detection {
@@ -17,9 +18,13 @@ export interface DetectorOptions {
   minScore: number;
   iou: number;
   maxFaces: number;
+  /** Run the detector again on a crop around faces that were small in the frame (steadier keypoints). */
+  refine?: boolean;
 }
 
 const KEYPOINTS = 6;
+/** Faces at least this wide in the detector's input already have steady keypoints. */
+const REFINE_ABOVE_PX = 90;
 
 /** Anchor centres of BlazeFace's two heads: 16x16 cells x 2 anchors (stride 16), then 8x8 x 6 (stride 32). */
 function anchors(size: number): Float32Array {
@@ -84,8 +89,40 @@ export class FaceDetector {
   async detect(img: RgbImage): Promise<Detection[]> {
     checkRgb(img);
     const size = this.inputSize;
-    const side = Math.max(img.width, img.height);
-    const input = letterboxInput(img, size);
+    const k = Math.max(img.width, img.height) / size;
+    const found = this.suppress(await this.candidates(letterboxInput(img, size), (x, y) => [x * k, y * k]), img);
+    if (!this.opts.refine) return found;
+    const refined: Detection[] = [];
+    for (const det of found) refined.push((await this.refine(img, det)) ?? det);
+    return refined;
+  }
+
+  /**
+   * A second look at a face that was small in the letterboxed frame: the detector runs again on a
+   * crop where the face fills about 40% of the input, whose keypoints are far steadier (alignment,
+   * and so the embedding, depends on them).
+   */
+  private async refine(img: RgbImage, det: Detection): Promise<Detection | null> {
+    const size = this.inputSize;
+    if ((det.box.width * size) / Math.max(img.width, img.height) >= REFINE_ABOVE_PX) return null;
+    const side = det.box.width * 2.5;
+    const cx = det.box.x + det.box.width / 2, cy = det.box.y + det.box.height / 2;
+    const s = size / side;
+    // crop = s * (frame - (cx, cy)) + size / 2
+    const crop = warpCrop(img, { a: s, b: 0, tx: size / 2 - s * cx, ty: size / 2 - s * cy }, size);
+    const input = new Float32Array(crop.length);
+    for (let i = 0; i < crop.length; i++) input[i] = crop[i]! / 127.5 - 1;
+    const back = (x: number, y: number): Point => [(x - size / 2) / s + cx, (y - size / 2) / s + cy];
+    const again = this.suppress(await this.candidates(input, back), img);
+    // The face the crop was centred on: the one whose centre is nearest.
+    const d = (q: Detection): number => Math.hypot(q.box.x + q.box.width / 2 - cx, q.box.y + q.box.height / 2 - cy);
+    const best = again.sort((p, q) => d(p) - d(q))[0];
+    return best && d(best) < det.box.width / 2 ? best : null;
+  }
+
+  /** Runs the model on a size x size normalized input; `toFrame` maps input pixels to frame pixels. */
+  private async candidates(input: Float32Array, toFrame: (x: number, y: number) => Point): Promise<Detection[]> {
+    const size = this.inputSize;
     const outputs = tf.tidy(() => {
       const raw = this.loaded.model.execute(tf.tensor4d(input, [1, size, size, 3])) as tf.Tensor[];
       // Two heads (512 and 384 anchors), each split into a score tensor and a 16-value regression tensor.
@@ -103,7 +140,6 @@ export class FaceDetector {
     scoresT.dispose();
     regsT.dispose();
 
-    const k = side / size;
     const candidates: Detection[] = [];
     for (let i = 0; i < scores.length; i++) {
       const score = scores[i]!;
@@ -112,10 +148,12 @@ export class FaceDetector {
       const r = i * 16;
       const cx = ax + regs[r]!, cy = ay + regs[r + 1]!, w = regs[r + 2]!, h = regs[r + 3]!;
       const keypoints: Point[] = [];
-      for (let p = 0; p < KEYPOINTS; p++) keypoints.push([(ax + regs[r + 4 + 2 * p]!) * k, (ay + regs[r + 5 + 2 * p]!) * k]);
-      candidates.push({ box: { x: (cx - w / 2) * k, y: (cy - h / 2) * k, width: w * k, height: h * k }, score, keypoints });
+      for (let p = 0; p < KEYPOINTS; p++) keypoints.push(toFrame(ax + regs[r + 4 + 2 * p]!, ay + regs[r + 5 + 2 * p]!));
+      const [x0, y0] = toFrame(cx - w / 2, cy - h / 2);
+      const [x1, y1] = toFrame(cx + w / 2, cy + h / 2);
+      candidates.push({ box: { x: x0, y: y0, width: x1 - x0, height: y1 - y0 }, score, keypoints });
     }
-    return this.suppress(candidates, img);
+    return candidates;
   }
 
   /** Weighted non-maximum suppression (as MediaPipe does): overlapping detections are averaged by score, which steadies the keypoints. */

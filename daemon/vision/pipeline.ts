@@ -53,7 +53,7 @@ export async function createVisionPipeline(config: VisionConfig, log: Logger, op
   const embModel = await loadModel(config.embedder.model, variant, manifest, dir);
   const pre = embModel.entry.preprocess;
   if (!pre) throw new FacegateError('VISION_MANIFEST', `model ${config.embedder.model} has no preprocess entry in models/manifest.json`);
-  const detector = new FaceDetector(detModel, { minScore: config.detector.min_score, iou: config.detector.iou, maxFaces: config.detector.max_faces });
+  const detector = new FaceDetector(detModel, { minScore: config.detector.min_score, iou: config.detector.iou, maxFaces: config.detector.max_faces, refine: config.detector.refine });
   const embedder = new Embedder(embModel, { pixels: pre.pixels, zoom: pre.zoom, flip: config.embedder.flip });
   const attributes = config.attributes.emotion || config.attributes.age_gender ? await Attributes.load(config.attributes, manifest, dir) : null;
   const limits = {

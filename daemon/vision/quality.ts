@@ -27,17 +27,21 @@ function clamp1(v: number): number {
   return Math.max(-1, Math.min(1, v));
 }
 
-/** Yaw and pitch in degrees from [eye, eye, nose, mouth, ear, ear] (image-left first). */
+/** Nose-tip depth in front of the eyes, as a fraction of the eye distance (adult average, approximate). */
+const NOSE_DEPTH = 0.55;
+
+/** Yaw and pitch in degrees from [eye, eye, nose, mouth, ...] (image-left eye first). */
 export function estimatePose(kp: readonly Point[]): { yaw: number; pitch: number } {
-  const [e1, e2, nose, mouth, ear1, ear2] = kp;
-  if (!e1 || !e2 || !nose || !mouth || !ear1 || !ear2) return { yaw: 0, pitch: 0 };
-  // Along the ear-to-ear axis: a frontal nose sits midway; a turned head moves it towards one ear.
-  const ax = ear2[0] - ear1[0], ay = ear2[1] - ear1[1];
-  const len2 = ax * ax + ay * ay || 1;
-  const r = ((nose[0] - ear1[0]) * ax + (nose[1] - ear1[1]) * ay) / len2;
-  const yaw = Math.asin(clamp1(2 * r - 1)) * DEG;
-  // Along the eyes-to-mouth direction: the nose rides up when the head tilts back, down when it nods.
+  const [e1, e2, nose, mouth] = kp;
+  if (!e1 || !e2 || !nose || !mouth) return { yaw: 0, pitch: 0 };
+  // Along the eye axis: a turned head moves the (protruding) nose tip sideways off the eyes' midpoint.
+  // The ear keypoints would be the textbook choice, but BlazeFace places them too loosely.
   const mx = (e1[0] + e2[0]) / 2, my = (e1[1] + e2[1]) / 2;
+  const ax = e2[0] - mx, ay = e2[1] - my;
+  const half2 = ax * ax + ay * ay || 1;
+  const side = ((nose[0] - mx) * ax + (nose[1] - my) * ay) / half2 / 2; // in eye distances
+  const yaw = Math.atan2(side, NOSE_DEPTH) * DEG;
+  // Along the eyes-to-mouth direction: the nose rides up when the head tilts back, down when it nods.
   const dx = mouth[0] - mx, dy = mouth[1] - my;
   const d2 = dx * dx + dy * dy || 1;
   const t = ((nose[0] - mx) * dx + (nose[1] - my) * dy) / d2;

@@ -16,6 +16,7 @@ export const VisionSection = Type.Object(
         min_score: Type.Number({ default: 0.5, minimum: 0.05, maximum: 0.99, description: 'Detections scoring below this are dropped.' }),
         iou: Type.Number({ default: 0.3, minimum: 0.05, maximum: 0.95, description: 'Overlap above which two detections are merged into one face.' }),
         max_faces: Type.Integer({ default: 5, minimum: 1, maximum: 50, description: 'At most this many faces per frame, largest score first.' }),
+        refine: Type.Boolean({ default: true, description: 'Detect again on a crop around faces that are small in the frame: steadier landmarks and embeddings for one more detector run per such face.' }),
       },
       { additionalProperties: false, default: {} },
     ),
