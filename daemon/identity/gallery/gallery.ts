@@ -54,7 +54,7 @@ export class Gallery {
   constructor(dim: number, options: GalleryOptions = {}) {
     if (!Number.isInteger(dim) || dim < 2) throw new RangeError(`gallery dimension must be an integer >= 2, got ${dim}`);
     this.dim = dim;
-    this.#padded = Math.ceil(dim / 16) * 16;
+    this.#padded = Math.ceil(dim / 32) * 32;
     this.#rerank = Math.max(2, options.rerank ?? 32);
     this.#exactBelow = options.exactBelow ?? 256;
     this.#int8 = new Int8Matrix(this.#padded);

@@ -24,7 +24,7 @@ export class Int8Matrix {
   #capacity = 0;
 
   constructor(dim: number) {
-    if (dim % 16 !== 0 || dim <= 0 || dim > MAX_DIM) throw new RangeError(`int8 matrix dimension must be a multiple of 16 up to ${MAX_DIM}, got ${dim}`);
+    if (dim % 32 !== 0 || dim <= 0 || dim > MAX_DIM) throw new RangeError(`int8 matrix dimension must be a multiple of 32 up to ${MAX_DIM}, got ${dim}`);
     this.dim = dim;
     this.#rowsAt = Math.ceil((dim * 2) / 16) * 16;
     this.#memory = new WebAssembly.Memory({ initial: 1 });
