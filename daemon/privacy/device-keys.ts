@@ -229,12 +229,9 @@ export class DeviceKeys {
       return this;
     }
     if (stored === this.id) {
+      // A device.key.next here is either a rotation that never committed or one in flight in
+      // another process right now: never delete it from here (the next rotation settles it).
       this.#loadPseudonymSecret(db);
-      if (this.source === 'file' && existsSync(nextFile)) {
-        // A rotation stopped before its transaction committed: the database still uses this key.
-        rmSync(nextFile, { force: true });
-        log?.warn({ keyId: this.id }, 'an unfinished key rotation was rolled back; run `facegate keys rotate` again');
-      }
       return this;
     }
     if (this.source === 'file') {
@@ -274,6 +271,25 @@ export class DeviceKeys {
       return;
     }
     this.#pseudonymSecret = Buffer.from(open(this.purposeKey('meta'), Buffer.from(row.value, 'base64'), { recordId: 'pseudonym_secret', kind: 'meta' }));
+  }
+
+  /**
+   * Settles a leftover device.key.next. Call while holding the database write lock (inside an
+   * IMMEDIATE transaction), when no other rotation can be between its write and its commit:
+   * a next key the database is bound to is moved into place; any other is a rotation that
+   * never committed, and is removed.
+   */
+  static settlePending(dataDir: string, db: Database): void {
+    const nextFile = join(dataDir, NEXT_KEY_FILE);
+    if (!existsSync(nextFile)) return;
+    const stored = (db.prepare("SELECT value FROM meta WHERE key = 'device_key_id'").get() as MetaRow | undefined)?.value;
+    const next = new DeviceKeys(readKeyFile(nextFile), 'file', nextFile, dataDir);
+    if (next.id === stored) {
+      renameSync(nextFile, join(dataDir, DEVICE_KEY_FILE));
+      fsyncDir(dataDir);
+    } else {
+      rmSync(nextFile, { force: true });
+    }
   }
 
   /** Writes this (generated) key as the pending next key file of its data dir. */

@@ -53,9 +53,20 @@ export function rotateDeviceKey(opts: RotateOptions): RotateResult {
   }
   if (opts.newKey) throw new FacegateError('usage', '--new-key is only for a device key held in a systemd credential', { exitCode: 64 });
   const next = DeviceKeys.generate(dataDir);
-  next.writeNext();
-  const r = persons.rewrapAll(next);
-  renameSync(join(dataDir, NEXT_KEY_FILE), join(dataDir, DEVICE_KEY_FILE));
+  let r: { rewrapped: number; unrecoverable: string[] } = { rewrapped: 0, unrecoverable: [] };
+  // The whole file dance happens under the database write lock, so two rotations (or a rotation
+  // and an enrollment) never interleave between writing device.key.next and committing.
+  db.transaction(() => {
+    DeviceKeys.settlePending(dataDir, db);
+    next.writeNext();
+    r = persons.rewrapAll(next);
+  }).immediate();
+  try {
+    renameSync(join(dataDir, NEXT_KEY_FILE), join(dataDir, DEVICE_KEY_FILE));
+  } catch (err) {
+    // A running daemon that noticed the new key id first has already moved it into place.
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
   fsyncDir(dataDir);
   audit.append({ actor: opts.actor, action: 'keys.rotate', detail: { from: current.id, to: next.id, persons: r.rewrapped, source: 'file' } });
   log.info({ from: current.id, to: next.id, persons: r.rewrapped }, 'device key rotated');

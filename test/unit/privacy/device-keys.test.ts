@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase } from '../../../daemon/store/index.ts';
-import { DeviceKeys, PersonKeys, SealError } from '../../../daemon/privacy/index.ts';
+import { DeviceKeys, PersonKeys, SealError, rotateDeviceKey } from '../../../daemon/privacy/index.ts';
 import { dataDir, quietLog as log } from '../../support/privacy.ts';
 
 function errorWith(code: string, pattern: RegExp) {
@@ -123,17 +123,22 @@ void test('an interrupted rotation is finished when its transaction had committe
   persons.create('alice');
   const sealed = persons.seal('alice', 'template', 't', Buffer.from('x'));
 
-  // Crash after writing device.key.next, before the transaction: the old key stays.
-  DeviceKeys.generate(dir).writeNext();
+  // Crash after writing device.key.next, before the transaction: the old key stays. The file is
+  // left alone (it could be another process's rotation in flight) until a rotation settles it.
+  const aborted = DeviceKeys.generate(dir);
+  aborted.writeNext();
   const rolledBack = DeviceKeys.open({ dataDir: dir, env: {}, log, db });
   assert.equal(rolledBack.id, keys.id);
-  assert.equal(existsSync(join(dir, 'device.key.next')), false);
+  db.transaction(() => DeviceKeys.settlePending(dir, db)).immediate();
+  assert.equal(existsSync(join(dir, 'device.key.next')), false, 'an uncommitted next key is removed when settled');
+  assert.equal(DeviceKeys.load({ dataDir: dir, env: {}, log }).id, keys.id);
 
   // Crash after the transaction, before the rename: the next key becomes the key.
   const next = DeviceKeys.generate(dir);
   next.writeNext();
   persons.rewrapAll(next);
   const finished = DeviceKeys.open({ dataDir: dir, env: {}, log, db });
+  assert.notEqual(aborted.id, finished.id);
   assert.equal(finished.id, next.id);
   assert.equal(existsSync(join(dir, 'device.key.next')), false);
   assert.equal(DeviceKeys.load({ dataDir: dir, env: {}, log }).id, next.id, 'device.key now holds the new key');
@@ -162,4 +167,25 @@ void test('the next key of a rotation belongs to the same user as the current ke
   const st = statSync(next);
   assert.equal(st.mode & 0o777, 0o600);
   assert.equal(st.uid, asRoot ? 4321 : process.getuid?.());
+});
+
+void test('a rotation finishes a committed-but-not-renamed one before starting its own; no key is lost', () => {
+  const dir = dataDir();
+  const db = openDatabase(dir);
+  const keys = DeviceKeys.open({ dataDir: dir, env: {}, log, db });
+  const persons = new PersonKeys(db, keys, log);
+  persons.create('alice');
+  const sealed = persons.seal('alice', 'template', 't', Buffer.from('a'));
+  // Rotation A committed, then stopped before renaming device.key.next.
+  const a = DeviceKeys.generate(dir);
+  a.writeNext();
+  persons.rewrapAll(a);
+  // Rotation B, from a process that loaded the key before A committed.
+  const b = rotateDeviceKey({ db, dataDir: dir, env: {}, log, actor: 'test' });
+  assert.equal(b.from, a.id, 'B started from the key A committed');
+  assert.equal(existsSync(join(dir, 'device.key.next')), false);
+  const now = DeviceKeys.open({ dataDir: dir, env: {}, log, db });
+  assert.equal(now.id, b.to);
+  assert.equal(Buffer.from(new PersonKeys(db, now).open('alice', 'template', 't', sealed)).toString(), 'a');
+  db.close();
 });
