@@ -15,6 +15,11 @@ export const PULSE_MS = { min: 100, max: 60_000 } as const;
 /** The longest "hold unlocked until" accepted: a week covers any office-hours schedule. */
 export const MAX_HOLD_MS = 7 * 24 * 3600_000;
 const MANUAL_KINDS = new Set<UnlockRequest['kind']>(['manual', 'api', 'mqtt']);
+const KINDS = new Set<string>(['face', 'rex', ...MANUAL_KINDS]);
+
+function badRequest(id: string, why: string): FacegateError {
+  return new FacegateError('door_bad_request', `door "${id}": ${why}`, { exitCode: 64 });
+}
 
 export interface DoorParts {
   config: DoorConfig;
@@ -146,6 +151,10 @@ export class Door implements DoorControl {
   }
 
   unlock(by: UnlockRequest): boolean {
+    // Callers behind the API and MQTT may hand in anything: refuse what is not a request, never unlock on it.
+    const kind: unknown = (by as Partial<UnlockRequest> | null)?.kind;
+    if (typeof kind !== 'string' || !KINDS.has(kind)) throw badRequest(this.id, `unlock needs kind face, rex, manual, api or mqtt, not ${JSON.stringify(kind) ?? 'nothing'}`);
+    if (by.override !== undefined && typeof by.override !== 'boolean') throw badRequest(this.id, 'override must be true or false');
     const manual = MANUAL_KINDS.has(by.kind);
     if (!this.#running) {
       this.#log.warn({ by: by.kind }, 'unlock refused: door not running');
@@ -209,6 +218,7 @@ export class Door implements DoorControl {
   }
 
   setLockdown(on: boolean, actor: string): void {
+    if (typeof on !== 'boolean') throw badRequest(this.id, `lockdown must be true or false, not ${JSON.stringify(on) ?? 'nothing'}`);
     if (!this.#running) throw new FacegateError('door_stopped', `door "${this.id}" is not running`);
     if (on === (this.#mode === 'lockdown')) return;
     if (on) {

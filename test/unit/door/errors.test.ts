@@ -156,3 +156,15 @@ void test('the exit handler is installed on start and removed on stop', () => {
   doors.stop();
   assert.equal(process.listenerCount('exit'), before);
 });
+
+void test('malformed commands (as an untyped API or MQTT caller could send) are clear errors and never unlock', () => {
+  const h = wiredDoor();
+  const door = h.door as unknown as { unlock(by: unknown): boolean; setLockdown(on: unknown, actor: string): void; holdUnlockedUntil(until: unknown, actor: string): void };
+  assert.throws(() => door.unlock({ kind: 'admin' }), { code: 'door_bad_request', message: /unlock needs kind face, rex, manual, api or mqtt, not "admin"/ });
+  assert.throws(() => door.unlock(null), { code: 'door_bad_request', message: /not nothing/ });
+  assert.throws(() => door.unlock({ kind: 'api', override: 'yes' }), { code: 'door_bad_request' });
+  assert.throws(() => door.setLockdown('off', 'x'), { code: 'door_bad_request', message: /lockdown must be true or false, not "off"/ });
+  assert.throws(() => door.holdUnlockedUntil('2030-01-01', 'x'), { code: 'door_hold_time' });
+  assert.equal(h.lockLevel(), 0);
+  assert.deepEqual({ lock: h.status().lock, mode: h.status().mode }, { lock: 'locked', mode: 'normal' });
+});
