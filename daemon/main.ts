@@ -111,15 +111,6 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
   // After the store (events of the last relock are stored) and stopped before it: on stop every
   // lock output goes to its locked level; a process 'exit' handler covers crashes.
   lifecycle.add('doors', doors);
-  // Access decides, the door acts: a granted decision pulses that door's lock for its strike time.
-  bus.on('decision', (d) => {
-    if (!d.granted) return;
-    if (!doors.has(d.door)) {
-      log.warn({ door: d.door }, 'access granted for a door that is not configured or not running');
-      return;
-    }
-    doors.get(d.door).unlock({ kind: 'face' });
-  });
 
   // Enrollment photos go through vision's pipeline, in a worker started on the first enrollment
   // (the camera's own pipeline may not run on this device: camera.source none).
