@@ -169,6 +169,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
   lifecycle.add('mqtt', new MqttService({
     config: config.mqtt, doors: config.doors, db, bus, log, clock: systemClock,
     doorControl: (id) => (doors.has(id) ? doors.get(id) : undefined),
+    doorStatuses: () => doors.list(),
     metrics: mqttMetrics,
   }));
 

@@ -42,6 +42,8 @@ export interface MqttServiceOptions {
   /** The door room's control for a door id; undefined while no door driver runs for it. */
   doorControl: (door: string) => DoorControl | undefined;
   metrics?: MetricsProvider;
+  /** The doors' present status, read at start: doors start first, so their first 'door:status' came before us. */
+  doorStatuses?: () => DoorStatus[];
   clock?: Clock;
 }
 
@@ -161,6 +163,7 @@ export class MqttService implements Service {
       log.info('mqtt.enabled is false: no MQTT');
       return;
     }
+    for (const status of this.#o.doorStatuses?.() ?? []) this.#onDoorStatus(status);
     // Events go to the outbox from the start, whether or not a broker can be reached.
     this.#offBus.push(
       bus.on('event:stored', (event) => this.#onEvent(event)),

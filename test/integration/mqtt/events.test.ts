@@ -102,11 +102,16 @@ void test('board metrics from the injected provider are published, rounded', asy
   assert.deepEqual(m, { camera_fps: 9.9, board_temperature_c: 51.2, cpu_load_pct: 12.3 });
 });
 
-void test('a clean stop publishes offline itself', async () => {
-  const extra = await startHarness({ dataDir: tempDir(), mqtt: { url: broker.url, base_topic: 'other', client_id: 'facegate-other', discovery: { enabled: false } } });
-  const watch = await Listener.open(broker.url, ['other/front/availability']);
-  await watch.until(() => watch.messages.some((m) => m.payload === 'online'), 'online');
+void test('the doors\' status at start is published retained; a clean stop publishes offline itself', async () => {
+  const extra = await startHarness({
+    dataDir: tempDir(),
+    mqtt: { url: broker.url, base_topic: 'other', client_id: 'facegate-other', discovery: { enabled: false } },
+    doorStatuses: () => [{ door: 'front', lock: 'locked', position: 'closed', mode: 'lockdown', alarm: 'none', heldUnlockedUntil: null }],
+  });
+  const watch = await Listener.open(broker.url, ['other/front/availability', 'other/front/state']);
+  await watch.until(() => watch.messages.some((m) => m.payload === 'online') && watch.on('other/front/state').length > 0, 'online and state');
+  assert.equal((JSON.parse(watch.on('other/front/state')[0]?.payload ?? '{}') as { mode: string }).mode, 'lockdown');
   await extra.stop();
-  await watch.until(() => watch.messages.at(-1)?.payload === 'offline', 'offline');
+  await watch.until(() => watch.on('other/front/availability').at(-1)?.payload === 'offline', 'offline');
   await watch.close();
 });

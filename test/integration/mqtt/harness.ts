@@ -1,6 +1,6 @@
 import { connect, type MqttClient } from 'mqtt';
 import { embeddedDefaults, mergeLayers, type Config } from '../../../daemon/config/index.ts';
-import { EventBus, type BusEvents, type Clock, type FacegateEvent, type Logger } from '../../../daemon/core/index.ts';
+import { EventBus, type BusEvents, type Clock, type DoorStatus, type FacegateEvent, type Logger } from '../../../daemon/core/index.ts';
 import { EventStore, openDatabase, type Database } from '../../../daemon/store/index.ts';
 import { MqttService, type MetricsProvider } from '../../../daemon/mqtt/index.ts';
 import { RecordingDoorControl } from '../../fakes/recording-door-control.ts';
@@ -28,6 +28,7 @@ export async function startHarness(opts: {
   doors?: { id: string; name: string }[];
   metrics?: MetricsProvider;
   clock?: Clock;
+  doorStatuses?: () => DoorStatus[];
   waitConnected?: boolean;
 }): Promise<Harness> {
   const base = embeddedDefaults();
@@ -53,6 +54,7 @@ export async function startHarness(opts: {
     doorControl: (id) => (id === door.id ? door : undefined),
     ...(opts.metrics ? { metrics: opts.metrics } : {}),
     ...(opts.clock ? { clock: opts.clock } : {}),
+    ...(opts.doorStatuses ? { doorStatuses: opts.doorStatuses } : {}),
   });
   try {
     await service.start();
