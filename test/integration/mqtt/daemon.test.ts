@@ -12,6 +12,9 @@ void test('the real daemon (main.ts wiring) comes online on the broker, publishe
   try {
     await listener.until(() => listener.on('facegate/front/availability').at(-1)?.payload === 'online', 'online', 90_000);
     await listener.until(() => listener.messages.some((m) => m.topic === 'homeassistant/lock/testgate/front_lock/config'), 'discovery');
+    // The door room's status (simulated lock here) is on the retained state topic.
+    await listener.until(() => listener.on('facegate/front/state').length > 0, 'door state');
+    assert.equal((JSON.parse(listener.on('facegate/front/state')[0]?.payload ?? '{}') as { lock: string }).lock, 'locked');
     // Unlocking is off by default: the refusal comes back as a public event through the store and the outbox.
     await listener.publish('facegate/front/lock/set', 'UNLOCK');
     await listener.until(() => listener.on('facegate/front/event').some((m) => m.payload.includes('"command_rejected"')), 'command_rejected event');
