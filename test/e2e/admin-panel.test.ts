@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { makeEvent } from '../../daemon/core/index.ts';
+import { startDaemon } from '../../daemon/main.ts';
 import { adminHarness } from '../support/admin.ts';
+import { isolatedEnv } from '../support/daemon.ts';
 import { tempDir } from '../support/tmp.ts';
 
 const SHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
@@ -106,5 +108,41 @@ test('panel: first-run setup, dashboard with a live event, enroll from a photo w
     await shot(p, '08-phone-dashboard');
   } finally {
     await phone.close();
+  }
+});
+
+/**
+ * The same panel served by the real daemon (main.ts): enrollment goes through identity and vision, so
+ * the verdict box drawn in the browser is the face vision found in the fixture photo.
+ */
+test('panel on the real daemon: set up, enroll from a fixture photo (real face box), erase', async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  const daemon = await startDaemon({ env: isolatedEnv(tempDir('facegate-e2e-daemon-'), { FACEGATE_DAEMON__LOG_LEVEL: 'silent' }) });
+  const ctx = await browser({ width: 1280, height: 860 });
+  try {
+    assert.ok(daemon.admin);
+    const base = `http://127.0.0.1:${(daemon.admin.app.server.address() as { port: number }).port}`;
+    const page = ctx.pages()[0] ?? (await ctx.newPage());
+    await page.goto(base);
+    await page.fill('input[name=code]', daemon.admin.setupCode ?? '');
+    await page.fill('input[name=username]', 'owner');
+    await page.fill('input[name=password]', 'correct horse battery');
+    await page.click('#setup-form button[type=submit]');
+    await page.waitForSelector('#page-dashboard');
+    await page.click('a[data-page=people]');
+    await page.fill('#new-person input[name=name]', 'Subject One');
+    await page.click('#new-person button[type=submit]');
+    await page.setInputFiles('input[type=file][name=photo]', fileURLToPath(new URL('../fixtures/pad/live__0001_00_00_01_0.jpg', import.meta.url)));
+    await page.click('.enroll button:text("Upload photos")');
+    await page.waitForSelector('.verdicts canvas[data-ok=true]', { timeout: 120_000 });
+    assert.deepEqual(daemon.identity.people.list().map((p) => p.displayName), ['Subject One']);
+    await shot(page, '09-daemon-enrolled');
+    page.once('dialog', (d) => void d.accept());
+    await page.click('#people-table tr[data-person] button.danger');
+    await page.waitForSelector('#people-table td:text("Nobody enrolled yet.")');
+    assert.equal(daemon.identity.people.list().length, 0);
+  } finally {
+    await ctx.close();
+    await daemon.stop('test');
   }
 });
