@@ -12,10 +12,13 @@ export interface LivenessInput {
   detectionScore: number;
 }
 
-/** A per-face presentation-attack score: 1 = certainly live, 0 = certainly an attack. */
+/**
+ * A per-face presentation-attack score: 1 = certainly live, 0 = certainly an attack, null = the
+ * face cannot be judged (too small, off the frame, extreme light): never granted, but not an attack.
+ */
 export interface LivenessCheck {
   readonly name: string;
-  score(input: LivenessInput): Promise<number>;
+  score(input: LivenessInput): Promise<number | null>;
   close?(): Promise<void> | void;
 }
 

@@ -67,16 +67,16 @@ export class PadScorer {
 }
 
 /**
- * The liveness slot of the vision pipeline. Its interface returns a number, so a face that
- * cannot be judged scores 0 (fail-secure: never granted); judge() tells the two cases apart.
+ * The liveness slot of the vision pipeline. A face that cannot be judged gets null, not 0: it is
+ * never granted (access: liveness_unknown), but a person still walking up (a small face) is not
+ * reported as an attack; identity's vote keeps the lowest score of the frames that were judged.
  */
 export class PadLivenessCheck implements LivenessCheck {
   readonly name = 'pad-lbp';
   constructor(readonly scorer: PadScorer) {}
 
-  score(input: LivenessInput): Promise<number> {
-    const j = this.scorer.judge(input.image.data, input.image.width, input.image.height, input.box);
-    return Promise.resolve(j.score ?? 0);
+  score(input: LivenessInput): Promise<number | null> {
+    return Promise.resolve(this.scorer.judge(input.image.data, input.image.width, input.image.height, input.box).score);
   }
 }
 

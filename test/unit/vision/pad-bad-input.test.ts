@@ -47,12 +47,14 @@ test('extreme lighting (black, blown out, flat) is not judged', () => {
   assert.deepEqual(scorer.judge(frame(() => [128, 120, 110]), W, H, face), { score: null, unjudged: 'flat' });
 });
 
-test('the pipeline slot scores an unjudgeable face 0: never granted', async () => {
+test('the pipeline slot gives an unjudgeable face no score (null), and access never grants it', async () => {
   const check = new PadLivenessCheck(scorer);
   const image = { width: W, height: H, data: frame(() => [0, 0, 0]) };
-  assert.equal(await check.score({ image, box: face, keypoints: [], detectionScore: 0.9 }), 0);
+  assert.equal(await check.score({ image, box: face, keypoints: [], detectionScore: 0.9 }), null);
   const tiny = await check.score({ image: { width: W, height: H, data: textured }, box: { x: 5, y: 5, width: 10, height: 10 }, keypoints: [], detectionScore: 0.9 });
-  assert.equal(tiny, 0);
+  assert.equal(tiny, null);
+  const person = { personId: 'p1', enabled: true, validFrom: null, validUntil: null, schedule: null };
+  assert.deepEqual(decide({ verdict: verdict(tiny), person, lockedOut: false, livenessMin: 0.5, now: Date.now() }), { granted: false, reason: 'liveness_unknown' });
 });
 
 function observation(liveness: number | null): FaceObservation {

@@ -81,6 +81,7 @@ test('live fixture frames score live and printed-photo frames score as attacks (
     assert.ok(faces.length >= 1, `${file}: a face`);
     const face = [...faces].sort((a, b) => b.box.width * b.box.height - a.box.width * a.box.height)[0]!;
     const score = await check.score({ image, box: face.box, keypoints: face.keypoints, detectionScore: face.score });
+    assert.ok(score !== null, `${file}: the face is judged`);
     scores.push({ file, live: file.startsWith('live'), score });
   }
   for (const s of scores) {
