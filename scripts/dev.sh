@@ -11,9 +11,9 @@ case "$mode" in
   *) echo "usage: scripts/dev.sh run|test" >&2; exit 64 ;;
 esac
 
-# Debian packages. Runtime: ffmpeg reads USB/IP cameras. Tests add a real broker, a real browser,
+# Debian packages. Runtime: ffmpeg reads USB/IP cameras; openssl makes the admin panel's self-signed certificate. Tests add a real broker, a real browser,
 # systemd-analyze for the unit, and sqlite3 to look inside database files.
-runtime_pkgs=(ffmpeg ca-certificates)
+runtime_pkgs=(ffmpeg ca-certificates openssl)
 test_pkgs=(mosquitto mosquitto-clients chromium systemd sqlite3 python3 iproute2 util-linux)
 pkgs=("${runtime_pkgs[@]}")
 [ "$mode" = test ] && pkgs+=("${test_pkgs[@]}")
