@@ -198,11 +198,16 @@ export class PersonKeys {
    * an empty gallery.
    */
   reconcile(): KeyHealth {
-    const health = this.health();
-    if (health.orphanShares > 0) {
-      const rows = new Set((this.#db.prepare('SELECT person_id FROM person_keys').all() as { person_id: string }[]).map((r) => KeyShares.fileName(r.person_id)));
-      for (const f of this.#shares.list()) if (!rows.has(f)) this.#shares.shredFile(f);
-    }
+    // Under the write lock: an enrollment holds it from writing its share until its commit, so
+    // a share without a row here really is an orphan, not one being enrolled by another process.
+    const health = this.#db.transaction(() => {
+      const h = this.health();
+      if (h.orphanShares > 0) {
+        const rows = new Set((this.#db.prepare('SELECT person_id FROM person_keys').all() as { person_id: string }[]).map((r) => KeyShares.fileName(r.person_id)));
+        for (const f of this.#shares.list()) if (!rows.has(f)) this.#shares.shredFile(f);
+      }
+      return h;
+    }).immediate();
     if (health.persons > 0 && health.missingShares.length === health.persons) {
       throw new FacegateError(
         'keys_missing',
