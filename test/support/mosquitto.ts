@@ -54,7 +54,7 @@ export interface Mosquitto {
  * A real Mosquitto on a free loopback port, anonymous access allowed, persistence only when asked.
  * Stop it with stop() (and restart with start() on the same port for outage tests).
  */
-export async function startMosquitto(options: { port?: number; extraConfig?: string; persistent?: boolean } = {}): Promise<Mosquitto> {
+export async function startMosquitto(options: { port?: number; extraConfig?: string; persistent?: boolean; anonymous?: boolean } = {}): Promise<Mosquitto> {
   const port = options.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'facegate-mosquitto-'));
   const conf = join(dir, 'mosquitto.conf');
@@ -62,7 +62,7 @@ export async function startMosquitto(options: { port?: number; extraConfig?: str
   const persistence = options.persistent ? [`persistence true`, `persistence_location ${dir}/`, 'autosave_interval 0'] : ['persistence false'];
   // As root mosquitto drops to the `mosquitto` user, which could not write the persistence file in our 0700 temp dir.
   const user = process.getuid?.() === 0 ? ['user root'] : [];
-  const lines = [`listener ${port} 127.0.0.1`, 'allow_anonymous true', ...user, ...persistence, 'log_dest stderr', 'log_type error', 'log_type warning'];
+  const lines = [`listener ${port} 127.0.0.1`, `allow_anonymous ${options.anonymous ?? true}`, ...user, ...persistence, 'log_dest stderr', 'log_type error', 'log_type warning'];
   writeFileSync(conf, [...lines, options.extraConfig ?? ''].join('\n'));
   let child: ChildProcess | null = null;
   let log = '';
