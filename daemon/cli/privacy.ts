@@ -1,8 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EventBus, FacegateError, createLogger, systemClock, type BusEvents, type Logger } from '../core/index.ts';
 import { loadConfig, type Config } from '../config/index.ts';
-import { openDatabase, prepareDataDir, type Database } from '../store/index.ts';
+import { DB_FILE, openDatabase, type Database } from '../store/index.ts';
 import { AuditLog, openPrivacy, rotateDeviceKey, type Privacy } from '../privacy/index.ts';
 import { createIdentity, identitySettings } from '../identity/index.ts';
 import { validateSchedule } from '../access/index.ts';
@@ -21,8 +22,12 @@ interface Opened {
 function openStore(configFile: string | undefined, env: NodeJS.ProcessEnv): { config: Config; db: Database; log: Logger } {
   const { config } = loadConfig({ file: configFile, env });
   const log = createLogger({ level: 'warn' });
-  prepareDataDir(config.daemon.data_dir);
-  return { config, db: openDatabase(config.daemon.data_dir), log };
+  const dir = config.daemon.data_dir;
+  // These commands read what a daemon stored: never make an empty database and report on it.
+  if (!existsSync(join(dir, DB_FILE))) {
+    throw new FacegateError('no_database', `no facegate database in ${dir} (daemon.data_dir); give the daemon's config with --config or FACEGATE_CONFIG`, { exitCode: 66 });
+  }
+  return { config, db: openDatabase(dir), log };
 }
 
 function withPrivacy<T>(configFile: string | undefined, env: NodeJS.ProcessEnv, fn: (o: Opened) => T): T {

@@ -27,6 +27,9 @@ void test('facegate audit verify: exit 0 on an intact chain, 1 naming the row on
   const broken = facegate(dir, 'audit', 'verify', '--json');
   assert.equal(broken.code, 1);
   assert.deepEqual(JSON.parse(broken.stdout), { ok: false, rows: 3, problems: ['row 2: content changed after it was written'] });
+  const nowhere = facegate(join(dir, 'missing'), 'audit', 'verify');
+  assert.equal(nowhere.code, 66);
+  assert.match(nowhere.stderr, /no facegate database in .*missing/);
   const bad = facegate(dir, 'audit', 'frobnicate');
   assert.equal(bad.code, 64);
   assert.match(bad.stderr, /usage: facegate audit verify/);
