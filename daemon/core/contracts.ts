@@ -33,6 +33,12 @@ export interface FaceObservation {
   detectionScore: number;
   /** Eyes (right, left as seen in the image: the subject's right eye first), nose tip, mouth corners. */
   landmarks5: Point[];
+  /**
+   * The detector's own keypoints in frame pixels when the pipeline passes them on (BlazeFace: eye,
+   * eye, nose tip, mouth centre, ear, ear). PAD's planarity check needs these real points: the ears
+   * sit far off the face plane, while landmarks5's mouth corners are derived, not measured.
+   */
+  keypoints?: Point[] | null;
   /** Dense mesh points when enabled, else null. */
   mesh: Point[] | null;
   /** L2-normalized verification embedding; null when the face failed the quality filter. */

@@ -1,6 +1,6 @@
 // The per-face single-frame check (the pipeline's liveness slot) and the per-track check that
 // adds multi-frame evidence. Faces that cannot be judged are never called live.
-import type { Box, FaceObservation, Point } from '../../core/index.ts';
+import type { Box, FaceObservation } from '../../core/index.ts';
 import type { LivenessCheck, LivenessInput, LivenessTrackCheck } from '../liveness.ts';
 import { MODELS_DIR } from '../registry.ts';
 import { cropPatch, squareAround } from './crop.ts';
@@ -90,7 +90,7 @@ export class PadTrackCheck implements LivenessTrackCheck {
     this.opts = { ...DEFAULT_TRACK, ...opts };
   }
 
-  observe(trackId: string, face: FaceObservation & { keypoints?: readonly Point[] | null }, at: number): number | null {
+  observe(trackId: string, face: FaceObservation, at: number): number | null {
     let track = this.tracks.get(trackId);
     if (!track) {
       // Bounded memory: forget the oldest track when a crowd passes.
@@ -101,7 +101,10 @@ export class PadTrackCheck implements LivenessTrackCheck {
       track = new PadTrack(this.opts);
       this.tracks.set(trackId, track);
     }
-    const points = face.keypoints && face.keypoints.length >= 6 ? face.keypoints : face.landmarks5;
+    // Planarity needs measured points off the face plane: the detector's keypoints (with ears) or
+    // the mesh. landmarks5 derives its mouth corners from the other points, so any motion fits a
+    // homography and a real head would look flat: it is not used.
+    const points = face.keypoints && face.keypoints.length >= 6 ? face.keypoints : [];
     return track.add({ at, box: face.box, points, mesh: face.mesh, frameScore: face.liveness });
   }
 

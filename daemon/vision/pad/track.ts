@@ -11,8 +11,8 @@ export interface PadObservation {
   at: number;
   box: Box;
   /**
-   * Landmarks of this frame, the same kind in every frame of a track: detector keypoints (BlazeFace's
-   * 6, with ears: best) or the 5 contract landmarks. Eyes must come first.
+   * Measured landmarks of this frame, the same kind in every frame of a track: the detector's
+   * keypoints (BlazeFace's 6, with ears), eyes first. Fewer than 6 points: planarity is not judged.
    */
   points: readonly Point[];
   /** Dense mesh (468 points) when the pipeline computes one; used for blinks and planarity. */
@@ -65,8 +65,9 @@ function eyeDistance(o: PadObservation): number {
   return a && b ? Math.hypot(a[0] - b[0], a[1] - b[1]) : Math.max(1, o.box.width) * 0.4;
 }
 
+/** At least 6 measured points (4 would fit any motion exactly; 5 leave almost no residual). */
 function validPoints(pts: readonly Point[]): boolean {
-  return pts.length >= 5 && pts.every((p) => p !== undefined && Number.isFinite(p[0]) && Number.isFinite(p[1]));
+  return pts.length >= 6 && pts.every((p) => p !== undefined && Number.isFinite(p[0]) && Number.isFinite(p[1]));
 }
 
 export class PadTrack {

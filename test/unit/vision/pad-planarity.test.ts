@@ -2,8 +2,8 @@
 // head turning vs a flat photo of it being turned), blinks, and how PadTrack combines them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Point } from '../../../daemon/core/index.ts';
-import { PadTrack, comparePair, countBlinks, eyeAspectRatio, fitHomography, transferError } from '../../../daemon/vision/pad/index.ts';
+import type { FaceObservation, Point } from '../../../daemon/core/index.ts';
+import { PadTrack, PadTrackCheck, comparePair, countBlinks, eyeAspectRatio, fitHomography, transferError } from '../../../daemon/vision/pad/index.ts';
 import { HEAD, PHOTO, project, rng, sweep } from '../../support/head3d.ts';
 
 const box = { x: 250, y: 180, width: 140, height: 140 };
@@ -147,4 +147,22 @@ test('the turn challenge is met by a turning head and not by a photo', () => {
   assert.ok(head.status().challengeMet && head.status().score !== null);
   assert.equal(photo.status().challengeMet, false);
   assert.equal(photo.status().score, null);
+});
+
+test('the track check uses the detector keypoints for planarity, never the derived landmarks5', () => {
+  const checks = new PadTrackCheck();
+  const next = rng(11);
+  let withKeypoints: number | null = null;
+  let withoutKeypoints: number | null = null;
+  for (const pose of sweep(30, 15, next)) {
+    const kp = project(HEAD, pose, 0.5, next);
+    const face: FaceObservation = {
+      box, detectionScore: 0.9, landmarks5: kp.slice(0, 5), mesh: null, embedding: null,
+      quality: { ok: true, reasons: [], sharpness: 50, yaw: 0, pitch: 0, size: 140 }, liveness: 0.5, attributes: null,
+    };
+    withKeypoints = checks.observe('kp', { ...face, keypoints: kp }, 0);
+    withoutKeypoints = checks.observe('l5', face, 0);
+  }
+  assert.ok(withKeypoints !== null && withKeypoints > 0.5, `a turning head with keypoints: ${withKeypoints}`);
+  assert.equal(withoutKeypoints, 0.5, 'without keypoints the single-frame score stands alone');
 });
