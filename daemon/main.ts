@@ -7,7 +7,7 @@ import { Retention, openPrivacy, type Privacy } from './privacy/index.ts';
 import { createDoors, type Doors } from './door/index.ts';
 import { createIdentity, identitySettings, type Identity } from './identity/index.ts';
 import { createAccess, validateSchedule } from './access/index.ts';
-import { createVisionWorker } from './vision/index.ts';
+import { AnalysisLoop, createVisionWorker } from './vision/index.ts';
 import { MqttService, type MetricsProvider } from './mqtt/index.ts';
 import si from 'systeminformation';
 import { applyStoredSettings, createAdminServer, doorService, identityPeople, nextFaceFromBus, type AdminServer } from './admin/index.ts';
@@ -97,6 +97,13 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
     events.append(event);
     bus.emit('event:stored', event);
   });
+  // Every door actuation is accountable: an unlock (face, manual, exit button, hold) or a lockdown
+  // change gets a row in the hash-chained audit log; the automatic relock ends the same pulse.
+  bus.on('event', (event) => {
+    if (event.type !== 'door_unlocked' && event.type !== 'lockdown_changed') return;
+    const action = event.type === 'door_unlocked' ? 'door.actuate.unlock' : 'door.actuate.lockdown';
+    privacy.audit.append({ actor: event.subject ?? 'door', action, target: event.door, detail: { by: event.reason, event: event.id } });
+  });
 
   lifecycle.add('retention', new Retention({
     clock: systemClock, log,
@@ -112,12 +119,17 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
   // lock output goes to its locked level; a process 'exit' handler covers crashes.
   lifecycle.add('doors', doors);
 
-  // Enrollment photos go through vision's pipeline, in a worker started on the first enrollment
-  // (the camera's own pipeline may not run on this device: camera.source none).
-  let enrollVision: ReturnType<typeof createVisionWorker> | null = null;
-  const analyzeImage = async (bytes: Uint8Array) => (await (enrollVision ??= createVisionWorker(config.vision, log, {
-    livenessModule: new URL('./vision/pad/module.ts', import.meta.url).href,
-  }))).analyzeImage(bytes);
+  // One vision worker for camera frames and enrollment photos, started on first use (with
+  // camera.source none only enrollment ever starts it). A worker that died is replaced on next use.
+  let visionWorker: ReturnType<typeof createVisionWorker> | null = null;
+  const vision = (): ReturnType<typeof createVisionWorker> => {
+    if (visionWorker) return visionWorker;
+    const started = createVisionWorker(config.vision, log, { livenessModule: new URL('./vision/pad/module.ts', import.meta.url).href });
+    visionWorker = started;
+    started.then((w) => w.exited.then(() => { if (visionWorker === started) visionWorker = null; }), () => { if (visionWorker === started) visionWorker = null; });
+    return started;
+  };
+  const analyzeImage = async (bytes: Uint8Array) => (await vision()).analyzeImage(bytes);
   const identity = createIdentity({
     db, personKeys: privacy.persons, pseudonyms: privacy.pseudonyms, audit: privacy.audit, consents: privacy.consents,
     analyzeImage,
@@ -133,7 +145,9 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
     start: () => identity.start(),
     stop: async () => {
       identity.stop();
-      if (enrollVision) await (await enrollVision.catch(() => null))?.close();
+      const worker = visionWorker;
+      visionWorker = null;
+      if (worker) await (await worker.catch(() => null))?.close();
     },
   });
   const access = createAccess({
@@ -159,6 +173,15 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
   const camera = createCamera({ config: config.camera, bus, log, clock: systemClock });
   lifecycle.add('camera', camera);
 
+  // The live pipeline: bus 'frame' (after the motion gate) → vision worker → bus 'analysis'.
+  // At most one frame in flight; while the worker is busy the newest frame waits and older ones
+  // are dropped (counted). Errors are logged, never fatal.
+  const analysis = new AnalysisLoop({
+    bus, log, clock: systemClock, stallMs: config.daemon.watchdog_stall_s * 1000,
+    analyze: async (frame) => (await vision()).analyze(frame),
+  });
+  lifecycle.add('analysis', analysis);
+
   // MQTT: events (after the store persisted them) through its outbox, door state, HA discovery and
   // commands to the doors; with no mqtt.url an embedded broker on 127.0.0.1. Stopped before the doors and the store.
   const mqttMetrics: MetricsProvider = async () => {
@@ -182,7 +205,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
     notify, bus, clock: systemClock, log,
     stallMs: config.daemon.watchdog_stall_s * 1000,
     intervalMs: SdNotify.watchdogIntervalMs(env),
-    sources: ['supervisor', 'camera'],
+    sources: ['supervisor', 'camera', 'analysis'],
   }));
 
   // Admin API and web panel on the rooms above (through admin's interfaces); started last, stopped first.

@@ -30,6 +30,8 @@ void test('in the daemon: a granted decision pulses the door; stop relocks it an
     const types = new EventStore(db).query({}).map((r) => `${r.event.type}:${r.event.reason ?? ''}`);
     assert.equal(types.filter((t) => t === 'door_unlocked:face').length, 1, `one grant, one unlock: ${types.join(' ')}`);
     assert.ok(types.includes('door_locked:stop'), types.join(' '));
+    const actuations = db.prepare("SELECT action, target FROM audit_log WHERE action LIKE 'door.actuate.%'").all();
+    assert.deepEqual(actuations, [{ action: 'door.actuate.unlock', target: 'front' }], 'one grant, one audit row');
   } finally {
     db.close();
   }
