@@ -114,6 +114,8 @@ export class MqttService implements Service {
         { exitCode: 78 },
       );
     }
+    // Unreadable TLS files are a configuration error: found here, before anything starts.
+    if (config.enabled) clientOptions(config, { topic: 'check', payload: OFFLINE });
     this.#o = options;
     this.#clock = options.clock ?? systemClock;
     this.#node = config.discovery.node_id ?? safeHostname();

@@ -45,18 +45,19 @@ export async function startHarness(opts: {
     bus.emit('event:stored', e);
   });
   const door = new RecordingDoorControl(doors[0]?.id);
-  const service = new MqttService({
-    config: config.mqtt,
-    doors,
-    db,
-    bus,
-    log,
-    doorControl: (id) => (id === door.id ? door : undefined),
-    ...(opts.metrics ? { metrics: opts.metrics } : {}),
-    ...(opts.clock ? { clock: opts.clock } : {}),
-    ...(opts.doorStatuses ? { doorStatuses: opts.doorStatuses } : {}),
-  });
+  let service: MqttService;
   try {
+    service = new MqttService({
+      config: config.mqtt,
+      doors,
+      db,
+      bus,
+      log,
+      doorControl: (id) => (id === door.id ? door : undefined),
+      ...(opts.metrics ? { metrics: opts.metrics } : {}),
+      ...(opts.clock ? { clock: opts.clock } : {}),
+      ...(opts.doorStatuses ? { doorStatuses: opts.doorStatuses } : {}),
+    });
     await service.start();
   } catch (err) {
     db.close();
