@@ -21,7 +21,8 @@ const specs: Record<string, Spec> = {
 
 const manifestPath = join(MODELS_DIR, 'manifest.json');
 const old: Manifest = existsSync(manifestPath) ? (JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest) : { version: 1, models: {} };
-const out: Manifest = { version: 1, models: {} };
+// Entries pinned elsewhere (e.g. the PAD model written by scripts/train-pad.ts) are kept as they are.
+const out: Manifest = { version: 1, models: { ...old.models } };
 for (const [name, spec] of Object.entries(specs)) {
   const dir = packageDir(spec.package);
   const version = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
