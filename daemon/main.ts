@@ -7,7 +7,7 @@ import { Retention, openPrivacy, type Privacy } from './privacy/index.ts';
 import { createDoors, type Doors } from './door/index.ts';
 import { createIdentity, identitySettings, type Identity } from './identity/index.ts';
 import { createAccess, validateSchedule } from './access/index.ts';
-import { AnalysisLoop, createVisionWorker } from './vision/index.ts';
+import { AnalysisLoop, createVisionWorker, type VisionWorkerStats } from './vision/index.ts';
 import { MqttService, type MetricsProvider } from './mqtt/index.ts';
 import si from 'systeminformation';
 import { applyStoredSettings, createAdminServer, doorService, identityPeople, nextFaceFromBus, type AdminServer } from './admin/index.ts';
@@ -28,6 +28,10 @@ export interface RunningDaemon {
   identity: Identity;
   /** Frame source status and metrics (for admin and health). */
   camera: Camera;
+  /** The live pipeline's counters (analysed, skipped, failed frames). */
+  analysis: AnalysisLoop;
+  /** Tensor count and heap inside the vision worker; null while no worker runs. */
+  visionStats(): Promise<VisionWorkerStats | null>;
   /** The admin API and panel; null when admin.enabled is false. */
   admin: AdminServer | null;
   /** Resolves when the daemon has stopped; stop() may be called any number of times. */
@@ -180,7 +184,14 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
     bus, log, clock: systemClock, stallMs: config.daemon.watchdog_stall_s * 1000,
     analyze: async (frame) => (await vision()).analyze(frame),
   });
-  lifecycle.add('analysis', analysis);
+  lifecycle.add('analysis', {
+    start: () => {
+      analysis.start();
+      // With a camera, load the models now rather than on the first face at the door.
+      if (config.camera.source !== 'none') vision().catch((err: unknown) => log.error({ err }, 'vision worker failed to start'));
+    },
+    stop: () => analysis.stop(),
+  });
 
   // MQTT: events (after the store persisted them) through its outbox, door state, HA discovery and
   // commands to the doors; with no mqtt.url an embedded broker on 127.0.0.1. Stopped before the doors and the store.
@@ -242,7 +253,8 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
 
   let stopped: Promise<void> | null = null;
   return {
-    config, log, bus, privacy, doors, camera, identity, admin,
+    config, log, bus, privacy, doors, camera, identity, admin, analysis,
+    visionStats: async () => (visionWorker ? (await visionWorker).stats() : null),
     stop(reason: string) {
       stopped ??= (async () => {
         stopReason = reason;

@@ -3,7 +3,9 @@
 export { createVisionPipeline } from './pipeline.ts';
 export type { PipelineOptions, VisionConfig, VisionPipeline } from './pipeline.ts';
 export { createVisionWorker } from './worker-client.ts';
-export type { VisionWorkerOptions } from './worker-client.ts';
+export type { VisionWorker, VisionWorkerOptions, VisionWorkerStats } from './worker-client.ts';
+export { AnalysisLoop } from './analysis-loop.ts';
+export type { AnalysisLoopOptions, AnalysisLoopStats } from './analysis-loop.ts';
 export { initBackend } from './backend.ts';
 export type { BackendInfo, BackendPreference } from './backend.ts';
 export { loadModel, readManifest, readThresholds, MODELS_DIR } from './registry.ts';

@@ -19,7 +19,17 @@ export interface VisionWorker {
   readonly models: Record<string, string>;
   analyze(frame: Frame): Promise<FrameAnalysis>;
   analyzeImage(bytes: Uint8Array): Promise<FrameAnalysis>;
+  /** Live tensors and backend memory inside the worker (a leak shows as growth; soak reads it). */
+  stats(): Promise<VisionWorkerStats>;
+  /** Resolves when the worker thread has ended (closed or crashed): the owner starts a new one. */
+  readonly exited: Promise<void>;
   close(): Promise<void>;
+}
+
+export interface VisionWorkerStats {
+  numTensors: number;
+  numBytes: number;
+  heapUsed: number;
 }
 
 type Reply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: { code: string; message: string } };
@@ -64,6 +74,7 @@ export async function createVisionWorker(config: VisionConfig, log: Logger, opts
     log.error({ err }, 'vision worker crashed');
     failAll(new FacegateError('VISION_WORKER', `vision worker crashed: ${err.message}`));
   });
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   worker.on('exit', (code) => {
     if (!closed) log.error({ code }, 'vision worker exited');
     closed = true;
@@ -90,6 +101,10 @@ export async function createVisionWorker(config: VisionConfig, log: Logger, opts
     analyzeImage(bytes) {
       return call('analyzeImage', new Uint8Array(bytes)) as Promise<FrameAnalysis>;
     },
+    stats() {
+      return call('stats', null) as Promise<VisionWorkerStats>;
+    },
+    exited,
     async close() {
       if (closed) return;
       await call('close', null).catch(() => undefined);

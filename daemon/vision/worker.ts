@@ -1,5 +1,7 @@
 // The inference thread: builds its own backend and pipeline, then answers analyze requests in order.
 import { parentPort, workerData } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs';
+import { getHeapStatistics } from 'node:v8';
 import { createLogger, FacegateError } from '../core/index.ts';
 import { createVisionPipeline, type VisionConfig, type VisionPipeline } from './pipeline.ts';
 import type { LivenessModule } from './liveness.ts';
@@ -28,7 +30,7 @@ try {
   process.exit(1);
 }
 
-interface Request { id: number; kind: 'analyze' | 'analyzeImage' | 'close'; payload: unknown }
+interface Request { id: number; kind: 'analyze' | 'analyzeImage' | 'stats' | 'close'; payload: unknown }
 
 port.on('message', (req: Request) => {
   void (async () => {
@@ -36,7 +38,10 @@ port.on('message', (req: Request) => {
       let result: unknown = null;
       if (req.kind === 'analyze') result = await pipeline.analyze(req.payload as Parameters<VisionPipeline['analyze']>[0]);
       else if (req.kind === 'analyzeImage') result = await pipeline.analyzeImage(req.payload as Uint8Array);
-      else if (req.kind === 'close') await pipeline.close();
+      else if (req.kind === 'stats') {
+        const mem = tf.memory();
+        result = { numTensors: mem.numTensors, numBytes: mem.numBytes, heapUsed: getHeapStatistics().used_heap_size };
+      } else if (req.kind === 'close') await pipeline.close();
       port.postMessage({ id: req.id, ok: true, result });
     } catch (err) {
       port.postMessage({ id: req.id, ok: false, error: errorOf(err) });

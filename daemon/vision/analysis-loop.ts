@@ -1,0 +1,109 @@
+// The live pipeline's pump: bus 'frame' → analyze (the vision worker) → bus 'analysis'.
+// Capture never waits for inference: one frame is in flight at a time, and while it is the
+// newest frame waits in a single slot (an older waiting frame is dropped and counted).
+import type { BusEvents, Clock, EventBus, Frame, FrameAnalysis, Logger, Service } from '../core/index.ts';
+import { FacegateError } from '../core/index.ts';
+
+export interface AnalysisLoopOptions {
+  bus: EventBus<BusEvents>;
+  log: Logger;
+  clock: Clock;
+  analyze: (frame: Frame) => Promise<FrameAnalysis>;
+  /** A frame in flight longer than this withholds the 'analysis' heartbeat (a hung worker). */
+  stallMs: number;
+  /** After a failed frame, frames are dropped for this long (a worker that cannot start is not retried per frame). */
+  retryMs?: number;
+}
+
+export interface AnalysisLoopStats {
+  analysed: number;
+  /** Frames dropped because a newer one arrived while the worker was busy. */
+  skipped: number;
+  failed: number;
+  /** Frames dropped while waiting to retry after a failure. */
+  droppedAfterError: number;
+  lastMs: number | null;
+}
+
+export class AnalysisLoop implements Service {
+  readonly #o: AnalysisLoopOptions;
+  readonly #retryMs: number;
+  #inFlightSince: number | null = null;
+  #waiting: Frame | null = null;
+  #retryAt = 0;
+  #off: (() => void) | null = null;
+  #timer: NodeJS.Timeout | null = null;
+  #stopped = false;
+  #lastErrorLog = 0;
+  readonly #stats: AnalysisLoopStats = { analysed: 0, skipped: 0, failed: 0, droppedAfterError: 0, lastMs: null };
+
+  constructor(opts: AnalysisLoopOptions) {
+    this.#o = opts;
+    this.#retryMs = opts.retryMs ?? 5000;
+  }
+
+  stats(): AnalysisLoopStats {
+    return { ...this.#stats };
+  }
+
+  start(): void {
+    this.#stopped = false;
+    this.#off = this.#o.bus.on('frame', (frame) => this.#offer(frame));
+    // The heartbeat says "the loop is not stuck": idle or a frame in flight for less than stallMs.
+    this.#timer = setInterval(() => {
+      const since = this.#inFlightSince;
+      const now = this.#o.clock.now();
+      if (since === null || now - since < this.#o.stallMs) this.#o.bus.emit('heartbeat', { source: 'analysis', at: now });
+      else this.#o.log.warn({ busyMs: now - since }, 'frame analysis stuck; withholding the analysis heartbeat');
+    }, 1000);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    this.#off?.();
+    this.#off = null;
+    if (this.#timer) clearInterval(this.#timer);
+    this.#waiting = null;
+  }
+
+  #offer(frame: Frame): void {
+    if (this.#stopped) return;
+    if (this.#o.clock.now() < this.#retryAt) {
+      this.#stats.droppedAfterError++;
+      return;
+    }
+    if (this.#inFlightSince !== null) {
+      if (this.#waiting) this.#stats.skipped++;
+      this.#waiting = frame;
+      return;
+    }
+    void this.#run(frame);
+  }
+
+  async #run(frame: Frame): Promise<void> {
+    const started = this.#o.clock.now();
+    this.#inFlightSince = started;
+    try {
+      const result = await this.#o.analyze(frame);
+      this.#stats.analysed++;
+      this.#stats.lastMs = this.#o.clock.now() - started;
+      if (!this.#stopped) this.#o.bus.emit('analysis', result);
+    } catch (err) {
+      this.#stats.failed++;
+      // A malformed frame costs only itself; anything else (a worker that died or cannot start) pauses the loop.
+      if (!(err instanceof FacegateError && err.code === 'VISION_BAD_FRAME')) this.#retryAt = this.#o.clock.now() + this.#retryMs;
+      // One line per retry period at most: a broken worker must not flood the log at 10 fps.
+      if (this.#o.clock.now() - this.#lastErrorLog >= this.#retryMs) {
+        this.#lastErrorLog = this.#o.clock.now();
+        this.#o.log.error({ err, failed: this.#stats.failed, retryInMs: this.#retryMs }, 'frame analysis failed');
+      }
+    } finally {
+      this.#inFlightSince = null;
+      this.#o.bus.emit('heartbeat', { source: 'analysis', at: this.#o.clock.now() });
+      const next = this.#waiting;
+      this.#waiting = null;
+      if (next && !this.#stopped && this.#o.clock.now() >= this.#retryAt) void this.#run(next);
+    }
+  }
+}
