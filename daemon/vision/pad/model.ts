@@ -16,7 +16,7 @@ export interface PadModelFile {
   classifier: { kind: 'logistic'; mean: number[]; scale: number[]; weights: number[]; bias: number };
   /**
    * Raw-probability thresholds measured on out-of-fold (subject-disjoint) scores of the training
-   * data: convenience = BPCER 2 %, balanced = BPCER 5 %, strict = BPCER 10 %.
+   * data: convenience = BPCER 1 %, balanced = BPCER 2 %, strict = BPCER 5 %.
    */
   operatingPoints: Record<PadSecurityLevel, number>;
   /** Faces narrower than this (pixels) are not judged: their texture is gone. */
