@@ -87,8 +87,36 @@ for (const probe of probes) {
   }
 }
 let falseAccepts = 0;
-for (const u of unknowns) if (gallery.search(u).score >= threshold) falseAccepts += 1;
+const unknownBest = unknowns.map((u) => gallery.search(u).score);
+for (const s of unknownBest) if (s >= threshold) falseAccepts += 1;
 latencies.sort((a, b) => a - b);
+
+// Every unknown against every gallery template: the per-comparison impostor scores, from which
+// the thresholds of each false-accept level follow (what models/thresholds.json holds).
+const impostor: number[] = [];
+const rows = gallery.matrix;
+const dim = gallery.dim;
+for (const u of unknowns) {
+  for (let r = 0; r < gallery.size; r++) {
+    let s = 0;
+    for (let i = 0; i < dim; i++) s += (rows[r * dim + i] as number) * (u[i] as number);
+    impostor.push(s);
+  }
+}
+impostor.sort((a, b) => b - a);
+const atFar = (far: number): number | null => (impostor.length * far >= 1 ? (impostor[Math.floor(impostor.length * far)] as number) : null);
+const probeBest = probes.map((p) => {
+  const hit = gallery.search(p.embedding);
+  return { right: hit.personId === p.person, score: hit.score };
+});
+/** Identification rate and unknown FAR at other thresholds, from the same embeddings. */
+const sweep: Record<string, { identification_rate: number; unknown_far: number }> = {};
+for (const t of [0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6]) {
+  sweep[t.toFixed(2)] = {
+    identification_rate: probeBest.filter((p) => p.right && p.score >= t).length / probes.length,
+    unknown_far: unknownBest.filter((s) => s >= t).length / unknowns.length,
+  };
+}
 
 const result = {
   rank1: rank1 / probes.length,
@@ -103,6 +131,9 @@ const result = {
   no_face_rate: noFace / analysed,
   latency_ms: { p50: latencies[Math.floor(latencies.length / 2)] ?? 0, p90: latencies[Math.floor(latencies.length * 0.9)] ?? 0 },
   models: vision.models,
+  impostor_pairs: impostor.length,
+  pair_far_thresholds: { '1e-3': atFar(1e-3), '1e-4': atFar(1e-4), '1e-5': atFar(1e-5) },
+  sweep,
 };
 if (values.json) {
   process.stdout.write(`${JSON.stringify(result)}\n`);
