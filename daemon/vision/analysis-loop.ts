@@ -35,6 +35,7 @@ export class AnalysisLoop implements Service {
   #timer: NodeJS.Timeout | null = null;
   #stopped = false;
   #lastErrorLog = 0;
+  #facesInView = false;
   readonly #stats: AnalysisLoopStats = { analysed: 0, skipped: 0, failed: 0, droppedAfterError: 0, lastMs: null };
 
   constructor(opts: AnalysisLoopOptions) {
@@ -88,6 +89,11 @@ export class AnalysisLoop implements Service {
       const result = await this.#o.analyze(frame);
       this.#stats.analysed++;
       this.#stats.lastMs = this.#o.clock.now() - started;
+      // A face arriving in an empty scene is worth a line (and gives the decision latency its start).
+      if (result.faces.length > 0 && !this.#facesInView) {
+        this.#o.log.info({ frameSeq: result.frameSeq, capturedAt: new Date(result.capturedAt).toISOString(), faces: result.faces.length }, 'face in view');
+      }
+      this.#facesInView = result.faces.length > 0;
       if (!this.#stopped) this.#o.bus.emit('analysis', result);
     } catch (err) {
       this.#stats.failed++;
