@@ -21,5 +21,5 @@ export { decodeImage } from './decode.ts';
 export { checkRgb } from './image.ts';
 export type { RgbImage } from './image.ts';
 export type { LivenessCheck, LivenessInput, LivenessModule, LivenessTrackCheck } from './liveness.ts';
-export { PadScorer, PadLivenessCheck, PadTrackCheck, PadTrack, loadPadModel, createLivenessCheck as createPadLivenessCheck, padOptionsFromConfig } from './pad/index.ts';
+export { PadScorer, PadLivenessCheck, PadTrackCheck, PadTrack, loadPadModel, createLivenessCheck as createPadLivenessCheck, createPadTrackCheck, padOptionsFromConfig } from './pad/index.ts';
 export type { PadJudgement, PadOptions, PadObservation, PadTrackOptions, PadTrackStatus, PadSecurityLevel, PadChallenge, PadModelFile } from './pad/index.ts';

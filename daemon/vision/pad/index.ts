@@ -12,4 +12,5 @@ export { comparePair, planarityEvidence, similarityResidual, DEFAULT_PLANARITY }
 export type { PairPlanarity, PlanarityOptions, PlanarityVerdict } from './planarity.ts';
 export { fitHomography, transferError } from './homography.ts';
 export { eyeAspectRatio, countBlinks } from './blink.ts';
-export { createLivenessCheck, padOptionsFromConfig } from './module.ts';
+export { createLivenessCheck, createPadTrackCheck, padOptionsFromConfig } from './module.ts';
+export type { PadConfig } from './module.ts';

@@ -3,7 +3,7 @@
 // (balanced defaults); main.ts or the worker may pass the `pad` config section.
 import type { Config } from '../../config/index.ts';
 import type { LivenessCheck } from '../liveness.ts';
-import { DEFAULT_PAD, PadLivenessCheck, PadScorer, type PadOptions } from './check.ts';
+import { DEFAULT_PAD, PadLivenessCheck, PadScorer, PadTrackCheck, type PadOptions } from './check.ts';
 
 export type PadConfig = Config['pad'];
 
@@ -14,4 +14,13 @@ export function padOptionsFromConfig(pad: PadConfig, modelsDir?: string): PadOpt
 export function createLivenessCheck(pad?: PadConfig, modelsDir?: string): Promise<LivenessCheck> {
   const opts = pad ? padOptionsFromConfig(pad, modelsDir) : { ...DEFAULT_PAD, ...(modelsDir ? { modelsDir } : {}) };
   return Promise.resolve(new PadLivenessCheck(PadScorer.load(opts)));
+}
+
+/**
+ * The per-track check main.ts feeds with each tracked face (see LivenessTrackCheck), or null when
+ * the pad section turns multi-frame evidence off (the single-frame scores then stand alone).
+ */
+export function createPadTrackCheck(pad: PadConfig): PadTrackCheck | null {
+  if (!pad.enabled || !pad.multi_frame) return null;
+  return new PadTrackCheck({ maxFrames: pad.max_track_frames, challenge: pad.challenge });
 }

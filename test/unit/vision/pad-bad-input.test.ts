@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import type { FaceObservation, TrackVerdict } from '../../../daemon/core/index.ts';
 import { decide } from '../../../daemon/access/index.ts';
 import { MODELS_DIR } from '../../../daemon/vision/index.ts';
-import { PadLivenessCheck, PadScorer, PadTrackCheck, loadPadModel } from '../../../daemon/vision/pad/index.ts';
+import { PadLivenessCheck, PadScorer, PadTrackCheck, createPadTrackCheck, loadPadModel } from '../../../daemon/vision/pad/index.ts';
+import { embeddedDefaults } from '../../../daemon/config/index.ts';
 
 const W = 320;
 const H = 240;
@@ -100,4 +101,15 @@ test('the track check forgets ended tracks and keeps a bounded number of tracks'
   assert.equal(tracks.size, 3);
   tracks.end('never-seen');
   assert.equal(tracks.size, 3);
+});
+
+test('the pad config builds the track check: off when PAD or multi-frame is off, with its challenge', () => {
+  const pad = embeddedDefaults().pad;
+  assert.ok(createPadTrackCheck(pad) instanceof PadTrackCheck);
+  assert.equal(createPadTrackCheck({ ...pad, multi_frame: false }), null);
+  assert.equal(createPadTrackCheck({ ...pad, enabled: false }), null);
+  const challenged = createPadTrackCheck({ ...pad, challenge: 'turn' });
+  assert.ok(challenged);
+  // A still face never meets the turn challenge: undecided, so never granted.
+  for (let i = 0; i < 5; i++) assert.equal(challenged.observe('t', observation(0.9), i), null);
 });
