@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { makeEvent } from '../../daemon/core/index.ts';
+import { makeEvent, type AccessDecision } from '../../daemon/core/index.ts';
 import { startDaemon } from '../../daemon/main.ts';
 import { adminHarness } from '../support/admin.ts';
 import { isolatedEnv } from '../support/daemon.ts';
@@ -141,6 +142,79 @@ test('panel on the real daemon: set up, enroll from a fixture photo (real face b
     await page.click('#people-table tr[data-person] button.danger');
     await page.waitForSelector('#people-table td:text("Nobody enrolled yet.")');
     assert.equal(daemon.identity.people.list().length, 0);
+  } finally {
+    await ctx.close();
+    await daemon.stop('test');
+  }
+});
+
+/**
+ * The whole story on the real daemon: a replay camera shows a person (a fixture photo, with brightness
+ * steps so the motion gate lets frames through), the panel enrolls them from that photo, a granted
+ * event arrives live on the dashboard, the panel erases them, and the same face is then unknown.
+ */
+test('full story: enroll from a fixture photo, granted event arrives live from the replay camera, erase, then the face is unknown', { timeout: 420_000 }, async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  const dir = tempDir('facegate-e2e-story-');
+  const face = fileURLToPath(new URL('../fixtures/pad/live__0001_00_00_01_0.jpg', import.meta.url));
+  const replay = join(dir, 'replay');
+  mkdirSync(replay);
+  for (let i = 0; i < 4; i++) await sharp(face).modulate({ brightness: 1 + 0.12 * i }).jpeg().toFile(join(replay, `frame${i}.jpg`));
+  const daemon = await startDaemon({ env: isolatedEnv(join(dir, 'data'), {
+    FACEGATE_DAEMON__LOG_LEVEL: 'silent', FACEGATE_CAMERA__SOURCE: 'replay', FACEGATE_CAMERA__REPLAY__PATH: replay, FACEGATE_CAMERA__FPS: '2',
+  }) });
+  const decisions: AccessDecision[] = [];
+  daemon.bus.on('decision', (d) => decisions.push(d));
+  const embeddings: Float32Array[] = [];
+  daemon.bus.on('analysis', (a) => { const e = a.faces[0]?.embedding; if (e) embeddings.push(e); });
+  const ctx = await browser({ width: 1280, height: 860 });
+  try {
+    assert.ok(daemon.admin);
+    const base = `http://127.0.0.1:${(daemon.admin.app.server.address() as { port: number }).port}`;
+    const page = ctx.pages()[0] ?? (await ctx.newPage());
+    await page.goto(base);
+    await page.fill('input[name=code]', daemon.admin.setupCode ?? '');
+    await page.fill('input[name=username]', 'owner');
+    await page.fill('input[name=password]', 'correct horse battery');
+    await page.click('#setup-form button[type=submit]');
+    await page.waitForSelector('#page-dashboard');
+
+    // A second tab keeps the dashboard open (SSE connected) while the first one enrolls.
+    const dash = await ctx.newPage();
+    await dash.goto(`${base}/#/dashboard`);
+    await dash.waitForSelector('#live-state.ok');
+
+    await page.click('a[data-page=people]');
+    await page.fill('#new-person input[name=name]', 'Subject One');
+    await page.click('#new-person button[type=submit]');
+    await page.setInputFiles('input[type=file][name=photo]', face);
+    await page.click('.enroll button:text("Upload photos")');
+    await page.waitForSelector('.verdicts canvas[data-ok=true]', { timeout: 120_000 });
+
+    await dash.waitForSelector('#live-events li.fresh[data-type=access_granted]', { timeout: 120_000 });
+    await shot(dash, '10-story-granted-live');
+    assert.ok(decisions.some((d) => d.granted && d.reason === 'match'));
+    const before = embeddings[embeddings.length - 1];
+    assert.ok(before);
+    assert.notEqual(daemon.identity.match(before).personId, null, 'the face matches while enrolled');
+
+    await page.click('a[data-page=people]');
+    page.once('dialog', (d) => void d.accept());
+    await page.click('#people-table tr[data-person] button.danger');
+    await page.waitForSelector('#people-table td:text("Nobody enrolled yet.")');
+    const erasedAt = decisions.length;
+    const framesAtErase = embeddings.length;
+
+    // The camera still shows the same face: a frame analysed after the erasure matches nobody, and no grant follows.
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline && embeddings.length < framesAtErase + 3) await new Promise((r) => setTimeout(r, 250));
+    const latest = embeddings[embeddings.length - 1];
+    assert.ok(latest && embeddings.length > framesAtErase, 'frames are still analysed after the erasure');
+    assert.equal(daemon.identity.match(latest).personId, null, 'the face is unknown after erasure');
+    assert.equal(decisions.slice(erasedAt).filter((d) => d.granted).length, 0, 'no grant after erasure');
+    await page.click('a[data-page=events]');
+    await page.waitForSelector('#event-list li');
+    await shot(page, '11-story-after-erasure');
   } finally {
     await ctx.close();
     await daemon.stop('test');
