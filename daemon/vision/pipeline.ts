@@ -75,7 +75,10 @@ export async function createVisionPipeline(config: VisionConfig, log: Logger, op
     let t = performance.now();
     const { crop } = alignFace(img, kp, embedder.size, pre!.zoom);
     timings.align = (timings.align ?? 0) + performance.now() - t;
-    const quality = assessQuality(kp, det.box.width, crop, embedder.size, limits);
+    // Sharpness is judged on the 112 px canonical crop whatever the embedder's input, so that one
+    // threshold means the same thing for every embedder (an upsampled 224 crop always looks soft).
+    const qcrop = embedder.size === 112 && pre!.zoom === 1 ? crop : alignFace(img, kp, 112).crop;
+    const quality = assessQuality(kp, det.box.width, qcrop, 112, limits);
     let embedding: Float32Array | null = null;
     let live: number | null = null;
     if (quality.ok) {
