@@ -219,6 +219,14 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
     sources: ['supervisor', 'camera', 'analysis'],
   }));
 
+  // systeminformation spawns tools and reads sysfs for a temperature (~0.5 s here): the status
+  // route shares one reading per 5 s, so a busy panel or a poller cannot pile those up.
+  let temperature: { at: number; value: Promise<Awaited<ReturnType<typeof si.cpuTemperature>> | null> } | null = null;
+  const boardTemperature = () => {
+    if (!temperature || Date.now() - temperature.at > 5000) temperature = { at: Date.now(), value: si.cpuTemperature().catch(() => null) };
+    return temperature.value;
+  };
+
   // Admin API and web panel on the rooms above (through admin's interfaces); started last, stopped first.
   const admin = config.admin.enabled
     ? await createAdminServer({
@@ -231,7 +239,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
         status: {
           snapshot: async () => {
             const m = camera.metrics();
-            const temp = await si.cpuTemperature().catch(() => null);
+            const temp = await boardTemperature();
             return {
               vision: null,
               camera: { state: camera.status().state, fps: m.fpsIn, droppedFrames: m.dropped },

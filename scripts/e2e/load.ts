@@ -1,0 +1,158 @@
+// Load on the admin API while the camera pipeline runs: the real daemon as a child process with a
+// looping replay camera (faces coming and going), an API token made through first-run setup, then
+// autocannon (loopback only, bounded) on GET /api/status and GET /api/events.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildScenario, ENROLL_DIR } from './scenario.ts';
+import { SOAK_STEPS } from './soak.ts';
+
+const BIN = fileURLToPath(new URL('../../bin/facegate.js', import.meta.url));
+
+interface CannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number; max: number; average: number };
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  '2xx': number;
+  duration: number;
+}
+type Cannon = (opts: Record<string, unknown>) => Promise<CannonResult>;
+const autocannon = createRequire(import.meta.url)('autocannon') as Cannon;
+
+export interface LoadResult {
+  requestsPerS: number;
+  total: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  /** Decisions (public events) seen while the load ran, and before it for the same length of time. */
+  decisionsDuringLoad: Record<string, number>;
+  decisionsBefore: Record<string, number>;
+  /** "face in view" → unlock, ms, for the grants before and during the load. */
+  grantLatencyBeforeMs: number[];
+  grantLatencyDuringMs: number[];
+}
+
+interface LogLine { time?: string; msg?: string; [k: string]: unknown }
+
+export async function runLoad(opts: { workDir: string; connections: number; seconds: number; log?: (line: string) => void }): Promise<LoadResult> {
+  const say = opts.log ?? (() => undefined);
+  const scenario = await buildScenario(join(opts.workDir, 'frames'), SOAK_STEPS);
+  const dataDir = join(opts.workDir, 'data');
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('FACEGATE_') && k !== 'NOTIFY_SOCKET' && k !== 'WATCHDOG_USEC') env[k] = v;
+  Object.assign(env, {
+    FACEGATE_DAEMON__DATA_DIR: dataDir,
+    FACEGATE_CAMERA__SOURCE: 'replay',
+    FACEGATE_CAMERA__REPLAY__PATH: scenario.dir,
+    FACEGATE_CAMERA__REPLAY__LOOP: 'true',
+    FACEGATE_ADMIN__PORT: '0',
+    FACEGATE_MQTT__EMBEDDED_PORT: '0',
+    FACEGATE_ACCESS__LOCKOUT_ATTEMPTS: '100',
+    // 200 clients on one address would hit the default 600 requests/min per client at once: the
+    // limiter is raised to its maximum, so the figures are the server's, not the limiter's.
+    FACEGATE_ADMIN__RATE_LIMIT_PER_MIN: '100000',
+  });
+  const enroll = spawn(process.execPath, [BIN, 'enroll', ENROLL_DIR, '--name', 'Load Person'], { env, stdio: 'ignore' });
+  const code = await new Promise<number | null>((r) => enroll.once('exit', r));
+  if (code !== 0) throw new Error(`enrollment failed (${code})`);
+
+  const daemon = spawn(process.execPath, [BIN, 'run'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const logs: LogLine[] = [];
+  let buf = '';
+  daemon.stderr.on('data', (d: Buffer) => {
+    buf += d.toString();
+    let nl: number;
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      try { logs.push(JSON.parse(buf.slice(0, nl)) as LogLine); } catch { /* not JSON */ }
+      buf = buf.slice(nl + 1);
+    }
+  });
+  const waitLog = async (msg: string, ms = 120_000): Promise<LogLine> => {
+    const end = Date.now() + ms;
+    for (;;) {
+      const hit = logs.find((l) => l.msg === msg);
+      if (hit) return hit;
+      if (daemon.exitCode !== null) throw new Error(`daemon exited (${daemon.exitCode})`);
+      if (Date.now() > end) throw new Error(`no "${msg}" in the daemon log`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  try {
+    const base = String((await waitLog('admin panel listening')).address);
+    await waitLog('vision pipeline ready');
+    const code = readFileSync(join(dataDir, 'setup-code'), 'utf8').trim();
+    const setup = await fetch(`${base}/api/auth/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, username: 'owner', password: 'load test password 1' }) });
+    if (setup.status !== 200) throw new Error(`setup: ${setup.status} ${await setup.text()}`);
+    const jar = Object.fromEntries(setup.headers.getSetCookie().map((c) => c.split(';')[0]!.split('=') as [string, string]));
+    const made = await fetch(`${base}/api/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: `fg_session=${jar.fg_session}; fg_csrf=${jar.fg_csrf}`, 'x-csrf-token': jar.fg_csrf ?? '' },
+      body: JSON.stringify({ name: 'load', role: 'viewer' }),
+    });
+    if (made.status !== 201) throw new Error(`token: ${made.status} ${await made.text()}`);
+    const { token } = (await made.json()) as { token: string };
+
+    for (const path of ['/api/status', '/api/events?limit=50']) {
+      const t = performance.now();
+      const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
+      say(`GET ${path}: ${res.status} in ${(performance.now() - t).toFixed(0)} ms (${(await res.text()).length} bytes)`);
+    }
+    // The same length of time without load first, for comparison.
+    const decisionsBetween = async (from: number, to: number): Promise<Record<string, number>> => {
+      const res = await fetch(`${base}/api/events?limit=500`, { headers: { authorization: `Bearer ${token}` } });
+      const body = (await res.json()) as { events: { event: { type: string; ts: string } }[] };
+      const out: Record<string, number> = {};
+      for (const { event: e } of body.events.filter((x) => Date.parse(x.event.ts) >= from && Date.parse(x.event.ts) < to)) if (['access_granted', 'unknown_face', 'spoof_suspected', 'access_denied'].includes(e.type)) out[e.type] = (out[e.type] ?? 0) + 1;
+      return out;
+    };
+    const beforeStart = Date.now();
+    say(`no load for ${opts.seconds} s …`);
+    await new Promise((r) => setTimeout(r, opts.seconds * 1000));
+    const loadStart = Date.now();
+    say(`${opts.connections} clients for ${opts.seconds} s on /api/status and /api/events …`);
+    const result = await autocannon({
+      url: base,
+      connections: opts.connections,
+      duration: opts.seconds,
+      headers: { authorization: `Bearer ${token}` },
+      requests: [{ method: 'GET', path: '/api/status' }, { method: 'GET', path: '/api/events?limit=50' }],
+    });
+    const loadEnd = Date.now();
+    await new Promise((r) => setTimeout(r, 1000));
+    const latencies = (from: number, to: number): number[] => {
+      const out: number[] = [];
+      let seen: number | null = null;
+      for (const l of logs) {
+        const t = Date.parse(String(l.time));
+        if (l.msg === 'face in view') seen = Date.parse(String(l.capturedAt));
+        if (l.msg === 'unlocked' && seen !== null && t >= from && t <= to) { out.push(t - seen); seen = null; }
+      }
+      return out;
+    };
+    return {
+      requestsPerS: result.requests.average,
+      total: result.requests.total,
+      p50Ms: result.latency.p50,
+      p99Ms: result.latency.p99,
+      maxMs: result.latency.max,
+      errors: result.errors,
+      timeouts: result.timeouts,
+      non2xx: result.non2xx,
+      decisionsBefore: await decisionsBetween(beforeStart, loadStart),
+      decisionsDuringLoad: await decisionsBetween(loadStart, loadEnd),
+      grantLatencyBeforeMs: latencies(beforeStart, loadStart),
+      grantLatencyDuringMs: latencies(loadStart, loadEnd),
+    };
+  } finally {
+    daemon.kill('SIGTERM');
+    await new Promise((r) => daemon.once('exit', r));
+  }
+}
