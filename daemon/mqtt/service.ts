@@ -233,6 +233,15 @@ export class MqttService implements Service {
    * Publishes every discovery config (retained) and clears the ones of entities that no longer exist.
    * With discovery turned off, everything published before is cleared, so Home Assistant drops it.
    */
+  /** A registry write runs inside the MQTT client's callback: a full disk must not become an uncaught exception. */
+  #remember(write: () => void): void {
+    try {
+      write();
+    } catch (err) {
+      this.#o.log.error({ err }, 'cannot record the published discovery topics (disk full?); they are published again at the next start');
+    }
+  }
+
   publishDiscovery(): void {
     const client = this.#client;
     if (!client?.connected) return;
@@ -242,12 +251,12 @@ export class MqttService implements Service {
     const current = new Set(messages.map((m) => m.topic));
     for (const m of messages) {
       client.publish(m.topic, JSON.stringify(m.payload), { qos: 1, retain: true }, (err) => {
-        if (!err) this.#registry.record(m.topic);
+        if (!err) this.#remember(() => this.#registry.record(m.topic));
       });
     }
     for (const stale of this.#registry.topics().filter((t) => !current.has(t))) {
       client.publish(stale, '', { qos: 1, retain: true }, (err) => {
-        if (!err) this.#registry.forget(stale);
+        if (!err) this.#remember(() => this.#registry.forget(stale));
       });
     }
     this.#o.log.debug({ configs: messages.length }, 'Home Assistant discovery published');
