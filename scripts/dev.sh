@@ -14,7 +14,7 @@ esac
 # Debian packages. Runtime: ffmpeg reads USB/IP cameras; openssl makes the admin panel's self-signed certificate. Tests add a real broker, a real browser,
 # systemd-analyze for the unit, and sqlite3 to look inside database files.
 runtime_pkgs=(ffmpeg ca-certificates openssl)
-test_pkgs=(mosquitto mosquitto-clients chromium systemd sqlite3 python3 iproute2 util-linux)
+test_pkgs=(mosquitto mosquitto-clients chromium systemd sqlite3 python3 iproute2 util-linux faketime)
 pkgs=("${runtime_pkgs[@]}")
 [ "$mode" = test ] && pkgs+=("${test_pkgs[@]}")
 
