@@ -1,0 +1,90 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { EventBus, FacegateError, systemClock, type BusEvents, type Frame, type FrameAnalysis } from '../../../daemon/core/index.ts';
+import { AnalysisLoop } from '../../../daemon/vision/index.ts';
+import { memoryLogger } from '../../support/logger.ts';
+
+function frame(seq: number): Frame {
+  return { seq, capturedAt: Date.now(), sourceId: 'test', width: 2, height: 2, rgb: new Uint8Array(12) };
+}
+
+function analysisOf(f: Frame, faces = 0): FrameAnalysis {
+  return { frameSeq: f.seq, capturedAt: f.capturedAt, analysedAt: Date.now(), width: f.width, height: f.height, faces: Array.from({ length: faces }, () => ({}) as FrameAnalysis['faces'][number]), timings: {} };
+}
+
+/** An analyze function the test releases frame by frame. */
+function gated(): { analyze: (f: Frame) => Promise<FrameAnalysis>; seen: number[]; release: (result?: Error) => void } {
+  const waiting: { f: Frame; resolve: (a: FrameAnalysis) => void; reject: (e: Error) => void }[] = [];
+  const seen: number[] = [];
+  return {
+    seen,
+    analyze: (f) => new Promise((resolve, reject) => { seen.push(f.seq); waiting.push({ f, resolve, reject }); }),
+    release: (err) => {
+      const w = waiting.shift();
+      if (!w) throw new Error('nothing in flight');
+      if (err) w.reject(err);
+      else w.resolve(analysisOf(w.f));
+    },
+  };
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+void test('one frame in flight; the newest waiting frame wins and the ones it replaced are counted as skipped', async () => {
+  const { log } = memoryLogger();
+  const bus = new EventBus<BusEvents>(log);
+  const g = gated();
+  const loop = new AnalysisLoop({ bus, log, clock: systemClock, analyze: g.analyze, stallMs: 10_000 });
+  const out: number[] = [];
+  bus.on('analysis', (a) => out.push(a.frameSeq));
+  loop.start();
+  for (let i = 1; i <= 5; i++) bus.emit('frame', frame(i));
+  assert.deepEqual(g.seen, [1], 'only the first frame went to the worker');
+  g.release();
+  await tick();
+  assert.deepEqual(g.seen, [1, 5], 'then the newest, frames 2-4 dropped');
+  g.release();
+  await tick();
+  assert.deepEqual(out, [1, 5]);
+  assert.deepEqual({ analysed: loop.stats().analysed, skipped: loop.stats().skipped }, { analysed: 2, skipped: 3 });
+  loop.stop();
+});
+
+void test('a failed frame is logged and never fatal: a malformed frame costs only itself, a dead worker pauses the loop', async () => {
+  const { log, lines } = memoryLogger();
+  const bus = new EventBus<BusEvents>(log);
+  const g = gated();
+  const loop = new AnalysisLoop({ bus, log, clock: systemClock, analyze: g.analyze, stallMs: 10_000, retryMs: 60_000 });
+  loop.start();
+  bus.emit('frame', frame(1));
+  g.release(new FacegateError('VISION_BAD_FRAME', 'bad frame'));
+  await tick();
+  bus.emit('frame', frame(2));
+  assert.deepEqual(g.seen, [1, 2], 'the next frame is analysed at once after a malformed one');
+  g.release(new FacegateError('VISION_WORKER', 'vision worker exited (code 1)'));
+  await tick();
+  bus.emit('frame', frame(3));
+  assert.deepEqual(g.seen, [1, 2], 'frames are dropped while the loop waits to retry');
+  assert.equal(loop.stats().failed, 2);
+  assert.equal(loop.stats().droppedAfterError, 1);
+  assert.ok(lines().some((l) => l.msg === 'frame analysis failed'));
+  loop.stop();
+});
+
+void test('a face coming into an empty scene is logged once with its frame and capture time; the heartbeat follows each frame', async () => {
+  const { log, lines } = memoryLogger();
+  const bus = new EventBus<BusEvents>(log);
+  const beats: string[] = [];
+  bus.on('heartbeat', (h) => beats.push(h.source));
+  let faces = 0;
+  const loop = new AnalysisLoop({ bus, log, clock: systemClock, analyze: (f) => Promise.resolve(analysisOf(f, faces)), stallMs: 10_000 });
+  loop.start();
+  for (const [seq, n] of [[1, 0], [2, 1], [3, 1], [4, 0], [5, 2]] as const) {
+    faces = n;
+    bus.emit('frame', frame(seq));
+    await tick();
+  }
+  assert.deepEqual(lines().filter((l) => l.msg === 'face in view').map((l) => l.frameSeq), [2, 5]);
+  assert.equal(beats.filter((b) => b === 'analysis').length, 5);
+  loop.stop();
+});
