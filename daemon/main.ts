@@ -128,7 +128,8 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
   let visionWorker: ReturnType<typeof createVisionWorker> | null = null;
   const vision = (): ReturnType<typeof createVisionWorker> => {
     if (visionWorker) return visionWorker;
-    const started = createVisionWorker(config.vision, log, { livenessModule: new URL('./vision/pad/module.ts', import.meta.url).href });
+    // The operator's pad settings reach the worker; with PAD off no face is ever judged live.
+    const started = createVisionWorker(config.vision, log, config.pad.enabled ? { livenessModule: new URL('./vision/pad/module.ts', import.meta.url).href, livenessOptions: config.pad } : {});
     visionWorker = started;
     started.then((w) => w.exited.then(() => { if (visionWorker === started) visionWorker = null; }), () => { if (visionWorker === started) visionWorker = null; });
     return started;

@@ -83,7 +83,8 @@ export async function enrollCommand(args: string[], env: NodeJS.ProcessEnv = pro
   try {
     const privacy = openPrivacy({ db, dataDir, env, log });
     vision = await createVisionPipeline(config.vision, log);
-    vision.setLiveness(await createPadLivenessCheck());
+    // The same presentation-attack settings as the daemon: an enrollment is judged like a door visit.
+    if (config.pad.enabled) vision.setLiveness(await createPadLivenessCheck(config.pad));
     const analyzer = vision;
     const identity = createIdentity({
       db, personKeys: privacy.persons, pseudonyms: privacy.pseudonyms, audit: privacy.audit, consents: privacy.consents,

@@ -23,7 +23,7 @@ export async function visionCommand(args: string[]): Promise<number> {
   const padModule = new URL('../vision/pad/module.ts', import.meta.url).href;
   let vision;
   if (config.vision.worker) {
-    vision = await createVisionWorker(config.vision, log, config.pad.enabled ? { livenessModule: padModule } : {});
+    vision = await createVisionWorker(config.vision, log, config.pad.enabled ? { livenessModule: padModule, livenessOptions: config.pad } : {});
   } else {
     const pipeline = await createVisionPipeline(config.vision, log);
     if (config.pad.enabled) pipeline.setLiveness(await createPadLivenessCheck(config.pad));

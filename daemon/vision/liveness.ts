@@ -36,5 +36,6 @@ export interface LivenessTrackCheck {
 
 /** A module the inference worker can import to build its liveness check in its own thread. */
 export interface LivenessModule {
-  createLivenessCheck(): Promise<LivenessCheck>;
+  /** `options` is the structured-cloneable settings object the daemon passes (e.g. its pad section). */
+  createLivenessCheck(options?: unknown): Promise<LivenessCheck>;
 }

@@ -98,7 +98,7 @@ export async function createVisionPipeline(config: VisionConfig, log: Logger, op
       attrs = await attributes.estimate(img, kp);
       timings.attributes = (timings.attributes ?? 0) + performance.now() - t;
     }
-    return { box: det.box, detectionScore: det.score, landmarks5: fivePoints(kp), mesh: null, embedding, quality, liveness: live, attributes: attrs };
+    return { box: det.box, detectionScore: det.score, landmarks5: fivePoints(kp), keypoints: kp, mesh: null, embedding, quality, liveness: live, attributes: attrs };
   }
 
   async function run(img: RgbImage, seq: number, capturedAt: number): Promise<FrameAnalysis> {

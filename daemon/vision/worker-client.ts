@@ -11,6 +11,8 @@ export interface VisionWorkerOptions {
   modelsDir?: string;
   /** URL of a module exporting createLivenessCheck() (see LivenessModule), imported inside the worker. */
   livenessModule?: string;
+  /** Passed to createLivenessCheck() inside the worker (the operator's pad settings). */
+  livenessOptions?: unknown;
 }
 
 /** The pipeline's face, seen from the main thread. */
@@ -38,7 +40,7 @@ interface Failed { ready: false; error: { code: string; message: string } }
 
 export async function createVisionWorker(config: VisionConfig, log: Logger, opts: VisionWorkerOptions = {}): Promise<VisionWorker> {
   const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), {
-    workerData: { config, modelsDir: opts.modelsDir, livenessModule: opts.livenessModule, level: log.level },
+    workerData: { config, modelsDir: opts.modelsDir, livenessModule: opts.livenessModule, livenessOptions: opts.livenessOptions, level: log.level },
   });
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;

@@ -6,7 +6,7 @@ import { createLogger, FacegateError } from '../core/index.ts';
 import { createVisionPipeline, type VisionConfig, type VisionPipeline } from './pipeline.ts';
 import type { LivenessModule } from './liveness.ts';
 
-interface Data { config: VisionConfig; modelsDir?: string; livenessModule?: string; level?: string }
+interface Data { config: VisionConfig; modelsDir?: string; livenessModule?: string; livenessOptions?: unknown; level?: string }
 const data = workerData as Data;
 const port = parentPort;
 if (!port) throw new Error('worker.ts runs only as a worker thread');
@@ -22,7 +22,7 @@ try {
   pipeline = await createVisionPipeline(data.config, log, data.modelsDir ? { modelsDir: data.modelsDir } : {});
   if (data.livenessModule) {
     const mod = (await import(data.livenessModule)) as LivenessModule;
-    pipeline.setLiveness(await mod.createLivenessCheck());
+    pipeline.setLiveness(await mod.createLivenessCheck(data.livenessOptions));
   }
   port.postMessage({ ready: true, backend: pipeline.backend, models: pipeline.models });
 } catch (err) {

@@ -53,3 +53,25 @@ test('`facegate vision check` (bin/facegate.js, tsx registered by the bin) runs 
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /cannot decode the image/);
 });
+
+test("the worker's liveness check uses the operator's pad settings and faces carry the detector keypoints", async () => {
+  const padModule = new URL('../../../daemon/vision/pad/module.ts', import.meta.url).href;
+  const live = readFileSync(fileURLToPath(new URL('../../fixtures/pad/live__0001_00_00_01_0.jpg', import.meta.url)));
+  const scoreAt = async (level: 'convenience' | 'strict'): Promise<{ score: number | null; keypoints: number }> => {
+    const pad = { ...embeddedDefaults().pad, security_level: level };
+    const worker = await createVisionWorker(embeddedDefaults().vision, memoryLogger().log, { livenessModule: padModule, livenessOptions: pad });
+    try {
+      const face = (await worker.analyzeImage(live)).faces[0];
+      assert.ok(face, 'the NUAA live frame has a face');
+      return { score: face.liveness, keypoints: face.keypoints?.length ?? 0 };
+    } finally {
+      await worker.close();
+    }
+  };
+  const convenience = await scoreAt('convenience');
+  const strict = await scoreAt('strict');
+  assert.ok(convenience.score !== null && strict.score !== null);
+  // The score is re-centred on the level's threshold: a stricter level scores the same face lower.
+  assert.ok(strict.score < convenience.score, `strict ${strict.score} < convenience ${convenience.score}`);
+  assert.equal(convenience.keypoints, 6, 'BlazeFace keypoints reach the multi-frame checks');
+});
