@@ -7,7 +7,7 @@ import { Retention, openPrivacy, type Privacy } from './privacy/index.ts';
 import { createDoors, type Doors } from './door/index.ts';
 import { createIdentity, identitySettings, type Identity } from './identity/index.ts';
 import { createAccess, validateSchedule } from './access/index.ts';
-import { AnalysisLoop, createVisionWorker, type VisionWorkerStats } from './vision/index.ts';
+import { AnalysisLoop, createPadTrackCheck, createVisionWorker, type VisionWorkerStats } from './vision/index.ts';
 import { MqttService, type MetricsProvider } from './mqtt/index.ts';
 import si from 'systeminformation';
 import { applyStoredSettings, createAdminServer, doorService, identityPeople, nextFaceFromBus, type AdminServer } from './admin/index.ts';
@@ -143,6 +143,8 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
     settings: identitySettings(config),
     validateSchedule,
     door: config.camera.door,
+    // Across a track's frames: a photo's landmarks move as one plane, a head's do not; blinks; challenge.
+    trackLiveness: config.pad.enabled ? createPadTrackCheck(config.pad) : null,
     log, bus, clock: systemClock,
   });
   // identity: bus 'analysis' → tracks → votes → bus 'verdict'; access: 'verdict' → 'decision' + public event.

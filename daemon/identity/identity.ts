@@ -8,7 +8,7 @@ import { PersonNotFoundError, PersonRepository, checkPersonId, newPersonId, toAc
 import { REFUSAL_TEXT, checkBytes, checkFace, type RefusalReason } from './quality.ts';
 import type { IdentitySettings } from './settings.ts';
 import { loadThresholds, type Thresholds } from './thresholds.ts';
-import { FaceTracker } from './tracker.ts';
+import { FaceTracker, type TrackLiveness } from './tracker.ts';
 
 export interface EnrollPhoto {
   /** For messages only, e.g. the file name. */
@@ -64,6 +64,8 @@ export interface IdentityDeps {
   bus: EventBus<BusEvents>;
   clock: Clock;
   onProgress?: (done: number, total: number, name: string) => void;
+  /** Multi-frame liveness evidence per track (vision's PAD track check), or none. */
+  trackLiveness?: TrackLiveness | null;
 }
 
 export class EnrollmentRefusedError extends FacegateError {
@@ -111,7 +113,7 @@ export function createIdentity(deps: IdentityDeps): Identity {
   const levelThreshold = settings.matchThreshold ?? thresholds[settings.securityLevel];
   const people = new Map<string, Person>();
   let gallery: Gallery | null = null;
-  const tracker = new FaceTracker(deps.door, settings.tracker);
+  const tracker = new FaceTracker(deps.door, settings.tracker, deps.trackLiveness ?? null);
   const iso = (): string => new Date(clock.now()).toISOString();
 
   const thresholdOf = (personId: string): number => people.get(personId)?.threshold ?? levelThreshold;

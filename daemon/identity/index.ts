@@ -12,4 +12,4 @@ export type { IdentitySettings } from './settings.ts';
 export { FALLBACK_THRESHOLDS, SECURITY_LEVELS, loadThresholds } from './thresholds.ts';
 export type { SecurityLevel, Thresholds } from './thresholds.ts';
 export { FaceTracker, iou } from './tracker.ts';
-export type { TrackerSettings } from './tracker.ts';
+export type { TrackerSettings, TrackLiveness } from './tracker.ts';

@@ -60,15 +60,26 @@ function median(values: number[]): number {
  * `voteFrames` frames within the window agree on one person (or `unknownFrames` agree on nobody).
  * Frames whose face could not be embedded continue the track but do not vote.
  */
+/**
+ * Liveness evidence across the frames of one track (vision's multi-frame PAD check, injected by
+ * main.ts): each observation returns the combined score so far, or null while it cannot judge.
+ */
+export interface TrackLiveness {
+  observe(trackId: string, face: FaceObservation, at: number): number | null;
+  end(trackId: string): void;
+}
+
 export class FaceTracker {
   readonly #s: TrackerSettings;
   readonly #door: string;
+  readonly #liveness: TrackLiveness | null;
   #tracks: Track[] = [];
   #nextId = 1;
 
-  constructor(door: string, settings: TrackerSettings) {
+  constructor(door: string, settings: TrackerSettings, liveness: TrackLiveness | null = null) {
     this.#door = door;
     this.#s = settings;
+    this.#liveness = liveness;
   }
 
   get activeTracks(): number {
@@ -77,7 +88,11 @@ export class FaceTracker {
 
   /** Feeds one analysed frame; `match` is called for each embedded face of an undecided track. */
   update(at: number, faces: FaceObservation[], match: (embedding: Float32Array) => MatchResult): TrackVerdict[] {
-    this.#tracks = this.#tracks.filter((t) => at - t.lastSeen <= this.#s.timeoutMs);
+    this.#tracks = this.#tracks.filter((t) => {
+      const alive = at - t.lastSeen <= this.#s.timeoutMs;
+      if (!alive) this.#liveness?.end(String(t.id));
+      return alive;
+    });
     const verdicts: TrackVerdict[] = [];
     const free = new Set(this.#tracks);
     // Greedy association, most certain pairs first.
@@ -107,10 +122,13 @@ export class FaceTracker {
       track.box = face.box;
       track.lastSeen = at;
       if (face.embedding) track.embedding = face.embedding;
-      if (track.decided || !face.embedding || !face.quality.ok) return;
+      if (track.decided) return;
+      // With a track check, its combined score (frames, planarity, blinks, challenge) replaces the frame's own.
+      const liveness = this.#liveness ? this.#liveness.observe(String(track.id), face, at) : face.liveness;
+      if (!face.embedding || !face.quality.ok) return;
       const m = match(face.embedding);
       track.votes = track.votes.filter((v) => at - v.at <= this.#s.voteWindowMs);
-      track.votes.push({ at, personId: m.personId, score: m.score, margin: m.margin, liveness: face.liveness });
+      track.votes.push({ at, personId: m.personId, score: m.score, margin: m.margin, liveness });
       const verdict = this.#conclude(track, at);
       if (verdict) {
         track.decided = true;
@@ -139,6 +157,7 @@ export class FaceTracker {
   }
 
   reset(): void {
+    for (const t of this.#tracks) this.#liveness?.end(String(t.id));
     this.#tracks = [];
   }
 }

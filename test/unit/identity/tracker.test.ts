@@ -107,3 +107,33 @@ void test('iou of boxes', () => {
   assert.equal(iou({ x: 0, y: 0, width: 10, height: 10 }, { x: 20, y: 0, width: 10, height: 10 }), 0);
   assert.ok(Math.abs(iou({ x: 0, y: 0, width: 10, height: 10 }, { x: 5, y: 0, width: 10, height: 10 }) - 1 / 3) < 1e-9);
 });
+
+void test("a track liveness check's combined score replaces the frames' own, and ended tracks are forgotten", () => {
+  const observed: string[] = [];
+  const ended: string[] = [];
+  // Stands in for vision's PAD track check (identity and vision are wired together only by main.ts).
+  const flatPhoto = {
+    observe: (trackId: string, f: FaceObservation) => {
+      observed.push(`${trackId}:${f.liveness ?? 'null'}`);
+      return observed.length >= 2 ? 0.05 : null;
+    },
+    end: (trackId: string) => void ended.push(trackId),
+  };
+  const t = new FaceTracker('front', settings, flatPhoto);
+  const match = matcher({ 0: 'alice' });
+  t.update(0, [at(0)], match);
+  const v = t.update(100, [at(0, 104)], match);
+  assert.equal(v.length, 1);
+  assert.equal(v[0]?.liveness, 0.05, 'the single frames said 0.95; the track check says it is flat');
+  assert.deepEqual(observed, ['1:0.95', '1:0.95']);
+  t.update(100 + settings.timeoutMs + 1, [], match);
+  assert.deepEqual(ended, ['1']);
+});
+
+void test('while the track check cannot judge yet, the vote carries no liveness (never granted on a guess)', () => {
+  const t = new FaceTracker('front', settings, { observe: () => null, end: () => undefined });
+  const match = matcher({ 0: 'alice' });
+  t.update(0, [at(0)], match);
+  const v = t.update(100, [at(0, 104)], match);
+  assert.equal(v[0]?.liveness, null);
+});
