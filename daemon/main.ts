@@ -126,12 +126,19 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
   // One vision worker for camera frames and enrollment photos, started on first use (with
   // camera.source none only enrollment ever starts it). A worker that died is replaced on next use.
   let visionWorker: ReturnType<typeof createVisionWorker> | null = null;
+  // What the status page shows: null before the first start, not ready while the models load.
+  let visionStatus: { backend: string | null; models: string[]; ready: boolean } | null = null;
   const vision = (): ReturnType<typeof createVisionWorker> => {
     if (visionWorker) return visionWorker;
     // The operator's pad settings reach the worker; with PAD off no face is ever judged live.
     const started = createVisionWorker(config.vision, log, config.pad.enabled ? { livenessModule: new URL('./vision/pad/module.ts', import.meta.url).href, livenessOptions: config.pad } : {});
     visionWorker = started;
-    started.then((w) => w.exited.then(() => { if (visionWorker === started) visionWorker = null; }), () => { if (visionWorker === started) visionWorker = null; });
+    visionStatus = { backend: null, models: [], ready: false };
+    started.then((w) => {
+      visionStatus = { backend: `${w.backend.name}${w.backend.simd ? '+simd' : ''}`, models: Object.values(w.models), ready: true };
+      log.info({ backend: visionStatus.backend, models: visionStatus.models }, 'vision backend chosen');
+      return w.exited.then(() => { if (visionWorker === started) { visionWorker = null; visionStatus = null; } });
+    }, () => { if (visionWorker === started) { visionWorker = null; visionStatus = null; } });
     return started;
   };
   const analyzeImage = async (bytes: Uint8Array) => (await vision()).analyzeImage(bytes);
@@ -244,7 +251,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
             const m = camera.metrics();
             const temp = await boardTemperature();
             return {
-              vision: null,
+              vision: visionStatus,
               camera: { state: camera.status().state, fps: m.fpsIn, droppedFrames: m.dropped },
               temperatureC: temp?.main !== null && temp?.main !== undefined && temp.main > 0 ? temp.main : null,
             };

@@ -53,6 +53,12 @@ test('daemon: admin served by main.ts; setup, enroll a real photo through identi
     assert.equal(r2.results[0]?.verdict.image_width, 640);
     assert.deepEqual(daemon.identity.people.list().map((p) => [p.id, p.displayName, p.templates]), [[id, 'Subject One', 1]]);
 
+    // The enrollment started the vision worker: the status page names its backend and models.
+    const status = (await (await fetch(`${base}/api/status`, { headers })).json()) as { vision: { backend: string; models: string[]; ready: boolean } | null };
+    assert.equal(status.vision?.ready, true, JSON.stringify(status.vision));
+    assert.match(status.vision?.backend ?? '', /^(wasm|tensorflow)/);
+    assert.ok((status.vision?.models ?? []).some((m) => m.startsWith('mobileface@')), JSON.stringify(status.vision));
+
     const unlock = await fetch(`${base}/api/doors/front/unlock`, { method: 'POST', headers });
     assert.equal(((await unlock.json()) as { accepted: boolean }).accepted, true);
     assert.equal(daemon.doors.status('front').lock, 'unlocked');
