@@ -112,7 +112,7 @@ export class FramePump {
       this.stats.passed++;
       this.#handlers.good();
       this.#handlers.frame(
-        { seq: f.seq, capturedAt: f.capturedAt, sourceId: f.sourceId, width: rgb.width, height: rgb.height, rgb: rgb.data, jpeg: f.jpeg },
+        { seq: f.seq, capturedAt: f.capturedAt, sourceId: f.sourceId, width: rgb.width, height: rgb.height, rgb: rgb.data, jpeg: f.jpeg, ...(decision.reason !== 'still' ? { trigger: decision.reason } : {}) },
         decision,
       );
     } catch (err) {

@@ -16,6 +16,8 @@ export interface Frame {
   rgb: Uint8Array;
   /** The encoded JPEG as it came from the camera, when it did (for snapshots; never stored by default). */
   jpeg?: Uint8Array;
+  /** Why the motion gate let it through: a keep-alive frame of a still scene may be skipped by analysis. */
+  trigger?: 'disabled' | 'first' | 'motion' | 'hold' | 'keepalive';
 }
 
 export interface Box {

@@ -22,6 +22,8 @@ export interface AnalysisLoopStats {
   failed: number;
   /** Frames dropped while waiting to retry after a failure. */
   droppedAfterError: number;
+  /** Keep-alive frames of a still scene in which the last analysis found no face: nothing new can be in them. */
+  idleSkipped: number;
   lastMs: number | null;
 }
 
@@ -36,7 +38,7 @@ export class AnalysisLoop implements Service {
   #stopped = false;
   #lastErrorLog = 0;
   #facesInView = false;
-  readonly #stats: AnalysisLoopStats = { analysed: 0, skipped: 0, failed: 0, droppedAfterError: 0, lastMs: null };
+  readonly #stats: AnalysisLoopStats = { analysed: 0, skipped: 0, failed: 0, droppedAfterError: 0, idleSkipped: 0, lastMs: null };
 
   constructor(opts: AnalysisLoopOptions) {
     this.#o = opts;
@@ -70,6 +72,12 @@ export class AnalysisLoop implements Service {
 
   #offer(frame: Frame): void {
     if (this.#stopped) return;
+    // A face cannot appear in a scene that did not move: with nobody in view, a still scene's
+    // keep-alive frames cost detection and tell nothing (this keeps an idle door under 5 % CPU).
+    if (frame.trigger === 'keepalive' && !this.#facesInView && this.#stats.analysed > 0) {
+      this.#stats.idleSkipped++;
+      return;
+    }
     if (this.#o.clock.now() < this.#retryAt) {
       this.#stats.droppedAfterError++;
       return;

@@ -88,3 +88,34 @@ void test('a face coming into an empty scene is logged once with its frame and c
   assert.equal(beats.filter((b) => b === 'analysis').length, 5);
   loop.stop();
 });
+
+void test('keep-alive frames of a still, empty scene are not analysed; with a face in view, or on motion, they are', async () => {
+  const { log } = memoryLogger();
+  const bus = new EventBus<BusEvents>(log);
+  let facesNext = 0;
+  const seen: string[] = [];
+  const analyze = (f: Frame): Promise<FrameAnalysis> => {
+    seen.push(`${f.seq}:${f.trigger ?? '-'}`);
+    return Promise.resolve(analysisOf(f, facesNext));
+  };
+  const loop = new AnalysisLoop({ bus, log, clock: systemClock, analyze, stallMs: 10_000 });
+  loop.start();
+  const offer = async (seq: number, trigger: Frame['trigger']): Promise<void> => {
+    bus.emit('frame', { ...frame(seq), trigger });
+    await tick();
+    await tick();
+  };
+  await offer(1, 'first'); // the first frame is always analysed: nothing is known yet
+  await offer(2, 'keepalive'); // nobody in view and nothing moved: skipped
+  await offer(3, 'keepalive');
+  facesNext = 1;
+  await offer(4, 'motion'); // something moved: analysed, and it finds a face
+  await offer(5, 'keepalive'); // a face is in view: keep-alives keep the track going
+  facesNext = 0;
+  await offer(6, 'keepalive'); // analysed, finds nobody
+  await offer(7, 'keepalive'); // skipped again
+  loop.stop();
+  assert.deepEqual(seen, ['1:first', '4:motion', '5:keepalive', '6:keepalive']);
+  assert.equal(loop.stats().idleSkipped, 3);
+  assert.equal(loop.stats().analysed, 4);
+});
