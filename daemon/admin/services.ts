@@ -3,7 +3,7 @@
  * admin depends only on these shapes, so it can be built and tested whatever lands when.
  * Every method may be sync or async; a missing record is `null`, never an exception.
  */
-import type { Box, DoorStatus, EventQuery, EventType, FacegateEvent, WeeklySchedule } from './deps.ts';
+import type { AuditRow, Box, DoorStatus, EventQuery, EventType, FacegateEvent, PrivacyAuditEntry, WeeklySchedule } from './deps.ts';
 
 type MaybePromise<T> = T | Promise<T>;
 
@@ -93,21 +93,11 @@ export interface EventsService {
   query(q: EventQuery): MaybePromise<StoredEvent[]>;
 }
 
-export interface AuditEntry {
-  seq: number;
-  ts: string;
-  actor: string;
-  action: string;
-  target: string | null;
-  detail: Record<string, unknown> | null;
-}
+/** A row of privacy's audit log as the API shows it (its chain hashes stay inside privacy). */
+export type AuditEntry = Omit<AuditRow, 'prev_hash' | 'hash'>;
 
-export interface AuditRecord {
-  actor: string;
-  action: string;
-  target?: string | null;
-  detail?: Record<string, unknown> | null;
-}
+/** What admin appends: privacy's own entry shape. */
+export type AuditRecord = PrivacyAuditEntry;
 
 /** Privacy's hash-chained audit log (its AuditLog fits this shape as it is). */
 export interface AuditService {
