@@ -7,7 +7,7 @@ import { createIdentity, identitySettings, type Identity } from '../../daemon/id
 import { AuditLog, Consents, DeviceKeys, PersonKeys, Pseudonyms } from '../../daemon/privacy/index.ts';
 import { openDatabase, type Database } from '../../daemon/store/index.ts';
 import { memoryLogger } from './logger.ts';
-import { ManualClock } from './manual-clock.ts';
+import { FakeClock } from '../fakes/clock.ts';
 
 export const DIM = 64;
 
@@ -62,7 +62,7 @@ export interface Harness {
   db: Database;
   identity: Identity;
   bus: EventBus<BusEvents>;
-  clock: ManualClock;
+  clock: FakeClock;
   audit: AuditLog;
   pseudonyms: Pseudonyms;
   personKeys: PersonKeys;
@@ -75,7 +75,7 @@ export function openHarness(dataDir: string, overrides: Record<string, unknown> 
   const db = openDatabase(dataDir);
   const keys = DeviceKeys.open({ dataDir, env: {}, log, db });
   const personKeys = new PersonKeys(db, keys, log);
-  const clock = new ManualClock('2026-01-05T12:00:00Z');
+  const clock = new FakeClock('2026-01-05T12:00:00Z');
   const audit = new AuditLog(db, clock);
   const pseudonyms = new Pseudonyms(keys.pseudonymSecret);
   const bus = new EventBus<BusEvents>(log);

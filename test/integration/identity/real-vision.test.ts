@@ -16,7 +16,7 @@ import { openPrivacy } from '../../../daemon/privacy/index.ts';
 import { openDatabase } from '../../../daemon/store/index.ts';
 import { createVisionPipeline, type VisionPipeline } from '../../../daemon/vision/index.ts';
 import { memoryLogger } from '../../support/logger.ts';
-import { ManualClock } from '../../support/manual-clock.ts';
+import { FakeClock } from '../../fakes/clock.ts';
 
 const LFW = fileURLToPath(new URL('../../../../shared/data/lfw-dev/', import.meta.url));
 const img = (rel: string): Buffer => readFileSync(`${LFW}${rel}`);
@@ -44,7 +44,7 @@ before(async () => {
   identity = createIdentity({
     db, personKeys: privacy.persons, pseudonyms: privacy.pseudonyms, audit: privacy.audit, consents: privacy.consents,
     analyzeImage: (bytes) => vision.analyzeImage(bytes), model: config.vision.embedder.model,
-    settings: identitySettings(config), validateSchedule, door: 'front', log, bus, clock: new ManualClock(),
+    settings: identitySettings(config), validateSchedule, door: 'front', log, bus, clock: new FakeClock('2026-01-05T12:00:00Z'),
   });
   identity.start();
 });
@@ -102,7 +102,7 @@ void test('frames of a real face become one verdict and a decision; no PAD score
   bus.on('verdict', (v) => verdicts.push(v));
   bus.on('decision', (d) => decisions.push(d));
   const access = createAccess({
-    bus, clock: new ManualClock(), log,
+    bus, clock: new FakeClock('2026-01-05T12:00:00Z'), log,
     settings: { livenessMin: 0.5, lockoutAttempts: 5, lockoutWindowMs: 60_000, lockoutCooldownMs: 60_000 },
     lookupPerson: (id) => identity.people.access(id), subjectOf: (id) => `p_${id.length}`,
   });

@@ -4,7 +4,7 @@ import { createAccess, decide, type AccessSettings } from '../../../daemon/acces
 import { EventBus, type AccessDecision, type BusEvents, type FacegateEvent, type PersonAccess, type TrackVerdict } from '../../../daemon/core/index.ts';
 import { Pseudonyms } from '../../../daemon/privacy/index.ts';
 import { memoryLogger } from '../../support/logger.ts';
-import { ManualClock } from '../../support/manual-clock.ts';
+import { FakeClock } from '../../fakes/clock.ts';
 
 const alice: PersonAccess = { personId: 'alice', enabled: true, validFrom: null, validUntil: null, schedule: null };
 
@@ -37,7 +37,7 @@ void test('policy: every way to be refused has its own reason', () => {
 function setup(settings: Partial<AccessSettings> = {}) {
   const { log } = memoryLogger('warn');
   const bus = new EventBus<BusEvents>(log);
-  const clock = new ManualClock('2026-01-05T12:00:00Z');
+  const clock = new FakeClock('2026-01-05T12:00:00Z');
   const pseudonyms = new Pseudonyms(Buffer.alloc(32, 7));
   const people = new Map([['alice', alice]]);
   const access = createAccess({
