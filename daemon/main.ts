@@ -219,7 +219,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
 
   // Until the camera pipeline owns the work loop, the supervisor tick shows the event loop is alive
   // (and, being a live timer, keeps the process running until stop).
-  const supervisor = setInterval(() => bus.emit('heartbeat', { source: 'supervisor', at: Date.now() }), 1000);
+  const supervisor = setInterval(() => bus.emit('heartbeat', { source: 'supervisor', at: systemClock.monotonic() }), 1000);
   lifecycle.add('supervisor', { start: () => undefined, stop: () => clearInterval(supervisor) });
 
   lifecycle.add('watchdog', new Watchdog({
@@ -233,7 +233,8 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
   // route shares one reading per 5 s, so a busy panel or a poller cannot pile those up.
   let temperature: { at: number; value: Promise<Awaited<ReturnType<typeof si.cpuTemperature>> | null> } | null = null;
   const boardTemperature = () => {
-    if (!temperature || Date.now() - temperature.at > 5000) temperature = { at: Date.now(), value: si.cpuTemperature().catch(() => null) };
+    const now = systemClock.monotonic();
+    if (!temperature || now - temperature.at > 5000) temperature = { at: now, value: si.cpuTemperature().catch(() => null) };
     return temperature.value;
   };
 

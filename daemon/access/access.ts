@@ -67,7 +67,7 @@ export function createAccess(deps: AccessDeps): Access {
   const handle = (verdict: TrackVerdict): AccessDecision => {
     const now = clock.now();
     const lockout = lockoutOf(verdict.door);
-    const lockedOut = lockout.active(now);
+    const lockedOut = lockout.active();
     const person = !lockedOut && verdict.personId !== null ? deps.lookupPerson(verdict.personId) : null;
     const { granted, reason } = decide({ verdict, person, lockedOut, livenessMin: settings.livenessMin, now });
     // During a lockout nothing about the face is looked up or disclosed.
@@ -88,7 +88,7 @@ export function createAccess(deps: AccessDeps): Access {
       reason,
     }, now));
     if (granted) lockout.recordGrant();
-    else if (!lockedOut) lockout.recordDenial(now);
+    else if (!lockedOut) lockout.recordDenial();
     return decision;
   };
 

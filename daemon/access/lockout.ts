@@ -6,6 +6,7 @@ export interface LockoutOptions {
   windowMs: number;
   cooldownMs: number;
   clock: Clock;
+  /** `until`: when the lockout ends, wall-clock ms epoch (for the log). */
   onStart(until: number): void;
   onEnd(): void;
 }
@@ -17,33 +18,36 @@ export interface LockoutOptions {
  */
 export class Lockout {
   readonly #o: LockoutOptions;
+  // Monotonic ms: the window and the cooldown are durations, whatever the wall clock does meanwhile.
   #denials: number[] = [];
-  #until = 0;
+  #until = Number.NEGATIVE_INFINITY;
   #timer: TimerHandle | null = null;
 
   constructor(options: LockoutOptions) {
     this.#o = options;
   }
 
-  active(now = this.#o.clock.now()): boolean {
-    return now < this.#until;
+  active(): boolean {
+    return this.#o.clock.monotonic() < this.#until;
   }
 
-  /** Time the current lockout ends (ms epoch), or null. */
+  /** Time the current lockout ends (ms epoch, from the wall clock now), or null. */
   get until(): number | null {
-    return this.active() ? this.#until : null;
+    const left = this.#until - this.#o.clock.monotonic();
+    return left > 0 ? this.#o.clock.now() + left : null;
   }
 
   /** Counts one denial; returns true when it started a lockout. */
-  recordDenial(now = this.#o.clock.now()): boolean {
-    if (this.active(now)) return false;
+  recordDenial(): boolean {
+    const now = this.#o.clock.monotonic();
+    if (this.active()) return false;
     this.#denials = this.#denials.filter((t) => t > now - this.#o.windowMs);
     this.#denials.push(now);
     if (this.#denials.length < this.#o.attempts) return false;
     this.#denials = [];
     this.#until = now + this.#o.cooldownMs;
     this.#timer = this.#o.clock.setTimeout(() => this.#end(), this.#o.cooldownMs);
-    this.#o.onStart(this.#until);
+    this.#o.onStart(this.#o.clock.now() + this.#o.cooldownMs);
     return true;
   }
 
@@ -54,7 +58,7 @@ export class Lockout {
 
   #end(): void {
     this.#timer = null;
-    this.#until = 0;
+    this.#until = Number.NEGATIVE_INFINITY;
     this.#o.onEnd();
   }
 

@@ -18,7 +18,9 @@ export interface AdminContext {
   throttle: LoginThrottle;
   dataDir: string;
   version: string;
+  /** Wall clock (shown), and monotonic (for the uptime). */
   startedAt: number;
+  startedMono: number;
   /** Cookies carry Secure when the server speaks HTTPS. */
   secure: boolean;
 }

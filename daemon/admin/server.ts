@@ -89,9 +89,10 @@ export async function createAdminServer(options: AdminServerOptions): Promise<Ad
 
   const ctx: AdminContext = {
     config, settings, auth, services, bus, log, clock, dataDir, secure,
-    throttle: new LoginThrottle(c.login_window_min * 60_000, () => clock.now()),
+    throttle: new LoginThrottle(c.login_window_min * 60_000, () => clock.monotonic()),
     version: options.version ?? packageVersion(),
     startedAt: clock.now(),
+    startedMono: clock.monotonic(),
   };
 
   app.setValidatorCompiler(validatorCompiler());

@@ -89,6 +89,7 @@ class CameraService implements Camera {
   #framesThisRun = 0;
   /** Junk byte count when the last JPEG came: more than two frames' worth of junk since is garbage. */
   #junkMark = 0;
+  /** Monotonic ms: when this run of the source started, and when its last JPEG came. */
   #startedAt = 0;
   #lastFrameAt = 0;
   #tickTimer: TimerHandle | null = null;
@@ -115,10 +116,10 @@ class CameraService implements Camera {
       width: opts.config.width,
       height: opts.config.height,
       gate,
-      now: () => this.#clock.now(),
+      now: () => this.#clock.monotonic(),
       handlers: {
         frame: (frame) => {
-          this.#rateOut.mark(this.#clock.now());
+          this.#rateOut.mark(this.#clock.monotonic());
           this.#bus.emit('frame', frame);
         },
         good: () => this.#onGood(),
@@ -156,7 +157,7 @@ class CameraService implements Camera {
   }
 
   metrics(): CameraMetrics {
-    const now = this.#clock.now();
+    const now = this.#clock.monotonic();
     const s = this.#pump.stats;
     const split = this.#splitter.stats;
     return {
@@ -223,7 +224,7 @@ class CameraService implements Camera {
     this.#badStreak = 0;
     this.#framesThisRun = 0;
     this.#junkMark = this.#splitter.stats.junkBytes;
-    this.#startedAt = this.#lastFrameAt = this.#clock.now();
+    this.#startedAt = this.#lastFrameAt = this.#clock.monotonic();
     this.#sourceRunning = true;
     source.start({
       data: (chunk) => this.#onData(source, chunk),
@@ -236,14 +237,15 @@ class CameraService implements Camera {
     const brokenBefore = this.#splitter.stats.brokenFrames;
     const jpegs = this.#splitter.push(chunk);
     const broken = this.#splitter.stats.brokenFrames - brokenBefore;
-    const now = this.#clock.now();
+    const now = this.#clock.monotonic();
+    const wall = this.#clock.now();
     if (jpegs.length > 0) this.#junkMark = this.#splitter.stats.junkBytes;
     for (const jpeg of jpegs) {
       this.#framesIn++;
       this.#framesThisRun++;
       this.#lastFrameAt = now;
       this.#rateIn.mark(now);
-      this.#pump.offer({ jpeg, seq: ++this.#seq, capturedAt: now, sourceId: source.id });
+      this.#pump.offer({ jpeg, seq: ++this.#seq, capturedAt: wall, capturedMono: now, sourceId: source.id });
     }
     if (broken > 0) this.#onBad(`${broken} malformed frame(s) in the stream`, broken);
     const junk = this.#splitter.stats.junkBytes - this.#junkMark;
@@ -310,7 +312,8 @@ class CameraService implements Camera {
 
   /** Supervises the source (hang, stability) and feeds the heartbeat while capture is not stuck. */
   #tick(): void {
-    const now = this.#clock.now();
+    // Durations only: a wall clock set back must not look like a hang, nor one set forward hide one.
+    const now = this.#clock.monotonic();
     // A slow frame rate stretches the window: three frame periods at least.
     const stallMs = Math.max(this.#config.stall_s * 1000, 3000 / this.#config.fps);
     const limit = this.#framesThisRun === 0 ? Math.max(stallMs, STARTUP_GRACE_MS) : stallMs;

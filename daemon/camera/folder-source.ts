@@ -36,6 +36,7 @@ export class FolderReplaySource implements FrameSource {
   #handlers: SourceHandlers | null = null;
   #files: string[] = [];
   #index = 0;
+  /** Monotonic ms the next frame is due: pacing by the wall clock would stall when it is set back. */
   #nextAt = 0;
 
   constructor(opts: { id: string; folder: string; fps: number; loop: boolean; clock: Clock }) {
@@ -59,7 +60,7 @@ export class FolderReplaySource implements FrameSource {
       return;
     }
     this.#index = 0;
-    this.#nextAt = this.#clock.now();
+    this.#nextAt = this.#clock.monotonic();
     this.#schedule(0);
   }
 
@@ -111,7 +112,7 @@ export class FolderReplaySource implements FrameSource {
     if (this.#handlers !== handlers) return;
     // Fixed-rate schedule: a slow read shortens the next wait instead of slowing the rate.
     this.#nextAt += this.#intervalMs;
-    const now = this.#clock.now();
+    const now = this.#clock.monotonic();
     if (this.#nextAt < now - this.#intervalMs) this.#nextAt = now;
     this.#schedule(this.#nextAt - now);
   }

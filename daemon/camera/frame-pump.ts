@@ -5,7 +5,10 @@ import type { GateDecision, MotionGate } from './motion-gate.ts';
 export interface EncodedFrame {
   jpeg: Buffer;
   seq: number;
+  /** Wall clock, ms since epoch. */
   capturedAt: number;
+  /** Monotonic ms (Clock.monotonic), for durations downstream. */
+  capturedMono: number;
   sourceId: string;
 }
 
@@ -39,6 +42,7 @@ export class FramePump {
   readonly #width: number;
   readonly #height: number;
   readonly #gate: MotionGate;
+  /** Monotonic ms: the gate's hold and keep-alive and the busy time are durations. */
   readonly #now: () => number;
   readonly #handlers: PumpHandlers;
   #pending: EncodedFrame | null = null;
@@ -112,7 +116,7 @@ export class FramePump {
       this.stats.passed++;
       this.#handlers.good();
       this.#handlers.frame(
-        { seq: f.seq, capturedAt: f.capturedAt, sourceId: f.sourceId, width: rgb.width, height: rgb.height, rgb: rgb.data, jpeg: f.jpeg, ...(decision.reason !== 'still' ? { trigger: decision.reason } : {}) },
+        { seq: f.seq, capturedAt: f.capturedAt, capturedMono: f.capturedMono, sourceId: f.sourceId, width: rgb.width, height: rgb.height, rgb: rgb.data, jpeg: f.jpeg, ...(decision.reason !== 'still' ? { trigger: decision.reason } : {}) },
         decision,
       );
     } catch (err) {

@@ -9,6 +9,8 @@ export interface Frame {
   seq: number;
   /** ms since epoch when the frame was read from the source. */
   capturedAt: number;
+  /** The same instant on the monotonic clock (Clock.monotonic), for durations; camera frames always carry it. */
+  capturedMono?: number;
   sourceId: string;
   width: number;
   height: number;
@@ -41,7 +43,10 @@ export interface FaceObservation {
    * sit far off the face plane, while landmarks5's mouth corners are derived, not measured.
    */
   keypoints?: Point[] | null;
-  /** Dense mesh points when enabled, else null. */
+  /**
+   * MediaPipe FaceMesh's 468 points (its indexing) in frame pixels when vision.mesh is enabled and
+   * the mesh model confirms the face, else null. 2-D: the model's depth is a guess from one image.
+   */
   mesh: Point[] | null;
   /** L2-normalized verification embedding; null when the face failed the quality filter. */
   embedding: Float32Array | null;
@@ -54,6 +59,8 @@ export interface FaceObservation {
 export interface FrameAnalysis {
   frameSeq: number;
   capturedAt: number;
+  /** The frame's monotonic capture time, when it had one (the live pipeline passes it on). */
+  capturedMono?: number;
   analysedAt: number;
   width: number;
   height: number;
@@ -105,6 +112,7 @@ export interface TrackVerdict {
   /** Lowest PAD score over the agreeing frames that were judged; null when none was. */
   liveness: number | null;
   frames: number;
+  /** Monotonic capture time (Clock.monotonic) of the frame that concluded the vote. */
   at: number;
 }
 

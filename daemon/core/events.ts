@@ -95,6 +95,6 @@ export interface BusEvents {
   /** A public event has been persisted (has its final id) and may be published. */
   'event:stored': FacegateEvent;
   'door:status': DoorStatus;
-  /** The work loop ticked; the systemd watchdog is fed from this, not from a bare timer. */
+  /** The work loop ticked; the systemd watchdog is fed from this, not from a bare timer. `at` is Clock.monotonic(). */
   heartbeat: { source: string; at: number };
 }

@@ -76,7 +76,8 @@ export class Door implements DoorControl {
   /** The door opened during this unlock: its closing ends the entry (relock_on_close). */
   #entered = false;
   /** Until then an opening is not forced: an exit button that only shunts the alarm was pressed. */
-  #shuntUntil = 0;
+  /** Monotonic ms until which an opening counts as an exit (exit button without unlock). */
+  #shuntUntil = Number.NEGATIVE_INFINITY;
   #pulseTimer: TimerHandle | null = null;
   #holdTimer: TimerHandle | null = null;
   #heldOpenTimer: TimerHandle | null = null;
@@ -307,7 +308,7 @@ export class Door implements DoorControl {
       if (this.#c.exit_button?.unlocks !== false) {
         this.unlock({ kind: 'rex' });
       } else {
-        this.#shuntUntil = this.#clock.now() + this.#c.unlock_pulse_ms;
+        this.#shuntUntil = this.#clock.monotonic() + this.#c.unlock_pulse_ms;
         this.#log.info('exit button: next opening is an exit');
       }
       return;
@@ -321,8 +322,8 @@ export class Door implements DoorControl {
 
   #opened(): void {
     this.#position = 'open';
-    const authorised = this.#lock === 'unlocked' || this.#clock.now() < this.#shuntUntil;
-    this.#shuntUntil = 0;
+    const authorised = this.#lock === 'unlocked' || this.#clock.monotonic() < this.#shuntUntil;
+    this.#shuntUntil = Number.NEGATIVE_INFINITY;
     this.#entered = this.#lock === 'unlocked';
     this.#event('door_opened', authorised ? null : 'while_locked');
     if (!authorised) {

@@ -127,8 +127,8 @@ function exportLine(root: string, pin: ResolvedPin): string {
     throw gpioError(pin, 'export failed', err);
   }
   // udev may take a moment to create and chmod the files.
-  const until = Date.now() + 1000;
-  while (!existsSync(join(dir, 'value')) && Date.now() < until) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+  const until = performance.now() + 1000;
+  while (!existsSync(join(dir, 'value')) && performance.now() < until) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
   if (!existsSync(join(dir, 'value'))) throw gpioError(pin, 'export failed', new Error(`${dir} did not appear`));
   return dir;
 }

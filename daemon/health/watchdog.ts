@@ -12,6 +12,7 @@ export class Watchdog implements Service {
   readonly #log: Logger;
   readonly #stallMs: number;
   readonly #intervalMs: number | null;
+  /** Monotonic ms of each loop's last heartbeat. */
   readonly #last = new Map<string, number>();
   #timer: NodeJS.Timeout | null = null;
   #unsubscribe: (() => void) | null = null;
@@ -23,12 +24,12 @@ export class Watchdog implements Service {
     this.#log = opts.log;
     this.#stallMs = opts.stallMs;
     this.#intervalMs = opts.intervalMs;
-    for (const s of opts.sources) this.#last.set(s, opts.clock.now());
+    for (const s of opts.sources) this.#last.set(s, opts.clock.monotonic());
   }
 
   /** Names of the loops that have not ticked within the stall window. */
   stalled(): string[] {
-    const now = this.#clock.now();
+    const now = this.#clock.monotonic();
     return [...this.#last].filter(([, at]) => now - at > this.#stallMs).map(([s]) => s);
   }
 

@@ -248,7 +248,9 @@ export function createIdentity(deps: IdentityDeps): Identity {
     match,
 
     observe(analysis) {
-      for (const verdict of tracker.update(analysis.capturedAt, analysis.faces, match)) bus.emit('verdict', verdict);
+      // Track windows and timeouts are durations: monotonic capture time, or arrival time without one.
+      const at = analysis.capturedMono ?? clock.monotonic();
+      for (const verdict of tracker.update(at, analysis.faces, match)) bus.emit('verdict', verdict);
     },
 
     async enroll(input) {

@@ -29,7 +29,7 @@ export class CommandHandler {
   readonly #o: CommandHandlerOptions;
   readonly #doors: Set<string>;
   readonly #perMinute: number;
-  #windowStart = 0;
+  #windowStart = Number.NEGATIVE_INFINITY;
   #windowCount = 0;
   #suppressed = 0;
 
@@ -122,7 +122,7 @@ export class CommandHandler {
   #reject(command: CommandName, door: string | null, reason: string, bytes: number): { accepted: false; reason: string } {
     const { log, bus, clock, doorIds } = this.#o;
     log.warn({ command, door, reason, bytes }, 'MQTT command rejected');
-    const now = clock.now();
+    const now = clock.monotonic(); // the rate-limit minute is a duration
     if (now - this.#windowStart >= 60_000) {
       if (this.#suppressed > 0) log.warn({ suppressed: this.#suppressed }, 'command_rejected events not raised during the last minute (rate limit)');
       this.#windowStart = now;

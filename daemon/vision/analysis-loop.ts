@@ -30,13 +30,14 @@ export interface AnalysisLoopStats {
 export class AnalysisLoop implements Service {
   readonly #o: AnalysisLoopOptions;
   readonly #retryMs: number;
+  // Monotonic ms: every time kept here is for a duration.
   #inFlightSince: number | null = null;
   #waiting: Frame | null = null;
-  #retryAt = 0;
+  #retryAt = Number.NEGATIVE_INFINITY;
   #off: (() => void) | null = null;
   #timer: NodeJS.Timeout | null = null;
   #stopped = false;
-  #lastErrorLog = 0;
+  #lastErrorLog = Number.NEGATIVE_INFINITY;
   #facesInView = false;
   readonly #stats: AnalysisLoopStats = { analysed: 0, skipped: 0, failed: 0, droppedAfterError: 0, idleSkipped: 0, lastMs: null };
 
@@ -55,7 +56,7 @@ export class AnalysisLoop implements Service {
     // The heartbeat says "the loop is not stuck": idle or a frame in flight for less than stallMs.
     this.#timer = setInterval(() => {
       const since = this.#inFlightSince;
-      const now = this.#o.clock.now();
+      const now = this.#o.clock.monotonic();
       if (since === null || now - since < this.#o.stallMs) this.#o.bus.emit('heartbeat', { source: 'analysis', at: now });
       else this.#o.log.warn({ busyMs: now - since }, 'frame analysis stuck; withholding the analysis heartbeat');
     }, 1000);
@@ -78,7 +79,7 @@ export class AnalysisLoop implements Service {
       this.#stats.idleSkipped++;
       return;
     }
-    if (this.#o.clock.now() < this.#retryAt) {
+    if (this.#o.clock.monotonic() < this.#retryAt) {
       this.#stats.droppedAfterError++;
       return;
     }
@@ -91,12 +92,14 @@ export class AnalysisLoop implements Service {
   }
 
   async #run(frame: Frame): Promise<void> {
-    const started = this.#o.clock.now();
+    const started = this.#o.clock.monotonic();
     this.#inFlightSince = started;
     try {
-      const result = await this.#o.analyze(frame);
+      const analysed = await this.#o.analyze(frame);
+      // The worker does not see the monotonic capture time; identity's track windows need it.
+      const result = frame.capturedMono === undefined ? analysed : { ...analysed, capturedMono: frame.capturedMono };
       this.#stats.analysed++;
-      this.#stats.lastMs = this.#o.clock.now() - started;
+      this.#stats.lastMs = this.#o.clock.monotonic() - started;
       // A face arriving in an empty scene is worth a line (and gives the decision latency its start).
       if (result.faces.length > 0 && !this.#facesInView) {
         this.#o.log.info({ frameSeq: result.frameSeq, capturedAt: new Date(result.capturedAt).toISOString(), faces: result.faces.length }, 'face in view');
@@ -106,18 +109,20 @@ export class AnalysisLoop implements Service {
     } catch (err) {
       this.#stats.failed++;
       // A malformed frame costs only itself; anything else (a worker that died or cannot start) pauses the loop.
-      if (!(err instanceof FacegateError && err.code === 'VISION_BAD_FRAME')) this.#retryAt = this.#o.clock.now() + this.#retryMs;
+      const now = this.#o.clock.monotonic();
+      if (!(err instanceof FacegateError && err.code === 'VISION_BAD_FRAME')) this.#retryAt = now + this.#retryMs;
       // One line per retry period at most: a broken worker must not flood the log at 10 fps.
-      if (this.#o.clock.now() - this.#lastErrorLog >= this.#retryMs) {
-        this.#lastErrorLog = this.#o.clock.now();
+      if (now - this.#lastErrorLog >= this.#retryMs) {
+        this.#lastErrorLog = now;
         this.#o.log.error({ err, failed: this.#stats.failed, retryInMs: this.#retryMs }, 'frame analysis failed');
       }
     } finally {
       this.#inFlightSince = null;
-      this.#o.bus.emit('heartbeat', { source: 'analysis', at: this.#o.clock.now() });
+      const now = this.#o.clock.monotonic();
+      this.#o.bus.emit('heartbeat', { source: 'analysis', at: now });
       const next = this.#waiting;
       this.#waiting = null;
-      if (next && !this.#stopped && this.#o.clock.now() >= this.#retryAt) void this.#run(next);
+      if (next && !this.#stopped && now >= this.#retryAt) void this.#run(next);
     }
   }
 }

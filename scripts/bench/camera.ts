@@ -56,7 +56,7 @@ async function capturePath(mjpeg: Buffer, gateOn: boolean): Promise<{ fps: numbe
   for (let off = 0; off < mjpeg.length; off += CHUNK) {
     for (const jpeg of splitter.push(mjpeg.subarray(off, off + CHUNK))) {
       t = n * 100; // 10 fps camera time, so the keep-alive rate is the real one
-      pump.offer({ jpeg, seq: ++n, capturedAt: t, sourceId: 'bench' });
+      pump.offer({ jpeg, seq: ++n, capturedAt: t, capturedMono: t, sourceId: 'bench' });
       await pump.idle();
     }
   }

@@ -6,6 +6,7 @@
 export class LoginThrottle {
   readonly #failures = new Map<string, number[]>();
   readonly #windowMs: number;
+  /** Monotonic ms: the window is a duration. */
   readonly #now: () => number;
 
   constructor(windowMs: number, now: () => number) {

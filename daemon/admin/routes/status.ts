@@ -19,7 +19,7 @@ function problems(sys: SystemStatus, doors: DoorStatus[]): string[] {
 }
 
 export function statusRoutes(app: FastifyTypebox, ctx: AdminContext): void {
-  const uptime = () => Math.round((ctx.clock.now() - ctx.startedAt) / 1000);
+  const uptime = () => Math.round((ctx.clock.monotonic() - ctx.startedMono) / 1000);
 
   async function health() {
     const [sys, doors] = await Promise.all([ctx.services.status.snapshot(), ctx.services.doors.list()]);

@@ -29,7 +29,7 @@ function pump(opts: { width?: number; height?: number } = {}) {
   return { p, frames, errors, good: () => good };
 }
 
-const enc = (jpeg: Buffer, seq: number) => ({ jpeg, seq, capturedAt: 1000 + seq, sourceId: 'test:0' });
+const enc = (jpeg: Buffer, seq: number) => ({ jpeg, seq, capturedAt: 1000 + seq, capturedMono: 500 + seq, sourceId: 'test:0' });
 
 void test('frames are decoded to packed RGB fitted inside the analysis size, with seq, time and source id', async () => {
   const { p, frames } = pump();
@@ -41,6 +41,7 @@ void test('frames are decoded to packed RGB fitted inside the analysis size, wit
   assert.equal(f.rgb.length, 320 * 240 * 3);
   assert.equal(f.seq, 1);
   assert.equal(f.capturedAt, 1001);
+  assert.equal(f.capturedMono, 501);
   assert.equal(f.sourceId, 'test:0');
   assert.ok(f.jpeg && Buffer.from(f.jpeg).equals(jpegs[0] as Buffer));
   // 4:3 into a square keeps the aspect ratio; a smaller source is not enlarged
