@@ -238,12 +238,19 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
     return temperature.value;
   };
 
+  // A face captured from the camera for enrollment: the next frame is analysed even if the scene is still.
+  const nextFace = nextFaceFromBus(bus, systemClock);
+  const nextCameraFace = () => {
+    analysis.wantNextFrame();
+    return nextFace();
+  };
+
   // Admin API and web panel on the rooms above (through admin's interfaces); started last, stopped first.
   const admin = config.admin.enabled
     ? await createAdminServer({
       config, db, bus, log, clock: systemClock,
       services: {
-        people: identityPeople(identity, { analyzeImage, nextCameraFace: nextFaceFromBus(bus, systemClock) }),
+        people: identityPeople(identity, { analyzeImage, nextCameraFace }),
         doors: doorService(doors),
         events: { query: (q) => events.query(q) },
         audit: privacy.audit,

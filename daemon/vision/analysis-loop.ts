@@ -13,6 +13,12 @@ export interface AnalysisLoopOptions {
   stallMs: number;
   /** After a failed frame, frames are dropped for this long (a worker that cannot start is not retried per frame). */
   retryMs?: number;
+  /**
+   * With faces in view, a still scene's keep-alive frames are analysed at most this often (default
+   * 10 s): the scene did not move, so they can only show the same faces again, and keep-alives are
+   * too far apart to add a vote to a track (identity's vote window). Any moving frame is analysed.
+   */
+  stillFaceMs?: number;
 }
 
 export interface AnalysisLoopStats {
@@ -22,7 +28,7 @@ export interface AnalysisLoopStats {
   failed: number;
   /** Frames dropped while waiting to retry after a failure. */
   droppedAfterError: number;
-  /** Keep-alive frames of a still scene in which the last analysis found no face: nothing new can be in them. */
+  /** Keep-alive frames of a still scene skipped: nobody in view, or the faces in view analysed recently. */
   idleSkipped: number;
   lastMs: number | null;
 }
@@ -30,6 +36,7 @@ export interface AnalysisLoopStats {
 export class AnalysisLoop implements Service {
   readonly #o: AnalysisLoopOptions;
   readonly #retryMs: number;
+  readonly #stillFaceMs: number;
   // Monotonic ms: every time kept here is for a duration.
   #inFlightSince: number | null = null;
   #waiting: Frame | null = null;
@@ -38,16 +45,24 @@ export class AnalysisLoop implements Service {
   #timer: NodeJS.Timeout | null = null;
   #stopped = false;
   #lastErrorLog = Number.NEGATIVE_INFINITY;
+  #lastStartedAt = Number.NEGATIVE_INFINITY;
   #facesInView = false;
+  #wanted = false;
   readonly #stats: AnalysisLoopStats = { analysed: 0, skipped: 0, failed: 0, droppedAfterError: 0, idleSkipped: 0, lastMs: null };
 
   constructor(opts: AnalysisLoopOptions) {
     this.#o = opts;
     this.#retryMs = opts.retryMs ?? 5000;
+    this.#stillFaceMs = opts.stillFaceMs ?? 10_000;
   }
 
   stats(): AnalysisLoopStats {
     return { ...this.#stats };
+  }
+
+  /** The next frame is analysed even if it is a keep-alive that would be skipped (an operator capturing a face). */
+  wantNextFrame(): void {
+    this.#wanted = true;
   }
 
   start(): void {
@@ -73,12 +88,11 @@ export class AnalysisLoop implements Service {
 
   #offer(frame: Frame): void {
     if (this.#stopped) return;
-    // A face cannot appear in a scene that did not move: with nobody in view, a still scene's
-    // keep-alive frames cost detection and tell nothing (this keeps an idle door under 5 % CPU).
-    if (frame.trigger === 'keepalive' && !this.#facesInView && this.#stats.analysed > 0) {
+    if (this.#stillSkip(frame)) {
       this.#stats.idleSkipped++;
       return;
     }
+    this.#wanted = false;
     if (this.#o.clock.monotonic() < this.#retryAt) {
       this.#stats.droppedAfterError++;
       return;
@@ -91,9 +105,21 @@ export class AnalysisLoop implements Service {
     void this.#run(frame);
   }
 
+  /**
+   * A face cannot appear in a scene that did not move: with nobody in view, a still scene's
+   * keep-alive frames cost detection and tell nothing (this keeps an idle door under 5 % CPU);
+   * with faces in view, one now and then confirms they are still there.
+   */
+  #stillSkip(frame: Frame): boolean {
+    if (frame.trigger !== 'keepalive' || this.#stats.analysed === 0 || this.#wanted) return false;
+    if (!this.#facesInView) return true;
+    return this.#o.clock.monotonic() - this.#lastStartedAt < this.#stillFaceMs;
+  }
+
   async #run(frame: Frame): Promise<void> {
     const started = this.#o.clock.monotonic();
     this.#inFlightSince = started;
+    this.#lastStartedAt = started;
     try {
       const analysed = await this.#o.analyze(frame);
       // The worker does not see the monotonic capture time; identity's track windows need it.

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventBus, FacegateError, systemClock, type BusEvents, type Frame, type FrameAnalysis } from '../../../daemon/core/index.ts';
 import { AnalysisLoop } from '../../../daemon/vision/index.ts';
+import { FakeClock } from '../../fakes/clock.ts';
 import { memoryLogger } from '../../support/logger.ts';
 
 function frame(seq: number): Frame {
@@ -98,7 +99,8 @@ void test('keep-alive frames of a still, empty scene are not analysed; with a fa
     seen.push(`${f.seq}:${f.trigger ?? '-'}`);
     return Promise.resolve(analysisOf(f, facesNext));
   };
-  const loop = new AnalysisLoop({ bus, log, clock: systemClock, analyze, stallMs: 10_000 });
+  const clock = new FakeClock();
+  const loop = new AnalysisLoop({ bus, log, clock, analyze, stallMs: 10_000, stillFaceMs: 10_000 });
   loop.start();
   const offer = async (seq: number, trigger: Frame['trigger']): Promise<void> => {
     bus.emit('frame', { ...frame(seq), trigger });
@@ -110,12 +112,49 @@ void test('keep-alive frames of a still, empty scene are not analysed; with a fa
   await offer(3, 'keepalive');
   facesNext = 1;
   await offer(4, 'motion'); // something moved: analysed, and it finds a face
-  await offer(5, 'keepalive'); // a face is in view: keep-alives keep the track going
+  clock.advance(10_000);
+  await offer(5, 'keepalive'); // a face is in view, last looked at 10 s ago: looked at again
   facesNext = 0;
+  clock.advance(10_000);
   await offer(6, 'keepalive'); // analysed, finds nobody
   await offer(7, 'keepalive'); // skipped again
   loop.stop();
   assert.deepEqual(seen, ['1:first', '4:motion', '5:keepalive', '6:keepalive']);
   assert.equal(loop.stats().idleSkipped, 3);
   assert.equal(loop.stats().analysed, 4);
+});
+
+void test('with a face in view, a still scene is re-analysed only every stillFaceMs; a moving frame at once; an operator can ask for the next frame', async () => {
+  const { log } = memoryLogger();
+  const bus = new EventBus<BusEvents>(log);
+  const clock = new FakeClock();
+  const seen: number[] = [];
+  const monos: (number | undefined)[] = [];
+  const analyze = (f: Frame): Promise<FrameAnalysis> => {
+    seen.push(f.seq);
+    return Promise.resolve(analysisOf(f, 1)); // someone stands still at the door
+  };
+  bus.on('analysis', (a) => monos.push(a.capturedMono));
+  const loop = new AnalysisLoop({ bus, log, clock, analyze, stallMs: 10_000, stillFaceMs: 10_000 });
+  loop.start();
+  const offer = async (seq: number, trigger: Frame['trigger'], afterMs = 2000): Promise<void> => {
+    clock.advance(afterMs);
+    bus.emit('frame', { ...frame(seq), capturedMono: clock.monotonic(), trigger });
+    await tick();
+    await tick();
+  };
+  await offer(1, 'first');
+  await offer(2, 'keepalive'); // 2 s after the last look: the same still face, skipped
+  await offer(3, 'keepalive');
+  await offer(4, 'motion', 100); // the scene moved: analysed at once
+  await offer(5, 'hold', 100);
+  await offer(6, 'keepalive');
+  loop.wantNextFrame(); // e.g. the admin panel capturing a face for enrollment
+  await offer(7, 'keepalive');
+  await offer(8, 'keepalive');
+  await offer(9, 'keepalive', 8000); // 10 s after the last look
+  loop.stop();
+  assert.deepEqual(seen, [1, 4, 5, 7, 9]);
+  assert.equal(loop.stats().idleSkipped, 4);
+  assert.deepEqual(monos, [2000, 6100, 6200, 10_200, 20_200], "each analysis carries its frame's monotonic capture time");
 });
