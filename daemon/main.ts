@@ -1,7 +1,7 @@
 import { EventBus, Lifecycle, createLogger, systemClock, type BusEvents, type Logger } from './core/index.ts';
 import { loadConfig, type Config } from './config/index.ts';
 import { EventStore, InstanceLock, openDatabase, prepareDataDir } from './store/index.ts';
-import { SdNotify, Watchdog } from './health/index.ts';
+import { CpuLoad, SdNotify, Watchdog, cpuTemperature } from './health/index.ts';
 import { createCamera, type Camera } from './camera/index.ts';
 import { Retention, openPrivacy, type Privacy } from './privacy/index.ts';
 import { createDoors, type Doors } from './door/index.ts';
@@ -9,7 +9,6 @@ import { createIdentity, identitySettings, type Identity } from './identity/inde
 import { createAccess, validateSchedule } from './access/index.ts';
 import { AnalysisLoop, createPadTrackCheck, createVisionWorker, type VisionWorkerStats } from './vision/index.ts';
 import { MqttService, type MetricsProvider } from './mqtt/index.ts';
-import si from 'systeminformation';
 import { applyStoredSettings, createAdminServer, doorService, identityPeople, nextFaceFromBus, type AdminServer } from './admin/index.ts';
 
 export interface DaemonOptions {
@@ -205,11 +204,9 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
 
   // MQTT: events (after the store persisted them) through its outbox, door state, HA discovery and
   // commands to the doors; with no mqtt.url an embedded broker on 127.0.0.1. Stopped before the doors and the store.
-  const mqttMetrics: MetricsProvider = async () => {
-    const [temp, load] = await Promise.all([si.cpuTemperature().catch(() => null), si.currentLoad().catch(() => null)]);
-    const main = temp?.main ?? null;
-    return { cameraFps: camera.metrics().fpsIn, boardTemperatureC: main !== null && main > 0 ? main : null, cpuLoadPct: load?.currentLoad ?? null };
-  };
+  // Read from the kernel, not through systeminformation: its shell and tools cost an idle door ~1.5 % CPU.
+  const cpuLoad = new CpuLoad();
+  const mqttMetrics: MetricsProvider = async () => ({ cameraFps: camera.metrics().fpsIn, boardTemperatureC: await cpuTemperature(), cpuLoadPct: cpuLoad.sample() });
   lifecycle.add('mqtt', new MqttService({
     config: config.mqtt, doors: config.doors, db, bus, log, clock: systemClock,
     doorControl: (id) => (doors.has(id) ? doors.get(id) : undefined),
@@ -229,12 +226,12 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
     sources: ['supervisor', 'camera', 'analysis'],
   }));
 
-  // systeminformation spawns tools and reads sysfs for a temperature (~0.5 s here): the status
-  // route shares one reading per 5 s, so a busy panel or a poller cannot pile those up.
-  let temperature: { at: number; value: Promise<Awaited<ReturnType<typeof si.cpuTemperature>> | null> } | null = null;
+  // Some boards read a thermal sensor over I2C: the status route shares one reading per 5 s, so a
+  // busy panel or a poller cannot pile those up.
+  let temperature: { at: number; value: Promise<number | null> } | null = null;
   const boardTemperature = () => {
     const now = systemClock.monotonic();
-    if (!temperature || now - temperature.at > 5000) temperature = { at: now, value: si.cpuTemperature().catch(() => null) };
+    if (!temperature || now - temperature.at > 5000) temperature = { at: now, value: cpuTemperature() };
     return temperature.value;
   };
 
@@ -257,11 +254,11 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
         status: {
           snapshot: async () => {
             const m = camera.metrics();
-            const temp = await boardTemperature();
+            const temperatureC = await boardTemperature();
             return {
               vision: visionStatus,
               camera: { state: camera.status().state, fps: m.fpsIn, droppedFrames: m.dropped },
-              temperatureC: temp?.main !== null && temp?.main !== undefined && temp.main > 0 ? temp.main : null,
+              temperatureC,
             };
           },
         },

@@ -30,7 +30,7 @@ export interface BoardMetrics {
   cpuLoadPct: number | null;
 }
 
-/** Supplied by main.ts (from systeminformation and the camera); mqtt only publishes what it returns. */
+/** Supplied by main.ts (from the kernel's counters and the camera); mqtt only publishes what it returns. */
 export type MetricsProvider = () => Promise<BoardMetrics>;
 
 export interface MqttServiceOptions {
