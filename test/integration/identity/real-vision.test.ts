@@ -108,7 +108,7 @@ void test('frames of a real face become one verdict and a decision; no PAD score
   });
   access.start();
   const analysis = await vision.analyzeImage(img('Adrien_Brody/Adrien_Brody_0010.jpg'));
-  for (let i = 0; i < 5; i++) bus.emit('analysis', { ...analysis, frameSeq: i, capturedAt: 1000 + i * 100 });
+  for (let i = 0; i < 5; i++) bus.emit('analysis', { ...analysis, frameSeq: i, capturedAt: 1000 + i * 100, capturedMono: 500 + i * 100 });
   access.stop();
   assert.equal(verdicts.length, 1, 'one track, one verdict');
   assert.equal(verdicts[0]!.personId, 'adrien');
