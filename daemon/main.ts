@@ -183,7 +183,8 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
 
   // The camera: source → MJPEG splitter → decode → motion gate → bus 'frame'; camera_lost/restored
   // as public events; its capture loop sends the 'camera' heartbeat the watchdog waits for.
-  const camera = createCamera({ config: config.camera, bus, log, clock: systemClock });
+  // A keep-alive frame the analysis loop would skip (a still scene) is not even decoded to RGB.
+  const camera = createCamera({ config: config.camera, bus, log, clock: systemClock, wantsKeepalive: () => analysis.wantsKeepalive() });
   lifecycle.add('camera', camera);
 
   // The live pipeline: bus 'frame' (after the motion gate) → vision worker → bus 'analysis'.

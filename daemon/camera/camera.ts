@@ -49,6 +49,8 @@ export interface CameraOptions {
   clock?: Clock;
   /** Board facts for source auto; tests pass their own. */
   probe?: BoardProbe;
+  /** Whether anyone would use a keep-alive frame now: one nobody would analyse is not decoded to RGB. */
+  wantsKeepalive?: () => boolean;
 }
 
 /** A source that has delivered frames this long is healthy again: its restart delay starts over. */
@@ -124,6 +126,7 @@ class CameraService implements Camera {
         },
         good: () => this.#onGood(),
         bad: (err) => this.#onBad(err.message),
+        wanted: (decision) => decision.reason !== 'keepalive' || (opts.wantsKeepalive?.() ?? true),
       },
     });
     this.#status = { kind: 'none', sourceId: null, state: 'stopped', detail: 'not started', since: this.#clock.now() };

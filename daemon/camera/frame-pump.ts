@@ -19,6 +19,8 @@ export interface PumpHandlers {
   good(): void;
   /** A JPEG could not be decoded; it was skipped. */
   bad(err: Error): void;
+  /** Whether a frame the gate let through is wanted; one that is not is not decoded (default: all are). */
+  wanted?(decision: GateDecision): boolean;
 }
 
 export interface PumpStats {
@@ -26,7 +28,7 @@ export interface PumpStats {
   decodeErrors: number;
   /** Frames replaced by a newer one before they were decoded. */
   dropped: number;
-  /** Frames the motion gate held back. */
+  /** Frames the motion gate held back, and keep-alive frames nobody wanted. */
   gatedOut: number;
   passed: number;
   /** Of those held back, frames not even decoded (a still scene between idle checks). */
@@ -105,7 +107,7 @@ export class FramePump {
     try {
       const gray = await decodeGray(f.jpeg);
       decision = this.#gate.check(gray, this.#now());
-      if (!decision.pass) {
+      if (!decision.pass || this.#handlers.wanted?.(decision) === false) {
         this.stats.decoded++;
         this.stats.gatedOut++;
         this.#handlers.good();

@@ -111,9 +111,14 @@ export class AnalysisLoop implements Service {
    * with faces in view, one now and then confirms they are still there.
    */
   #stillSkip(frame: Frame): boolean {
-    if (frame.trigger !== 'keepalive' || this.#stats.analysed === 0 || this.#wanted) return false;
-    if (!this.#facesInView) return true;
-    return this.#o.clock.monotonic() - this.#lastStartedAt < this.#stillFaceMs;
+    return frame.trigger === 'keepalive' && !this.wantsKeepalive();
+  }
+
+  /** Whether a keep-alive frame offered now would be analysed (the camera need not decode one that would not). */
+  wantsKeepalive(): boolean {
+    if (this.#stats.analysed === 0 || this.#wanted) return true;
+    if (!this.#facesInView) return false;
+    return this.#o.clock.monotonic() - this.#lastStartedAt >= this.#stillFaceMs;
   }
 
   async #run(frame: Frame): Promise<void> {

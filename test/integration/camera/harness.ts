@@ -1,7 +1,7 @@
 import { after } from 'node:test';
 import { embeddedDefaults } from '../../../daemon/config/index.ts';
 import { EventBus, type BusEvents, type FacegateEvent, type Frame } from '../../../daemon/core/index.ts';
-import { createCamera, type Camera, type CameraConfig } from '../../../daemon/camera/index.ts';
+import { createCamera, type Camera, type CameraConfig, type CameraOptions } from '../../../daemon/camera/index.ts';
 import { memoryLogger } from '../../support/logger.ts';
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
@@ -32,10 +32,10 @@ export interface Harness {
 }
 
 /** A camera on a real bus with a real (in-memory) logger, stopped when the test file ends. */
-export function startCamera(config: CameraConfig): Harness {
+export function startCamera(config: CameraConfig, extra: Pick<CameraOptions, 'wantsKeepalive'> = {}): Harness {
   const { log, lines } = memoryLogger('debug');
   const bus = new EventBus<BusEvents>(log);
-  const camera = createCamera({ config, bus, log });
+  const camera = createCamera({ config, bus, log, ...extra });
   const h: Harness = { camera, bus, frames: [], events: [], statuses: [], heartbeats: 0, logs: lines };
   bus.on('frame', (f) => h.frames.push(f));
   bus.on('event', (e) => h.events.push(e));

@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { fakeCameraBin, ffmpeg, jpegFrames, lavfi } from '../../support/mjpeg.ts';
+import { fakeCameraBin, ffmpeg, jpegFrames, lavfi, staticScene } from '../../support/mjpeg.ts';
 import { tempDir } from '../../support/tmp.ts';
 import { cameraConfig, startCamera, until, withPath } from './harness.ts';
 
@@ -143,6 +143,21 @@ void test('replay: a folder of images (JPEG and PNG) plays once in name order, t
   await looping.camera.start();
   await until(() => looping.camera.metrics().framesIn >= 8, 'frames after the end of the folder');
   await looping.camera.stop();
+});
+
+void test('a still scene: keep-alive frames are emitted only while someone wants them (nobody analysing them, none decoded)', async () => {
+  const folder = join(root, 'still');
+  await jpegFrames(folder, staticScene('320x240'), 5);
+  const still = (wantsKeepalive: () => boolean) => startCamera(cameraConfig({ source: 'replay', fps: 20, replay: { path: folder, loop: true }, motion: { enabled: true, keepalive_s: 0.2, idle_check_fps: 10 } }), { wantsKeepalive });
+  const idle = still(() => false);
+  await idle.camera.start();
+  await until(() => idle.camera.metrics().framesIn >= 30, '1.5 s of frames');
+  await idle.camera.stop();
+  assert.deepEqual(idle.frames.map((f) => f.trigger), ['first'], 'only the first frame: the keep-alives were not wanted');
+  const watched = still(() => true);
+  await watched.camera.start();
+  await until(() => watched.frames.filter((f) => f.trigger === 'keepalive').length >= 3, 'keep-alive frames');
+  await watched.camera.stop();
 });
 
 void test('replay: a video file plays through ffmpeg, once or looping', async () => {

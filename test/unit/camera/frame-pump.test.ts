@@ -79,3 +79,23 @@ void test('a corrupt JPEG is skipped and counted, and the next frame still decod
   assert.deepEqual(frames.map((f) => f.seq), [9]);
   assert.equal(good(), 1);
 });
+
+void test('a frame the gate lets through but nobody wants (a keep-alive of a still scene) is not decoded to RGB', async () => {
+  const frames: Frame[] = [];
+  // keepaliveMs 0: after the first frame, every still frame is a keep-alive.
+  const gate = new MotionGate({ enabled: true, sensitivity: 0.5, minArea: 0.01, roi: { x: 0, y: 0, width: 1, height: 1 }, holdMs: 0, keepaliveMs: 0 });
+  let wantKeepalive = false;
+  const p = new FramePump({
+    width: 320, height: 240, gate, now: () => 0,
+    handlers: { frame: (f) => frames.push(f), good: () => undefined, bad: (e) => assert.fail(e), wanted: (d) => d.reason !== 'keepalive' || wantKeepalive },
+  });
+  for (let seq = 1; seq <= 3; seq++) {
+    p.offer(enc(jpegs[0] as Buffer, seq));
+    await p.idle();
+  }
+  wantKeepalive = true;
+  p.offer(enc(jpegs[0] as Buffer, 4));
+  await p.idle();
+  assert.deepEqual(frames.map((f) => [f.seq, f.trigger]), [[1, 'first'], [4, 'keepalive']]);
+  assert.deepEqual({ decoded: p.stats.decoded, passed: p.stats.passed, gatedOut: p.stats.gatedOut }, { decoded: 4, passed: 2, gatedOut: 2 });
+});

@@ -137,8 +137,10 @@ void test('with a face in view, a still scene is re-analysed only every stillFac
   bus.on('analysis', (a) => monos.push(a.capturedMono));
   const loop = new AnalysisLoop({ bus, log, clock, analyze, stallMs: 10_000, stillFaceMs: 10_000 });
   loop.start();
+  const wants: boolean[] = [];
   const offer = async (seq: number, trigger: Frame['trigger'], afterMs = 2000): Promise<void> => {
     clock.advance(afterMs);
+    wants.push(loop.wantsKeepalive()); // what the camera asks before decoding a keep-alive
     bus.emit('frame', { ...frame(seq), capturedMono: clock.monotonic(), trigger });
     await tick();
     await tick();
@@ -156,5 +158,7 @@ void test('with a face in view, a still scene is re-analysed only every stillFac
   loop.stop();
   assert.deepEqual(seen, [1, 4, 5, 7, 9]);
   assert.equal(loop.stats().idleSkipped, 4);
+  // the camera is told the same: of the keep-alives (#2, #3, #6-#9) only #7 and #9 are worth decoding
+  assert.deepEqual(wants, [true, false, false, false, false, false, true, false, true]);
   assert.deepEqual(monos, [2000, 6100, 6200, 10_200, 20_200], "each analysis carries its frame's monotonic capture time");
 });
