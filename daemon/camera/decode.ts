@@ -1,7 +1,11 @@
 import sharp from 'sharp';
 
-/** The motion gate works on a copy this wide; JPEG shrink-on-load makes it nearly free to decode. */
-export const GATE_WIDTH = 80;
+/**
+ * The motion gate works on a copy this wide, decoded with libjpeg's DCT scaling (shrink-on-load).
+ * sharp loads at 1/8 only when the target is more than 8× smaller (exactly 8×, e.g. 640 → 80, it
+ * loads at 1/4 and resizes): 64 gets 1/8 from 640×480 and 1280×720 frames, ~15 % less CPU a check.
+ */
+export const GATE_WIDTH = 64;
 
 export interface Gray {
   width: number;

@@ -25,9 +25,9 @@ function play(frames: Gray[], opts: Partial<MotionGateOptions> = {}): GateDecisi
 }
 
 void test('the gate works on a small grayscale copy', () => {
-  assert.equal(still[0]?.width, 80);
-  assert.equal(still[0]?.height, 60);
-  assert.equal(still[0]?.data.length, 80 * 60);
+  assert.equal(still[0]?.width, 64);
+  assert.equal(still[0]?.height, 48);
+  assert.equal(still[0]?.data.length, 64 * 48);
 });
 
 void test('a static scene with sensor noise passes only the first frame and the keep-alive frames', () => {
