@@ -1,5 +1,5 @@
 // The vision room: backend choice, pinned models, detector, alignment, embedder, quality,
-// the liveness slot, optional attributes, and the per-frame pipeline (in-thread or in a worker).
+// the liveness slot, optional attributes and dense mesh, and the per-frame pipeline (in-thread or in a worker).
 export { createVisionPipeline } from './pipeline.ts';
 export type { PipelineOptions, VisionConfig, VisionPipeline } from './pipeline.ts';
 export { createVisionWorker } from './worker-client.ts';
@@ -17,6 +17,8 @@ export type { Similarity } from './align.ts';
 export { Embedder, cosine, l2normalize } from './embedder.ts';
 export { assessQuality, estimatePose, sharpness } from './quality.ts';
 export type { Quality, QualityLimits } from './quality.ts';
+export { FaceMesh, meshAlignmentPoints, meshCropTransform, MESH_EYES, MESH_MOUTH_CORNERS, MESH_NOSE_TIP, MESH_POINTS } from './mesh.ts';
+export type { MeshInput, MeshResult } from './mesh.ts';
 export { decodeImage } from './decode.ts';
 export { checkRgb } from './image.ts';
 export type { RgbImage } from './image.ts';

@@ -15,6 +15,7 @@ import type { LivenessCheck } from './liveness.ts';
 import { assessQuality } from './quality.ts';
 import { loadModel, readManifest, MODELS_DIR, type Manifest } from './registry.ts';
 import { Attributes } from './attributes.ts';
+import { FaceMesh } from './mesh.ts';
 
 export type VisionConfig = Config['vision'];
 
@@ -56,6 +57,7 @@ export async function createVisionPipeline(config: VisionConfig, log: Logger, op
   const detector = new FaceDetector(detModel, { minScore: config.detector.min_score, iou: config.detector.iou, maxFaces: config.detector.max_faces, refine: config.detector.refine });
   const embedder = new Embedder(embModel, { pixels: pre.pixels, zoom: pre.zoom, flip: config.embedder.flip });
   const attributes = config.attributes.emotion || config.attributes.age_gender ? await Attributes.load(config.attributes, manifest, dir) : null;
+  const faceMesh = config.mesh.enabled ? await FaceMesh.load(manifest, dir) : null;
   const limits = {
     minFacePx: config.quality.min_face_px,
     minSharpness: config.quality.min_sharpness,
@@ -66,6 +68,7 @@ export async function createVisionPipeline(config: VisionConfig, log: Logger, op
     detector: `${detModel.name}@${detModel.variant}`,
     embedder: `${embModel.name}@${embModel.variant}`,
     ...(attributes ? attributes.models : {}),
+    ...(faceMesh ? { mesh: faceMesh.name } : {}),
   };
   let liveness: LivenessCheck | null = null;
   log.info({ backend: backend.name, simd: backend.simd, models }, 'vision pipeline ready');
@@ -98,7 +101,13 @@ export async function createVisionPipeline(config: VisionConfig, log: Logger, op
       attrs = await attributes.estimate(img, kp);
       timings.attributes = (timings.attributes ?? 0) + performance.now() - t;
     }
-    return { box: det.box, detectionScore: det.score, landmarks5: fivePoints(kp), keypoints: kp, mesh: null, embedding, quality, liveness: live, attributes: attrs };
+    let mesh: Point[] | null = null;
+    if (faceMesh) {
+      t = performance.now();
+      mesh = (await faceMesh.estimate(img, det))?.points ?? null;
+      timings.mesh = (timings.mesh ?? 0) + performance.now() - t;
+    }
+    return { box: det.box, detectionScore: det.score, landmarks5: fivePoints(kp), keypoints: kp, mesh, embedding, quality, liveness: live, attributes: attrs };
   }
 
   async function run(img: RgbImage, seq: number, capturedAt: number): Promise<FrameAnalysis> {
@@ -133,6 +142,7 @@ export async function createVisionPipeline(config: VisionConfig, log: Logger, op
       detModel.model.dispose();
       embModel.model.dispose();
       attributes?.dispose();
+      faceMesh?.dispose();
       log.debug({ tensors: tf.memory().numTensors }, 'vision pipeline closed');
     },
   };
