@@ -15,8 +15,9 @@ export interface AnalysisLoopOptions {
   retryMs?: number;
   /**
    * With faces in view, a still scene's keep-alive frames are analysed at most this often (default
-   * 10 s): the scene did not move, so they can only show the same faces again, and keep-alives are
-   * too far apart to add a vote to a track (identity's vote window). Any moving frame is analysed.
+   * 30 s): the scene did not move, so they can only show the same faces again, and keep-alives are
+   * too far apart to add a vote to a track (identity's vote window); a face on a poster must not
+   * cost detection every 2 s forever. Any moving frame is analysed at once.
    */
   stillFaceMs?: number;
 }
@@ -53,7 +54,7 @@ export class AnalysisLoop implements Service {
   constructor(opts: AnalysisLoopOptions) {
     this.#o = opts;
     this.#retryMs = opts.retryMs ?? 5000;
-    this.#stillFaceMs = opts.stillFaceMs ?? 10_000;
+    this.#stillFaceMs = opts.stillFaceMs ?? 30_000;
   }
 
   stats(): AnalysisLoopStats {
