@@ -7,7 +7,7 @@ import { Retention, openPrivacy, type Privacy } from './privacy/index.ts';
 import { createDoors, type Doors } from './door/index.ts';
 import { createIdentity, identitySettings, type Identity } from './identity/index.ts';
 import { createAccess, validateSchedule } from './access/index.ts';
-import { AnalysisLoop, createPadTrackCheck, createVisionWorker, type VisionWorkerStats } from './vision/index.ts';
+import { AnalysisLoop, createPadTrackCheck, createVisionWorker, modelKey, type VisionWorkerStats } from './vision/index.ts';
 import { MqttService, type MetricsProvider } from './mqtt/index.ts';
 import { applyStoredSettings, createAdminServer, doorService, identityPeople, nextFaceFromBus, type AdminServer } from './admin/index.ts';
 
@@ -145,7 +145,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
     db, personKeys: privacy.persons, pseudonyms: privacy.pseudonyms, audit: privacy.audit, consents: privacy.consents,
     analyzeImage,
     model: config.vision.embedder.model,
-    thresholdsKey: `${config.vision.embedder.model}@${config.vision.variant}`,
+    thresholdsKey: modelKey(config.vision.embedder.model, config.vision.variant),
     settings: identitySettings(config),
     validateSchedule,
     door: config.camera.door,

@@ -8,7 +8,7 @@ import { InstanceLock, openDatabase, prepareDataDir } from '../store/index.ts';
 import { CONSENT_METHODS, LEGAL_BASES, openPrivacy, type ConsentMethod, type LegalBasis } from '../privacy/index.ts';
 import { createIdentity, identitySettings, type EnrollPhoto, type EnrollResult } from '../identity/index.ts';
 import { validateSchedule } from '../access/index.ts';
-import { createPadLivenessCheck, createVisionPipeline } from '../vision/index.ts';
+import { createPadLivenessCheck, createVisionPipeline, modelKey } from '../vision/index.ts';
 
 export const ENROLL_USAGE = 'facegate enroll DIR --name NAME [--id ID] [--consent BASIS:METHOD:NOTICE] [--valid-until ISO] [--config FILE] [--json]';
 const PHOTO_EXT = new Set(['.jpg', '.jpeg', '.png', '.webp']);
@@ -90,7 +90,7 @@ export async function enrollCommand(args: string[], env: NodeJS.ProcessEnv = pro
       db, personKeys: privacy.persons, pseudonyms: privacy.pseudonyms, audit: privacy.audit, consents: privacy.consents,
       analyzeImage: (bytes) => analyzer.analyzeImage(bytes),
       model: config.vision.embedder.model,
-      thresholdsKey: `${config.vision.embedder.model}@${config.vision.variant}`,
+      thresholdsKey: modelKey(config.vision.embedder.model, config.vision.variant),
       settings: identitySettings(config), validateSchedule,
       door: config.camera.door, log, bus: new EventBus<BusEvents>(log), clock: systemClock,
       onProgress: (done, _total, name) => bar.update(done, { photo: name }),

@@ -2,7 +2,7 @@
 // With flip averaging the crop and its mirror go through the model as one batch of two and the
 // two vectors are summed: a legitimate test-time trick that steadies the embedding.
 import * as tf from '@tensorflow/tfjs';
-import type { LoadedModel } from './registry.ts';
+import type { LoadedModel, Variant } from './registry.ts';
 
 export type PixelScale = 'unit' | 'signed' | 'byte';
 
@@ -28,7 +28,24 @@ export function cosine(a: Float32Array, b: Float32Array): number {
   return s;
 }
 
-export class Embedder {
+/** What the pipeline needs of an embedder, whichever runtime runs the model. */
+export interface FaceEmbedder {
+  readonly name: string;
+  readonly variant: Variant;
+  /** Side of the square RGB crop the model takes. */
+  readonly size: number;
+  /** One or two size*size*3 RGB crops (the second the mirror image) → one unit vector. */
+  embed(crops: Uint8Array[]): Promise<Float32Array>;
+  dispose(): void;
+}
+
+/** Pixel value as the model wants it, from a byte. */
+export function scalePixel(scale: PixelScale, v: number): number {
+  return scale === 'unit' ? v / 255 : scale === 'signed' ? v / 127.5 - 1 : v;
+}
+
+/** A tfjs graph model embedder (NHWC input). */
+export class Embedder implements FaceEmbedder {
   readonly size: number;
 
   constructor(readonly loaded: LoadedModel, readonly opts: EmbedderOptions) {
@@ -37,6 +54,14 @@ export class Embedder {
 
   get name(): string {
     return this.loaded.name;
+  }
+
+  get variant(): Variant {
+    return this.loaded.variant;
+  }
+
+  dispose(): void {
+    this.loaded.model.dispose();
   }
 
   /** `crops` holds one or two size*size*3 RGB crops (the second the mirror image); returns one unit vector. */

@@ -8,14 +8,15 @@ import { alignFace } from './align.ts';
 import { initBackend, type BackendInfo } from './backend.ts';
 import { decodeImage } from './decode.ts';
 import { FaceDetector, type Detection } from './detector.ts';
-import { Embedder } from './embedder.ts';
+import { Embedder, type FaceEmbedder } from './embedder.ts';
+import { OnnxEmbedder } from './onnx-embedder.ts';
 import type { RgbImage } from './image.ts';
 import { checkRgb } from './image.ts';
 import type { LivenessCheck } from './liveness.ts';
 import { assessQuality } from './quality.ts';
-import { loadModel, readManifest, MODELS_DIR, type Manifest } from './registry.ts';
+import { entryOf, loadModel, readManifest, MODELS_DIR, type Manifest, type ManifestEntry, type Variant } from './registry.ts';
 import { Attributes } from './attributes.ts';
-import { FaceMesh } from './mesh.ts';
+import { FaceMesh, meshAlignmentPoints } from './mesh.ts';
 
 export type VisionConfig = Config['vision'];
 
@@ -45,17 +46,27 @@ function fivePoints(kp: readonly Point[]): Point[] {
   return [e1, e2, nose, [mouth[0] - hx, mouth[1] - hy], [mouth[0] + hx, mouth[1] + hy]];
 }
 
+type Preprocess = NonNullable<ManifestEntry['preprocess']>;
+
+/** The configured embedder on whichever runtime its file format needs, with its preprocessing. */
+async function loadEmbedder(name: string, variant: Variant, flip: boolean, manifest: Manifest, dir: string): Promise<{ embedder: FaceEmbedder; pre: Preprocess }> {
+  const entry = entryOf(name, manifest);
+  const pre = entry.preprocess;
+  if (!pre) throw new FacegateError('VISION_MANIFEST', `model ${name} has no preprocess entry in models/manifest.json`);
+  const embedder = entry.format === 'onnx'
+    ? await OnnxEmbedder.load(name, manifest, dir, pre)
+    : new Embedder(await loadModel(name, variant, manifest, dir), { ...pre, flip });
+  return { embedder, pre };
+}
+
 export async function createVisionPipeline(config: VisionConfig, log: Logger, opts: PipelineOptions = {}): Promise<VisionPipeline> {
   const dir = opts.modelsDir ?? MODELS_DIR;
   const manifest = opts.manifest ?? readManifest(dir);
   const backend = await initBackend(config.backend);
   const variant = config.variant;
   const detModel = await loadModel(config.detector.model, variant, manifest, dir);
-  const embModel = await loadModel(config.embedder.model, variant, manifest, dir);
-  const pre = embModel.entry.preprocess;
-  if (!pre) throw new FacegateError('VISION_MANIFEST', `model ${config.embedder.model} has no preprocess entry in models/manifest.json`);
+  const { embedder, pre } = await loadEmbedder(config.embedder.model, variant, config.embedder.flip, manifest, dir);
   const detector = new FaceDetector(detModel, { minScore: config.detector.min_score, iou: config.detector.iou, maxFaces: config.detector.max_faces, refine: config.detector.refine });
-  const embedder = new Embedder(embModel, { pixels: pre.pixels, zoom: pre.zoom, flip: config.embedder.flip });
   const attributes = config.attributes.emotion || config.attributes.age_gender ? await Attributes.load(config.attributes, manifest, dir) : null;
   const faceMesh = config.mesh.enabled ? await FaceMesh.load(manifest, dir) : null;
   const limits = {
@@ -66,7 +77,7 @@ export async function createVisionPipeline(config: VisionConfig, log: Logger, op
   };
   const models: Record<string, string> = {
     detector: `${detModel.name}@${detModel.variant}`,
-    embedder: `${embModel.name}@${embModel.variant}`,
+    embedder: `${embedder.name}@${embedder.variant}`,
     ...(attributes ? attributes.models : {}),
     ...(faceMesh ? { mesh: faceMesh.name } : {}),
   };
@@ -76,17 +87,25 @@ export async function createVisionPipeline(config: VisionConfig, log: Logger, op
   async function face(img: RgbImage, det: Detection, timings: Record<string, number>): Promise<FaceObservation> {
     const kp = det.keypoints;
     let t = performance.now();
-    const { crop } = alignFace(img, kp, embedder.size, pre!.zoom);
+    let mesh: Point[] | null = null;
+    if (faceMesh) {
+      mesh = (await faceMesh.estimate(img, det))?.points ?? null;
+      timings.mesh = (timings.mesh ?? 0) + performance.now() - t;
+      t = performance.now();
+    }
+    // The mesh's eye and mouth points are finer than the detector's (lfw-dev: 99.2 % vs 99.06 %).
+    const alignKp = mesh ? meshAlignmentPoints(mesh) : kp;
+    const { crop } = alignFace(img, alignKp, embedder.size, pre.zoom, false, pre.points);
     timings.align = (timings.align ?? 0) + performance.now() - t;
     // Sharpness is judged on the 112 px canonical crop whatever the embedder's input, so that one
     // threshold means the same thing for every embedder (an upsampled 224 crop always looks soft).
-    const qcrop = embedder.size === 112 && pre!.zoom === 1 ? crop : alignFace(img, kp, 112).crop;
+    const qcrop = embedder.size === 112 && pre.zoom === 1 ? crop : alignFace(img, kp, 112).crop;
     const quality = assessQuality(kp, det.box.width, qcrop, 112, limits);
     let embedding: Float32Array | null = null;
     let live: number | null = null;
     if (quality.ok) {
       t = performance.now();
-      const crops = config.embedder.flip ? [crop, alignFace(img, kp, embedder.size, pre!.zoom, true).crop] : [crop];
+      const crops = config.embedder.flip ? [crop, alignFace(img, alignKp, embedder.size, pre.zoom, true, pre.points).crop] : [crop];
       embedding = await embedder.embed(crops);
       timings.embed = (timings.embed ?? 0) + performance.now() - t;
       if (liveness) {
@@ -100,12 +119,6 @@ export async function createVisionPipeline(config: VisionConfig, log: Logger, op
       t = performance.now();
       attrs = await attributes.estimate(img, kp);
       timings.attributes = (timings.attributes ?? 0) + performance.now() - t;
-    }
-    let mesh: Point[] | null = null;
-    if (faceMesh) {
-      t = performance.now();
-      mesh = (await faceMesh.estimate(img, det))?.points ?? null;
-      timings.mesh = (timings.mesh ?? 0) + performance.now() - t;
     }
     return { box: det.box, detectionScore: det.score, landmarks5: fivePoints(kp), keypoints: kp, mesh, embedding, quality, liveness: live, attributes: attrs };
   }
@@ -140,7 +153,7 @@ export async function createVisionPipeline(config: VisionConfig, log: Logger, op
     async close() {
       await liveness?.close?.();
       detModel.model.dispose();
-      embModel.model.dispose();
+      embedder.dispose();
       attributes?.dispose();
       faceMesh?.dispose();
       log.debug({ tensors: tf.memory().numTensors }, 'vision pipeline closed');

@@ -59,3 +59,17 @@ test('alignFace puts the eyes where the template wants them', () => {
   assert.ok(at(CANONICAL_112[1]![0], CANONICAL_112[1]![1]) > 100, 'right eye dot lands on the template');
   assert.equal(at(56, 20), 0);
 });
+
+test('eyes-mouth alignment ignores the nose: a nose pushed sideways moves the 4-point crop, not the eyes-mouth one', () => {
+  const w = 200, h = 200;
+  const data = new Uint8Array(w * h * 3);
+  for (let i = 0; i < data.length; i++) data[i] = (i * 7) % 251;
+  const img = { width: w, height: h, data };
+  const centred: [number, number][] = [[80, 90], [120, 90], [100, 110], [100, 130]];
+  const turned: [number, number][] = [[80, 90], [120, 90], [112, 110], [100, 130]];
+  const a = alignFace(img, centred, 112, 1, false, 'eyes-mouth').transform;
+  const b = alignFace(img, turned, 112, 1, false, 'eyes-mouth').transform;
+  assert.deepEqual(a, b);
+  const c = alignFace(img, centred, 112).transform, d = alignFace(img, turned, 112).transform;
+  assert.ok(Math.abs(c.tx - d.tx) > 1, 'with the nose in the fit the crop shifts');
+});

@@ -3,16 +3,16 @@ import assert from 'node:assert/strict';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { initBackend, loadModel, readManifest, MODELS_DIR, type Manifest } from '../../../daemon/vision/index.ts';
-import { packageDir, sha256 } from '../../../daemon/vision/registry.ts';
+import { modelPackageDir, packageDir, sha256 } from '../../../daemon/vision/registry.ts';
 import { tempDir } from '../../support/tmp.ts';
 
 const hasCode = (code: string) => (err: Error & { code?: string }): boolean => err.code === code;
 
 test('every pinned model file matches its sha256 in models/manifest.json', () => {
   const manifest = readManifest();
-  assert.ok(manifest.models.blazeface && manifest.models.mobileface);
+  assert.ok(manifest.models.blazeface && manifest.models.mobileface && manifest.models['faceplugin-feature']);
   for (const [name, entry] of Object.entries(manifest.models)) {
-    const dir = join(packageDir(entry.package), entry.file, '..');
+    const dir = join(modelPackageDir(entry), entry.file, '..');
     for (const [file, pin] of Object.entries(entry.sha256)) assert.equal(sha256(readFileSync(join(dir, file))), pin, `${name}: ${file}`);
     for (const [variant, v] of Object.entries(entry.variants ?? {})) {
       const vdir = join(MODELS_DIR, v.file, '..');
@@ -57,4 +57,8 @@ test('unknown models, missing variants and unpinned files are refused', async ()
   delete manifest.models.blazeface!.sha256['blazeface.json'];
   await assert.rejects(loadModel('blazeface', 'float32', manifest), hasCode('VISION_MODEL_UNPINNED'));
   assert.throws(() => readManifest(tempDir()), hasCode('VISION_MANIFEST'));
+});
+
+test('an ONNX model is not loaded as a tfjs graph model', async () => {
+  await assert.rejects(loadModel('faceplugin-feature', 'float32'), hasCode('VISION_MANIFEST'));
 });

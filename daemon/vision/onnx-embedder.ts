@@ -1,0 +1,63 @@
+// An embedder shipped as an ONNX file, run by onnxruntime-web's WASM backend with SIMD (the
+// runtime ships its .wasm inside the npm package and installs offline, unlike onnxruntime-node).
+import * as ort from 'onnxruntime-web';
+import { FacegateError } from '../core/index.ts';
+import { l2normalize, scalePixel, type EmbedderOptions, type FaceEmbedder } from './embedder.ts';
+import { inputSize, readModelFile, type Manifest, type Variant } from './registry.ts';
+
+// One intra-op thread: the vision worker already has a core of its own and the event loop the other.
+ort.env.wasm.numThreads = 1;
+
+export class OnnxEmbedder implements FaceEmbedder {
+  readonly variant: Variant = 'float32';
+  private readonly planes: Float32Array;
+
+  private constructor(
+    readonly name: string,
+    readonly size: number,
+    private readonly session: ort.InferenceSession,
+    private readonly opts: Pick<EmbedderOptions, 'pixels'>,
+  ) {
+    this.planes = new Float32Array(3 * size * size);
+  }
+
+  /** Reads the pinned file (hash checked) and starts an inference session on it. */
+  static async load(name: string, manifest: Manifest, dir: string, opts: Pick<EmbedderOptions, 'pixels'>): Promise<OnnxEmbedder> {
+    const { bytes, entry } = readModelFile(name, manifest, dir);
+    let session: ort.InferenceSession;
+    try {
+      session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+    } catch (err) {
+      throw new FacegateError('VISION_MODEL_LOAD', `model ${name}: onnxruntime-web cannot load it: ${(err as Error).message}`, { cause: err });
+    }
+    return new OnnxEmbedder(name, inputSize(entry), session, opts);
+  }
+
+  async embed(crops: Uint8Array[]): Promise<Float32Array> {
+    const { size, planes } = this;
+    const area = size * size;
+    let sum: Float32Array | null = null;
+    for (const crop of crops) {
+      if (crop.length !== area * 3) throw new FacegateError('VISION_BAD_FRAME', `embedder ${this.name} wants ${size}x${size} RGB crops, got ${crop.length} bytes`);
+      // Packed RGB → three planes (NCHW), scaled as the model was trained.
+      for (let i = 0; i < area; i++) {
+        planes[i] = scalePixel(this.opts.pixels, crop[i * 3]!);
+        planes[area + i] = scalePixel(this.opts.pixels, crop[i * 3 + 1]!);
+        planes[2 * area + i] = scalePixel(this.opts.pixels, crop[i * 3 + 2]!);
+      }
+      const input = new ort.Tensor('float32', planes, [1, 3, size, size]);
+      const out = await this.session.run({ [this.session.inputNames[0]!]: input });
+      const feats = out[this.session.outputNames[0]!];
+      if (!feats || feats.dims.length !== 2) throw new Error(`embedder ${this.name} gave no 2-D output`);
+      const v = feats.data as Float32Array;
+      if (!sum) sum = Float32Array.from(v);
+      else for (let i = 0; i < sum.length; i++) sum[i]! += v[i]!;
+    }
+    if (!sum) throw new FacegateError('VISION_BAD_FRAME', `embedder ${this.name} was given no crop`);
+    return l2normalize(sum);
+  }
+
+  dispose(): void {
+    void this.session.release();
+  }
+}
