@@ -1,5 +1,5 @@
 // npm run eval -- --pairs <csv> --images <dir> [--json] [--config file] [--embedder name] [--variant v]
-//                 [--no-quality] [--limit n] [--write-thresholds]
+//                 [--no-quality] [--limit n] [--write-thresholds] [--pick central|largest]
 // Face verification on LFW-style pairs (`fold,img_a,img_b,same`, paths relative to --images) with
 // the daemon's own pipeline and configuration. Prints a table, or with --json one JSON object.
 import { parseArgs } from 'node:util';
@@ -22,6 +22,8 @@ const { values } = parseArgs({
     'no-quality': { type: 'boolean', default: false },
     limit: { type: 'string' },
     'write-thresholds': { type: 'boolean', default: false },
+    // Which face of an image is its labelled person: LFW centres them; other sets may not.
+    pick: { type: 'string', default: 'central' },
   },
 });
 const log = createLogger({ level: 'warn' });
@@ -67,10 +69,13 @@ if (values.flip) vision.embedder.flip = values.flip === 'true';
 if (values['no-quality']) vision.quality = { min_face_px: 0, min_sharpness: 0, max_yaw_deg: 90, max_pitch_deg: 90 };
 const pipeline = await createVisionPipeline(vision, log);
 
-/** The face nearest the image centre: LFW-style images centre the labelled person. */
-function centralFace(faces: FaceObservation[], w: number, h: number): FaceObservation | undefined {
+if (values.pick !== 'central' && values.pick !== 'largest') fail(`--pick must be central or largest (got ${values.pick})`);
+
+/** The labelled face: nearest the image centre (LFW centres the person), or the largest. */
+function labelledFace(faces: FaceObservation[], w: number, h: number): FaceObservation | undefined {
   const d = (f: FaceObservation): number => Math.hypot(f.box.x + f.box.width / 2 - w / 2, f.box.y + f.box.height / 2 - h / 2);
-  return [...faces].sort((x, y) => d(x) - d(y))[0];
+  const area = (f: FaceObservation): number => f.box.width * f.box.height;
+  return [...faces].sort((x, y) => (values.pick === 'largest' ? area(y) - area(x) : d(x) - d(y)))[0];
 }
 
 const unique = [...new Set(pairs.flatMap((p) => [p.a, p.b]))];
@@ -92,7 +97,7 @@ for (const [i, rel] of unique.entries()) {
   try {
     const res = await pipeline.analyzeImage(bytes);
     latencies.push(performance.now() - t0);
-    const face = centralFace(res.faces, res.width, res.height);
+    const face = labelledFace(res.faces, res.width, res.height);
     if (!face) noFace++;
     else if (!face.embedding) {
       rejected++;

@@ -71,8 +71,15 @@ const part: BenchPart = {
       log(`vision: no PAD check (${(err as Error).message}); timing without it`);
     }
     let faces = 0;
-    const ours = await time(frames, async (f) => { faces += (await pipeline.analyze(f)).faces.length; });
+    const stages: Record<string, number[]> = {};
+    const ours = await time(frames, async (f) => {
+      const res = await pipeline.analyze(f);
+      faces += res.faces.length;
+      for (const [k, v] of Object.entries(res.timings)) (stages[k] ??= []).push(v);
+    });
     await pipeline.close();
+    // Where the time goes, stage by stage (medians), to see what to make faster.
+    for (const [k, v] of Object.entries(stages)) if (k !== 'total') out[`vision.stage_ms.${k}`] = pct(v.sort((a, b) => a - b), 50);
     out['vision.pipeline_ms.p50'] = pct(ours, 50);
     out['vision.pipeline_ms.p90'] = pct(ours, 90);
     out['vision.faces_per_frame'] = Number((faces / (frames.length + 2)).toFixed(2));

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { embeddedDefaults } from '../../../daemon/config/index.ts';
 import {
-  FaceMesh, createVisionPipeline, decodeImage, meshAlignmentPoints, readManifest, warpCrop, MODELS_DIR,
+  cosine, FaceMesh, createVisionPipeline, decodeImage, meshAlignmentPoints, readManifest, warpCrop, MODELS_DIR,
   type RgbImage, type Similarity, type VisionPipeline,
 } from '../../../daemon/vision/index.ts';
 import type { FaceObservation, Point } from '../../../daemon/core/index.ts';
@@ -98,12 +98,15 @@ test('a tilted head gives the same mesh, tilted: the crop is levelled on the eye
   const move = ([x, y]: Point): Point => [a * x - b * y + t.tx, b * x + a * y + t.ty];
   let sum = 0;
   for (let i = 0; i < 468; i++) sum += dist(g.mesh![i]!, move(f.mesh![i]!));
-  assert.ok(sum / 468 < 0.05 * eyeDistance(f), `mean displacement ${(sum / 468 / eyeDistance(f)).toFixed(3)} eye distances`);
+  // Unlevelled crops measured 0.12 (no rotation) and 0.63 (wrong sign); detector noise on the
+  // rotated copy, without the refine pass, alone moves it to about 0.06.
+  assert.ok(sum / 468 < 0.08 * eyeDistance(f), `mean displacement ${(sum / 468 / eyeDistance(f)).toFixed(3)} eye distances`);
 });
 
-test('the mesh is null when vision.mesh is off (the default), and no mesh model is loaded', async () => {
-  const config = embeddedDefaults().vision;
-  assert.equal(config.mesh.enabled, false);
+test('the mesh is on by default; when vision.mesh is off it is null and no mesh model is loaded', async () => {
+  const config = structuredClone(embeddedDefaults().vision);
+  assert.equal(config.mesh.enabled, true);
+  config.mesh.enabled = false;
   const plain = await createVisionPipeline(config, memoryLogger().log);
   try {
     assert.equal(plain.models.mesh, undefined);
@@ -164,4 +167,20 @@ test('meshAlignmentPoints: eye centres, nose tip and mouth centre, near the dete
   mesh[291] = [28, 42];
   assert.deepEqual(meshAlignmentPoints(mesh), [[10, 20], [30, 20], [20, 30], [20, 41]]);
   assert.throws(() => meshAlignmentPoints(mesh.slice(0, 100)), /468/);
+});
+
+test('with the mesh on, the face is aligned on the mesh points: the embedding moves a little, the person stays', async () => {
+  const config = structuredClone(embeddedDefaults().vision);
+  config.mesh.enabled = false;
+  const plain = await createVisionPipeline(config, memoryLogger().log);
+  try {
+    const img = await image('Amber_Tamblyn_0001');
+    const frame = { seq: 0, capturedAt: 0, sourceId: 'm', width: img.width, height: img.height, rgb: img.data };
+    const withMesh = (await pipeline.analyze(frame)).faces[0]!.embedding!;
+    const without = (await plain.analyze(frame)).faces[0]!.embedding!;
+    const c = cosine(withMesh, without);
+    assert.ok(c < 0.9995 && c > 0.8, `cosine ${c}`);
+  } finally {
+    await plain.close();
+  }
 });
