@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { loadConfig } from '../daemon/config/index.ts';
 import { createLogger, type FaceObservation, type Point } from '../daemon/core/index.ts';
 import {
-  alignFace, cosine, createVisionPipeline, decodeImage, Embedder, loadModel, meshAlignmentPoints, readManifest, warpCrop,
+  alignFace, cosine, createVisionPipeline, decodeImage, loadEmbedder, meshAlignmentPoints, readManifest, warpCrop, MODELS_DIR,
   type RgbImage, type Similarity,
 } from '../daemon/vision/index.ts';
 import { crossValidated, equalErrorRate, percentile, tarAtFar, type ScoredPair } from './eval/metrics.ts';
@@ -54,12 +54,8 @@ vision.mesh.enabled = true;
 if (values.embedder) vision.embedder.model = values.embedder as typeof vision.embedder.model;
 const pipeline = await createVisionPipeline(vision, createLogger({ level: 'warn' }));
 const manifest = readManifest();
-const pre = manifest.models[vision.embedder.model]?.preprocess ?? fail(`embedder ${vision.embedder.model} has no preprocess entry in models/manifest.json`);
-// A second copy of the configured embedder, fed crops aligned either way.
-const embedder = new Embedder(
-  await loadModel(vision.embedder.model, vision.variant, manifest).catch((err: Error) => fail(`${err.message} (this script runs tfjs embedders: pass --embedder)`)),
-  { ...pre, flip: vision.embedder.flip },
-);
+// A second copy of the configured embedder (tfjs or ONNX), fed crops aligned either way.
+const { embedder, pre } = await loadEmbedder(vision.embedder.model, vision.variant, vision.embedder.flip, manifest, MODELS_DIR).catch((err: Error) => fail(err.message));
 
 type Way = 'detector' | 'mesh';
 const WAYS: Way[] = ['detector', 'mesh'];
@@ -75,8 +71,8 @@ function central(faces: FaceObservation[], cx: number, cy: number, back: (p: Poi
 }
 
 async function embed(img: RgbImage, pts: Point[]): Promise<Float32Array> {
-  const crops = [alignFace(img, pts, embedder.size, pre.zoom).crop];
-  if (vision.embedder.flip) crops.push(alignFace(img, pts, embedder.size, pre.zoom, true).crop);
+  const crops = [alignFace(img, pts, embedder.size, pre.zoom, false, pre.points).crop];
+  if (vision.embedder.flip) crops.push(alignFace(img, pts, embedder.size, pre.zoom, true, pre.points).crop);
   return embedder.embed(crops);
 }
 
@@ -151,7 +147,7 @@ const med = (v: number[]): number => percentile(v, 50);
 const repeatability = Object.fromEntries(WAYS.map((way) => [way, Object.fromEntries(POINTS.map((p, i) => [p, med(spread[way][i]!)]))]));
 
 const out = {
-  embedder: `${vision.embedder.model}@${vision.variant}`,
+  embedder: `${embedder.name}@${embedder.variant}`,
   backend: pipeline.backend.name,
   pairs: pairs.length,
   no_face: noFace,
@@ -164,7 +160,7 @@ const out = {
   offset: Object.fromEntries(POINTS.map((p, i) => [p, med(offset[i]!)])),
 };
 await pipeline.close();
-embedder.loaded.model.dispose();
+embedder.dispose();
 
 if (values.json) {
   process.stdout.write(`${JSON.stringify(out)}\n`);

@@ -1,6 +1,6 @@
 // The vision room: backend choice, pinned models, detector, alignment, embedder, quality,
 // the liveness slot, optional attributes and dense mesh, and the per-frame pipeline (in-thread or in a worker).
-export { createVisionPipeline } from './pipeline.ts';
+export { createVisionPipeline, loadEmbedder } from './pipeline.ts';
 export type { PipelineOptions, VisionConfig, VisionPipeline } from './pipeline.ts';
 export { createVisionWorker } from './worker-client.ts';
 export type { VisionWorker, VisionWorkerOptions, VisionWorkerStats } from './worker-client.ts';

@@ -49,7 +49,7 @@ function fivePoints(kp: readonly Point[]): Point[] {
 type Preprocess = NonNullable<ManifestEntry['preprocess']>;
 
 /** The configured embedder on whichever runtime its file format needs, with its preprocessing. */
-async function loadEmbedder(name: string, variant: Variant, flip: boolean, manifest: Manifest, dir: string): Promise<{ embedder: FaceEmbedder; pre: Preprocess }> {
+export async function loadEmbedder(name: string, variant: Variant, flip: boolean, manifest: Manifest, dir: string): Promise<{ embedder: FaceEmbedder; pre: Preprocess }> {
   const entry = entryOf(name, manifest);
   const pre = entry.preprocess;
   if (!pre) throw new FacegateError('VISION_MANIFEST', `model ${name} has no preprocess entry in models/manifest.json`);
