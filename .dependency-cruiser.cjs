@@ -33,6 +33,13 @@ forbidden.push({
   to: { path: '^daemon/(main|cli)\\.ts$' },
 });
 forbidden.push({
+  name: 'main-thread-without-ml-runtimes',
+  comment: 'TensorFlow.js and onnxruntime belong in the vision worker: loaded by the daemon\'s main thread they cost ~100 MB for nothing',
+  severity: 'error',
+  from: { path: '^daemon/main\\.ts$' },
+  to: { path: 'node_modules/(@tensorflow|onnxruntime-web)', reachable: true },
+});
+forbidden.push({
   name: 'not-to-unresolvable',
   severity: 'error',
   from: {},

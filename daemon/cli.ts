@@ -5,8 +5,6 @@ import { FacegateError } from './core/index.ts';
 import { ConfigSchema, loadConfig } from './config/index.ts';
 import { startDaemon } from './main.ts';
 import { auditCommand, keysCommand, privacyCommand } from './cli/privacy.ts';
-import { enrollCommand } from './cli/enroll.ts';
-import { visionCommand } from './cli/vision.ts';
 
 const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as { version: string };
 
@@ -34,10 +32,11 @@ type Command = (args: string[]) => Promise<number>;
 
 const commands: Record<string, Command> = {
   audit: (args) => Promise.resolve(auditCommand(args)),
-  enroll: (args) => enrollCommand(args),
+  // Loaded on use: they run vision in this thread, and `facegate run` should not carry TensorFlow.js.
+  enroll: async (args) => (await import('./cli/enroll.ts')).enrollCommand(args),
   keys: (args) => Promise.resolve(keysCommand(args)),
   privacy: (args) => Promise.resolve(privacyCommand(args)),
-  vision: (args) => visionCommand(args),
+  vision: async (args) => (await import('./cli/vision.ts')).visionCommand(args),
   async run(args) {
     const { values } = parseArgs({ args, options: { config: { type: 'string', short: 'c' } }, strict: true });
     const daemon = await startDaemon({ configFile: values.config });

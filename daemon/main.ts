@@ -7,7 +7,12 @@ import { Retention, openPrivacy, type Privacy } from './privacy/index.ts';
 import { createDoors, type Doors } from './door/index.ts';
 import { createIdentity, identitySettings, type Identity } from './identity/index.ts';
 import { createAccess, validateSchedule } from './access/index.ts';
-import { AnalysisLoop, createPadTrackCheck, createVisionWorker, modelKey, type VisionWorkerStats } from './vision/index.ts';
+// Only the thread-side parts of vision: the index would load TensorFlow.js and onnxruntime into
+// the main thread (~100 MB) where only the vision worker needs them.
+import { AnalysisLoop } from './vision/analysis-loop.ts';
+import { createVisionWorker, type VisionWorkerStats } from './vision/worker-client.ts';
+import { modelKey } from './vision/manifest.ts';
+import { createPadTrackCheck } from './vision/pad/module.ts';
 import { MqttService, type MetricsProvider } from './mqtt/index.ts';
 import { applyStoredSettings, createAdminServer, doorService, identityPeople, nextFaceFromBus, type AdminServer } from './admin/index.ts';
 

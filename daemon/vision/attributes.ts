@@ -1,7 +1,7 @@
 // Optional facial attributes (emotion, age, gender), only when the operator enables them.
 // None of them may influence an access decision; emotion inference is banned in EU workplaces
 // and schools (AI Act Art. 5(1)(f)), so both are off by default.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.ts';
 import type { FaceObservation, Point } from '../core/index.ts';
 import { alignFace } from './align.ts';
 import type { RgbImage } from './image.ts';
@@ -37,9 +37,9 @@ export class Attributes {
       const size = this.emotion.entry.input[1] ?? 64;
       const { crop } = alignFace(img, kp, size, ATTRIBUTE_ZOOM);
       const t = tf.tidy(() => {
-        const rgb = tf.tensor3d(crop, [size, size, 3], 'int32').toFloat().div(255);
-        const grey = rgb.mul(tf.tensor1d([0.2989, 0.587, 0.114])).sum(2, true);
-        return (this.emotion!.model.execute(grey.sub(0.5).mul(2).expandDims(0)) as tf.Tensor).squeeze();
+        const rgb = tf.div(tf.cast(tf.tensor3d(crop, [size, size, 3], 'int32'), 'float32'), 255);
+        const grey = tf.sum(tf.mul(rgb, tf.tensor1d([0.2989, 0.587, 0.114])), 2, true);
+        return tf.squeeze(this.emotion!.model.execute(tf.expandDims(tf.mul(tf.sub(grey, 0.5), 2), 0)) as tf.Tensor);
       });
       const p = (await t.data()) as Float32Array;
       t.dispose();
@@ -52,7 +52,7 @@ export class Attributes {
       const size = this.gear.entry.input[1] ?? 198;
       const { crop } = alignFace(img, kp, size, ATTRIBUTE_ZOOM);
       const outs = tf.tidy(() => {
-        const input = tf.tensor3d(crop, [size, size, 3], 'int32').toFloat().div(255).expandDims(0);
+        const input = tf.expandDims(tf.div(tf.cast(tf.tensor3d(crop, [size, size, 3], 'int32'), 'float32'), 255), 0);
         return this.gear!.model.execute(input, ['age_output', 'gender_output']) as tf.Tensor[];
       });
       const [age, gender] = await Promise.all(outs.map((o) => o.data() as Promise<Float32Array>));

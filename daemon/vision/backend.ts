@@ -1,19 +1,15 @@
 // Chooses the tfjs backend once per thread: native TensorFlow when @tensorflow/tfjs-node loads
 // (an optional dependency whose install fails where libtensorflow cannot be fetched), else WASM.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.ts';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { FacegateError } from '../core/index.ts';
+import type { BackendInfo, BackendPreference } from './backend-info.ts';
 
-export type BackendPreference = 'auto' | 'tensorflow' | 'wasm';
+export type { BackendInfo, BackendPreference } from './backend-info.ts';
 
-export interface BackendInfo {
-  /** tfjs backend name: "tensorflow" or "wasm". */
-  name: string;
-  /** Whether WASM SIMD is on (false for the native backend). */
-  simd: boolean;
-}
+
 
 let chosen: Promise<BackendInfo> | null = null;
 

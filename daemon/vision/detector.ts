@@ -1,6 +1,6 @@
 // Face detector: MediaPipe BlazeFace (full-range "back" model, 256x256) with its 6 keypoints.
 // The frame is letterboxed to a square (top-left anchored) so boxes map back by one scale factor.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.ts';
 import type { Box, Point } from '../core/index.ts';
 import type { RgbImage } from './image.ts';
 import { checkRgb } from './image.ts';
@@ -129,9 +129,9 @@ export class FaceDetector {
       const byRows = (rows: number, cols: number): tf.Tensor => {
         const t = raw.find((r) => r.shape[1] === rows && r.shape[2] === cols);
         if (!t) throw new Error(`detector output ${rows}x${cols} missing`);
-        return t.squeeze([0]);
+        return tf.squeeze(t, [0]);
       };
-      const scores = tf.concat([byRows(512, 1), byRows(384, 1)], 0).squeeze([1]).sigmoid();
+      const scores = tf.sigmoid(tf.squeeze(tf.concat([byRows(512, 1), byRows(384, 1)], 0), [1]));
       const regs = tf.concat([byRows(512, 16), byRows(384, 16)], 0);
       return [scores, regs] as const;
     });

@@ -1,7 +1,7 @@
 // Verification embedder: an aligned square face crop in, an L2-normalized vector out.
 // With flip averaging the crop and its mirror go through the model as one batch of two and the
 // two vectors are summed: a legitimate test-time trick that steadies the embedding.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.ts';
 import type { LoadedModel, Variant } from './registry.ts';
 
 export type PixelScale = 'unit' | 'signed' | 'byte';
@@ -68,14 +68,14 @@ export class Embedder implements FaceEmbedder {
   async embed(crops: Uint8Array[]): Promise<Float32Array> {
     const size = this.size;
     const out = tf.tidy(() => {
-      const batch = tf.stack(crops.map((c) => tf.tensor3d(c, [size, size, 3], 'int32'))).toFloat();
-      const input = this.opts.pixels === 'unit' ? batch.div(255) : this.opts.pixels === 'signed' ? batch.div(127.5).sub(1) : batch;
+      const batch = tf.cast(tf.stack(crops.map((c) => tf.tensor3d(c, [size, size, 3], 'int32'))), 'float32');
+      const input = this.opts.pixels === 'unit' ? tf.div(batch, 255) : this.opts.pixels === 'signed' ? tf.sub(tf.div(batch, 127.5), 1) : batch;
       const raw = this.loaded.model.execute(input);
       // Models with several heads (faceres: age, gender, features): the features are the widest 2-D output.
       const list = Array.isArray(raw) ? raw : [raw];
       const feats = list.filter((t) => t.rank === 2).sort((a, b) => (b.shape[1] ?? 0) - (a.shape[1] ?? 0))[0];
       if (!feats) throw new Error(`embedder ${this.name} gave no 2-D output`);
-      return feats.sum(0);
+      return tf.sum(feats, 0);
     });
     const v = (await out.data()) as Float32Array;
     out.dispose();

@@ -1,6 +1,6 @@
 // Dense landmarks: MediaPipe FaceMesh (468 points) on a square crop around a detected face,
 // rotated so the eye line is horizontal, as MediaPipe's own face-landmark graph feeds it.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.ts';
 import type { Box, Point } from '../core/index.ts';
 import { applySimilarity, warpCrop, type Similarity } from './align.ts';
 import type { RgbImage } from './image.ts';
@@ -91,7 +91,7 @@ export class FaceMesh {
       const coords = raw.find((t) => t.shape[t.shape.length - 1] === MESH_POINTS * 3);
       const score = raw.find((t) => t.shape[t.shape.length - 1] === 1);
       if (!coords || !score) throw new Error('facemesh outputs (1404 coordinates, 1 score) missing');
-      return tf.concat([coords.reshape([-1]), score.reshape([-1])]);
+      return tf.concat([tf.reshape(coords, [-1]), tf.reshape(score, [-1])]);
     });
     const v = (await out.data()) as Float32Array;
     out.dispose();

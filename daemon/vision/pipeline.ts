@@ -1,6 +1,6 @@
 // The per-frame pipeline: detect → pose + align → quality → embed → liveness → attributes.
 // It runs in whichever thread creates it; worker.ts runs one inside a worker thread.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.ts';
 import type { Config } from '../config/index.ts';
 import type { FaceObservation, Frame, FrameAnalysis, Logger, Point } from '../core/index.ts';
 import { FacegateError } from '../core/index.ts';

@@ -4,8 +4,10 @@
 import { Worker } from 'node:worker_threads';
 import type { Frame, FrameAnalysis, Logger } from '../core/index.ts';
 import { FacegateError } from '../core/index.ts';
-import type { BackendInfo } from './backend.ts';
-import type { VisionConfig } from './pipeline.ts';
+import type { Config } from '../config/index.ts';
+import type { BackendInfo } from './backend-info.ts';
+
+type VisionConfig = Config['vision'];
 
 export interface VisionWorkerOptions {
   modelsDir?: string;

@@ -1,6 +1,6 @@
 // The inference thread: builds its own backend and pipeline, then answers analyze requests in order.
 import { parentPort, workerData } from 'node:worker_threads';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.ts';
 import { getHeapStatistics } from 'node:v8';
 import { createLogger, FacegateError } from '../core/index.ts';
 import { createVisionPipeline, type VisionConfig, type VisionPipeline } from './pipeline.ts';

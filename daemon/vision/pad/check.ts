@@ -2,7 +2,7 @@
 // adds multi-frame evidence. Faces that cannot be judged are never called live.
 import type { Box, FaceObservation } from '../../core/index.ts';
 import type { LivenessCheck, LivenessInput, LivenessTrackCheck } from '../liveness.ts';
-import { MODELS_DIR } from '../registry.ts';
+import { MODELS_DIR } from '../manifest.ts';
 import { cropPatch, squareAround } from './crop.ts';
 import { extractFeatures } from './features.ts';
 import { calibrated, loadPadModel, rawProbability, type PadModelFile, type PadSecurityLevel } from './model.ts';
