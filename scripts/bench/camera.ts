@@ -19,11 +19,12 @@ const FRAMES = 100;
 const CHUNK = 64 * 1024; // what a pipe hands over per read
 /**
  * Start-up (other rooms load models, open stores) takes 15–30 s of CPU here, and V8's memory reducer
- * then collects start-up garbage until about a minute in: an idle door is measured after that.
+ * then collects start-up garbage in bursts until 60–90 s in: an idle door is measured after that,
+ * over a minute, so that one stray collection moves the figure little.
  */
-const DAEMON_WARMUP_MIN_S = 60;
-const DAEMON_WARMUP_MAX_S = 180;
-const DAEMON_MEASURE_S = 30;
+const DAEMON_WARMUP_MIN_S = 90;
+const DAEMON_WARMUP_MAX_S = 210;
+const DAEMON_MEASURE_S = 60;
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 
 function ffmpeg(args: string[]): Buffer {
