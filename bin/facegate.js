@@ -1,5 +1,6 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=2
 // The facegate command. The daemon is TypeScript run through tsx's loader, so a checkout runs as-is.
+// The shebang carries the daemon's memory settings (daemon/health/memory-tuning.ts).
 import { register } from 'tsx/esm/api';
 
 register();

@@ -1,7 +1,7 @@
 import { EventBus, Lifecycle, createLogger, systemClock, type BusEvents, type Logger } from './core/index.ts';
 import { loadConfig, type Config } from './config/index.ts';
 import { EventStore, InstanceLock, openDatabase, prepareDataDir } from './store/index.ts';
-import { CpuLoad, SdNotify, Watchdog, cpuTemperature } from './health/index.ts';
+import { CpuLoad, SdNotify, Watchdog, cpuTemperature, memoryTuning } from './health/index.ts';
 import { createCamera, type Camera } from './camera/index.ts';
 import { Retention, openPrivacy, type Privacy } from './privacy/index.ts';
 import { createDoors, type Doors } from './door/index.ts';
@@ -11,6 +11,7 @@ import { createAccess, validateSchedule } from './access/index.ts';
 // the main thread (~100 MB) where only the vision worker needs them.
 import { AnalysisLoop } from './vision/analysis-loop.ts';
 import { createVisionWorker, type VisionWorkerStats } from './vision/worker-client.ts';
+import { describeBackend } from './vision/backend-info.ts';
 import { modelKey } from './vision/manifest.ts';
 import { createPadTrackCheck } from './vision/pad/module.ts';
 import { MqttService, type MetricsProvider } from './mqtt/index.ts';
@@ -139,7 +140,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
     visionWorker = started;
     visionStatus = { backend: null, models: [], ready: false };
     started.then((w) => {
-      visionStatus = { backend: `${w.backend.name}${w.backend.simd ? '+simd' : ''}`, models: Object.values(w.models), ready: true };
+      visionStatus = { backend: describeBackend(w.backend), models: Object.values(w.models), ready: true };
       log.info({ backend: visionStatus.backend, models: visionStatus.models }, 'vision backend chosen');
       return w.exited.then(() => { if (visionWorker === started) { visionWorker = null; visionStatus = null; } });
     }, () => { if (visionWorker === started) { visionWorker = null; visionStatus = null; } });
@@ -279,6 +280,11 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
   await lifecycle.start();
   await notify.ready('facegate running');
   log.info({ dataDir, doors: config.doors.map((d) => d.id) }, 'facegate started');
+  const tuning = memoryTuning();
+  if (!tuning.tuned) {
+    log.warn({ malloc_arena_max: tuning.mallocArenaMax, semi_space_mb: tuning.semiSpaceMb },
+      'node was started without facegate\'s memory settings (MALLOC_ARENA_MAX=2, --max-semi-space-size=2): expect ~100 MB more memory; the systemd unit and npm start set them');
+  }
 
   let stopped: Promise<void> | null = null;
   return {

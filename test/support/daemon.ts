@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { DAEMON_ENV, DAEMON_NODE_FLAGS } from '../../daemon/health/index.ts';
 
 export const FACEGATE_BIN = fileURLToPath(new URL('../../bin/facegate.js', import.meta.url));
 
@@ -29,9 +30,9 @@ export function isolatedEnv(dataDir: string, extra: NodeJS.ProcessEnv = {}): Nod
   };
 }
 
-/** Starts `facegate <args>` as a real child process. */
+/** Starts `facegate <args>` as a real child process, launched as the systemd unit launches it. */
 export function startFacegate(args: string[], env: NodeJS.ProcessEnv, options: { uid?: number; gid?: number } = {}): DaemonProcess {
-  const child = spawn(process.execPath, [FACEGATE_BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], ...options });
+  const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, FACEGATE_BIN, ...args], { env: { ...env, ...DAEMON_ENV }, stdio: ['ignore', 'pipe', 'pipe'], ...options });
   const logs: Record<string, unknown>[] = [];
   const waiters: { match: (l: Record<string, unknown>) => boolean; resolve: (l: Record<string, unknown>) => void }[] = [];
   let out = '';

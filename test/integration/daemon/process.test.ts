@@ -5,7 +5,8 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { DB_FILE, openDatabase } from '../../../daemon/store/index.ts';
 import { tempDir } from '../../support/tmp.ts';
-import { isolatedEnv, runFacegate, startFacegate } from '../../support/daemon.ts';
+import { DAEMON_ENV, DAEMON_NODE_FLAGS } from '../../../daemon/health/index.ts';
+import { FACEGATE_BIN, isolatedEnv, runFacegate, startFacegate } from '../../support/daemon.ts';
 
 const started = (l: Record<string, unknown>): boolean => l.msg === 'facegate started';
 
@@ -146,4 +147,57 @@ test('--version and --help', async () => {
   const bad = await runFacegate(['frobnicate'], isolatedEnv(dir));
   assert.equal(bad.code, 64);
   assert.match(bad.stderr, /unknown command "frobnicate"/);
+});
+
+test('memory settings: the shebang and the unit\'s launch line carry them; a bare `node` launch is warned about', async () => {
+  const memoryWarning = (l: Record<string, unknown>): boolean => typeof l.msg === 'string' && l.msg.includes('memory settings');
+  const env = (dir: string): NodeJS.ProcessEnv => {
+    const e = isolatedEnv(join(dir, 'data'));
+    delete e.MALLOC_ARENA_MAX;
+    delete e.NODE_OPTIONS;
+    return e;
+  };
+  const runUntilStarted = async (cmd: string, args: string[], e: NodeJS.ProcessEnv): Promise<Record<string, unknown>[]> => {
+    const child = spawn(cmd, args, { env: e, stdio: ['ignore', 'ignore', 'pipe'] });
+    const logs: Record<string, unknown>[] = [];
+    let buf = '';
+    const up = new Promise<void>((resolve, reject) => {
+      child.stderr.on('data', (d: Buffer) => {
+        buf += d.toString();
+        for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
+          const line = buf.slice(0, nl);
+          buf = buf.slice(nl + 1);
+          try { logs.push(JSON.parse(line) as Record<string, unknown>); } catch { /* not a log line */ }
+          if (logs.some(started)) resolve();
+        }
+      });
+      child.once('exit', (code) => reject(new Error(`exited ${code}: ${buf}`)));
+    });
+    await up;
+    // The warning follows "started" in the same tick; give the stream a moment to deliver it.
+    await new Promise((r) => setTimeout(r, 300));
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    return logs;
+  };
+  // Executed directly: `env -S` in the shebang sets MALLOC_ARENA_MAX and the V8 flag.
+  const shebang = await runUntilStarted(FACEGATE_BIN, ['run'], env(tempDir()));
+  assert.ok(!shebang.some(memoryWarning), JSON.stringify(shebang.filter(memoryWarning)));
+  // `node bin/facegate.js run` without them: the daemon runs, and says what it is missing.
+  const bare = await runUntilStarted(process.execPath, [FACEGATE_BIN, 'run'], env(tempDir()));
+  const warning = bare.find(memoryWarning);
+  assert.ok(warning, 'no warning for a bare launch');
+  assert.equal(warning.malloc_arena_max, null);
+  assert.equal(warning.semi_space_mb, null);
+  // The unit and npm start launch it the same way as the shebang.
+  const unit = readFileSync(new URL('../../../systemd/facegate.service', import.meta.url), 'utf8');
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> };
+  for (const flag of DAEMON_NODE_FLAGS) {
+    assert.match(unit, new RegExp(`^ExecStart=/usr/bin/node ${flag} /opt/facegate/bin/facegate\\.js run`, 'm'));
+    assert.match(pkg.scripts.start!, new RegExp(`node ${flag} bin/facegate\\.js run`));
+  }
+  for (const [k, v] of Object.entries(DAEMON_ENV)) {
+    assert.match(unit, new RegExp(`^Environment=.*\\b${k}=${v}\\b`, 'm'));
+    assert.ok(pkg.scripts.start!.startsWith(`${k}=${v} `));
+  }
 });
