@@ -3,14 +3,13 @@
 // costs per frame (moving and still), and the CPU of the whole daemon at 10 fps on a still scene:
 // nobody at the door (the target), and a person standing still.
 // Needs ffmpeg (Debian) to make the frames.
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { stringify } from 'yaml';
 import type { BenchPart } from './types.ts';
+import { startBenchDaemon, treeTicks } from './support/daemon.ts';
 import { embeddedDefaults } from '../../daemon/config/index.ts';
 import { MjpegSplitter, MotionGate } from '../../daemon/camera/index.ts';
 import { FramePump } from '../../daemon/camera/frame-pump.ts';
@@ -80,40 +79,6 @@ async function capturePath(mjpeg: Buffer, gateOn: boolean): Promise<{ fps: numbe
   return { fps: n / seconds, cpuMs: (cpu.user + cpu.system) / 1000 / n, passed };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** CPU (clock ticks) of a process and all its descendants, with the children they have reaped (tools spawned and gone). */
-function treeTicks(root: number): number {
-  const stats = new Map<number, { ppid: number; ticks: number }>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const text = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
-      stats.set(Number(name), { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]) });
-    } catch {
-      // gone
-    }
-  }
-  let total = 0;
-  const todo = [root];
-  while (todo.length > 0) {
-    const pid = todo.pop() as number;
-    total += stats.get(pid)?.ticks ?? 0;
-    for (const [child, s] of stats) if (s.ppid === pid) todo.push(child);
-  }
-  return total;
-}
-
 /** The whole daemon (`facegate run`) on a replayed still scene at 10 fps: % of one core. */
 async function daemonStaticCpu(scene: Scene, log: (msg: string) => void): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'facegate-bench-camera-'));
@@ -122,56 +87,36 @@ async function daemonStaticCpu(scene: Scene, log: (msg: string) => void): Promis
     mkdirSync(frames);
     const still = stream('640x480', scene);
     new MjpegSplitter().push(still).slice(0, 30).forEach((j, i) => writeFileSync(join(frames, `f${String(i).padStart(3, '0')}.jpg`), j));
-    // Only keys this build's schema has: other rooms' sections change as they grow.
-    const defaults = embeddedDefaults() as unknown as Record<string, Record<string, unknown>>;
-    const config: Record<string, Record<string, unknown>> = {
-      daemon: { data_dir: join(dir, 'data'), log_level: 'info' },
-      camera: { source: 'replay', fps: 10, replay: { path: frames, loop: true } },
-    };
-    if (defaults.admin && 'port' in defaults.admin) config.admin = { port: 0 };
-    if (defaults.mqtt && 'embedded_port' in defaults.mqtt) config.mqtt = { embedded_port: await freePort() };
-    const file = join(dir, 'config.yaml');
-    writeFileSync(file, stringify(config));
-    const child = spawn(process.execPath, [join(repo, 'bin/facegate.js'), 'run', '--config', file], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    let sawFace = false;
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (t: string) => {
-      stderr = (stderr + t).slice(-4000);
-      sawFace ||= stderr.includes('"msg":"face in view"');
-    });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const daemon = await startBenchDaemon({ dir, frames });
     try {
       const hz = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
-      const pid = child.pid as number;
-      const sleep = (s: number) => Promise.race([exited, new Promise((r) => setTimeout(r, s * 1000))]);
       // Settled: three 3 s windows in a row within 2 points of each other, after the minimum warm-up.
-      await sleep(DAEMON_WARMUP_MIN_S);
+      await daemon.sleep(DAEMON_WARMUP_MIN_S);
       const windows: number[] = [];
       for (let waited = DAEMON_WARMUP_MIN_S; waited < DAEMON_WARMUP_MAX_S; waited += 3) {
-        if (child.exitCode !== null) throw new Error(`the daemon exited: ${stderr}`);
-        const t = treeTicks(pid);
-        await sleep(3);
-        windows.push(((treeTicks(pid) - t) / hz / 3) * 100);
+        daemon.assertRunning();
+        const t = treeTicks(daemon.pid);
+        await daemon.sleep(3);
+        windows.push(((treeTicks(daemon.pid) - t) / hz / 3) * 100);
         const last = windows.slice(-3);
         if (last.length === 3 && Math.max(...last) - Math.min(...last) < 2) {
           log(`camera: daemon (${scene} scene) settled after ${waited + 3} s (${last.map((p) => p.toFixed(1)).join(', ')} %); measuring ${DAEMON_MEASURE_S} s`);
           break;
         }
       }
-      if (child.exitCode !== null) throw new Error(`the daemon exited: ${stderr}`);
-      const ticks0 = treeTicks(pid);
+      daemon.assertRunning();
+      const ticks0 = treeTicks(daemon.pid);
       const t0 = performance.now();
       await new Promise((r) => setTimeout(r, DAEMON_MEASURE_S * 1000));
-      const ticks1 = treeTicks(pid);
+      const ticks1 = treeTicks(daemon.pid);
       const seconds = (performance.now() - t0) / 1000;
-      if (child.exitCode !== null) throw new Error(`the daemon exited: ${stderr}`);
+      daemon.assertRunning();
       // The figure means something only if the daemon saw the scene as meant: nobody, or a face.
+      const sawFace = daemon.saw('face in view');
       if (existsSync(FACE_PHOTO) && sawFace !== (scene === 'face')) throw new Error(`the ${scene} scene: the daemon ${sawFace ? 'saw' : 'did not see'} a face`);
       return ((ticks1 - ticks0) / hz / seconds) * 100;
     } finally {
-      child.kill('SIGTERM');
-      await exited;
+      await daemon.stop();
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

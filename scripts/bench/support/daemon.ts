@@ -1,0 +1,114 @@
+// A real `facegate run` child for the bench parts that measure the whole daemon: written config
+// (only keys this build's schema has), launched as the systemd unit launches it, stopped cleanly.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+import { embeddedDefaults } from '../../../daemon/config/index.ts';
+import { DAEMON_ENV, DAEMON_NODE_FLAGS } from '../../../daemon/health/index.ts';
+
+const BIN = fileURLToPath(new URL('../../../bin/facegate.js', import.meta.url));
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** CPU (clock ticks) of a process and all its descendants, with the children they have reaped (tools spawned and gone). */
+export function treeTicks(root: number): number {
+  const stats = new Map<number, { ppid: number; ticks: number }>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const text = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      stats.set(Number(name), { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]) });
+    } catch {
+      // gone
+    }
+  }
+  let total = 0;
+  const todo = [root];
+  while (todo.length > 0) {
+    const pid = todo.pop() as number;
+    total += stats.get(pid)?.ticks ?? 0;
+    for (const [child, s] of stats) if (s.ppid === pid) todo.push(child);
+  }
+  return total;
+}
+
+/** Resident memory of one process, MB (VmRSS). */
+export function rssMb(pid: number): number {
+  const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!m) throw new Error(`no VmRSS for process ${pid}`);
+  return Number(m[1]) / 1024;
+}
+
+export interface BenchDaemon {
+  child: ChildProcess;
+  pid: number;
+  /** The last 4,000 characters of its log. */
+  stderr(): string;
+  /** Whether a log line with this message has been seen. */
+  saw(msg: string): boolean;
+  /** Sleeps, waking early if the daemon exits. */
+  sleep(seconds: number): Promise<unknown>;
+  /** Throws with the log tail if the daemon is gone. */
+  assertRunning(): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the daemon on a replay folder at 10 fps with its own data directory and ports. `tuned`
+ * false launches it as a bare `node bin/facegate.js run`, without the memory settings.
+ */
+export async function startBenchDaemon(opts: { dir: string; frames: string; tuned?: boolean }): Promise<BenchDaemon> {
+  const defaults = embeddedDefaults() as unknown as Record<string, Record<string, unknown>>;
+  const config: Record<string, Record<string, unknown>> = {
+    daemon: { data_dir: join(opts.dir, 'data'), log_level: 'info' },
+    camera: { source: 'replay', fps: 10, replay: { path: opts.frames, loop: true } },
+  };
+  if (defaults.admin && 'port' in defaults.admin) config.admin = { port: 0 };
+  if (defaults.mqtt && 'embedded_port' in defaults.mqtt) config.mqtt = { embedded_port: await freePort() };
+  const file = join(opts.dir, 'config.yaml');
+  writeFileSync(file, stringify(config));
+  const tuned = opts.tuned ?? true;
+  const env = { ...process.env };
+  delete env.MALLOC_ARENA_MAX;
+  delete env.NODE_OPTIONS;
+  const child = spawn(process.execPath, [...(tuned ? DAEMON_NODE_FLAGS : []), BIN, 'run', '--config', file], {
+    env: tuned ? { ...env, ...DAEMON_ENV } : env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let tail = '';
+  const seen = new Set<string>();
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (t: string) => {
+    tail = (tail + t).slice(-4000);
+    // The tail, not the chunk: a line may arrive in two pieces.
+    for (const m of tail.matchAll(/"msg":"([^"]*)"/g)) seen.add(m[1]!);
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    child,
+    pid: child.pid as number,
+    stderr: () => tail,
+    saw: (msg) => seen.has(msg),
+    sleep: (s) => Promise.race([exited, new Promise((r) => setTimeout(r, s * 1000))]),
+    assertRunning() {
+      if (child.exitCode !== null) throw new Error(`the daemon exited: ${tail}`);
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
