@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { FacegateError, createLogger } from '../core/index.ts';
 import { loadConfig } from '../config/index.ts';
-import { createPadLivenessCheck, createVisionPipeline, createVisionWorker } from '../vision/index.ts';
+import { createPadLivenessCheck, createVisionPipeline, createVisionWorker, describeBackend } from '../vision/index.ts';
 
 export const VISION_USAGE = 'facegate vision check IMAGE [--config FILE] [--json]';
 
@@ -32,7 +32,7 @@ export async function visionCommand(args: string[]): Promise<number> {
   try {
     const res = await vision.analyzeImage(bytes);
     const faces = res.faces.map((f) => ({ box: f.box, detectionScore: f.detectionScore, landmarks5: f.landmarks5, quality: f.quality, embedded: f.embedding !== null, liveness: f.liveness, attributes: f.attributes }));
-    const out = { thread: config.vision.worker ? 'worker' : 'main', backend: vision.backend.name, models: vision.models, width: res.width, height: res.height, faces, timings: res.timings };
+    const out = { thread: config.vision.worker ? 'worker' : 'main', backend: describeBackend(vision.backend), models: vision.models, width: res.width, height: res.height, faces, timings: res.timings };
     if (values.json) {
       console.log(JSON.stringify(out));
     } else {

@@ -7,4 +7,11 @@ export interface BackendInfo {
   name: string;
   /** Whether WASM SIMD is on (false for the native backend). */
   simd: boolean;
+  /** The second runtime, when a model runs outside tfjs: e.g. "onnxruntime-web 1.30.0 wasm+simd". */
+  onnx?: string | null;
+}
+
+/** One line for logs and the status page: the tfjs backend, and onnxruntime when a model uses it. */
+export function describeBackend(b: BackendInfo): string {
+  return `${b.name}${b.simd ? '+simd' : ''}${b.onnx ? ` + ${b.onnx}` : ''}`;
 }

@@ -34,6 +34,8 @@ export interface FaceEmbedder {
   readonly variant: Variant;
   /** Side of the square RGB crop the model takes. */
   readonly size: number;
+  /** The runtime, when it is not tfjs (reported beside the tfjs backend). */
+  readonly runtime?: string;
   /** One or two size*size*3 RGB crops (the second the mirror image) → one unit vector. */
   embed(crops: Uint8Array[]): Promise<Float32Array>;
   dispose(): void;

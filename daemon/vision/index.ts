@@ -8,6 +8,7 @@ export { AnalysisLoop } from './analysis-loop.ts';
 export type { AnalysisLoopOptions, AnalysisLoopStats } from './analysis-loop.ts';
 export { initBackend } from './backend.ts';
 export type { BackendInfo, BackendPreference } from './backend.ts';
+export { describeBackend } from './backend-info.ts';
 export { loadModel, modelKey, readManifest, readThresholds, MODELS_DIR } from './registry.ts';
 export type { LoadedModel, Manifest, ManifestEntry, Thresholds, Variant } from './registry.ts';
 export { FaceDetector, letterboxInput } from './detector.ts';

@@ -10,6 +10,8 @@ ort.env.wasm.numThreads = 1;
 
 export class OnnxEmbedder implements FaceEmbedder {
   readonly variant: Variant = 'float32';
+  // onnxruntime-web 1.30 ships SIMD builds of its WASM only.
+  readonly runtime = `onnxruntime-web ${ort.env.versions.web ?? '?'} wasm+simd`;
   private readonly planes: Float32Array;
 
   private constructor(

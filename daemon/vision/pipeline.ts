@@ -6,6 +6,7 @@ import type { FaceObservation, Frame, FrameAnalysis, Logger, Point } from '../co
 import { FacegateError } from '../core/index.ts';
 import { alignFace } from './align.ts';
 import { initBackend, type BackendInfo } from './backend.ts';
+import { describeBackend } from './backend-info.ts';
 import { decodeImage } from './decode.ts';
 import { FaceDetector, type Detection } from './detector.ts';
 import { Embedder, type FaceEmbedder } from './embedder.ts';
@@ -62,7 +63,7 @@ export async function loadEmbedder(name: string, variant: Variant, flip: boolean
 export async function createVisionPipeline(config: VisionConfig, log: Logger, opts: PipelineOptions = {}): Promise<VisionPipeline> {
   const dir = opts.modelsDir ?? MODELS_DIR;
   const manifest = opts.manifest ?? readManifest(dir);
-  const backend = await initBackend(config.backend);
+  const tfBackend = await initBackend(config.backend);
   const variant = config.variant;
   const detModel = await loadModel(config.detector.model, variant, manifest, dir);
   const { embedder, pre } = await loadEmbedder(config.embedder.model, variant, config.embedder.flip, manifest, dir);
@@ -81,8 +82,9 @@ export async function createVisionPipeline(config: VisionConfig, log: Logger, op
     ...(attributes ? attributes.models : {}),
     ...(faceMesh ? { mesh: faceMesh.name } : {}),
   };
+  const backend: BackendInfo = { ...tfBackend, onnx: embedder.runtime ?? null };
   let liveness: LivenessCheck | null = null;
-  log.info({ backend: backend.name, simd: backend.simd, models }, 'vision pipeline ready');
+  log.info({ backend: describeBackend(backend), models }, 'vision pipeline ready');
 
   async function face(img: RgbImage, det: Detection, timings: Record<string, number>): Promise<FaceObservation> {
     const kp = det.keypoints;
