@@ -12,6 +12,7 @@ import { crossValidate, type Sample } from './pad/cross-validate.ts';
 import { createFaceFinder, readPadCsv } from './pad/dataset.ts';
 import { fitLogistic, type FitOptions } from './pad/logistic.ts';
 import { thresholdForBpcer } from './pad/metrics.ts';
+import { seededRandom } from './lib/seeded-random.ts';
 
 /** Colour texture (uniform LBP in luma/chroma and HSV planes), colour moments, sharpness/frequency cues on a 64×64 face patch. */
 export const PAD_FEATURES: FeatureSpec = {
@@ -29,21 +30,9 @@ export const PAD_FEATURES: FeatureSpec = {
 export const PAD_FIT: FitOptions = { l2: 0.1, steps: 800, learningRate: 0.5 };
 const MIN_FACE_PX = 64;
 
-/** mulberry32: a tiny seeded generator, so the sample order (and the float sums) are fixed by --seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function shuffled<T>(items: readonly T[], seed: number): T[] {
   const out = [...items];
-  const next = rng(seed);
+  const next = seededRandom(seed);
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(next() * (i + 1));
     [out[i], out[j]] = [out[j] as T, out[i] as T];

@@ -18,16 +18,8 @@ export const HEAD: readonly Vec3[] = [
 /** The same points flattened onto the picture plane: what a printed frontal photo carries. */
 export const PHOTO: readonly Vec3[] = HEAD.map(([x, y]) => [x, y, 0]);
 
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator the head's tests draw noise from. */
+export { seededRandom as rng } from '../../scripts/lib/seeded-random.ts';
 
 function gauss(next: () => number): number {
   return Math.sqrt(-2 * Math.log(next() + 1e-12)) * Math.cos(2 * Math.PI * next());

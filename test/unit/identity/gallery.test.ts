@@ -1,15 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Gallery, normalized } from '../../../daemon/identity/index.ts';
+// A seeded generator, so a failure can be replayed.
+import { seededRandom } from '../../../scripts/lib/seeded-random.ts';
 
-/** A seeded generator, so a failure can be replayed. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 function gaussian(rand: () => number): number {
   return Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
@@ -51,7 +45,7 @@ function build(rand: () => number, persons: number, perPerson: number, dim: numb
 }
 
 void test('the quantized search finds the same best person and score as brute force', () => {
-  const rand = rng(1);
+  const rand = seededRandom(1);
   const { gallery, templates } = build(rand, 1500, 3, 512);
   assert.equal(gallery.size, 4500);
   assert.equal(gallery.personCount, 1500);
@@ -69,7 +63,7 @@ void test('the quantized search finds the same best person and score as brute fo
 });
 
 void test('the runner-up is another person, not a second template of the best one', () => {
-  const rand = rng(2);
+  const rand = seededRandom(2);
   const { gallery, templates } = build(rand, 400, 4, 128);
   const probe = near(rand, templates[0]!.v, 0.02);
   const hit = gallery.search(probe);
@@ -80,7 +74,7 @@ void test('the runner-up is another person, not a second template of the best on
 });
 
 void test('odd dimensions are padded for the SIMD kernel and still exact', () => {
-  const rand = rng(3);
+  const rand = seededRandom(3);
   const { gallery, templates } = build(rand, 300, 2, 130);
   for (let i = 0; i < 10; i++) {
     const probe = randomUnit(rand, 130);
@@ -89,7 +83,7 @@ void test('odd dimensions are padded for the SIMD kernel and still exact', () =>
 });
 
 void test('removing templates and persons keeps the matrix contiguous and the answers right', () => {
-  const rand = rng(4);
+  const rand = seededRandom(4);
   const { gallery, templates } = build(rand, 200, 3, 64);
   gallery.removePerson('p7');
   assert.equal(gallery.removeTemplate('p3-t0'), true);
