@@ -3,9 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { buildScenario, ENROLL_DIR } from '../../scripts/e2e/scenario.ts';
-import { isolatedEnv, runFacegate, startFacegate } from '../support/daemon.ts';
+import { inspectStore, isolatedEnv, runFacegate, startFacegate, stopCleanly } from '../support/daemon.ts';
 import { startMosquitto } from '../support/mosquitto.ts';
 import { tempDir } from '../support/tmp.ts';
 import { Listener } from '../integration/mqtt/harness.ts';
@@ -71,21 +70,16 @@ void test('enrolled person → one unlock pulse, one access_granted on MQTT, one
       const latencyMs = Date.parse(pulses[0]!.at) - firstFace;
       console.log(`# decision latency (first frame showing the enrolled face → unlock pulse): ${Math.round(latencyMs)} ms (face first analysed ${Number(seen.frameSeq) - 1 - personStart} frames in)`);
 
-      daemon.child.kill('SIGTERM');
-      assert.equal(await daemon.exited, 0);
+      await stopCleanly(daemon);
     } finally {
       daemon.child.kill('SIGKILL');
     }
 
     // The store after a clean stop: one audit row for the actuation, the decisions stored, the file intact.
-    const db = new Database(join(dataDir, 'facegate.db'), { readonly: true });
-    try {
+    inspectStore(dataDir, (db) => {
       assert.equal((db.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'door.actuate.unlock'").get() as { n: number }).n, 1);
       assert.equal((db.prepare("SELECT count(*) AS n FROM events WHERE type = 'access_granted'").get() as { n: number }).n, 1);
-      assert.equal((db.prepare('PRAGMA integrity_check').get() as { integrity_check: string }).integrity_check, 'ok');
-    } finally {
-      db.close();
-    }
+    });
   } finally {
     await listener.close();
     await broker.stop();

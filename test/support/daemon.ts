@@ -1,7 +1,11 @@
+import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import { DAEMON_ENV, DAEMON_NODE_FLAGS } from '../../daemon/health/index.ts';
+import { DB_FILE } from '../../daemon/store/index.ts';
 
 export const FACEGATE_BIN = fileURLToPath(new URL('../../bin/facegate.js', import.meta.url));
 
@@ -86,4 +90,22 @@ export async function runFacegate(args: string[], env: NodeJS.ProcessEnv, option
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
   return { code: code ?? signal ?? -1, stdout, stderr };
+}
+
+/** A clean stop: SIGTERM, and the daemon exits 0. */
+export async function stopCleanly(d: DaemonProcess): Promise<void> {
+  d.child.kill('SIGTERM');
+  assert.equal(await d.exited, 0);
+}
+
+/** The stopped daemon's database, read-only: `check` looks inside, then the file must pass SQLite's integrity check. */
+export function inspectStore<T>(dataDir: string, check: (db: Database.Database) => T): T {
+  const db = new Database(join(dataDir, DB_FILE), { readonly: true });
+  try {
+    const result = check(db);
+    assert.equal((db.prepare('PRAGMA integrity_check').get() as { integrity_check: string }).integrity_check, 'ok');
+    return result;
+  } finally {
+    db.close();
+  }
 }
