@@ -1,6 +1,6 @@
 import { EventBus, Lifecycle, createLogger, systemClock, type BusEvents, type Logger } from './core/index.ts';
 import { loadConfig, type Config } from './config/index.ts';
-import { EventStore, InstanceLock, openDatabase, prepareDataDir } from './store/index.ts';
+import { EventStore, InstanceLock, prepareDataDir } from './store/index.ts';
 import { CpuLoad, SdNotify, Watchdog, cpuTemperature, memoryTuning } from './health/index.ts';
 import { createCamera, type Camera } from './camera/index.ts';
 import { Retention, openPrivacy, type Privacy } from './privacy/index.ts';
@@ -54,14 +54,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
   const dataDir = config.daemon.data_dir;
   prepareDataDir(dataDir);
   const lock = InstanceLock.acquire(dataDir);
-  const db = (() => {
-    try {
-      return openDatabase(dataDir);
-    } catch (err) {
-      lock.release();
-      throw err;
-    }
-  })();
+  const db = lock.openDatabase();
   // Keys an operator changed in the admin panel (admin_settings) override the file, before any room reads them.
   const stored = applyStoredSettings(db, config);
   config = stored.config;

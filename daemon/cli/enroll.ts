@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { EventBus, FacegateError, createLogger, systemClock, type BusEvents } from '../core/index.ts';
 import { loadConfig } from '../config/index.ts';
-import { InstanceLock, openDatabase, prepareDataDir } from '../store/index.ts';
+import { InstanceLock, prepareDataDir } from '../store/index.ts';
 import { CONSENT_METHODS, LEGAL_BASES, openPrivacy, type ConsentMethod, type LegalBasis } from '../privacy/index.ts';
 import { createIdentity, identitySettings, type EnrollPhoto, type EnrollResult } from '../identity/index.ts';
 import { validateSchedule } from '../access/index.ts';
@@ -70,14 +70,7 @@ export async function enrollCommand(args: string[], env: NodeJS.ProcessEnv = pro
     }
     throw err;
   }
-  const db = (() => {
-    try {
-      return openDatabase(dataDir);
-    } catch (err) {
-      lock.release();
-      throw err;
-    }
-  })();
+  const db = lock.openDatabase();
   const bar = new cliProgress.SingleBar({ format: 'enroll [{bar}] {value}/{total} {photo}', stream: process.stderr, hideCursor: true, noTTYOutput: false }, cliProgress.Presets.shades_classic);
   let vision: Awaited<ReturnType<typeof createVisionPipeline>> | null = null;
   try {

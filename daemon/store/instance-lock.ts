@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Database } from 'better-sqlite3';
 import { FacegateError } from '../core/index.ts';
+import { openDatabase, type OpenOptions } from './database.ts';
 
 /**
  * One daemon per data directory. The lock is an exclusive SQLite lock on `daemon.lock`:
@@ -11,10 +12,12 @@ import { FacegateError } from '../core/index.ts';
 export class InstanceLock {
   readonly #db: Database;
   readonly #pidFile: string;
+  readonly #dataDir: string;
 
-  private constructor(db: Database, pidFile: string) {
+  private constructor(db: Database, pidFile: string, dataDir: string) {
     this.#db = db;
     this.#pidFile = pidFile;
+    this.#dataDir = dataDir;
   }
 
   static acquire(dataDir: string): InstanceLock {
@@ -40,7 +43,17 @@ export class InstanceLock {
       throw err;
     }
     writeFileSync(pidFile, `${process.pid}\n`, { mode: 0o644 });
-    return new InstanceLock(db, pidFile);
+    return new InstanceLock(db, pidFile, dataDir);
+  }
+
+  /** The directory's database, opened under this lock; when it cannot be opened the lock is released, so a failed start holds nothing. */
+  openDatabase(options?: OpenOptions): Database {
+    try {
+      return openDatabase(this.#dataDir, options);
+    } catch (err) {
+      this.release();
+      throw err;
+    }
   }
 
   release(): void {

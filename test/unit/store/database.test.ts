@@ -95,3 +95,13 @@ test('events are stored, queried with filters and paging, and purged by age', ()
   assert.equal(store.query().length, 3);
   db.close();
 });
+
+test('a database that cannot be opened under the instance lock releases the lock: a failed start holds nothing', () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, DB_FILE), Buffer.alloc(8192, 0x5a));
+  const lock = InstanceLock.acquire(dir);
+  assert.throws(() => lock.openDatabase(), /not a facegate database, or corrupt/);
+  // Released: another process (here, a second acquire) can take the directory at once.
+  const again = InstanceLock.acquire(dir);
+  again.release();
+});
