@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { createLogger } from '../daemon/core/index.ts';
 import { embeddedDefaults } from '../daemon/config/index.ts';
 import { Gallery, identitySettings, loadThresholds, type SecurityLevel } from '../daemon/identity/index.ts';
-import { createVisionPipeline } from '../daemon/vision/index.ts';
+import { createVisionPipeline, modelKey } from '../daemon/vision/index.ts';
 
 const { values } = parseArgs({
   options: {
@@ -26,7 +26,8 @@ const dir = values.images;
 const log = createLogger({ level: 'warn' });
 const config = embeddedDefaults();
 const level = (values.level ?? config.access.security_level) as SecurityLevel;
-const model = `${config.vision.embedder.model}@${config.vision.variant}`;
+// The key of the variant really loaded (an ONNX embedder is float32 whatever vision.variant asks).
+const model = modelKey(config.vision.embedder.model, config.vision.variant);
 const { thresholds, source } = loadThresholds(identitySettings(config).thresholdsFile, log, model);
 const threshold = values.threshold !== undefined ? Number(values.threshold) : thresholds[level];
 const say = (m: string): void => void process.stderr.write(`${m}\n`);
