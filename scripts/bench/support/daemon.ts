@@ -55,6 +55,8 @@ export function rssMb(pid: number): number {
 export interface BenchDaemon {
   child: ChildProcess;
   pid: number;
+  /** Every JSON log line so far. */
+  logs: Record<string, unknown>[];
   /** The last 4,000 characters of its log. */
   stderr(): string;
   /** Whether a log line with this message has been seen. */
@@ -67,39 +69,74 @@ export interface BenchDaemon {
 }
 
 /**
- * Starts the daemon on a replay folder at 10 fps with its own data directory and ports. `tuned`
- * false launches it as a bare `node bin/facegate.js run`, without the memory settings.
+ * A config file in `dir` for the daemon on a replay folder at 10 fps, with its own data directory
+ * and ports; `extra` sections are merged in (only keys this build's schema has).
  */
-export async function startBenchDaemon(opts: { dir: string; frames: string; tuned?: boolean }): Promise<BenchDaemon> {
+export async function writeBenchConfig(dir: string, frames: string, extra: Record<string, Record<string, unknown>> = {}): Promise<string> {
   const defaults = embeddedDefaults() as unknown as Record<string, Record<string, unknown>>;
   const config: Record<string, Record<string, unknown>> = {
-    daemon: { data_dir: join(opts.dir, 'data'), log_level: 'info' },
-    camera: { source: 'replay', fps: 10, replay: { path: opts.frames, loop: true } },
+    daemon: { data_dir: join(dir, 'data'), log_level: 'info' },
+    camera: { source: 'replay', fps: 10, replay: { path: frames, loop: true } },
   };
   if (defaults.admin && 'port' in defaults.admin) config.admin = { port: 0 };
   if (defaults.mqtt && 'embedded_port' in defaults.mqtt) config.mqtt = { embedded_port: await freePort() };
-  const file = join(opts.dir, 'config.yaml');
+  for (const [section, values] of Object.entries(extra)) config[section] = { ...config[section], ...values };
+  const file = join(dir, 'config.yaml');
   writeFileSync(file, stringify(config));
-  const tuned = opts.tuned ?? true;
+  return file;
+}
+
+/** The environment and node flags of a launch: as the systemd unit does it, or a bare `node`. */
+function launch(tuned: boolean): { env: NodeJS.ProcessEnv; flags: readonly string[] } {
   const env = { ...process.env };
   delete env.MALLOC_ARENA_MAX;
   delete env.NODE_OPTIONS;
-  const child = spawn(process.execPath, [...(tuned ? DAEMON_NODE_FLAGS : []), BIN, 'run', '--config', file], {
-    env: tuned ? { ...env, ...DAEMON_ENV } : env,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  return tuned ? { env: { ...env, ...DAEMON_ENV }, flags: DAEMON_NODE_FLAGS } : { env, flags: [] };
+}
+
+/** Runs a `facegate` command to completion (e.g. enroll) on a bench config; throws with its stderr if it fails. */
+export async function runFacegateCommand(args: string[]): Promise<void> {
+  const { env, flags } = launch(true);
+  const child = spawn(process.execPath, [...flags, BIN, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`facegate ${args[0]} failed (${code}): ${err}`);
+}
+
+/**
+ * Starts the daemon on a replay folder at 10 fps (config from writeBenchConfig unless `config` is
+ * given). `tuned` false launches it as a bare `node bin/facegate.js run`, without the memory settings.
+ */
+export async function startBenchDaemon(opts: { dir: string; frames: string; tuned?: boolean; config?: string }): Promise<BenchDaemon> {
+  const file = opts.config ?? await writeBenchConfig(opts.dir, opts.frames);
+  const { env, flags } = launch(opts.tuned ?? true);
+  const child = spawn(process.execPath, [...flags, BIN, 'run', '--config', file], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let tail = '';
+  let partial = '';
+  const logs: Record<string, unknown>[] = [];
   const seen = new Set<string>();
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (t: string) => {
     tail = (tail + t).slice(-4000);
-    // The tail, not the chunk: a line may arrive in two pieces.
-    for (const m of tail.matchAll(/"msg":"([^"]*)"/g)) seen.add(m[1]!);
+    partial += t;
+    for (let nl = partial.indexOf('\n'); nl >= 0; nl = partial.indexOf('\n')) {
+      const line = partial.slice(0, nl);
+      partial = partial.slice(nl + 1);
+      try {
+        const entry = JSON.parse(line) as Record<string, unknown>;
+        logs.push(entry);
+        if (typeof entry.msg === 'string') seen.add(entry.msg);
+      } catch {
+        // not a log line
+      }
+    }
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {
     child,
     pid: child.pid as number,
+    logs,
     stderr: () => tail,
     saw: (msg) => seen.has(msg),
     sleep: (s) => Promise.race([exited, new Promise((r) => setTimeout(r, s * 1000))]),
