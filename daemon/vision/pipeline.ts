@@ -90,7 +90,9 @@ export async function createVisionPipeline(config: VisionConfig, log: Logger, op
     const kp = det.keypoints;
     let t = performance.now();
     let mesh: Point[] | null = null;
-    if (faceMesh) {
+    // A face too small for the quality filter is refused whatever its mesh says: no mesh run for it
+    // (faces in the background of a door camera, a few ms each).
+    if (faceMesh && det.box.width >= limits.minFacePx) {
       mesh = (await faceMesh.estimate(img, det))?.points ?? null;
       timings.mesh = (timings.mesh ?? 0) + performance.now() - t;
       t = performance.now();

@@ -119,6 +119,27 @@ test('the mesh is on by default; when vision.mesh is off it is null and no mesh 
   }
 });
 
+test('a face smaller than quality.min_face_px gets no mesh run: it is refused as too small either way', async () => {
+  const config = structuredClone(embeddedDefaults().vision);
+  const img = await image('Abel_Pacheco_0001');
+  const frame = { seq: 0, capturedAt: 0, sourceId: 'm', width: img.width, height: img.height, rgb: img.data };
+  const seen = (await pipeline.analyze(frame)).faces[0]!;
+  assert.ok(seen.mesh, 'at the default minimum the face has its mesh');
+  // The same face, with the minimum set just above its width.
+  config.quality.min_face_px = Math.ceil(seen.box.width) + 1;
+  const strict = await createVisionPipeline(config, memoryLogger().log);
+  try {
+    const res = await strict.analyze(frame);
+    assert.equal(res.faces.length, 1);
+    assert.equal(res.faces[0]!.mesh, null);
+    assert.ok(res.faces[0]!.quality.reasons.includes('too_small'), JSON.stringify(res.faces[0]!.quality));
+    assert.equal(res.faces[0]!.embedding, null);
+    assert.equal(res.timings.mesh, undefined);
+  } finally {
+    await strict.close();
+  }
+});
+
 test('a crop without a face gives no mesh, and no tensor is left behind', async () => {
   // The pipeline has set the backend up; this instance is only for the direct call.
   const faceMesh = await FaceMesh.load(readManifest(), MODELS_DIR);
