@@ -5,13 +5,13 @@ import { FacegateError } from '../core/index.ts';
 import { l2normalize, scalePixel, type EmbedderOptions, type FaceEmbedder } from './embedder.ts';
 import { inputSize, readModelFile, type Manifest, type Variant } from './registry.ts';
 
-// One intra-op thread: the vision worker already has a core of its own and the event loop the other.
-ort.env.wasm.numThreads = 1;
+// onnxruntime-web reads its thread count once, when its WASM starts (the first session in a thread).
+let wasmStarted = false;
 
 export class OnnxEmbedder implements FaceEmbedder {
   readonly variant: Variant = 'float32';
-  // onnxruntime-web 1.30 ships SIMD builds of its WASM only.
-  readonly runtime = `onnxruntime-web ${ort.env.versions.web ?? '?'} wasm+simd`;
+  // onnxruntime-web 1.30 ships SIMD builds of its WASM only; the thread count is the one it started with.
+  readonly runtime = `onnxruntime-web ${ort.env.versions.web ?? '?'} wasm+simd, ${Number(ort.env.wasm.numThreads ?? 1)} thread${Number(ort.env.wasm.numThreads ?? 1) === 1 ? '' : 's'}`;
   private readonly planes: Float32Array;
 
   private constructor(
@@ -24,8 +24,10 @@ export class OnnxEmbedder implements FaceEmbedder {
   }
 
   /** Reads the pinned file (hash checked) and starts an inference session on it. */
-  static async load(name: string, manifest: Manifest, dir: string, opts: Pick<EmbedderOptions, 'pixels'>): Promise<OnnxEmbedder> {
+  static async load(name: string, manifest: Manifest, dir: string, opts: Pick<EmbedderOptions, 'pixels'>, threads = 1): Promise<OnnxEmbedder> {
     const { bytes, entry } = readModelFile(name, manifest, dir);
+    if (!wasmStarted) ort.env.wasm.numThreads = threads;
+    wasmStarted = true;
     let session: ort.InferenceSession;
     try {
       // No memory arena or pattern cache: same speed here, ~40 MB less resident memory.

@@ -50,12 +50,12 @@ function fivePoints(kp: readonly Point[]): Point[] {
 type Preprocess = NonNullable<ManifestEntry['preprocess']>;
 
 /** The configured embedder on whichever runtime its file format needs, with its preprocessing. */
-export async function loadEmbedder(name: string, variant: Variant, flip: boolean, manifest: Manifest, dir: string): Promise<{ embedder: FaceEmbedder; pre: Preprocess }> {
+export async function loadEmbedder(name: string, variant: Variant, flip: boolean, manifest: Manifest, dir: string, threads = 1): Promise<{ embedder: FaceEmbedder; pre: Preprocess }> {
   const entry = entryOf(name, manifest);
   const pre = entry.preprocess;
   if (!pre) throw new FacegateError('VISION_MANIFEST', `model ${name} has no preprocess entry in models/manifest.json`);
   const embedder = entry.format === 'onnx'
-    ? await OnnxEmbedder.load(name, manifest, dir, pre)
+    ? await OnnxEmbedder.load(name, manifest, dir, pre, threads)
     : new Embedder(await loadModel(name, variant, manifest, dir), { ...pre, flip });
   return { embedder, pre };
 }
@@ -66,7 +66,7 @@ export async function createVisionPipeline(config: VisionConfig, log: Logger, op
   const tfBackend = await initBackend(config.backend);
   const variant = config.variant;
   const detModel = await loadModel(config.detector.model, variant, manifest, dir);
-  const { embedder, pre } = await loadEmbedder(config.embedder.model, variant, config.embedder.flip, manifest, dir);
+  const { embedder, pre } = await loadEmbedder(config.embedder.model, variant, config.embedder.flip, manifest, dir, config.embedder.threads);
   const detector = new FaceDetector(detModel, { minScore: config.detector.min_score, iou: config.detector.iou, maxFaces: config.detector.max_faces, refine: config.detector.refine });
   const attributes = config.attributes.emotion || config.attributes.age_gender ? await Attributes.load(config.attributes, manifest, dir) : null;
   const faceMesh = config.mesh.enabled ? await FaceMesh.load(manifest, dir) : null;

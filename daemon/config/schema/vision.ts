@@ -27,6 +27,7 @@ export const VisionSection = Type.Object(
           description: 'Verification embedder (a name in models/manifest.json); see models/README.md for the measured comparison. Changing it invalidates enrolled templates.',
         }),
         flip: Type.Boolean({ default: false, description: 'Average the embeddings of the face and its mirror image: twice the embedding time; it helped the weaker embedders (mobileface), not faceplugin-feature (see models/README.md).' }),
+        threads: Type.Integer({ default: 2, minimum: 1, maximum: 8, description: 'Threads onnxruntime-web runs an ONNX embedder on (faceplugin-feature): 2 made it ~35 % faster on a 2-core machine for ~40 MB more memory; 1 keeps it on the vision worker alone. tfjs models always use one.' }),
       },
       { additionalProperties: false, default: {} },
     ),

@@ -57,7 +57,7 @@ test('daemon: admin served by main.ts; setup, enroll a real photo through identi
     const status = (await (await fetch(`${base}/api/status`, { headers })).json()) as { vision: { backend: string; models: string[]; ready: boolean } | null };
     assert.equal(status.vision?.ready, true, JSON.stringify(status.vision));
     assert.match(status.vision?.backend ?? '', /^(wasm|tensorflow)/);
-    assert.match(status.vision?.backend ?? '', / \+ onnxruntime-web \S+ wasm\+simd$/, 'the embedder runs on onnxruntime: the status page says so');
+    assert.match(status.vision?.backend ?? '', / \+ onnxruntime-web \S+ wasm\+simd, \d+ threads?$/, 'the embedder runs on onnxruntime: the status page says so');
     for (const model of ['blazeface@', 'faceplugin-feature@', 'facemesh@']) assert.ok((status.vision?.models ?? []).some((m) => m.startsWith(model)), JSON.stringify(status.vision));
 
     const unlock = await fetch(`${base}/api/doors/front/unlock`, { method: 'POST', headers });
