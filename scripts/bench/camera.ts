@@ -4,12 +4,11 @@
 // nobody at the door (the target), and a person standing still.
 // Needs ffmpeg (Debian) to make the frames.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchPart } from './types.ts';
-import { startBenchDaemon, treeTicks } from './support/daemon.ts';
+import { treeTicks, withBenchDaemon } from './support/daemon.ts';
 import { embeddedDefaults } from '../../daemon/config/index.ts';
 import { MjpegSplitter, MotionGate } from '../../daemon/camera/index.ts';
 import { FramePump } from '../../daemon/camera/frame-pump.ts';
@@ -81,46 +80,40 @@ async function capturePath(mjpeg: Buffer, gateOn: boolean): Promise<{ fps: numbe
 
 /** The whole daemon (`facegate run`) on a replayed still scene at 10 fps: % of one core. */
 async function daemonStaticCpu(scene: Scene, log: (msg: string) => void): Promise<number> {
-  const dir = mkdtempSync(join(tmpdir(), 'facegate-bench-camera-'));
-  try {
-    const frames = join(dir, 'frames');
-    mkdirSync(frames);
-    const still = stream('640x480', scene);
-    new MjpegSplitter().push(still).slice(0, 30).forEach((j, i) => writeFileSync(join(frames, `f${String(i).padStart(3, '0')}.jpg`), j));
-    const daemon = await startBenchDaemon({ dir, frames });
-    try {
-      const hz = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
-      // Settled: three 3 s windows in a row within 2 points of each other, after the minimum warm-up.
-      await daemon.sleep(DAEMON_WARMUP_MIN_S);
-      const windows: number[] = [];
-      for (let waited = DAEMON_WARMUP_MIN_S; waited < DAEMON_WARMUP_MAX_S; waited += 3) {
-        daemon.assertRunning();
-        const t = treeTicks(daemon.pid);
-        await daemon.sleep(3);
-        windows.push(((treeTicks(daemon.pid) - t) / hz / 3) * 100);
-        const last = windows.slice(-3);
-        if (last.length === 3 && Math.max(...last) - Math.min(...last) < 2) {
-          log(`camera: daemon (${scene} scene) settled after ${waited + 3} s (${last.map((p) => p.toFixed(1)).join(', ')} %); measuring ${DAEMON_MEASURE_S} s`);
-          break;
-        }
+  const frames = async (dir: string): Promise<string> => {
+    const folder = join(dir, 'frames');
+    mkdirSync(folder);
+    new MjpegSplitter().push(stream('640x480', scene)).slice(0, 30).forEach((j, i) => writeFileSync(join(folder, `f${String(i).padStart(3, '0')}.jpg`), j));
+    return folder;
+  };
+  return withBenchDaemon({ name: 'camera', frames }, async (daemon) => {
+    const hz = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+    // Settled: three 3 s windows in a row within 2 points of each other, after the minimum warm-up.
+    await daemon.sleep(DAEMON_WARMUP_MIN_S);
+    const windows: number[] = [];
+    for (let waited = DAEMON_WARMUP_MIN_S; waited < DAEMON_WARMUP_MAX_S; waited += 3) {
+      daemon.assertRunning();
+      const t = treeTicks(daemon.pid);
+      await daemon.sleep(3);
+      windows.push(((treeTicks(daemon.pid) - t) / hz / 3) * 100);
+      const last = windows.slice(-3);
+      if (last.length === 3 && Math.max(...last) - Math.min(...last) < 2) {
+        log(`camera: daemon (${scene} scene) settled after ${waited + 3} s (${last.map((p) => p.toFixed(1)).join(', ')} %); measuring ${DAEMON_MEASURE_S} s`);
+        break;
       }
-      daemon.assertRunning();
-      const ticks0 = treeTicks(daemon.pid);
-      const t0 = performance.now();
-      await new Promise((r) => setTimeout(r, DAEMON_MEASURE_S * 1000));
-      const ticks1 = treeTicks(daemon.pid);
-      const seconds = (performance.now() - t0) / 1000;
-      daemon.assertRunning();
-      // The figure means something only if the daemon saw the scene as meant: nobody, or a face.
-      const sawFace = daemon.saw('face in view');
-      if (existsSync(FACE_PHOTO) && sawFace !== (scene === 'face')) throw new Error(`the ${scene} scene: the daemon ${sawFace ? 'saw' : 'did not see'} a face`);
-      return ((ticks1 - ticks0) / hz / seconds) * 100;
-    } finally {
-      await daemon.stop();
     }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+    daemon.assertRunning();
+    const ticks0 = treeTicks(daemon.pid);
+    const t0 = performance.now();
+    await new Promise((r) => setTimeout(r, DAEMON_MEASURE_S * 1000));
+    const ticks1 = treeTicks(daemon.pid);
+    const seconds = (performance.now() - t0) / 1000;
+    daemon.assertRunning();
+    // The figure means something only if the daemon saw the scene as meant: nobody, or a face.
+    const sawFace = daemon.saw('face in view');
+    if (existsSync(FACE_PHOTO) && sawFace !== (scene === 'face')) throw new Error(`the ${scene} scene: the daemon ${sawFace ? 'saw' : 'did not see'} a face`);
+    return ((ticks1 - ticks0) / hz / seconds) * 100;
+  });
 }
 
 const part: BenchPart = {

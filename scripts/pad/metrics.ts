@@ -68,10 +68,5 @@ export function equalErrorPoint(items: readonly Scored[]): PadRates {
   return best ?? ratesAt(items, 0.5);
 }
 
-/** Nearest-rank percentile of a list of numbers (p in 0..100). */
-export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank] ?? Number.NaN;
-}
+/** Nearest-rank percentile of a list of numbers (p in 0..100): the one the face evaluation uses. */
+export { percentile } from '../eval/metrics.ts';

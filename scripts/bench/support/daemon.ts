@@ -1,8 +1,9 @@
 // A real `facegate run` child for the bench parts that measure the whole daemon: written config
 // (only keys this build's schema has), launched as the systemd unit launches it, stopped cleanly.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
@@ -72,7 +73,7 @@ export interface BenchDaemon {
  * A config file in `dir` for the daemon on a replay folder at 10 fps, with its own data directory
  * and ports; `extra` sections are merged in (only keys this build's schema has).
  */
-export async function writeBenchConfig(dir: string, frames: string, extra: Record<string, Record<string, unknown>> = {}): Promise<string> {
+async function writeBenchConfig(dir: string, frames: string, extra: Record<string, Record<string, unknown>> = {}): Promise<string> {
   const defaults = embeddedDefaults() as unknown as Record<string, Record<string, unknown>>;
   const config: Record<string, Record<string, unknown>> = {
     daemon: { data_dir: join(dir, 'data'), log_level: 'info' },
@@ -104,13 +105,9 @@ export async function runFacegateCommand(args: string[]): Promise<void> {
   if (code !== 0) throw new Error(`facegate ${args[0]} failed (${code}): ${err}`);
 }
 
-/**
- * Starts the daemon on a replay folder at 10 fps (config from writeBenchConfig unless `config` is
- * given). `tuned` false launches it as a bare `node bin/facegate.js run`, without the memory settings.
- */
-export async function startBenchDaemon(opts: { dir: string; frames: string; tuned?: boolean; config?: string }): Promise<BenchDaemon> {
-  const file = opts.config ?? await writeBenchConfig(opts.dir, opts.frames);
-  const { env, flags } = launch(opts.tuned ?? true);
+/** Starts `facegate run` on a config file; `tuned` false launches it as a bare `node bin/facegate.js run`, without the memory settings. */
+function startBenchDaemon(file: string, tuned: boolean): BenchDaemon {
+  const { env, flags } = launch(tuned);
   const child = spawn(process.execPath, [...flags, BIN, 'run', '--config', file], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let tail = '';
   let partial = '';
@@ -148,4 +145,29 @@ export async function startBenchDaemon(opts: { dir: string; frames: string; tune
       await exited;
     },
   };
+}
+
+/**
+ * A daemon in a temporary directory, from frames to clean-up: `frames` writes the replay folder
+ * into the directory and returns it, `beforeStart` runs on the written config (e.g. an
+ * enrollment), `use` measures. The daemon is stopped and the directory removed whatever happens.
+ */
+export async function withBenchDaemon<T>(
+  opts: { name: string; frames: (dir: string) => Promise<string>; tuned?: boolean; config?: Record<string, Record<string, unknown>>; beforeStart?: (config: string) => Promise<void> },
+  use: (daemon: BenchDaemon) => Promise<T>,
+): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), `facegate-bench-${opts.name}-`));
+  try {
+    const frames = await opts.frames(dir);
+    const config = await writeBenchConfig(dir, frames, opts.config);
+    await opts.beforeStart?.(config);
+    const daemon = startBenchDaemon(config, opts.tuned ?? true);
+    try {
+      return await use(daemon);
+    } finally {
+      await daemon.stop();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
