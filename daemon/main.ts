@@ -1,7 +1,7 @@
 import { EventBus, Lifecycle, createLogger, systemClock, type BusEvents, type Logger } from './core/index.ts';
 import { loadConfig, type Config } from './config/index.ts';
 import { EventStore, InstanceLock, prepareDataDir } from './store/index.ts';
-import { CpuLoad, SdNotify, Watchdog, cpuTemperature, memoryTuning } from './health/index.ts';
+import { CpuLoad, DAEMON_SETTINGS_TEXT, SdNotify, Watchdog, cpuTemperature, memoryTuning } from './health/index.ts';
 import { createCamera, type Camera } from './camera/index.ts';
 import { Retention, openPrivacy, type Privacy } from './privacy/index.ts';
 import { createDoors, type Doors } from './door/index.ts';
@@ -276,7 +276,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
   const tuning = memoryTuning();
   if (!tuning.tuned) {
     log.warn({ malloc_arena_max: tuning.mallocArenaMax, semi_space_mb: tuning.semiSpaceMb },
-      'node was started without facegate\'s memory settings (MALLOC_ARENA_MAX=2, --max-semi-space-size=2): expect ~100 MB more memory; the systemd unit and npm start set them');
+      `node was started without facegate's memory settings (${DAEMON_SETTINGS_TEXT}): expect ~100 MB more memory; the systemd unit and npm start set them`);
   }
 
   let stopped: Promise<void> | null = null;

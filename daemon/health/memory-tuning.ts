@@ -12,6 +12,8 @@ export const SEMI_SPACE_MB = 2;
 /** The node flags and environment a daemon launch needs (for scripts that spawn the daemon). */
 export const DAEMON_NODE_FLAGS: readonly string[] = [`--max-semi-space-size=${SEMI_SPACE_MB}`];
 export const DAEMON_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX };
+/** The settings as an operator would type them: "MALLOC_ARENA_MAX=2, --max-semi-space-size=2". */
+export const DAEMON_SETTINGS_TEXT = [...Object.entries(DAEMON_ENV).map(([k, v]) => `${k}=${v}`), ...DAEMON_NODE_FLAGS].join(', ');
 
 export interface MemoryTuning {
   /** MALLOC_ARENA_MAX as this process saw it at start, or null when unset. */

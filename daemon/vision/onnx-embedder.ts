@@ -8,10 +8,14 @@ import { inputSize, readModelFile, type Manifest, type Variant } from './registr
 // onnxruntime-web reads its thread count once, when its WASM starts (the first session in a thread).
 let wasmStarted = false;
 
+function runtimeName(threads: number): string {
+  return `onnxruntime-web ${ort.env.versions.web ?? '?'} wasm+simd, ${threads} thread${threads === 1 ? '' : 's'}`;
+}
+
 export class OnnxEmbedder implements FaceEmbedder {
   readonly variant: Variant = 'float32';
   // onnxruntime-web 1.30 ships SIMD builds of its WASM only; the thread count is the one it started with.
-  readonly runtime = `onnxruntime-web ${ort.env.versions.web ?? '?'} wasm+simd, ${Number(ort.env.wasm.numThreads ?? 1)} thread${Number(ort.env.wasm.numThreads ?? 1) === 1 ? '' : 's'}`;
+  readonly runtime = runtimeName(Number(ort.env.wasm.numThreads ?? 1));
   private readonly planes: Float32Array;
 
   private constructor(
