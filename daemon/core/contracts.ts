@@ -53,6 +53,12 @@ export interface FaceObservation {
   quality: { ok: boolean; reasons: string[]; sharpness: number; yaw: number; pitch: number; size: number };
   /** Presentation-attack evidence: 1 = certainly live, 0 = certainly an attack; null if not judged. */
   liveness: number | null;
+  /**
+   * The PAD check's raw P(live) before it is put on the configured security level (null when not
+   * judged or no check is plugged in): with the model's operating points it gives the face's score
+   * at every level, which the per-door self-test needs.
+   */
+  livenessRaw?: number | null;
   attributes: { emotion?: string; emotionScore?: number; age?: number; gender?: string; genderScore?: number } | null;
 }
 

@@ -19,6 +19,8 @@ export interface LivenessInput {
 export interface LivenessCheck {
   readonly name: string;
   score(input: LivenessInput): Promise<number | null>;
+  /** The score and the raw P(live) behind it (before the security level), when the check has one. */
+  judge?(input: LivenessInput): Promise<{ score: number | null; raw: number | null }>;
   close?(): Promise<void> | void;
 }
 

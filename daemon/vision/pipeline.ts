@@ -107,6 +107,7 @@ export async function createVisionPipeline(config: VisionConfig, log: Logger, op
     const quality = assessQuality(kp, det.box.width, qcrop, 112, limits);
     let embedding: Float32Array | null = null;
     let live: number | null = null;
+    let liveRaw: number | null = null;
     if (quality.ok) {
       t = performance.now();
       const crops = config.embedder.flip ? [crop, alignFace(img, alignKp, embedder.size, pre.zoom, true, pre.points).crop] : [crop];
@@ -114,7 +115,9 @@ export async function createVisionPipeline(config: VisionConfig, log: Logger, op
       timings.embed = (timings.embed ?? 0) + performance.now() - t;
       if (liveness) {
         t = performance.now();
-        live = await liveness.score({ image: img, box: det.box, keypoints: kp, detectionScore: det.score });
+        const input = { image: img, box: det.box, keypoints: kp, detectionScore: det.score };
+        if (liveness.judge) ({ score: live, raw: liveRaw } = await liveness.judge(input));
+        else live = await liveness.score(input);
         timings.liveness = (timings.liveness ?? 0) + performance.now() - t;
       }
     }
@@ -124,7 +127,7 @@ export async function createVisionPipeline(config: VisionConfig, log: Logger, op
       attrs = await attributes.estimate(img, kp);
       timings.attributes = (timings.attributes ?? 0) + performance.now() - t;
     }
-    return { box: det.box, detectionScore: det.score, landmarks5: fivePoints(kp), keypoints: kp, mesh, embedding, quality, liveness: live, attributes: attrs };
+    return { box: det.box, detectionScore: det.score, landmarks5: fivePoints(kp), keypoints: kp, mesh, embedding, quality, liveness: live, livenessRaw: liveRaw, attributes: attrs };
   }
 
   async function run(img: RgbImage, seq: number, capturedAt: number): Promise<FrameAnalysis> {

@@ -76,7 +76,12 @@ export class PadLivenessCheck implements LivenessCheck {
   constructor(readonly scorer: PadScorer) {}
 
   score(input: LivenessInput): Promise<number | null> {
-    return Promise.resolve(this.scorer.judge(input.image.data, input.image.width, input.image.height, input.box).score);
+    return this.judge(input).then((j) => j.score);
+  }
+
+  judge(input: LivenessInput): Promise<{ score: number | null; raw: number | null }> {
+    const j = this.scorer.judge(input.image.data, input.image.width, input.image.height, input.box);
+    return Promise.resolve(j.score === null ? { score: null, raw: null } : { score: j.score, raw: j.raw });
   }
 }
 

@@ -14,3 +14,4 @@ export { fitHomography, transferError } from './homography.ts';
 export { eyeAspectRatio, countBlinks } from './blink.ts';
 export { createLivenessCheck, createPadTrackCheck, padOptionsFromConfig } from './module.ts';
 export type { PadConfig } from './module.ts';
+export { PAD_LEVELS, readPadLevels, scoreAtThreshold } from './levels.ts';
