@@ -39,10 +39,27 @@ const commands: Record<string, Command> = {
   vision: async (args) => (await import('./cli/vision.ts')).visionCommand(args),
   async run(args) {
     const { values } = parseArgs({ args, options: { config: { type: 'string', short: 'c' } }, strict: true });
-    const daemon = await startDaemon({ configFile: values.config });
+    // Caught from before the start: READY=1 goes out during startDaemon(), and a SIGTERM that
+    // follows it at once must still stop the daemon cleanly, not kill it past its exit handler.
+    let early: NodeJS.Signals | null = null;
+    let handle = (signal: NodeJS.Signals): void => {
+      if (early) process.exit(1); // a second signal while starting: leave now (the door's exit handler relocks)
+      early = signal;
+    };
+    const onSignal = (signal: NodeJS.Signals): void => handle(signal);
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+    let daemon: Awaited<ReturnType<typeof startDaemon>>;
+    try {
+      daemon = await startDaemon({ configFile: values.config });
+    } catch (err) {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+      throw err;
+    }
     return new Promise<number>((resolve) => {
       let signals = 0;
-      const onSignal = (signal: NodeJS.Signals): void => {
+      handle = (signal) => {
         signals += 1;
         if (signals > 1) {
           daemon.log.warn({ signal }, 'second signal: exiting now');
@@ -54,8 +71,7 @@ const commands: Record<string, Command> = {
         force.unref();
         void daemon.stop(signal).then(() => resolve(0));
       };
-      process.on('SIGTERM', onSignal);
-      process.on('SIGINT', onSignal);
+      if (early) handle(early);
     });
   },
 

@@ -78,7 +78,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
   // A bad pin or a pin used twice stops the start here; the lock outputs are claimed at start().
   const doors = (() => {
     try {
-      return createDoors({ config, bus, log, clock: systemClock });
+      return createDoors({ config, bus, log, clock: systemClock, sysfsRoot: config.daemon.sysfs_gpio_root });
     } catch (err) {
       db.close();
       lock.release();

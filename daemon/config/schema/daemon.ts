@@ -17,6 +17,11 @@ export const DaemonSection = Type.Object(
       default: 20,
       description: 'The systemd watchdog is fed only while the work loop has ticked within this many seconds.',
     }),
+    sysfs_gpio_root: Type.String({
+      minLength: 1,
+      default: '/sys/class/gpio',
+      description: 'Where the sysfs GPIO tree is, for the doors and the unit\'s fail-safe (ExecStopPost). Change it only where sysfs GPIO is mounted elsewhere.',
+    }),
   },
   { additionalProperties: false, default: {} },
 );
