@@ -2,20 +2,14 @@
 // runtime ships its .wasm inside the npm package and installs offline, unlike onnxruntime-node).
 import * as ort from 'onnxruntime-web';
 import { FacegateError } from '../core/index.ts';
+import { onnxRuntimeName, openOnnxSession } from './onnx-session.ts';
 import { l2normalize, scalePixel, type EmbedderOptions, type FaceEmbedder } from './embedder.ts';
-import { inputSize, readModelFile, type Manifest, type Variant } from './registry.ts';
-
-// onnxruntime-web reads its thread count once, when its WASM starts (the first session in a thread).
-let wasmStarted = false;
-
-function runtimeName(threads: number): string {
-  return `onnxruntime-web ${ort.env.versions.web ?? '?'} wasm+simd, ${threads} thread${threads === 1 ? '' : 's'}`;
-}
+import { inputSize, type Manifest, type Variant } from './registry.ts';
 
 export class OnnxEmbedder implements FaceEmbedder {
   readonly variant: Variant = 'float32';
   // onnxruntime-web 1.30 ships SIMD builds of its WASM only; the thread count is the one it started with.
-  readonly runtime = runtimeName(Number(ort.env.wasm.numThreads ?? 1));
+  readonly runtime = onnxRuntimeName();
   private readonly planes: Float32Array;
 
   private constructor(
@@ -29,16 +23,7 @@ export class OnnxEmbedder implements FaceEmbedder {
 
   /** Reads the pinned file (hash checked) and starts an inference session on it. */
   static async load(name: string, manifest: Manifest, dir: string, opts: Pick<EmbedderOptions, 'pixels'>, threads = 1): Promise<OnnxEmbedder> {
-    const { bytes, entry } = readModelFile(name, manifest, dir);
-    if (!wasmStarted) ort.env.wasm.numThreads = threads;
-    wasmStarted = true;
-    let session: ort.InferenceSession;
-    try {
-      // No memory arena or pattern cache: same speed here, ~40 MB less resident memory.
-      session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all', enableCpuMemArena: false, enableMemPattern: false });
-    } catch (err) {
-      throw new FacegateError('VISION_MODEL_LOAD', `model ${name}: onnxruntime-web cannot load it: ${(err as Error).message}`, { cause: err });
-    }
+    const { session, entry } = await openOnnxSession(name, manifest, dir, threads);
     return new OnnxEmbedder(name, inputSize(entry), session, opts);
   }
 
