@@ -13,7 +13,7 @@ import { AnalysisLoop } from './vision/analysis-loop.ts';
 import { createVisionWorker, type VisionWorkerStats } from './vision/worker-client.ts';
 import { describeBackend } from './vision/backend-info.ts';
 import { modelKey } from './vision/manifest.ts';
-import { createPadTrackCheck } from './vision/pad/module.ts';
+import { createPadTrackCheck } from './vision/pad/track-check.ts';
 import { MqttService, type MetricsProvider } from './mqtt/index.ts';
 import { applyStoredSettings, createAdminServer, doorService, identityPeople, nextFaceFromBus, type AdminServer } from './admin/index.ts';
 

@@ -1,12 +1,19 @@
 // Presentation-attack detection on any folder whose images.csv has relpath and label (live/spoof):
-// ISO/IEC 30107-3 APCER, BPCER, ACER at the shipped threshold of the security level, the no-face
-// rate and the added cost per face. Faces are found by the daemon's own detector (largest face).
+// ISO/IEC 30107-3 APCER, BPCER, ACER of the shipped PAD score at the security level's threshold,
+// the no-face rate and the added cost per face. Faces are found by the daemon's own detector
+// (largest face). A folder without a label column takes --label live|spoof for every image.
+// --loso: leave-one-subject-out instead of the shipped files: for each subject, everything facegate
+// fits (texture model, fusion, thresholds) is fitted on the other subjects, with the figures per
+// frame and per track of two voting frames; --inputs picks the evidence fused (cnn, texture).
 //
-//   npm run eval:pad -- --images DIR [--level convenience|balanced|strict] [--models DIR] [--json]
+//   npm run eval:pad -- --images DIR [--label live|spoof] [--level L] [--models DIR] [--loso [--inputs cnn,texture]] [--json]
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { PadScorer, type PadSecurityLevel } from '../daemon/vision/pad/index.ts';
-import { createFaceFinder, readPadCsv } from './pad/dataset.ts';
+import { PadScorer, type PadEvidenceName, type PadSecurityLevel } from '../daemon/vision/pad/index.ts';
+import { createFaceFinder, readPadCsv, type PadRow } from './pad/dataset.ts';
+import { collectEvidence, leaveOneSubjectOut } from './pad/fusion-train.ts';
+import { printLoso } from './pad/loso-table.ts';
+import { MIN_FACE_PX, PAD_FEATURES, PAD_FIT } from './pad/texture-recipe.ts';
 import { equalErrorPoint, percentile, ratesAt, thresholdForBpcer, type Scored } from './pad/metrics.ts';
 
 const LEVELS: readonly PadSecurityLevel[] = ['convenience', 'balanced', 'strict'];
@@ -18,18 +25,23 @@ async function main(): Promise<void> {
       images: { type: 'string' },
       level: { type: 'string', default: 'balanced' },
       models: { type: 'string' },
+      label: { type: 'string' },
+      loso: { type: 'boolean', default: false },
+      inputs: { type: 'string', default: 'cnn' },
       json: { type: 'boolean', default: false },
     },
   });
-  if (!values.images) throw new Error('usage: npm run eval:pad -- --images DIR [--level convenience|balanced|strict] [--models DIR] [--json]');
+  if (!values.images) throw new Error('usage: npm run eval:pad -- --images DIR [--label live|spoof] [--level convenience|balanced|strict] [--models DIR] [--loso [--inputs cnn,texture]] [--json]');
+  if (values.label !== undefined && values.label !== 'live' && values.label !== 'spoof') throw new Error(`--label must be live or spoof, got ${values.label}`);
   const level = values.level as PadSecurityLevel;
   if (!LEVELS.includes(level)) throw new Error(`--level must be one of ${LEVELS.join(', ')}, got ${values.level}`);
   const dir = resolve(values.images);
-  const rows = readPadCsv(dir);
+  const rows = readPadCsv(dir, values.label as 'live' | 'spoof' | undefined);
   if (rows.length === 0) throw new Error(`${join(dir, 'images.csv')} lists no images`);
+  if (values.loso) return leaveOneOut(dir, rows, values.inputs, values.json);
   const finder = await createFaceFinder();
-  // --models DIR: a models folder with its own manifest.json "pad" entry (e.g. a model trained on other subjects).
-  const scorer = PadScorer.load({ securityLevel: level, ...(values.models ? { modelsDir: resolve(values.models) } : {}) });
+  // --models DIR: a models folder with its own manifest.json "pad" entries (e.g. models trained on other subjects).
+  const scorer = await PadScorer.load({ securityLevel: level, ...(values.models ? { modelsDir: resolve(values.models) } : {}) });
   const scored: Scored[] = [];
   const latencies: number[] = [];
   const cpu: number[] = [];
@@ -45,7 +57,7 @@ async function main(): Promise<void> {
     }
     const t = performance.now();
     const c = process.cpuUsage();
-    const j = scorer.judge(face.image.data, face.image.width, face.image.height, face.box);
+    const j = await scorer.judge(face.image.data, face.image.width, face.image.height, face.box);
     latencies.push(performance.now() - t);
     // CPU time of this thread's process: close to wall time on an idle machine, and far less
     // disturbed than wall time when other work shares the cores.
@@ -74,7 +86,7 @@ async function main(): Promise<void> {
     bpcer: r4(at.bpcer),
     acer: r4(at.acer),
     threshold: 0.5,
-    raw_threshold: scorer.model.operatingPoints[level],
+    raw_threshold: scorer.threshold,
     no_face_rate: r4(noFace / rows.length),
     unjudged,
     // Unjudged faces are never granted: counted as rejected live faces, they raise BPCER only.
@@ -97,6 +109,34 @@ async function main(): Promise<void> {
   console.log(`BPCER counting unjudged live faces as rejected: ${pct(result.bpcer_with_unjudged)}; unjudged: ${JSON.stringify(unjudged)}`);
   console.log(`EER on this set ${pct(result.eer)}; APCER at BPCER 5 % with a threshold fitted to this set ${pct(result.apcer_at_bpcer_5_on_this_set)}`);
   console.log(`no-face rate ${pct(result.no_face_rate)}; PAD cost per face p50 ${result.latency_ms.p50} ms, p90 ${result.latency_ms.p90} ms (CPU p50 ${result.cpu_ms.p50} ms; ${result.backend}, detector ${result.models.detector})`);
+}
+
+async function leaveOneOut(dir: string, rows: PadRow[], inputsText: string, json: boolean): Promise<void> {
+  const inputs = inputsText.split(',').map((t) => t.trim()) as PadEvidenceName[];
+  if (!inputs.every((i) => i === 'cnn' || i === 'texture')) throw new Error(`--inputs takes cnn, texture or both, got ${inputsText}`);
+  const { samples, noFace } = await collectEvidence(dir, rows, PAD_FEATURES, MIN_FACE_PX);
+  if (new Set(samples.map((s) => s.subject)).size < 3) throw new Error('--loso needs faces of at least 3 subjects (the identity column, or the first folder of relpath)');
+  const loso = leaveOneSubjectOut(inputs, samples, PAD_FIT);
+  const r = (v: number): number => r4(v);
+  const result = {
+    images: rows.length,
+    judged: samples.length,
+    no_face_rate: r(noFace / rows.length),
+    scheme: 'leave-one-subject-out',
+    inputs,
+    apcer: r(loso.frame.balanced.apcer),
+    bpcer: r(loso.frame.balanced.bpcer),
+    acer: r(loso.frame.balanced.acer),
+    levels: Object.fromEntries(LEVELS.map((l) => [l, { frame: { apcer: r(loso.frame[l].apcer), bpcer: r(loso.frame[l].bpcer) }, track: { apcer: r(loso.track[l].apcer), bpcer: r(loso.track[l].bpcer), tracks: loso.track[l].tracks } }])),
+    track_frames: loso.trackFrames,
+    folds: loso.folds.map((f) => ({ subject: f.subject, live: f.live, spoof: f.spoof, threshold_balanced: r(f.thresholds.balanced), apcer: r(f.apcer), bpcer: r(f.bpcer) })),
+  };
+  if (json) {
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return;
+  }
+  console.log(`PAD on ${dir}, ${result.judged} faces of ${rows.length} images, ${loso.folds.length} subjects`);
+  printLoso(loso);
 }
 
 main().catch((err: unknown) => {

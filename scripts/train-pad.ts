@@ -7,28 +7,17 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MODELS_DIR } from '../daemon/vision/index.ts';
-import { extractFeatures, sha256Hex, PAD_MODEL_NAME, type FeatureSpec, type PadModelFile } from '../daemon/vision/pad/index.ts';
+import { sha256Hex, PAD_FUSION_NAME, PAD_MODEL_NAME, type PadEvidenceName, type PadFusionFile, type PadModelFile } from '../daemon/vision/pad/index.ts';
 import { crossValidate, type Sample } from './pad/cross-validate.ts';
-import { createFaceFinder, readPadCsv } from './pad/dataset.ts';
-import { fitLogistic, type FitOptions } from './pad/logistic.ts';
-import { thresholdForBpcer } from './pad/metrics.ts';
+import { readPadCsv } from './pad/dataset.ts';
+import { collectEvidence, fitAll, leaveOneSubjectOut, type EvidenceSample, type LosoReport } from './pad/fusion-train.ts';
+import { GAP_POSITION } from './pad/operating-points.ts';
+import { fitLogistic } from './pad/logistic.ts';
+import { MIN_FACE_PX, PAD_FEATURES, PAD_FIT } from './pad/texture-recipe.ts';
+import { thresholdForBpcer, type PadRates } from './pad/metrics.ts';
 import { seededRandom } from './lib/seeded-random.ts';
+import { printLoso } from './pad/loso-table.ts';
 
-/** Colour texture (uniform LBP in luma/chroma and HSV planes), colour moments, sharpness/frequency cues on a 64×64 face patch. */
-export const PAD_FEATURES: FeatureSpec = {
-  version: 1,
-  patches: [
-    {
-      scale: 1,
-      size: 64,
-      lbp: (['y', 'cb', 'cr', 'h', 's', 'v'] as const).map((channel) => ({ channel, radius: 1 })),
-      moments: ['y', 'cb', 'cr', 'h', 's', 'v'],
-      frequency: true,
-    },
-  ],
-};
-export const PAD_FIT: FitOptions = { l2: 0.1, steps: 800, learningRate: 0.5 };
-const MIN_FACE_PX = 64;
 
 function shuffled<T>(items: readonly T[], seed: number): T[] {
   const out = [...items];
@@ -43,12 +32,71 @@ function shuffled<T>(items: readonly T[], seed: number): T[] {
 const round = (v: number): number => Number(v.toPrecision(7));
 const pct = (v: number): string => `${(100 * v).toFixed(1)}%`;
 
+function parseInputs(text: string): PadEvidenceName[] {
+  const names = text.split(',').map((t) => t.trim());
+  if (names.length === 0 || !names.every((n): n is PadEvidenceName => n === 'cnn' || n === 'texture')) throw new Error(`--inputs takes cnn, texture or both, got ${text}`);
+  return names;
+}
+
+/** Fits the shipped fusion on all samples and measures the same procedure leave-one-subject-out. */
+function fuseAndReport(inputs: PadEvidenceName[], samples: readonly EvidenceSample[], data: string, seed: number): { file: PadFusionFile; loso: LosoReport } {
+  process.stderr.write(`fusing ${inputs.join(' + ')}: leave-one-subject-out…\n`);
+  const { stack, levels } = fitAll(inputs, samples, PAD_FIT);
+  const loso = leaveOneSubjectOut(inputs, samples, PAD_FIT);
+  const rates = (r: PadRates): { apcer: number; bpcer: number } => ({ apcer: round(r.apcer), bpcer: round(r.bpcer) });
+  const file: PadFusionFile = {
+    format: 'facegate-pad-fusion',
+    version: 1,
+    inputs,
+    weights: stack.weights.map(round),
+    bias: round(stack.bias),
+    operatingPoints: { convenience: round(levels.thresholds.convenience), balanced: round(levels.thresholds.balanced), strict: round(levels.thresholds.strict) },
+    minFacePx: MIN_FACE_PX,
+    training: {
+      data,
+      faces: samples.length,
+      seed,
+      levels: { rule: levels.rule, gap_position: GAP_POSITION, attack_edge_logit: round(levels.attackEdge), live_edge_logit: round(levels.liveEdge) },
+      loso: {
+        scheme: 'leave-one-subject-out; texture model, stack and thresholds fitted without the held-out subject',
+        frame: Object.fromEntries(Object.entries(loso.frame).map(([l, r]) => [l, rates(r)])),
+        track: Object.fromEntries(Object.entries(loso.track).map(([l, r]) => [l, { ...rates(r), tracks: r.tracks }])),
+        track_frames: loso.trackFrames,
+      },
+      trainedBy: 'scripts/train-pad.ts',
+    },
+  };
+  return { file, loso };
+}
+
+function pinPadFile(name: string, path: string, seed: number, what: string): void {
+  const bytes = readFileSync(path);
+  // Read-modify-write of the manifest keeps every other section as it is.
+  const manifestPath = join(MODELS_DIR, 'manifest.json');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, unknown> & { pad?: Record<string, unknown> };
+  manifest.pad = {
+    ...(manifest.pad ?? {}),
+    [name]: {
+      file: relative(MODELS_DIR, path),
+      sha256: sha256Hex(bytes),
+      data: 'NUAA Photograph Imposter Database, official training split (Tan et al., ECCV 2010), 9 subjects',
+      trainedBy: `node --import tsx scripts/train-pad.ts --seed ${seed}`,
+      license: `Apache-2.0 (${what}, trained by facegate; the training images are not redistributed)`,
+    },
+  };
+  writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+  process.stderr.write(`pinned ${path} (sha256 ${sha256Hex(bytes)}) in ${manifestPath}\n`);
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       data: { type: 'string', default: resolve(MODELS_DIR, '../../shared/data/nuaa-train') },
       seed: { type: 'string', default: '5' },
       out: { type: 'string', default: join(MODELS_DIR, 'pad', `${PAD_MODEL_NAME}-v1.json`) },
+      'fusion-out': { type: 'string', default: join(MODELS_DIR, 'pad', `${PAD_FUSION_NAME}-v1.json`) },
+      // The evidence the fused score reads (cnn, texture): cnn alone was best for people and cameras not seen in training (docs/pad.md).
+      inputs: { type: 'string', default: 'cnn' },
       'cv-only': { type: 'boolean', default: false },
       'no-pin': { type: 'boolean', default: false },
       // BPCER target of the cross-validation report (the shipped levels are always 1/2/5 %).
@@ -60,18 +108,13 @@ async function main(): Promise<void> {
   const seed = Number(values.seed);
   if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got ${values.seed}`);
   const rows = readPadCsv(dataDir);
-  const finder = await createFaceFinder();
-  const samples: Sample[] = [];
-  let noFace = 0;
-  for (const row of rows) {
-    const face = await finder.find(join(dataDir, row.relpath));
-    if (!face || Math.min(face.box.width, face.box.height) < MIN_FACE_PX) {
-      noFace++;
-      continue;
-    }
-    samples.push({ x: extractFeatures(PAD_FEATURES, face.image.data, face.image.width, face.image.height, face.box), live: row.live, subject: row.subject });
-  }
-  const ordered = shuffled(samples, seed);
+  const inputs = parseInputs(values.inputs);
+  const evidence = await collectEvidence(dataDir, rows, PAD_FEATURES, MIN_FACE_PX);
+  const noFace = evidence.noFace;
+  const finder = { detector: evidence.detector };
+  const orderedEvidence = shuffled(evidence.samples, seed);
+  const samples: Sample[] = evidence.samples.map((e) => ({ x: e.texture, live: e.live, subject: e.subject }));
+  const ordered: Sample[] = orderedEvidence.map((e) => ({ x: e.texture, live: e.live, subject: e.subject }));
   process.stderr.write(`${samples.length} faces from ${rows.length} images (${noFace} without a usable face), ${new Set(samples.map((s) => s.subject)).size} subjects; cross-validating…\n`);
 
   const target = Number(values.bpcer);
@@ -114,30 +157,21 @@ async function main(): Promise<void> {
     writeFileSync(out, bytes);
     if (values['no-pin']) process.stderr.write(`wrote ${out} (sha256 ${sha256Hex(bytes)}); not pinned (--no-pin)\n`);
   }
+  const fusion = fuseAndReport(inputs, orderedEvidence, report.data, seed);
+  if (!values['cv-only']) {
+    const out = resolve(values['fusion-out']);
+    writeFileSync(out, Buffer.from(`${JSON.stringify(fusion.file)}\n`));
+  }
   if (!values['cv-only'] && !values['no-pin']) {
-    const out = resolve(values.out);
-    const bytes = readFileSync(out);
-    // Pin it: read-modify-write of the manifest keeps every other section as it is.
-    const manifestPath = join(MODELS_DIR, 'manifest.json');
-    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, unknown> & { pad?: Record<string, unknown> };
-    manifest.pad = {
-      ...(manifest.pad ?? {}),
-      [PAD_MODEL_NAME]: {
-        file: relative(MODELS_DIR, out),
-        sha256: sha256Hex(bytes),
-        data: 'NUAA Photograph Imposter Database, official training split (Tan et al., ECCV 2010), 9 subjects',
-        trainedBy: `node --import tsx scripts/train-pad.ts --seed ${seed}`,
-        license: 'Apache-2.0 (weights trained by facegate; the training images are not redistributed)',
-      },
-    };
-    writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
-    process.stderr.write(`wrote ${out} (sha256 ${sha256Hex(bytes)}) and pinned it in ${manifestPath}\n`);
+    pinPadFile(PAD_MODEL_NAME, resolve(values.out), seed, 'the colour-texture model');
+    pinPadFile(PAD_FUSION_NAME, resolve(values['fusion-out']), seed, `the fused score over ${inputs.join(' + ')} (the CNN is faceplugin-liveness, pinned in "models")`);
   }
 
   if (values.json) {
-    process.stdout.write(`${JSON.stringify(report)}\n`);
+    process.stdout.write(`${JSON.stringify({ ...report, fusion: fusion.file.training })}\n`);
     return;
   }
+  printLoso(fusion.loso);
   console.log(`subject-disjoint cross-validation (${report.cv.scheme}) on ${report.faces} faces, ${report.data}`);
   console.log('subject  live spoof  threshold  APCER   BPCER');
   for (const f of report.cv.folds) console.log(`${f.subject.padEnd(8)} ${String(f.live).padStart(4)} ${String(f.spoof).padStart(5)}  ${f.threshold.toFixed(3).padStart(9)}  ${pct(f.apcer).padStart(6)}  ${pct(f.bpcer).padStart(6)}`);

@@ -18,7 +18,7 @@ export interface ModelFiles {
 }
 
 export interface ManifestEntry extends ModelFiles {
-  role: 'detector' | 'embedder' | 'mesh' | 'attribute';
+  role: 'detector' | 'embedder' | 'mesh' | 'attribute' | 'pad';
   /** tfjs graph model (default) or an ONNX file run by onnxruntime-web. */
   format?: 'tfjs' | 'onnx';
   package: string;

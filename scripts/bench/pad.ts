@@ -1,4 +1,4 @@
-// PAD cost per face: the single-frame check (crop, features, classifier) on real NUAA frames with
+// PAD cost per face: the shipped single-frame check (gate, CNN crop and inference, fusion) on real NUAA frames with
 // boxes from the daemon's detector (detection itself is not counted: the pipeline already ran it),
 // and one multi-frame track update. Keys: pad.score_ms.{p50,p90}, pad.track_update_ms.p50.
 import { join, resolve } from 'node:path';
@@ -14,7 +14,7 @@ const part: BenchPart = {
     const dir = resolve(MODELS_DIR, '../../shared/data/nuaa-train');
     const rows = readPadCsv(dir).filter((_, i) => i % 10 === 0);
     const finder = await createFaceFinder();
-    const scorer = PadScorer.load();
+    const scorer = await PadScorer.load();
     const faces = [];
     for (const row of rows) {
       const f = await finder.find(join(dir, row.relpath));
@@ -25,7 +25,7 @@ const part: BenchPart = {
     for (let rep = 0; rep < 3; rep++) {
       for (const f of faces) {
         const t = performance.now();
-        scorer.judge(f.image.data, f.image.width, f.image.height, f.box);
+        await scorer.judge(f.image.data, f.image.width, f.image.height, f.box);
         times.push(performance.now() - t);
       }
     }
@@ -36,6 +36,7 @@ const part: BenchPart = {
       track.add({ at: i, box: f.box, points: f.keypoints, mesh: null, frameScore: 0.6 });
       trackTimes.push(performance.now() - t);
     }
+    scorer.close();
     return {
       'pad.score_ms.p50': percentile(times, 50),
       'pad.score_ms.p90': percentile(times, 90),

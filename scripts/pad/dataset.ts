@@ -12,24 +12,31 @@ export interface PadRow {
   live: boolean;
   /** Subject id: the `identity` column when present, else the first folder of relpath. */
   subject: string;
+  /** One presentation: subject, label and the `session` column when present (frames of one track). */
+  track: string;
 }
 
-/** Parses images.csv; needs the columns relpath and label (live/spoof). Quoted fields are not used by these files. */
-export function readPadCsv(dir: string): PadRow[] {
+/**
+ * Parses images.csv; needs the columns relpath and label (live/spoof); a file without a label column
+ * needs `label`, the kind of all its images (lfw-dev: all live). Quoted fields are not used by these files.
+ */
+export function readPadCsv(dir: string, label?: 'live' | 'spoof'): PadRow[] {
   const text = readFileSync(join(dir, 'images.csv'), 'utf8').trim();
   const [head, ...lines] = text.split(/\r?\n/);
   const cols = (head ?? '').split(',').map((c) => c.trim());
   const ri = cols.indexOf('relpath');
   const li = cols.indexOf('label');
   const si = cols.indexOf('identity');
-  if (ri < 0 || li < 0) throw new Error(`${join(dir, 'images.csv')} needs the columns relpath and label (found: ${cols.join(', ')})`);
+  const ti = cols.indexOf('session');
+  if (ri < 0 || (li < 0 && !label)) throw new Error(`${join(dir, 'images.csv')} needs the columns relpath and label (found: ${cols.join(', ')}); for a folder of one kind give --label live or --label spoof`);
   return lines.filter((l) => l.trim() !== '').map((line, n) => {
     const f = line.split(',');
     const relpath = (f[ri] ?? '').trim();
-    const label = (f[li] ?? '').trim().toLowerCase();
-    if (label !== 'live' && label !== 'spoof') throw new Error(`images.csv line ${n + 2}: label must be live or spoof, got "${label}"`);
+    const kind = li >= 0 ? (f[li] ?? '').trim().toLowerCase() : label;
+    if (kind !== 'live' && kind !== 'spoof') throw new Error(`images.csv line ${n + 2}: label must be live or spoof, got "${kind}"`);
     const subject = si >= 0 ? (f[si] ?? '').trim() : relpath.split('/')[0] ?? '';
-    return { relpath, live: label === 'live', subject };
+    const session = ti >= 0 ? (f[ti] ?? '').trim() : '';
+    return { relpath, live: kind === 'live', subject, track: `${subject}/${kind}/${session}` };
   });
 }
 

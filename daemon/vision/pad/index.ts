@@ -1,10 +1,18 @@
-// Presentation-attack detection: a single-frame texture/colour classifier (trained by
-// scripts/train-pad.ts, pinned in models/manifest.json) and multi-frame evidence per track.
-export { PadScorer, PadLivenessCheck, PadTrackCheck, DEFAULT_PAD } from './check.ts';
-export type { PadJudgement, PadModuleOptions, PadOptions, Unjudged } from './check.ts';
+// Presentation-attack detection: single-frame evidence (a CNN liveness model and a colour-texture
+// model, fused and calibrated by scripts/train-pad.ts, pinned in models/manifest.json) and
+// multi-frame evidence per track.
+export { PadScorer, PadLivenessCheck, DEFAULT_PAD } from './check.ts';
+export type { PadJudgement, PadOptions, Unjudged } from './check.ts';
+export { PadTrackCheck, createPadTrackCheck } from './track-check.ts';
+export { TextureScorer } from './texture-scorer.ts';
+export type { TextureJudgement } from './texture-scorer.ts';
+export { CnnLiveness, livenessRegion, CNN_PAD_MODEL } from './cnn.ts';
+export { fuse, loadFusionModel, PAD_FUSION_NAME } from './fusion.ts';
+export type { PadEvidence, PadEvidenceName, PadFusionFile } from './fusion.ts';
+export { unjudgeable } from './gate.ts';
 export { PadTrack, DEFAULT_TRACK } from './track.ts';
 export type { PadChallenge, PadObservation, PadTrackOptions, PadTrackStatus } from './track.ts';
-export { loadPadModel, readPadManifestEntry, rawProbability, calibrated, logit, sha256Hex, PAD_MODEL_NAME } from './model.ts';
+export { loadPadModel, readPadManifestEntry, readPinnedPadFile, rawProbability, calibrated, logit, sigmoid, sha256Hex, PAD_MODEL_NAME } from './model.ts';
 export type { PadManifestEntry, PadModelFile, PadSecurityLevel } from './model.ts';
 export { extractFeatures, featureLength } from './features.ts';
 export type { Channel, FeatureSpec, PatchSpec } from './features.ts';
@@ -12,6 +20,6 @@ export { comparePair, planarityEvidence, similarityResidual, DEFAULT_PLANARITY }
 export type { PairPlanarity, PlanarityOptions, PlanarityVerdict } from './planarity.ts';
 export { fitHomography, transferError } from './homography.ts';
 export { eyeAspectRatio, countBlinks } from './blink.ts';
-export { createLivenessCheck, createPadTrackCheck, padOptionsFromConfig } from './module.ts';
+export { createLivenessCheck, padOptionsFromConfig } from './module.ts';
 export type { PadConfig } from './module.ts';
 export { PAD_LEVELS, readPadLevels, scoreAtThreshold } from './levels.ts';

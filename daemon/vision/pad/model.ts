@@ -72,8 +72,8 @@ function validate(m: PadModelFile, path: string): PadModelFile {
   return m;
 }
 
-/** Reads the pinned model; throws PAD_MODEL_HASH when the file's bytes differ from the pin. */
-export function loadPadModel(modelsDir: string, name = PAD_MODEL_NAME): PadModelFile {
+/** The bytes of a file pinned in the manifest's "pad" section; throws PAD_MODEL_HASH when they differ from the pin. */
+export function readPinnedPadFile(modelsDir: string, name: string): { bytes: Uint8Array; path: string } {
   const entry = readPadManifestEntry(modelsDir, name);
   const path = join(modelsDir, entry.file);
   let bytes: Uint8Array;
@@ -86,16 +86,25 @@ export function loadPadModel(modelsDir: string, name = PAD_MODEL_NAME): PadModel
   if (got !== entry.sha256) {
     throw new FacegateError('PAD_MODEL_HASH', `PAD model ${name}: ${path} has sha256 ${got}, but models/manifest.json pins ${entry.sha256}; refusing to load a changed model file`);
   }
-  let parsed: PadModelFile;
+  return { bytes, path };
+}
+
+/** Parses a pinned JSON model file; a file that is no JSON throws PAD_MODEL_INVALID. */
+export function parsePadJson<T>(bytes: Uint8Array, path: string): T {
   try {
-    parsed = JSON.parse(Buffer.from(bytes).toString('utf8')) as PadModelFile;
+    return JSON.parse(Buffer.from(bytes).toString('utf8')) as T;
   } catch (err) {
     throw new FacegateError('PAD_MODEL_INVALID', `PAD model ${path} is not JSON: ${(err as Error).message}`, { cause: err });
   }
-  return validate(parsed, path);
 }
 
-function sigmoid(z: number): number {
+/** Reads the pinned texture model; throws PAD_MODEL_HASH when the file's bytes differ from the pin. */
+export function loadPadModel(modelsDir: string, name = PAD_MODEL_NAME): PadModelFile {
+  const { bytes, path } = readPinnedPadFile(modelsDir, name);
+  return validate(parsePadJson<PadModelFile>(bytes, path), path);
+}
+
+export function sigmoid(z: number): number {
   return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
 }
 

@@ -5,12 +5,12 @@ import assert from 'node:assert/strict';
 import type { FaceObservation, TrackVerdict } from '../../../daemon/core/index.ts';
 import { decide } from '../../../daemon/access/index.ts';
 import { MODELS_DIR } from '../../../daemon/vision/index.ts';
-import { PadLivenessCheck, PadScorer, PadTrackCheck, createPadTrackCheck, loadPadModel } from '../../../daemon/vision/pad/index.ts';
+import { PadLivenessCheck, PadScorer, PadTrackCheck, createPadTrackCheck, livenessRegion } from '../../../daemon/vision/pad/index.ts';
 import { embeddedDefaults } from '../../../daemon/config/index.ts';
 
 const W = 320;
 const H = 240;
-const scorer = new PadScorer(loadPadModel(MODELS_DIR), { securityLevel: 'balanced', minFacePx: 64, modelsDir: MODELS_DIR });
+const scorer = await PadScorer.load({ securityLevel: 'balanced', minFacePx: 64, modelsDir: MODELS_DIR });
 
 function frame(fill: (x: number, y: number) => [number, number, number]): Uint8Array {
   const rgb = new Uint8Array(W * H * 3);
@@ -23,29 +23,46 @@ const textured = frame((x, y) => {
 });
 const face = { x: 100, y: 60, width: 110, height: 120 };
 
-test('a textured face region is judged (a number in 0..1)', () => {
-  const j = scorer.judge(textured, W, H, face);
+test('a textured face region is judged (a number in 0..1)', async () => {
+  const j = await scorer.judge(textured, W, H, face);
   assert.ok(j.score !== null && j.score >= 0 && j.score <= 1, JSON.stringify(j));
 });
 
-test('malformed frames and boxes are not judged, with the reason', () => {
-  assert.deepEqual(scorer.judge(textured, W, H + 1, face), { score: null, unjudged: 'bad_box' }, 'buffer shorter than the size says');
-  assert.deepEqual(scorer.judge(new Uint8Array(0), 0, 0, face), { score: null, unjudged: 'bad_box' });
-  assert.deepEqual(scorer.judge(textured, W, H, { ...face, x: Number.NaN }), { score: null, unjudged: 'bad_box' });
-  assert.deepEqual(scorer.judge(textured, W, H, { ...face, width: -5 }), { score: null, unjudged: 'bad_box' });
-  assert.deepEqual(scorer.judge(textured, W, H, { ...face, height: Number.POSITIVE_INFINITY }), { score: null, unjudged: 'bad_box' });
+test('malformed frames and boxes are not judged, with the reason', async () => {
+  assert.deepEqual(await scorer.judge(textured, W, H + 1, face), { score: null, unjudged: 'bad_box' }, 'buffer shorter than the size says');
+  assert.deepEqual(await scorer.judge(new Uint8Array(0), 0, 0, face), { score: null, unjudged: 'bad_box' });
+  assert.deepEqual(await scorer.judge(textured, W, H, { ...face, x: Number.NaN }), { score: null, unjudged: 'bad_box' });
+  assert.deepEqual(await scorer.judge(textured, W, H, { ...face, width: -5 }), { score: null, unjudged: 'bad_box' });
+  assert.deepEqual(await scorer.judge(textured, W, H, { ...face, height: Number.POSITIVE_INFINITY }), { score: null, unjudged: 'bad_box' });
 });
 
-test('tiny faces and faces mostly off the frame are not judged', () => {
-  assert.deepEqual(scorer.judge(textured, W, H, { x: 10, y: 10, width: 30, height: 36 }), { score: null, unjudged: 'too_small' });
-  assert.deepEqual(scorer.judge(textured, W, H, { x: 250, y: 180, width: 150, height: 150 }), { score: null, unjudged: 'out_of_frame' });
-  assert.deepEqual(scorer.judge(textured, W, H, { x: -500, y: -500, width: 100, height: 100 }), { score: null, unjudged: 'out_of_frame' });
+test('tiny faces and faces mostly off the frame are not judged', async () => {
+  assert.deepEqual(await scorer.judge(textured, W, H, { x: 10, y: 10, width: 30, height: 36 }), { score: null, unjudged: 'too_small' });
+  assert.deepEqual(await scorer.judge(textured, W, H, { x: 250, y: 180, width: 150, height: 150 }), { score: null, unjudged: 'out_of_frame' });
+  assert.deepEqual(await scorer.judge(textured, W, H, { x: -500, y: -500, width: 100, height: 100 }), { score: null, unjudged: 'out_of_frame' });
 });
 
-test('extreme lighting (black, blown out, flat) is not judged', () => {
-  assert.deepEqual(scorer.judge(frame(() => [3, 3, 3]), W, H, face), { score: null, unjudged: 'too_dark' });
-  assert.deepEqual(scorer.judge(frame(() => [252, 250, 251]), W, H, face), { score: null, unjudged: 'too_bright' });
-  assert.deepEqual(scorer.judge(frame(() => [128, 120, 110]), W, H, face), { score: null, unjudged: 'flat' });
+test('a face at the frame edge, where the 2.7x crop cannot fit, is judged on a crop moved inside the frame', async () => {
+  for (const box of [{ x: 0, y: 0, width: 110, height: 120 }, { x: W - 110, y: H - 120, width: 110, height: 120 }, { x: -20, y: 40, width: 110, height: 120 }]) {
+    const r = livenessRegion(W, H, box);
+    assert.ok(r.x >= 0 && r.y >= 0 && r.x + r.width <= W && r.y + r.height <= H, `crop ${JSON.stringify(r)} inside ${W}x${H}`);
+    const j = await scorer.judge(textured, W, H, box);
+    assert.ok(j.score !== null && Number.isFinite(j.score), JSON.stringify(j));
+  }
+  // A frame smaller than 2.7 boxes: the crop shrinks to the frame instead.
+  const r = livenessRegion(W, H, { x: 60, y: 40, width: 200, height: 180 });
+  assert.ok(r.width <= W && r.height <= H && r.width >= 200);
+});
+
+test('1x1 and empty frames are not judged', async () => {
+  assert.deepEqual(await scorer.judge(new Uint8Array(3), 1, 1, { x: 0, y: 0, width: 1, height: 1 }), { score: null, unjudged: 'too_small' });
+  assert.deepEqual(await scorer.judge(new Uint8Array(3), 1, 1, face), { score: null, unjudged: 'out_of_frame' });
+});
+
+test('extreme lighting (black, blown out, flat) is not judged', async () => {
+  assert.deepEqual(await scorer.judge(frame(() => [3, 3, 3]), W, H, face), { score: null, unjudged: 'too_dark' });
+  assert.deepEqual(await scorer.judge(frame(() => [252, 250, 251]), W, H, face), { score: null, unjudged: 'too_bright' });
+  assert.deepEqual(await scorer.judge(frame(() => [128, 120, 110]), W, H, face), { score: null, unjudged: 'flat' });
 });
 
 test('the pipeline slot gives an unjudgeable face no score (null), and access never grants it', async () => {

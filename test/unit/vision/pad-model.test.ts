@@ -93,9 +93,8 @@ test('live fixture frames score live and printed-photo frames score as attacks (
   assert.ok(minLive > maxSpoof);
 });
 
-test('a stricter security level never scores a face higher', () => {
-  const model = loadPadModel(MODELS_DIR);
-  const levels = (['convenience', 'balanced', 'strict'] as const).map((securityLevel) => new PadScorer(model, { securityLevel, minFacePx: 64, modelsDir: MODELS_DIR }));
+test('a stricter security level never scores a face higher', async () => {
+  const levels = await Promise.all((['convenience', 'balanced', 'strict'] as const).map((securityLevel) => PadScorer.load({ securityLevel, minFacePx: 64, modelsDir: MODELS_DIR })));
   const w = 320, h = 240;
   const rgb = new Uint8Array(w * h * 3);
   // A textured, skin-toned patch: any face-like input will do for the ordering.
@@ -109,7 +108,8 @@ test('a stricter security level never scores a face higher', () => {
     }
   }
   const box = { x: 100, y: 60, width: 120, height: 120 };
-  const [c, b, s] = levels.map((l) => l.judge(rgb, w, h, box).score);
+  const [c, b, s] = await Promise.all(levels.map(async (l) => (await l.judge(rgb, w, h, box)).score));
+  for (const l of levels) l.close();
   assert.ok(c != null && b != null && s != null);
   assert.ok(c >= b && b >= s, `${c} ≥ ${b} ≥ ${s}`);
 });
@@ -117,7 +117,7 @@ test('a stricter security level never scores a face higher', () => {
 test('several faces in one frame: each face is judged on its own box', async () => {
   await initBackend('wasm');
   const detector = new FaceDetector(await loadModel('blazeface'), { minScore: 0.5, iou: 0.3, maxFaces: 5 });
-  const scorer = PadScorer.load();
+  const scorer = await PadScorer.load();
   // A live frame and a printed-photo frame side by side: one 1280×480 frame with both people.
   const live = await decodeImage(readFileSync(join(FIXTURES, 'live__0001_00_00_01_0.jpg')));
   const spoof = await decodeImage(readFileSync(join(FIXTURES, 'spoof__0002_01_00_01_0.jpg')));
@@ -132,8 +132,9 @@ test('several faces in one frame: each face is judged on its own box', async () 
   const left = faces.filter((f) => f.box.x + f.box.width / 2 < live.width).sort((a, b) => b.box.width - a.box.width)[0];
   const right = faces.filter((f) => f.box.x + f.box.width / 2 >= live.width).sort((a, b) => b.box.width - a.box.width)[0];
   assert.ok(left && right, 'a large face on each side');
-  const l = scorer.judge(image.data, width, image.height, left.box);
-  const r = scorer.judge(image.data, width, image.height, right.box);
+  const l = await scorer.judge(image.data, width, image.height, left.box);
+  const r = await scorer.judge(image.data, width, image.height, right.box);
+  scorer.close();
   assert.ok(l.score !== null && l.score >= 0.5, `live face ${JSON.stringify(l)}`);
   assert.ok(r.score !== null && r.score < 0.5, `photo ${JSON.stringify(r)}`);
 });
