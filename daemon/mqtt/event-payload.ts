@@ -19,6 +19,12 @@ function round(n: number | null): number | null {
   return n === null || !Number.isFinite(n) ? null : Math.round(n * 1000) / 1000;
 }
 
+/**
+ * Only a grant publishes its scores. A denial's exact match and liveness scores would let someone
+ * at the door (or on the broker) tune a spoof against them; the local store keeps them for the admin.
+ */
+const SCORED_TYPES = new Set(['access_granted']);
+
 function shortString(s: unknown, max: number): string | null {
   return typeof s === 'string' ? s.slice(0, max) : null;
 }
@@ -44,6 +50,7 @@ export function publicEventPayload(event: FacegateEvent, options: PayloadOptions
     if (PSEUDONYM.test(event.subject)) subject = event.subject;
     else withheld.push('subject');
   }
+  const scored = SCORED_TYPES.has(event.type);
   const body: FacegateEvent = {
     v: 1,
     id: String(event.id),
@@ -51,8 +58,8 @@ export function publicEventPayload(event: FacegateEvent, options: PayloadOptions
     door: String(event.door),
     type: event.type,
     subject,
-    score: round(event.score),
-    liveness: round(event.liveness),
+    score: scored ? round(event.score) : null,
+    liveness: scored ? round(event.liveness) : null,
     reason: shortString(event.reason, 200),
     attributes: attributes(event.attributes, options.publishAttributes),
   };

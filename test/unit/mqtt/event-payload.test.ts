@@ -34,3 +34,17 @@ void test('the last-decision message is kept to type, reason and time', () => {
   assert.deepEqual(JSON.parse(decisionPayload(base) ?? 'null'), { type: 'access_granted', reason: 'match', ts: base.ts });
   assert.equal(decisionPayload(makeEvent({ door: 'front', type: 'door_opened' })), null);
 });
+
+void test('a denial is published with its reason only: no match or liveness score a spoofer could tune against', () => {
+  for (const type of ['access_denied', 'spoof_suspected', 'unknown_face'] as const) {
+    const denied = makeEvent({ door: 'front', type, subject: type === 'unknown_face' ? null : 'p_0123abcdef', score: 0.61234, liveness: 0.31234, reason: 'liveness' });
+    const body = JSON.parse(publicEventPayload(denied, { publishAttributes: false }).json) as { score: unknown; liveness: unknown; reason: unknown };
+    assert.equal(body.score, null, type);
+    assert.equal(body.liveness, null, type);
+    assert.equal(body.reason, 'liveness', type);
+    // The event object itself (what the local store keeps for the admin) is not changed.
+    assert.equal(denied.score, 0.61234);
+  }
+  const granted = JSON.parse(publicEventPayload(base, { publishAttributes: false }).json) as { score: unknown; liveness: unknown };
+  assert.deepEqual([granted.score, granted.liveness], [0.123, 0.9]);
+});
