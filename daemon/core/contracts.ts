@@ -115,7 +115,11 @@ export interface TrackVerdict {
   /** Median best score over the agreeing frames. */
   score: number;
   margin: number;
-  /** Lowest PAD score over the agreeing frames that were judged; null when none was. */
+  /**
+   * The passage's one PAD score: the lowest single-frame score of the track when one frame was an
+   * attack; null when an agreeing frame (or the track check) could not judge; else the lowest of
+   * the agreeing frames' scores and the track check's combined score.
+   */
   liveness: number | null;
   frames: number;
   /** Monotonic capture time (Clock.monotonic) of the frame that concluded the vote. */

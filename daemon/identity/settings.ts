@@ -32,6 +32,7 @@ export function identitySettings(config: Pick<Config, 'identity' | 'access'>): I
       minIou: i.track_iou,
       minContinuity: i.track_continuity,
       timeoutMs: i.track_timeout_ms,
+      livenessMin: config.access.liveness_min,
     },
     quality: {
       maxBytes: i.enroll.max_photo_bytes,

@@ -13,6 +13,8 @@ export interface TrackerSettings {
   minContinuity: number;
   /** A track unseen for this long ends. */
   timeoutMs: number;
+  /** Single-frame PAD score a frame needs to count as live (access.liveness_min). */
+  livenessMin: number;
 }
 
 interface Vote {
@@ -20,6 +22,7 @@ interface Vote {
   personId: string | null;
   score: number;
   margin: number;
+  /** This frame's own single-frame PAD score; null when not judged (or not a finite number). */
   liveness: number | null;
 }
 
@@ -30,6 +33,10 @@ interface Track {
   lastSeen: number;
   votes: Vote[];
   decided: boolean;
+  /** Lowest judged single-frame PAD score of any frame of the track, voting or not. */
+  lowestLiveness: number | null;
+  /** The track check's combined score at the latest frame (null while it cannot judge). */
+  combined: number | null;
 }
 
 export function iou(a: Box, b: Box): number {
@@ -49,6 +56,9 @@ function cosine(a: Float32Array, b: Float32Array): number {
   return s;
 }
 
+/** Anything but a finite number is "not judged". */
+const judged = (x: number | null | undefined): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);
+
 function median(values: number[]): number {
   const s = [...values].sort((x, y) => x - y);
   const mid = s.length >> 1;
@@ -56,19 +66,20 @@ function median(values: number[]): number {
 }
 
 /**
- * Follows faces from frame to frame and votes: a track yields exactly one verdict, once
- * `voteFrames` frames within the window agree on one person (or `unknownFrames` agree on nobody).
- * Frames whose face could not be embedded continue the track but do not vote.
- */
-/**
  * Liveness evidence across the frames of one track (vision's multi-frame PAD check, injected by
  * main.ts): each observation returns the combined score so far, or null while it cannot judge.
+ * It is weighed beside the frames' own scores, never instead of them.
  */
 export interface TrackLiveness {
   observe(trackId: string, face: FaceObservation, at: number): number | null;
   end(trackId: string): void;
 }
 
+/**
+ * Follows faces from frame to frame and votes: a track yields exactly one verdict, once
+ * `voteFrames` frames within the window agree on one person (or `unknownFrames` agree on nobody).
+ * Frames whose face could not be embedded continue the track but do not vote.
+ */
 export class FaceTracker {
   readonly #s: TrackerSettings;
   readonly #door: string;
@@ -116,15 +127,16 @@ export class FaceTracker {
     faces.forEach((face, i) => {
       let track = assigned.get(i);
       if (!track) {
-        track = { id: this.#nextId++, box: face.box, embedding: null, lastSeen: at, votes: [], decided: false };
+        track = { id: this.#nextId++, box: face.box, embedding: null, lastSeen: at, votes: [], decided: false, lowestLiveness: null, combined: null };
         this.#tracks.push(track);
       }
       track.box = face.box;
       track.lastSeen = at;
       if (face.embedding) track.embedding = face.embedding;
       if (track.decided) return;
-      // With a track check, its combined score (frames, planarity, blinks, challenge) replaces the frame's own.
-      const liveness = this.#liveness ? this.#liveness.observe(String(track.id), face, at) : face.liveness;
+      const liveness = judged(face.liveness);
+      if (liveness !== null && (track.lowestLiveness === null || liveness < track.lowestLiveness)) track.lowestLiveness = liveness;
+      if (this.#liveness) track.combined = judged(this.#liveness.observe(String(track.id), face, at));
       if (!face.embedding || !face.quality.ok) return;
       const m = match(face.embedding);
       track.votes = track.votes.filter((v) => at - v.at <= this.#s.voteWindowMs);
@@ -143,17 +155,30 @@ export class FaceTracker {
     const agreeing = track.votes.filter((v) => v.personId === latest.personId);
     const needed = latest.personId === null ? this.#s.unknownFrames : this.#s.voteFrames;
     if (agreeing.length < needed) return null;
-    const judged = agreeing.map((v) => v.liveness).filter((l): l is number => l !== null);
     return {
       door: this.#door,
       trackId: track.id,
       personId: latest.personId,
       score: median(agreeing.map((v) => v.score)),
       margin: median(agreeing.map((v) => v.margin)),
-      liveness: judged.length > 0 ? Math.min(...judged) : null,
+      liveness: this.#passageLiveness(track, agreeing),
       frames: agreeing.length,
       at,
     };
+  }
+
+  /**
+   * One PAD decision per passage: an attack frame anywhere in the track denies it (its score, so
+   * access says spoof_suspected); else any unjudged voting frame leaves it unjudged (never granted);
+   * else the lowest of the voting frames and the track check's combined score. Multi-frame evidence
+   * can pull a passage down (flat motion) but never lift an attack frame.
+   */
+  #passageLiveness(track: Track, voting: Vote[]): number | null {
+    if (track.lowestLiveness !== null && track.lowestLiveness < this.#s.livenessMin) return track.lowestLiveness;
+    const frames = voting.map((v) => v.liveness).filter((l): l is number => l !== null);
+    if (frames.length < voting.length) return null;
+    if (!this.#liveness) return Math.min(...frames);
+    return track.combined === null ? null : Math.min(...frames, track.combined);
   }
 
   reset(): void {

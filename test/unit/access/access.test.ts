@@ -34,6 +34,15 @@ void test('policy: every way to be refused has its own reason', () => {
   assert.equal(decide({ ...base, verdict: verdict({ liveness: 0.5 }) }).granted, true);
 });
 
+void test('policy: a liveness or match score that is not a finite number is never granted', () => {
+  for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, undefined]) {
+    const liveness = bad as number;
+    assert.deepEqual(decide({ ...base, verdict: verdict({ liveness }) }), { granted: false, reason: 'liveness_unknown' }, `liveness ${bad}`);
+    assert.deepEqual(decide({ ...base, verdict: verdict({ score: bad as number }) }), { granted: false, reason: 'unknown' }, `match score ${bad}`);
+    assert.equal(decide({ ...base, verdict: verdict(), livenessMin: bad as number }).granted, false, `liveness_min ${bad}`);
+  }
+});
+
 function setup(settings: Partial<AccessSettings> = {}) {
   const { log } = memoryLogger('warn');
   const bus = new EventBus<BusEvents>(log);

@@ -2,9 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FaceTracker, iou, type TrackerSettings } from '../../../daemon/identity/index.ts';
 import type { FaceObservation, MatchResult } from '../../../daemon/core/index.ts';
+import { decide } from '../../../daemon/access/index.ts';
 import { face, identityVector } from '../../support/identity-harness.ts';
 
-const settings: TrackerSettings = { voteFrames: 2, unknownFrames: 4, voteWindowMs: 1000, minIou: 0.3, minContinuity: 0.6, timeoutMs: 1500 };
+const settings: TrackerSettings = { voteFrames: 2, unknownFrames: 4, voteWindowMs: 1000, minIou: 0.3, minContinuity: 0.6, timeoutMs: 1500, livenessMin: 0.5 };
 
 /** A matcher that knows identities by the axis their vector points along. */
 function matcher(known: Record<number, string>): (e: Float32Array) => MatchResult {
@@ -91,15 +92,102 @@ void test('a face that jumped is followed by its embedding; a track ends after t
   assert.deepEqual(t.update(2100, [at(0, 0)], match).map((x) => x.trackId), [2]);
 });
 
-void test('liveness of a verdict is the lowest judged score among the agreeing frames', () => {
+void test('liveness of a verdict is the lowest score among the agreeing frames', () => {
   const t = new FaceTracker('front', { ...settings, voteFrames: 3 });
   const match = matcher({ 0: 'alice' });
   t.update(0, [at(0, 100, { liveness: 0.9 })], match);
-  t.update(100, [at(0, 100, { liveness: null })], match);
+  t.update(100, [at(0, 100, { liveness: 0.7 })], match);
   assert.equal(t.update(200, [at(0, 100, { liveness: 0.6 })], match)[0]!.liveness, 0.6);
   const u = new FaceTracker('front', settings);
   u.update(0, [at(0, 100, { liveness: null })], match);
   assert.equal(u.update(100, [at(0, 100, { liveness: null })], match)[0]!.liveness, null, 'never judged: null, which access refuses');
+});
+
+/** What access decides on a verdict of alice (enrolled, no limits). */
+const decision = (liveness: number | null): string =>
+  decide({ verdict: { door: 'front', trackId: 1, personId: 'alice', score: 0.8, margin: 0.3, liveness, frames: 3, at: 0 }, person: { personId: 'alice', enabled: true, validFrom: null, validUntil: null, schedule: null }, lockedOut: false, livenessMin: 0.5, now: 0 }).reason;
+
+/** A track check that combines like vision's: the mean of the frames' log-odds (no planarity, no blinks). */
+function meanLogit(): { observe: (id: string, f: FaceObservation) => number | null; end: () => void } {
+  const seen: number[] = [];
+  return {
+    observe: (_id, f) => {
+      if (f.liveness !== null && Number.isFinite(f.liveness)) seen.push(Math.log(f.liveness / (1 - f.liveness)));
+      return seen.length ? 1 / (1 + Math.exp(-seen.reduce((a, b) => a + b, 0) / seen.length)) : null;
+    },
+    end: () => undefined,
+  };
+}
+
+void test('one attack frame among live frames denies the passage as a spoof, whatever the frames average to', () => {
+  const match = matcher({ 0: 'alice' });
+  for (const check of [null, meanLogit()]) {
+    const t = new FaceTracker('front', { ...settings, voteFrames: 3 }, check);
+    t.update(0, [at(0, 100, { liveness: 0.95 })], match);
+    t.update(100, [at(0, 100, { liveness: 0.2 })], match);
+    const v = t.update(200, [at(0, 100, { liveness: 0.95 })], match);
+    assert.equal(v[0]?.liveness, 0.2, `the attack frame's own score (track check: ${check ? 'mean logit ≈ 0.82' : 'none'})`);
+    assert.equal(decision(v[0]!.liveness), 'spoof_suspected');
+  }
+});
+
+void test('an attack frame that did not vote (no embedding, poor quality, out of the window) still denies the passage', () => {
+  const match = matcher({ 0: 'alice' });
+  const poor = { ok: false, reasons: ['blurry'], sharpness: 0, yaw: 0, pitch: 0, size: 160 };
+  for (const [what, attack] of [['no embedding', at(0, 100, { liveness: 0.1, embedding: null })], ['poor quality', at(0, 100, { liveness: 0.1, quality: poor })]] as const) {
+    const t = new FaceTracker('front', settings, meanLogit());
+    t.update(0, [attack], match);
+    t.update(100, [at(0)], match);
+    const v = t.update(200, [at(0)], match);
+    assert.equal(v[0]?.liveness, 0.1, what);
+  }
+  // The attack frame voted, but too long ago to be one of the agreeing frames.
+  const t = new FaceTracker('front', { ...settings, timeoutMs: 5000 });
+  t.update(0, [at(0, 100, { liveness: 0.1 })], match);
+  t.update(1500, [at(0)], match);
+  const v = t.update(1600, [at(0)], match);
+  assert.equal(v[0]?.frames, 2);
+  assert.equal(v[0]?.liveness, 0.1);
+});
+
+void test('one unjudged voting frame among live ones: the passage is not granted (liveness unknown)', () => {
+  const match = matcher({ 0: 'alice' });
+  for (const check of [null, meanLogit()]) {
+    const t = new FaceTracker('front', { ...settings, voteFrames: 3 }, check);
+    t.update(0, [at(0, 100, { liveness: 0.9 })], match);
+    t.update(100, [at(0, 100, { liveness: null })], match);
+    const v = t.update(200, [at(0, 100, { liveness: 0.9 })], match);
+    assert.equal(v[0]?.liveness, null);
+    assert.equal(decision(v[0]!.liveness), 'liveness_unknown');
+  }
+});
+
+void test('a score that is not a finite number counts as unjudged and is never granted', () => {
+  const match = matcher({ 0: 'alice' });
+  for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+    const t = new FaceTracker('front', settings);
+    t.update(0, [at(0, 100, { liveness: bad })], match);
+    const v = t.update(100, [at(0)], match);
+    assert.equal(v[0]?.liveness, null, `frame score ${bad}`);
+    assert.equal(decision(v[0]!.liveness), 'liveness_unknown');
+    // The track check's combined score too.
+    const u = new FaceTracker('front', settings, { observe: () => bad, end: () => undefined });
+    u.update(0, [at(0)], match);
+    assert.equal(u.update(100, [at(0)], match)[0]?.liveness, null, `combined score ${bad}`);
+  }
+});
+
+void test('all frames live: granted as before, with the lowest of the frames and the combined score', () => {
+  const match = matcher({ 0: 'alice' });
+  const t = new FaceTracker('front', settings, meanLogit());
+  t.update(0, [at(0, 100, { liveness: 0.9 })], match);
+  const v = t.update(100, [at(0, 100, { liveness: 0.8 })], match);
+  assert.equal(v[0]?.liveness, 0.8, 'the mean (≈ 0.86) does not lift the lower frame');
+  assert.equal(decision(v[0]!.liveness), 'match');
+  // A combined score below every frame's (flat, photo-like motion) pulls the verdict down.
+  const u = new FaceTracker('front', settings, { observe: () => 0.3, end: () => undefined });
+  u.update(0, [at(0)], match);
+  assert.equal(u.update(100, [at(0)], match)[0]?.liveness, 0.3);
 });
 
 void test('iou of boxes', () => {
@@ -108,7 +196,7 @@ void test('iou of boxes', () => {
   assert.ok(Math.abs(iou({ x: 0, y: 0, width: 10, height: 10 }, { x: 5, y: 0, width: 10, height: 10 }) - 1 / 3) < 1e-9);
 });
 
-void test("a track liveness check's combined score replaces the frames' own, and ended tracks are forgotten", () => {
+void test("a track liveness check's combined score can pull the verdict below the frames' own, and ended tracks are forgotten", () => {
   const observed: string[] = [];
   const ended: string[] = [];
   // Stands in for vision's PAD track check (identity and vision are wired together only by main.ts).
