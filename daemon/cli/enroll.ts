@@ -76,15 +76,17 @@ export async function enrollCommand(args: string[], env: NodeJS.ProcessEnv = pro
   try {
     const privacy = openPrivacy({ db, dataDir, env, log });
     vision = await createVisionPipeline(config.vision, log);
-    // The same presentation-attack settings as the daemon: an enrollment is judged like a door visit.
-    if (config.pad.enabled) vision.setLiveness(await createPadLivenessCheck(config.pad));
+    const settings = identitySettings(config);
+    // A folder of photos is the upload source: PAD runs only when require_liveness.upload asks for
+    // it (then with the daemon's own pad settings), else its model would load for nothing.
+    if (config.pad.enabled && settings.quality.requireLiveness.upload) vision.setLiveness(await createPadLivenessCheck(config.pad));
     const analyzer = vision;
     const identity = createIdentity({
       db, personKeys: privacy.persons, pseudonyms: privacy.pseudonyms, audit: privacy.audit, consents: privacy.consents,
       analyzeImage: (bytes) => analyzer.analyzeImage(bytes),
       model: config.vision.embedder.model,
       thresholdsKey: modelKey(config.vision.embedder.model, config.vision.variant),
-      settings: identitySettings(config), validateSchedule,
+      settings, validateSchedule,
       door: config.camera.door, log, bus: new EventBus<BusEvents>(log), clock: systemClock,
       onProgress: (done, _total, name) => bar.update(done, { photo: name }),
     });

@@ -130,6 +130,7 @@ function expected(schema: Tree): string | null {
     if ('const' in branch) return JSON.stringify(branch.const);
     if (branch.type === 'null') return 'null';
     if (typeof branch.pattern === 'string') return `a ${String(branch.type)} matching ${branch.pattern}`;
+    if (branch.type === 'object' && isTree(branch.properties)) return `a mapping of ${Object.keys(branch.properties).join(', ')}`;
     return `a ${String(branch.type)}`;
   });
   return `expected one of ${parts.join(', ')}`;

@@ -5,7 +5,7 @@ import type { AuditLog, ConsentInput, Consents, Pseudonyms } from '../privacy/in
 import { validateProfile, type ProfileInput } from './profile.ts';
 import { Gallery } from './gallery/gallery.ts';
 import { PersonNotFoundError, PersonRepository, checkPersonId, newPersonId, toAccess, type Person, type PersonProfile, type PersonSealer } from './persons.ts';
-import { REFUSAL_TEXT, checkBytes, checkFace, type RefusalReason } from './quality.ts';
+import { REFUSAL_TEXT, checkBytes, checkFace, type EnrollSource, type RefusalReason } from './quality.ts';
 import type { IdentitySettings } from './settings.ts';
 import { loadThresholds, type Thresholds } from './thresholds.ts';
 import { FaceTracker, type TrackLiveness } from './tracker.ts';
@@ -86,9 +86,10 @@ export interface Identity extends Service {
   match(embedding: Float32Array): MatchResult;
   /** Feeds one analysed frame to the tracker; verdicts go to the bus ('verdict'). */
   observe(analysis: FrameAnalysis): void;
+  /** Photos are the `upload` source: the presentation-attack check applies only if require_liveness.upload. */
   enroll(input: EnrollInput): Promise<EnrollResult>;
   addPhotos(personId: string, photos: EnrollPhoto[], actor: string): Promise<EnrollResult>;
-  /** A template from a face the camera saw (admin "enroll from camera"); checked like a photo's. */
+  /** A template from a face the camera saw (admin "enroll from camera"), the `camera` source; checked like a photo's. */
   addFace(personId: string, face: FaceObservation, actor: string): PhotoOutcome;
   people: {
     list(): Person[];
@@ -179,7 +180,7 @@ export function createIdentity(deps: IdentityDeps): Identity {
       let checked = early;
       if (!checked) {
         try {
-          checked = checkFace(await deps.analyzeImage(photo.bytes), settings.quality, gallery?.dim ?? accepted[0]?.embedding.length ?? null);
+          checked = checkFace(await deps.analyzeImage(photo.bytes), settings.quality, gallery?.dim ?? accepted[0]?.embedding.length ?? null, 'upload');
         } catch (err) {
           log.debug({ err, photo: photo.name }, 'photo could not be analysed');
           checked = { ok: false, reason: 'unreadable_image', detail: `${REFUSAL_TEXT.unreadable_image}: ${(err as Error).message.split('\n')[0]}` };
@@ -216,7 +217,9 @@ export function createIdentity(deps: IdentityDeps): Identity {
     return p;
   };
 
-  const auditPhotos = (outcomes: PhotoOutcome[]): Record<string, unknown> => ({
+  // The source says whether the presentation-attack check applied (require_liveness is per source).
+  const auditPhotos = (outcomes: PhotoOutcome[], source: EnrollSource): Record<string, unknown> => ({
+    source,
     accepted: outcomes.filter((o) => o.templateId).length,
     refused: outcomes.filter((o) => o.reason).map((o) => o.reason),
     similar_to: outcomes.filter((o) => o.similarTo).map((o) => o.similarTo?.personId),
@@ -230,7 +233,7 @@ export function createIdentity(deps: IdentityDeps): Identity {
     db.transaction(() => {
       if (!repo.exists(personId)) throw new PersonNotFoundError(personId);
       storeTemplates(personId, accepted, now);
-      deps.audit.append({ actor, action: 'person.templates.add', target: personId, detail: auditPhotos(outcomes) });
+      deps.audit.append({ actor, action: 'person.templates.add', target: personId, detail: auditPhotos(outcomes, 'upload') });
     })();
     addToGallery(personId, accepted);
     refresh(personId);
@@ -264,7 +267,7 @@ export function createIdentity(deps: IdentityDeps): Identity {
         repo.insert(personId, profile, now);
         storeTemplates(personId, accepted, now);
         if (input.consent) deps.consents.record({ ...input.consent, personId, recordedBy: input.actor });
-        deps.audit.append({ actor: input.actor, action: 'person.enroll', target: personId, detail: auditPhotos(outcomes) });
+        deps.audit.append({ actor: input.actor, action: 'person.enroll', target: personId, detail: auditPhotos(outcomes, 'upload') });
       })();
       addToGallery(personId, accepted);
       refresh(personId);
@@ -277,7 +280,7 @@ export function createIdentity(deps: IdentityDeps): Identity {
     addFace(personId, face, actor) {
       if (!people.has(personId)) throw new PersonNotFoundError(personId);
       const analysis: FrameAnalysis = { frameSeq: 0, capturedAt: clock.now(), analysedAt: clock.now(), width: 0, height: 0, faces: [face], timings: {} };
-      const checked = checkFace(analysis, settings.quality, gallery?.dim ?? null);
+      const checked = checkFace(analysis, settings.quality, gallery?.dim ?? null, 'camera');
       const outcome: PhotoOutcome = { name: 'camera', templateId: null, reason: null, detail: null, similarTo: null };
       if (!checked.ok) throw new EnrollmentRefusedError([{ ...outcome, reason: checked.reason, detail: checked.detail }]);
       outcome.templateId = randomUUID();
@@ -285,7 +288,7 @@ export function createIdentity(deps: IdentityDeps): Identity {
       const accepted = [{ outcome, embedding: Float32Array.from(checked.face.embedding) }];
       db.transaction(() => {
         storeTemplates(personId, accepted, iso());
-        deps.audit.append({ actor, action: 'person.templates.add', target: personId, detail: auditPhotos([outcome]) });
+        deps.audit.append({ actor, action: 'person.templates.add', target: personId, detail: auditPhotos([outcome], 'camera') });
       })();
       addToGallery(personId, accepted);
       refresh(personId);

@@ -32,13 +32,17 @@ export const REFUSAL_TEXT: Record<RefusalReason, string> = {
   wrong_dimension: 'the face model produced a template of another size than the gallery holds',
 };
 
+/** Where an enrollment face comes from: the door's camera, or an uploaded photo (admin upload, `facegate enroll`). */
+export type EnrollSource = 'camera' | 'upload';
+
 export interface QualityRules {
   maxBytes: number;
   minFacePx: number;
   maxYawDeg: number;
   maxPitchDeg: number;
   minSharpness: number;
-  requireLiveness: boolean;
+  /** Per source: must the face pass the presentation-attack check? */
+  requireLiveness: Record<EnrollSource, boolean>;
   livenessMin: number;
   /** Faces smaller than this fraction of the largest are background faces and ignored. */
   backgroundRatio: number;
@@ -66,7 +70,7 @@ export function checkBytes(bytes: Uint8Array, rules: QualityRules, size = bytes.
 }
 
 /** The one face a template may be made from, or the reason there is none. */
-export function checkFace(analysis: FrameAnalysis, rules: QualityRules, dim: number | null): Checked {
+export function checkFace(analysis: FrameAnalysis, rules: QualityRules, dim: number | null, source: EnrollSource): Checked {
   const size = (f: FaceObservation): number => Math.min(f.box.width, f.box.height);
   const largest = Math.max(0, ...analysis.faces.map(size));
   const faces = analysis.faces.filter((f) => size(f) >= largest * rules.backgroundRatio);
@@ -79,8 +83,8 @@ export function checkFace(analysis: FrameAnalysis, rules: QualityRules, dim: num
     return refuse('not_frontal', `${REFUSAL_TEXT.not_frontal} (yaw ${Math.round(q.yaw)}°, pitch ${Math.round(q.pitch)}°)`);
   }
   if (q.sharpness < rules.minSharpness) return refuse('blurry', `${REFUSAL_TEXT.blurry} (sharpness ${q.sharpness.toFixed(2)} < ${rules.minSharpness})`);
-  if (rules.requireLiveness) {
-    if (face.liveness === null) return refuse('liveness_unknown');
+  if (rules.requireLiveness[source]) {
+    if (face.liveness === null || !Number.isFinite(face.liveness)) return refuse('liveness_unknown');
     if (face.liveness < rules.livenessMin) return refuse('spoof_suspected', `${REFUSAL_TEXT.spoof_suspected} (score ${face.liveness.toFixed(2)} < ${rules.livenessMin})`);
   }
   if (!q.ok) return refuse('poor_quality', `${REFUSAL_TEXT.poor_quality}${q.reasons.length ? ` (${q.reasons.join(', ')})` : ''}`);

@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/index.ts';
-import type { QualityRules } from './quality.ts';
+import type { EnrollSource, QualityRules } from './quality.ts';
 import type { SecurityLevel } from './thresholds.ts';
 import type { TrackerSettings } from './tracker.ts';
 
@@ -16,6 +16,11 @@ export interface IdentitySettings {
 
 /** Relative paths (the default models/thresholds.json) are read from the facegate checkout, whatever the working directory. */
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** `require_liveness: true/false` (the old form) applies to both sources. */
+function requireLivenessBySource(v: Config['identity']['enroll']['require_liveness']): Record<EnrollSource, boolean> {
+  return typeof v === 'boolean' ? { camera: v, upload: v } : { camera: v.camera, upload: v.upload };
+}
 
 /** The identity part of the configuration, in the units the code uses. */
 export function identitySettings(config: Pick<Config, 'identity' | 'access'>): IdentitySettings {
@@ -40,7 +45,7 @@ export function identitySettings(config: Pick<Config, 'identity' | 'access'>): I
       maxYawDeg: i.enroll.max_yaw_deg,
       maxPitchDeg: i.enroll.max_pitch_deg,
       minSharpness: i.enroll.min_sharpness,
-      requireLiveness: i.enroll.require_liveness,
+      requireLiveness: requireLivenessBySource(i.enroll.require_liveness),
       livenessMin: config.access.liveness_min,
       backgroundRatio: i.enroll.background_face_ratio,
     },

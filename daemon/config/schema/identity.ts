@@ -24,7 +24,22 @@ export const IdentitySection = Type.Object(
         max_yaw_deg: Type.Number({ minimum: 0, maximum: 90, default: 25, description: 'Frontal pose: largest head turn left/right.' }),
         max_pitch_deg: Type.Number({ minimum: 0, maximum: 90, default: 25, description: 'Frontal pose: largest head tilt up/down.' }),
         min_sharpness: Type.Number({ minimum: 0, default: 0, description: "Smallest sharpness (vision's quality.sharpness); 0 leaves it to vision's own quality verdict." }),
-        require_liveness: Type.Boolean({ default: true, description: 'Photos must pass the presentation-attack check too (refuses photos of photos and screens).' }),
+        require_liveness: Type.Union(
+          [
+            Type.Object(
+              {
+                camera: Type.Boolean({ default: true, description: "Faces captured by the door's camera (admin panel: enroll from camera) must pass the presentation-attack check." }),
+                upload: Type.Boolean({ default: false, description: 'Uploaded photos and facegate enroll folders must pass it too (off: the PAD model calls many ordinary portraits from other cameras attacks; the live check at every passage is what stops a photo).' }),
+              },
+              { additionalProperties: false },
+            ),
+            Type.Boolean(),
+          ],
+          {
+            default: { camera: true, upload: false },
+            description: 'Enrollment faces that must pass the presentation-attack check, per source; true or false (the old form) sets both sources.',
+          },
+        ),
         background_face_ratio: Type.Number({ minimum: 0, maximum: 1, default: 0.5, description: 'Faces smaller than this fraction of the largest are ignored as background faces.' }),
       },
       { additionalProperties: false, default: {} },

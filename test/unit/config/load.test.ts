@@ -78,6 +78,23 @@ test('every problem is listed as path: message (got value)', () => {
   ]);
 });
 
+test('identity.enroll.require_liveness: per source, or the old boolean for both; anything else is refused', () => {
+  const dir = tempDir();
+  const load = (yaml: string, env: NodeJS.ProcessEnv = {}): unknown => {
+    const file = join(dir, 'rl.yaml');
+    writeFileSync(file, `identity:\n  enroll:\n${yaml}`);
+    return loadConfig({ file, env }).config.identity.enroll.require_liveness;
+  };
+  assert.deepEqual(embeddedDefaults().identity.enroll.require_liveness, { camera: true, upload: false });
+  assert.equal(load('    require_liveness: true\n'), true);
+  assert.equal(load('    require_liveness: false\n'), false);
+  assert.deepEqual(load('    require_liveness:\n      upload: true\n'), { camera: true, upload: true }, 'a missing source keeps its default');
+  assert.deepEqual(load('    min_face_px: 80\n', { FACEGATE_IDENTITY__ENROLL__REQUIRE_LIVENESS__UPLOAD: 'true' }), { camera: true, upload: true });
+  const problems = problemsOf(() => load('    require_liveness: sometimes\n'));
+  assert.deepEqual(problems, ['identity.enroll.require_liveness: expected one of a mapping of camera, upload, a boolean (got "sometimes")']);
+  assert.equal(problemsOf(() => load('    require_liveness:\n      screen: true\n')).length, 1);
+});
+
 test('environment overrides are validated like the file', () => {
   const problems = problemsOf(() => loadConfig({ env: { FACEGATE_ADMIN__PORT: 'eighty', FACEGATE_NOPE__X: '1' } }));
   assert.ok(problems.includes('admin.port: expected integer (got "eighty")'), problems.join('\n'));

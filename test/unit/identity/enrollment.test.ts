@@ -27,7 +27,8 @@ async function refusal(h: Harness, bytes: Uint8Array): Promise<{ reason: Refusal
 }
 
 void test('every kind of bad photo is refused with its own reason, and nothing is written', async () => {
-  const h = openHarness(tempDir(), { enroll: { min_sharpness: 0.5 } });
+  // require_liveness: true (the old boolean form, both sources): uploads are PAD-checked too, so the two PAD refusals show.
+  const h = openHarness(tempDir(), { enroll: { min_sharpness: 0.5, require_liveness: true } });
   try {
     const cases: [string, Uint8Array, RefusalReason, RegExp][] = [
       ['no face', photo([]), 'no_face', /no face/],
@@ -53,6 +54,69 @@ void test('every kind of bad photo is refused with its own reason, and nothing i
     assert.equal(h.identity.people.list().length, 0);
   } finally {
     h.close();
+  }
+});
+
+/** The refusal reason of a camera face, or null when it became a template. */
+function cameraRefusal(h: Harness, personId: string, f: ReturnType<typeof face>): RefusalReason | null {
+  try {
+    h.identity.addFace(personId, f, 'admin:root');
+    return null;
+  } catch (err) {
+    assert.ok(err instanceof EnrollmentRefusedError, String(err));
+    return err.photos[0]!.reason;
+  }
+}
+
+void test('by default camera captures must pass the presentation-attack check and uploaded photos need not', async () => {
+  const h = openHarness(tempDir());
+  try {
+    // An uploaded portrait the PAD model calls an attack, or cannot judge, still enrolls: a photo is a photo.
+    const r = await h.identity.enroll({
+      personId: 'pat', displayName: 'Pat', actor: 'admin:root',
+      photos: [{ name: 'printed-looking.jpg', bytes: photo([face({ liveness: 0.1 })]) }, { name: 'unjudged.jpg', bytes: photo([face({ liveness: null, embedding: identityVector(0, 0.01) })]) }],
+    });
+    assert.deepEqual(r.photos.map((p) => p.reason), [null, null]);
+    assert.equal(h.audit.list({ target: 'pat', action: 'person.enroll' })[0]!.detail?.source, 'upload');
+    // The camera at the door is the same camera the passage check uses: its captures must be judged live.
+    assert.equal(cameraRefusal(h, 'pat', face({ liveness: 0.1 })), 'spoof_suspected');
+    assert.equal(cameraRefusal(h, 'pat', face({ liveness: null })), 'liveness_unknown');
+    assert.equal(cameraRefusal(h, 'pat', face({ liveness: Number.NaN })), 'liveness_unknown', 'NaN is not a score');
+    assert.equal(h.identity.people.get('pat').templates, 2, 'refused captures wrote nothing');
+    assert.equal(cameraRefusal(h, 'pat', face({ liveness: 0.9, embedding: identityVector(0, 0.02) })), null);
+    assert.equal(h.identity.people.get('pat').templates, 3);
+    assert.equal(h.audit.list({ target: 'pat', action: 'person.templates.add' })[0]!.detail?.source, 'camera');
+  } finally {
+    h.close();
+  }
+});
+
+/** The refusal reason of a photo added to person 'base', or null when it became a template. */
+async function refusalOrNull(h: Harness, bytes: Uint8Array): Promise<RefusalReason | null> {
+  try {
+    await h.identity.addPhotos('base', [{ name: 'p.jpg', bytes }], 'test');
+    return null;
+  } catch (err) {
+    assert.ok(err instanceof EnrollmentRefusedError, String(err));
+    return err.photos[0]!.reason;
+  }
+}
+
+void test('require_liveness per source, and its old boolean form for both', async () => {
+  const cases: [unknown, { camera: RefusalReason | null; upload: RefusalReason | null }][] = [
+    [true, { camera: 'spoof_suspected', upload: 'spoof_suspected' }],
+    [false, { camera: null, upload: null }],
+    [{ camera: false, upload: true }, { camera: null, upload: 'spoof_suspected' }],
+    [{ upload: true }, { camera: 'spoof_suspected', upload: 'spoof_suspected' }],
+  ];
+  for (const [setting, want] of cases) {
+    const h = openHarness(tempDir(), { enroll: { require_liveness: setting } });
+    try {
+      await h.identity.enroll({ personId: 'base', displayName: 'Base', actor: 'test', photos: [{ name: 'live.jpg', bytes: photo([face({ embedding: identityVector(20) })]) }] });
+      assert.deepEqual({ camera: cameraRefusal(h, 'base', face({ liveness: 0.1 })), upload: await refusalOrNull(h, photo([face({ liveness: 0.1 })])) }, want, JSON.stringify(setting));
+    } finally {
+      h.close();
+    }
   }
 });
 
