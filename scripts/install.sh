@@ -79,12 +79,9 @@ else
   run usermod -a -G gpio,video facegate
 fi
 
-# 3. The application: the checkout's files (not its data, git or dev modules) and production packages.
-run mkdir -p "$PREFIX"
-run tar -C "$SRC" --exclude=./node_modules --exclude=./.git --exclude=./data --exclude=./test -cf "$PREFIX.tar" .
-run tar -C "$PREFIX" -xf "$PREFIX.tar"
-run rm -f "$PREFIX.tar"
-run sh -c "cd '$PREFIX' && npm ci --omit=dev --no-audit --no-fund"
+# 3. The application: the checkout's files (not its data, git or dev modules) and production
+# packages, root-owned and not writable by the service user.
+if [ "$DRY" = 1 ]; then bash "$SRC/scripts/install-app.sh" --dry-run "$SRC" "$PREFIX"; else bash "$SRC/scripts/install-app.sh" "$SRC" "$PREFIX"; fi
 
 # 4. A first config (kept if present), and the device key as an encrypted credential.
 run mkdir -p "$ETC/credentials"
