@@ -10,7 +10,7 @@ export const PadSection = Type.Object(
     security_level: Type.Union([Type.Literal('convenience'), Type.Literal('balanced'), Type.Literal('strict')], {
       default: 'balanced',
       description:
-        'Where the PAD score crosses 0.5 (access.liveness_min): the threshold at which 1 % (convenience), 2 % (balanced) or 5 % (strict) of live faces were rejected in pooled subject-disjoint cross-validation (for people not seen in training, about twice that); stricter rejects more photos and more live faces.',
+        'Where the PAD score crosses 0.5 (access.liveness_min): a quarter (convenience), half (balanced) or three quarters (strict) of the way from the highest printed-photo score to the live faces in subject-disjoint scores of the training data; stricter rejects more photos and more live faces. `facegate pad selftest` measures each level on the door\'s own camera.',
     }),
     min_face_px: Type.Integer({
       minimum: 16,
