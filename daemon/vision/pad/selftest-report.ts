@@ -133,3 +133,26 @@ export function selftestReport(input: SelftestReportInput): SelftestReport {
   }
   return { attacks, phases, levels, recommended, warnings, minJudgedFrames: minJudged };
 }
+
+const r4 = (v: number | null): number | null => (v === null ? null : Math.round(v * 1e4) / 1e4);
+
+/** The report as the admin API and `facegate pad selftest --json` give it (snake_case, levels by name). */
+export function selftestReportJson(report: SelftestReport) {
+  return {
+    attacks: report.attacks,
+    recommended_level: report.recommended,
+    warnings: report.warnings,
+    min_judged_frames: report.minJudgedFrames,
+    phases: Object.fromEntries(Object.entries(report.phases).map(([p, c]) => [p, { frames: c.frames, judged: c.judged, unjudged: c.unjudged, no_face: c.noFace }])),
+    levels: Object.fromEntries(report.levels.map((l) => [l.level, {
+      threshold: r4(l.threshold) as number,
+      bpcer: r4(l.bpcer),
+      live_rejected: l.liveRejected,
+      live_unjudged: l.liveUnjudged,
+      attacks_accepted: l.attacksAccepted,
+      apcer: Object.fromEntries(Object.entries(l.apcer).map(([a, f]) => [a, { apcer: r4(f.apcer), accepted: f.accepted, frames: f.frames, unjudged: f.unjudged }])),
+    }])),
+  };
+}
+
+export type SelftestReportJson = ReturnType<typeof selftestReportJson>;

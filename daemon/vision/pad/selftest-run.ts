@@ -1,0 +1,209 @@
+// One self-test run at the door: phases (live, then each attack type) of a few seconds each, the
+// installer starting each one when ready. While a phase runs, the largest face of every analysed
+// frame (bus 'analysis', the live pipeline) gives one number, its raw P(live); no frame, crop or
+// embedding is kept. Used by `facegate pad selftest` and by the admin panel's wizard.
+import { randomUUID } from 'node:crypto';
+import { FacegateError, type BusEvents, type Clock, type EventBus, type FaceObservation, type FrameAnalysis, type TimerHandle } from '../../core/index.ts';
+import type { PadSecurityLevel } from './model.ts';
+import { LIVE_PHASE, selftestReport, type PhaseCounts, type SelftestReport, type SelftestSample } from './selftest-report.ts';
+
+export const DEFAULT_ATTACKS: readonly string[] = ['print', 'screen'];
+export const DEFAULT_PHASE_SECONDS = 5;
+const ATTACK_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
+
+export type SelftestStatus = 'waiting' | 'collecting' | 'done' | 'cancelled';
+
+export interface SelftestState {
+  id: string;
+  status: SelftestStatus;
+  phases: string[];
+  /** The phase collecting, or the next one while waiting; phases.length once done. */
+  phaseIndex: number;
+  phase: string | null;
+  seconds: number;
+  /** Time left in the phase collecting, else null. */
+  remainingMs: number | null;
+  counts: Record<string, PhaseCounts>;
+  /** Set once the last phase ended. */
+  report: SelftestReport | null;
+  configuredLevel: PadSecurityLevel;
+  startedAt: string;
+}
+
+export interface SelftestRunOptions {
+  bus: EventBus<BusEvents>;
+  clock: Clock;
+  thresholds: Readonly<Record<PadSecurityLevel, number>>;
+  configuredLevel: PadSecurityLevel;
+  attacks?: readonly string[];
+  seconds?: number;
+  /** Asks the live pipeline to analyse the next frame even when the scene is still (a photo held steady). */
+  wantFrame?: () => void;
+  onChange?: (state: SelftestState) => void;
+}
+
+/** The person at the door is the largest face; others are background. */
+export function largestFace(faces: readonly FaceObservation[]): FaceObservation | null {
+  let best: FaceObservation | null = null;
+  for (const f of faces) if (!best || f.box.width * f.box.height > best.box.width * best.box.height) best = f;
+  return best;
+}
+
+/** Checked attack names (shown in the panel and the CLI, so kept short and plain). */
+export function parseAttacks(list: readonly string[]): string[] {
+  const names = list.map((a) => a.trim().toLowerCase()).filter((a) => a !== '');
+  if (names.length === 0) throw new FacegateError('selftest_invalid', 'give at least one attack type (e.g. print,screen)', { exitCode: 64 });
+  for (const n of names) {
+    if (n === LIVE_PHASE || !ATTACK_NAME.test(n)) throw new FacegateError('selftest_invalid', `attack type "${n}" must be a short lowercase name other than "live" (e.g. print, screen)`, { exitCode: 64 });
+  }
+  if (new Set(names).size !== names.length) throw new FacegateError('selftest_invalid', 'an attack type is listed twice', { exitCode: 64 });
+  return names;
+}
+
+export class SelftestRun {
+  readonly id = randomUUID();
+  readonly #o: SelftestRunOptions;
+  readonly #phases: string[];
+  readonly #seconds: number;
+  readonly #startedAt: string;
+  readonly #samples: SelftestSample[] = [];
+  readonly #noFace: Record<string, number> = {};
+  #status: SelftestStatus = 'waiting';
+  #index = 0;
+  #phaseStartMono = 0;
+  #phaseStartWall = 0;
+  #endsAt = 0;
+  #timer: TimerHandle | null = null;
+  #off: (() => void) | null = null;
+  #report: SelftestReport | null = null;
+  #settle: (report: SelftestReport | null) => void = () => undefined;
+  /** The report once the last phase ends; null when cancelled. */
+  readonly finished: Promise<SelftestReport | null>;
+
+  constructor(options: SelftestRunOptions) {
+    this.#o = options;
+    const seconds = options.seconds ?? DEFAULT_PHASE_SECONDS;
+    if (!Number.isFinite(seconds) || seconds < 1 || seconds > 60) throw new FacegateError('selftest_invalid', `a phase lasts 1 to 60 seconds, got ${seconds}`, { exitCode: 64 });
+    this.#seconds = seconds;
+    this.#phases = [LIVE_PHASE, ...parseAttacks(options.attacks ?? DEFAULT_ATTACKS)];
+    this.#startedAt = new Date(options.clock.now()).toISOString();
+    this.finished = new Promise((resolve) => { this.#settle = resolve; });
+  }
+
+  get active(): boolean {
+    return this.#status === 'waiting' || this.#status === 'collecting';
+  }
+
+  /** Starts the next phase; only while waiting for it. */
+  advance(): SelftestState {
+    if (this.#status !== 'waiting') throw new FacegateError('selftest_state', this.#status === 'collecting' ? `phase ${this.#phases[this.#index]} is still running` : `the self-test is ${this.#status}`);
+    const { clock, bus } = this.#o;
+    this.#status = 'collecting';
+    this.#phaseStartMono = clock.monotonic();
+    this.#phaseStartWall = clock.now();
+    this.#endsAt = this.#phaseStartMono + this.#seconds * 1000;
+    this.#off = bus.on('analysis', (a) => this.#take(a));
+    this.#o.wantFrame?.();
+    this.#timer = clock.setTimeout(() => this.#endPhase(), this.#seconds * 1000);
+    return this.#changed();
+  }
+
+  cancel(): SelftestState {
+    if (this.active) {
+      this.#stopCollecting();
+      this.#status = 'cancelled';
+      this.#settle(null);
+    }
+    return this.#changed();
+  }
+
+  state(): SelftestState {
+    const counts = selftestReport({ samples: this.#samples, thresholds: this.#o.thresholds, attacks: this.#phases.slice(1), noFace: this.#noFace }).phases;
+    return {
+      id: this.id, status: this.#status, phases: [...this.#phases], phaseIndex: this.#index,
+      phase: this.#phases[this.#index] ?? null, seconds: this.#seconds,
+      remainingMs: this.#status === 'collecting' ? Math.max(0, Math.round(this.#endsAt - this.#o.clock.monotonic())) : null,
+      counts, report: this.#report, configuredLevel: this.#o.configuredLevel, startedAt: this.#startedAt,
+    };
+  }
+
+  #take(a: FrameAnalysis): void {
+    if (this.#status !== 'collecting') return;
+    // A frame captured before the phase began shows what was in front of the camera before.
+    const before = a.capturedMono !== undefined ? a.capturedMono < this.#phaseStartMono : a.capturedAt < this.#phaseStartWall;
+    if (!before) {
+      const phase = this.#phases[this.#index] as string;
+      const face = largestFace(a.faces);
+      if (face) this.#samples.push({ phase, raw: face.livenessRaw ?? null });
+      else this.#noFace[phase] = (this.#noFace[phase] ?? 0) + 1;
+    }
+    this.#o.wantFrame?.();
+  }
+
+  #stopCollecting(): void {
+    this.#off?.();
+    this.#off = null;
+    if (this.#timer) this.#o.clock.clearTimeout(this.#timer);
+    this.#timer = null;
+  }
+
+  #endPhase(): void {
+    this.#timer = null;
+    this.#stopCollecting();
+    this.#index++;
+    if (this.#index < this.#phases.length) {
+      this.#status = 'waiting';
+    } else {
+      this.#status = 'done';
+      this.#report = selftestReport({ samples: this.#samples, thresholds: this.#o.thresholds, attacks: this.#phases.slice(1), noFace: this.#noFace });
+      this.#settle(this.#report);
+    }
+    this.#changed();
+  }
+
+  #changed(): SelftestState {
+    const s = this.state();
+    this.#o.onChange?.(s);
+    return s;
+  }
+}
+
+export interface SelftestStart {
+  attacks?: readonly string[];
+  seconds?: number;
+}
+
+/** The daemon's self-tests: one at a time, the last one's numbers kept in memory until the next. */
+export class SelftestRuns {
+  readonly #make: (start: SelftestStart) => SelftestRun;
+  #current: SelftestRun | null = null;
+
+  /** `make` builds a run on the daemon's bus and pipeline; it may throw (no camera, no PAD). */
+  constructor(make: (start: SelftestStart) => SelftestRun) {
+    this.#make = make;
+  }
+
+  start(start: SelftestStart): SelftestState {
+    if (this.#current?.active) throw new FacegateError('selftest_running', 'a self-test is already running; finish or cancel it first');
+    this.#current = this.#make(start);
+    return this.#current.state();
+  }
+
+  /** The current or last run; null before the first. */
+  current(): SelftestRun | null {
+    return this.#current;
+  }
+
+  advance(): SelftestState {
+    return this.#need().advance();
+  }
+
+  cancel(): SelftestState {
+    return this.#need().cancel();
+  }
+
+  #need(): SelftestRun {
+    if (!this.#current) throw new FacegateError('selftest_none', 'no self-test has been started');
+    return this.#current;
+  }
+}
