@@ -32,6 +32,8 @@ export class CommandHandler {
   #windowStart = Number.NEGATIVE_INFINITY;
   #windowCount = 0;
   #suppressed = 0;
+  #retainedIgnored = 0;
+  readonly #retainedWarned = new Set<string>();
 
   constructor(options: CommandHandlerOptions) {
     this.#o = options;
@@ -52,10 +54,22 @@ export class CommandHandler {
     return { command: name, door };
   }
 
-  /** Handles one message; returns what happened (for tests and the log). */
-  handle(topic: string, payload: Buffer): { accepted: boolean; reason: string } {
+  /** Retained command messages ignored since start. */
+  get retainedIgnored(): number {
+    return this.#retainedIgnored;
+  }
+
+  /**
+   * Handles one message; returns what happened (for tests and the log). `retained` is the flag the
+   * broker set: the message was stored and is handed to every (re)connecting subscriber.
+   */
+  handle(topic: string, payload: Buffer, retained = false): { accepted: boolean; reason: string } {
     const route = this.route(topic);
     if (!route) return { accepted: false, reason: 'not_a_command' };
+    // A command is an act of now. A retained one would be carried out again at every reconnect
+    // (re-applying a lockdown an admin lifted, or opening the door at each restart). It is not a
+    // command_rejected event either: that would repeat at every reconnect too.
+    if (retained) return this.#ignoreRetained(topic);
     const door = route.door !== null && this.#doors.has(route.door) ? route.door : null;
     const reject = (reason: string) => this.#reject(route.command, door, reason, payload.length);
 
@@ -117,6 +131,15 @@ export class CommandHandler {
     }
     this.#o.log.info({ door, command: action.command, action: parsed.text, signed: parsed.signature !== null }, 'MQTT command carried out');
     return { accepted: true, reason: parsed.text };
+  }
+
+  #ignoreRetained(topic: string): { accepted: false; reason: string } {
+    this.#retainedIgnored += 1;
+    if (!this.#retainedWarned.has(topic)) {
+      this.#retainedWarned.add(topic);
+      this.#o.log.warn({ topic }, 'retained command ignored (commands are never retained; clear it on the broker with an empty retained message to this topic)');
+    }
+    return { accepted: false, reason: 'retained' };
   }
 
   #reject(command: CommandName, door: string | null, reason: string, bytes: number): { accepted: false; reason: string } {

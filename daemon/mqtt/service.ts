@@ -154,6 +154,11 @@ export class MqttService implements Service {
     return this.#client?.connected ?? false;
   }
 
+  /** Counters for the metrics topic and tests. */
+  stats(): { retainedCommandsIgnored: number } {
+    return { retainedCommandsIgnored: this.#commands.retainedIgnored };
+  }
+
   /** Resolves when the broker first accepted the connection and the command subscriptions. */
   whenConnected(): Promise<void> {
     return this.#connected;
@@ -191,7 +196,7 @@ export class MqttService implements Service {
     this.#client = client;
     this.publisher.attach(client);
     client.on('connect', () => this.#onConnect(client));
-    client.on('message', (topic, payload) => this.#onMessage(topic, payload));
+    client.on('message', (topic, payload, packet) => this.#onMessage(topic, payload, packet.retain));
     client.on('error', (err) => this.#onDown(err.message));
     client.on('close', () => this.#onDown('connection closed'));
     for (const door of others) {
@@ -268,7 +273,12 @@ export class MqttService implements Service {
     if (!metrics || !client?.connected) return;
     try {
       const m = await metrics();
-      const body = { camera_fps: round(m.cameraFps, 1), board_temperature_c: round(m.boardTemperatureC, 1), cpu_load_pct: round(m.cpuLoadPct, 1) };
+      const body = {
+        camera_fps: round(m.cameraFps, 1),
+        board_temperature_c: round(m.boardTemperatureC, 1),
+        cpu_load_pct: round(m.cpuLoadPct, 1),
+        retained_commands_ignored: this.#commands.retainedIgnored,
+      };
       client.publish(this.topics.metrics(), JSON.stringify(body), { qos: 0, retain: true });
     } catch (err) {
       log.warn({ err }, 'board metrics unavailable');
@@ -309,13 +319,13 @@ export class MqttService implements Service {
     this.#o.log.warn({ why, url: this.#url && redactUrl(this.#url) }, 'MQTT broker unreachable: events wait in the outbox');
   }
 
-  #onMessage(topic: string, payload: Buffer): void {
+  #onMessage(topic: string, payload: Buffer, retained: boolean): void {
     try {
       if (topic === this.topics.haStatus()) {
         if (payload.toString('utf8').trim() === ONLINE) this.publishDiscovery();
         return;
       }
-      this.#commands.handle(topic, payload);
+      this.#commands.handle(topic, payload, retained);
     } catch (err) {
       this.#o.log.error({ err, topic }, 'MQTT message handling failed; nothing was acted on');
     }

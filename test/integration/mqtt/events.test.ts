@@ -99,7 +99,7 @@ void test('board metrics from the injected provider are published, rounded', asy
   await h.service.publishMetrics();
   await listener.until(() => listener.on('facegate/bridge/metrics').length > 0, 'metrics');
   const m = JSON.parse(listener.on('facegate/bridge/metrics').at(-1)?.payload ?? '{}') as Record<string, unknown>;
-  assert.deepEqual(m, { camera_fps: 9.9, board_temperature_c: 51.2, cpu_load_pct: 12.3 });
+  assert.deepEqual(m, { camera_fps: 9.9, board_temperature_c: 51.2, cpu_load_pct: 12.3, retained_commands_ignored: 0 });
 });
 
 void test('the doors\' status at start is published retained; a clean stop publishes offline itself', async () => {
