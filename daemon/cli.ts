@@ -23,6 +23,10 @@ Usage:
   facegate privacy export PERSON_ID [--out FILE]
                                       subject access: everything stored about one person, as JSON
   facegate vision check IMAGE [--json] one photo through the vision pipeline: faces, quality, timings
+  facegate pad selftest [--seconds N] [--attacks print,screen] [--json]
+                                      this door's camera shown live faces, then each attack: APCER/BPCER per level
+  facegate pad selftest --images DIR [--json]
+                                      the same on a folder in the eval:pad layout (images.csv: relpath,label[,attack])
   facegate --version | --help
 
 Environment: FACEGATE_<SECTION>__<KEY>=value overrides a key (e.g. FACEGATE_MQTT__URL);
@@ -35,6 +39,7 @@ const commands: Record<string, Command> = {
   // Loaded on use: they run vision in this thread, and `facegate run` should not carry TensorFlow.js.
   enroll: async (args) => (await import('./cli/enroll.ts')).enrollCommand(args),
   keys: (args) => Promise.resolve(keysCommand(args)),
+  pad: async (args) => (await import('./cli/pad.ts')).padCommand(args),
   privacy: (args) => Promise.resolve(privacyCommand(args)),
   vision: async (args) => (await import('./cli/vision.ts')).visionCommand(args),
   async run(args) {

@@ -28,3 +28,8 @@ export type { RgbImage } from './image.ts';
 export type { LivenessCheck, LivenessInput, LivenessModule, LivenessTrackCheck } from './liveness.ts';
 export { PadScorer, PadLivenessCheck, PadTrackCheck, PadTrack, loadPadModel, createLivenessCheck as createPadLivenessCheck, createPadTrackCheck, padOptionsFromConfig } from './pad/index.ts';
 export type { PadJudgement, PadOptions, PadObservation, PadTrackOptions, PadTrackStatus, PadSecurityLevel, PadChallenge, PadModelFile } from './pad/index.ts';
+export { PAD_LEVELS, readPadLevels, scoreAtThreshold } from './pad/levels.ts';
+export { LIVE_PHASE, MIN_JUDGED_FRAMES, selftestReport, selftestReportJson } from './pad/selftest-report.ts';
+export type { SelftestReport, SelftestReportJson, SelftestSample } from './pad/selftest-report.ts';
+export { DEFAULT_ATTACKS, DEFAULT_PHASE_SECONDS, SelftestRun, largestFace, parseAttacks, phasePrompt } from './pad/selftest-run.ts';
+export type { SelftestState } from './pad/selftest-run.ts';

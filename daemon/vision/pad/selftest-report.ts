@@ -113,7 +113,7 @@ export function selftestReport(input: SelftestReportInput): SelftestReport {
   const warnings: string[] = [];
   for (const [phase, c] of Object.entries(phases)) {
     if (c.frames === 0) warnings.push(`${phase}: no face was seen in this phase${c.noFace > 0 ? ` (${c.noFace} frames without a face)` : ''}; nothing was measured for it`);
-    else if (c.judged < minJudged) warnings.push(`${phase}: only ${c.judged} judged frames (fewer than ${minJudged}): too few to trust; run it longer or with the face closer to the camera`);
+    else if (c.judged < minJudged) warnings.push(`${phase}: only ${c.judged} judged frames (fewer than ${minJudged}): too few to trust: give it more frames (a longer phase with the face well in view, or more images)`);
   }
   const attacksJudged = attacks.reduce((n, a) => n + (phases[a] as PhaseCounts).judged, 0);
   let recommended: PadSecurityLevel | null = null;

@@ -20,6 +20,8 @@ export interface SelftestState {
   /** The phase collecting, or the next one while waiting; phases.length once done. */
   phaseIndex: number;
   phase: string | null;
+  /** What to present in that phase. */
+  prompt: string | null;
   seconds: number;
   /** Time left in the phase collecting, else null. */
   remainingMs: number | null;
@@ -40,6 +42,17 @@ export interface SelftestRunOptions {
   /** Asks the live pipeline to analyse the next frame even when the scene is still (a photo held steady). */
   wantFrame?: () => void;
   onChange?: (state: SelftestState) => void;
+}
+
+const PROMPTS: Record<string, string> = {
+  live: 'Live faces: stand in front of the camera where people stand, look at it and move your head a little (several people in turn if you can).',
+  print: 'Printed photo: hold a printed photo of a face up to the camera, where a face would be, and move it a little.',
+  screen: 'Screen: show a face on a phone or tablet screen (full brightness) to the camera, where a face would be.',
+};
+
+/** What the installer should present in a phase (the CLI prints it, the panel shows it). */
+export function phasePrompt(phase: string): string {
+  return PROMPTS[phase] ?? `Attack "${phase}": present it to the camera where a face would be.`;
 }
 
 /** The person at the door is the largest face; others are background. */
@@ -121,7 +134,7 @@ export class SelftestRun {
     const counts = selftestReport({ samples: this.#samples, thresholds: this.#o.thresholds, attacks: this.#phases.slice(1), noFace: this.#noFace }).phases;
     return {
       id: this.id, status: this.#status, phases: [...this.#phases], phaseIndex: this.#index,
-      phase: this.#phases[this.#index] ?? null, seconds: this.#seconds,
+      phase: this.#phases[this.#index] ?? null, prompt: this.#index < this.#phases.length ? phasePrompt(this.#phases[this.#index] as string) : null, seconds: this.#seconds,
       remainingMs: this.#status === 'collecting' ? Math.max(0, Math.round(this.#endsAt - this.#o.clock.monotonic())) : null,
       counts, report: this.#report, configuredLevel: this.#o.configuredLevel, startedAt: this.#startedAt,
     };
