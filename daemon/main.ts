@@ -208,7 +208,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
   const cpuLoad = new CpuLoad();
   const mqttMetrics: MetricsProvider = async () => ({ cameraFps: camera.metrics().fpsIn, boardTemperatureC: await cpuTemperature(), cpuLoadPct: cpuLoad.sample() });
   lifecycle.add('mqtt', new MqttService({
-    config: config.mqtt, doors: config.doors, db, bus, log, clock: systemClock,
+    config: config.mqtt, doors: config.doors, db, dataDir, bus, log, clock: systemClock,
     doorControl: (id) => (doors.has(id) ? doors.get(id) : undefined),
     doorStatuses: () => doors.list(),
     metrics: mqttMetrics,

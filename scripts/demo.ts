@@ -3,12 +3,13 @@
 // real daemon with a replay camera showing that person, a stranger and a printed photo of the
 // person. The embedded MQTT broker, the admin panel and the simulated lock run as on a board.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { connect } from 'mqtt';
+import { EMBEDDED_CREDENTIALS_FILE, type BrokerCredentials } from '../daemon/mqtt/index.ts';
 import { buildScenario, ENROLL_DIR } from './e2e/scenario.ts';
 
 const BIN = fileURLToPath(new URL('../bin/facegate.js', import.meta.url));
@@ -72,8 +73,11 @@ function onLog(line: Record<string, unknown>): void {
     }, 3000);
   } else if (msg === 'no mqtt.url configured: embedded MQTT broker listening on loopback') {
     const url = String(line.url);
-    say(`   embedded MQTT broker: ${url} — watch it with: mosquitto_sub -h 127.0.0.1 -p ${new URL(url).port} -t 'facegate/#' -v`);
-    mqttClient = connect(url, { reconnectPeriod: 500 });
+    // The embedded broker takes only the credentials facegate made for it in the data directory.
+    const credsFile = join(dataDir, EMBEDDED_CREDENTIALS_FILE);
+    const creds = JSON.parse(readFileSync(credsFile, 'utf8')) as BrokerCredentials;
+    say(`   embedded MQTT broker: ${url} — watch it with: mosquitto_sub -h 127.0.0.1 -p ${new URL(url).port} -u ${creds.username} -P "$(jq -r .password ${credsFile})" -t 'facegate/#' -v`);
+    mqttClient = connect(url, { reconnectPeriod: 500, ...creds });
     mqttClient.on('connect', () => { void mqttClient?.subscribeAsync('facegate/+/event', { qos: 1 }); });
     mqttClient.on('message', (topic, payload) => {
       const e = JSON.parse(payload.toString()) as { type: string; subject: string | null; score: number | null; liveness: number | null };

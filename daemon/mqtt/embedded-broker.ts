@@ -1,21 +1,25 @@
 import { createServer, type Server } from 'node:net';
-import { Aedes } from 'aedes';
+import { Aedes, type AuthenticateError } from 'aedes';
 import { FacegateError, type Logger } from '../core/index.ts';
+import { credentialsMatch, type BrokerCredentials } from './embedded-credentials.ts';
 
 export const EMBEDDED_HOST = '127.0.0.1';
 
 /**
  * The broker facegate starts when no url is configured, so it runs out of the box.
- * It listens on loopback only: nothing on the network can publish commands to it.
+ * It listens on loopback only: nothing on the network can publish commands to it. On the machine
+ * itself only a client with its credentials may connect (another local user is not trusted).
  */
 export class EmbeddedBroker {
   readonly #port: number;
   readonly #log: Logger;
+  readonly #credentials: BrokerCredentials;
   #broker: Aedes | null = null;
   #server: Server | null = null;
 
-  constructor(port: number, log: Logger) {
+  constructor(port: number, credentials: BrokerCredentials, log: Logger) {
     this.#port = port;
+    this.#credentials = credentials;
     this.#log = log;
   }
 
@@ -30,7 +34,16 @@ export class EmbeddedBroker {
   }
 
   async start(): Promise<void> {
-    const broker = await Aedes.createBroker({ drainTimeout: 10_000, heartbeatInterval: 3_600_000 });
+    const broker = await Aedes.createBroker({
+      drainTimeout: 10_000,
+      heartbeatInterval: 3_600_000,
+      authenticate: (client, username, password, done) => {
+        if (credentialsMatch(this.#credentials, username, password)) return done(null, true);
+        this.#log.warn({ client: client.id }, 'embedded broker: connection refused, wrong or no credentials');
+        // 4 = CONNACK "bad user name or password" (AuthErrorCode is a const enum, not importable here).
+        done(Object.assign(new Error('bad user name or password'), { returnCode: 4 }) as AuthenticateError, false);
+      },
+    });
     broker.on('clientError', (client, err) => this.#log.debug({ client: client.id, err: err.message }, 'embedded broker: client error'));
     const server = createServer(broker.handle);
     try {

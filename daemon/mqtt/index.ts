@@ -1,6 +1,7 @@
 export { MqttService } from './service.ts';
 export type { BoardMetrics, MetricsProvider, MqttServiceOptions } from './service.ts';
 export { EmbeddedBroker } from './embedded-broker.ts';
+export { EMBEDDED_CREDENTIALS_FILE, type BrokerCredentials } from './embedded-credentials.ts';
 export { clientOptions, defaultClientId } from './client-options.ts';
 export type { MqttConfig } from './client-options.ts';
 export { signCommand, signedPayload } from './signature.ts';

@@ -17,6 +17,7 @@ import { CommandHandler } from './commands.ts';
 import { DiscoveryRegistry } from './discovery-registry.ts';
 import { discoveryMessages, packageVersion, type DiscoveryDoor } from './discovery.ts';
 import { EmbeddedBroker } from './embedded-broker.ts';
+import { embeddedCredentials, type BrokerCredentials } from './embedded-credentials.ts';
 import { decisionPayload, publicEventPayload } from './event-payload.ts';
 import { Outbox } from './outbox.ts';
 import { OutboxPublisher } from './outbox-publisher.ts';
@@ -37,6 +38,8 @@ export interface MqttServiceOptions {
   config: MqttConfig;
   doors: readonly DiscoveryDoor[];
   db: Database;
+  /** Where the embedded broker's credentials file lives (daemon.data_dir). */
+  dataDir: string;
   bus: EventBus<BusEvents>;
   log: Logger;
   /** The door room's control for a door id; undefined while no door driver runs for it. */
@@ -92,6 +95,8 @@ export class MqttService implements Service {
   readonly #lastDecision = new Map<string, string>();
   readonly #offBus: (() => void)[] = [];
   #broker: EmbeddedBroker | null = null;
+  /** The embedded broker's user, for facegate's own connections to it; null with an external broker. */
+  #embeddedAuth: BrokerCredentials | null = null;
   #client: MqttClient | null = null;
   /** One extra connection per further door, whose only job is that door's last will. */
   #willHolders: { door: string; client: MqttClient }[] = [];
@@ -178,8 +183,10 @@ export class MqttService implements Service {
     );
     let url = config.url;
     if (url === null) {
-      const broker = new EmbeddedBroker(config.embedded_port, log);
+      let broker: EmbeddedBroker;
       try {
+        this.#embeddedAuth = embeddedCredentials(this.#o.dataDir, log);
+        broker = new EmbeddedBroker(config.embedded_port, this.#embeddedAuth, log);
         await broker.start();
       } catch (err) {
         // The door must keep working without MQTT: say why loudly, keep events in the outbox for later.
@@ -286,7 +293,9 @@ export class MqttService implements Service {
   }
 
   #options(door: string, clientId: string): IClientOptions {
-    return clientOptions(this.#o.config, { topic: this.topics.availability(door), payload: OFFLINE }, clientId);
+    const options = clientOptions(this.#o.config, { topic: this.topics.availability(door), payload: OFFLINE }, clientId);
+    if (this.#embeddedAuth) Object.assign(options, this.#embeddedAuth);
+    return options;
   }
 
   #onConnect(client: MqttClient): void {

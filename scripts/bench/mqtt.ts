@@ -27,6 +27,7 @@ const part: BenchPart = {
       config: { ...defaults, url: broker.url, reconnect_s: 1, outbox_max: EVENTS * 2, discovery: { ...defaults.discovery, enabled: false } },
       doors: [{ id: 'front', name: 'Front door' }],
       db,
+      dataDir: dir,
       bus,
       log: quiet,
       doorControl: () => undefined,

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { makeEvent } from '../../../daemon/core/index.ts';
 import { freePort } from '../../support/mosquitto.ts';
 import { tempDir } from '../../support/tmp.ts';
@@ -8,8 +10,11 @@ import { Listener, eventually, startHarness } from './harness.ts';
 
 void test('with no broker configured, the embedded broker on 127.0.0.1 carries events and commands', async () => {
   const port = await freePort();
-  const h = await startHarness({ dataDir: tempDir(), mqtt: { embedded_port: port } });
-  const listener = await Listener.open(`mqtt://127.0.0.1:${port}`, ['facegate/#', 'homeassistant/#']);
+  const dataDir = tempDir();
+  const h = await startHarness({ dataDir, mqtt: { embedded_port: port } });
+  // A local hub connects with the credentials facegate made for its broker (embedded-auth.test.ts).
+  const { username, password } = JSON.parse(readFileSync(join(dataDir, 'mqtt-embedded.json'), 'utf8')) as { username: string; password: string };
+  const listener = await Listener.open(`mqtt://${username}:${encodeURIComponent(password)}@127.0.0.1:${port}`, ['facegate/#', 'homeassistant/#']);
   try {
     assert.equal(h.service.url, `mqtt://127.0.0.1:${port}`);
     const e = makeEvent({ door: 'front', type: 'door_opened' });

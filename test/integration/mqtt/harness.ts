@@ -51,6 +51,7 @@ export async function startHarness(opts: {
       config: config.mqtt,
       doors,
       db,
+      dataDir: opts.dataDir,
       bus,
       log,
       doorControl: (id) => (id === door.id ? door : undefined),

@@ -15,6 +15,7 @@ const service = new MqttService({
     { id: 'back', name: 'Back door' },
   ],
   db: openDatabase(dataDir),
+  dataDir,
   bus: new EventBus<BusEvents>(log),
   log,
   doorControl: () => undefined,

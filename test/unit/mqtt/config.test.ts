@@ -49,7 +49,7 @@ void test('unlock over MQTT with signatures but no secret refuses to start, with
   const db = openDatabase(tempDir());
   try {
     assert.throws(
-      () => new MqttService({ config: config.mqtt, doors: config.doors, db, bus: new EventBus<BusEvents>(memoryLogger().log), log: memoryLogger().log, doorControl: () => undefined }),
+      () => new MqttService({ config: config.mqtt, doors: config.doors, db, dataDir: tempDir(), bus: new EventBus<BusEvents>(memoryLogger().log), log: memoryLogger().log, doorControl: () => undefined }),
       (err: FacegateError) => err.exitCode === 78 && err.message.includes('mqtt.commands.hmac_secret'),
     );
   } finally {
