@@ -65,6 +65,8 @@ export const Health = Type.Object(
   { status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]), version: Type.String(), uptime_s: Type.Number(), problems: Type.Array(Type.String()) },
   { additionalProperties: false },
 );
+/** What /api/health tells a caller who is not signed in: that the daemon answers, nothing more. */
+export const PublicHealth = Type.Object({ status: Type.Literal('ok') }, { additionalProperties: false });
 export const Status = Type.Object(
   {
     version: Type.String(),

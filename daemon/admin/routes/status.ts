@@ -1,7 +1,8 @@
 import type { FastifyTypebox } from '../app-type.ts';
 import type { AdminContext } from '../context.ts';
 import type { DoorStatus } from '../deps.ts';
-import { Health, Status, replies } from '../schemas.ts';
+import { Type } from '@sinclair/typebox';
+import { Health, PublicHealth, Status, replies } from '../schemas.ts';
 import type { SystemStatus } from '../services.ts';
 
 export const doorJson = (s: DoorStatus) => ({
@@ -27,10 +28,12 @@ export function statusRoutes(app: FastifyTypebox, ctx: AdminContext): void {
     return { sys, doors, health: { status: p.length === 0 ? 'ok' as const : 'degraded' as const, version: ctx.version, uptime_s: uptime(), problems: p } };
   }
 
+  // Public for probes, but version, camera, vision, door alarms and temperature tell a stranger
+  // what to attack and when: without a signed-in viewer (session or token) it says "ok" only.
   app.get('/api/health', {
     config: { access: 'public' },
-    schema: { tags: ['status'], summary: 'Liveness for probes: ok or degraded, with the problems', response: replies({ 200: Health }) },
-  }, async () => (await health()).health);
+    schema: { tags: ['status'], summary: 'Liveness for probes: "ok" to anyone; ok or degraded with the problems, version and uptime to a viewer', response: replies({ 200: Type.Union([Health, PublicHealth]) }) },
+  }, async (request) => (request.principal ? (await health()).health : { status: 'ok' as const }));
 
   app.get('/api/status', {
     config: { access: 'viewer' },

@@ -23,10 +23,26 @@ test('status and health: version, uptime, backend, models, camera fps, temperatu
   assert.equal(s.temperature_c, 51.2);
   assert.deepEqual(s.doors, [{ door: 'front', lock: 'locked', position: 'closed', mode: 'normal', alarm: 'none', held_unlocked_until: null }]);
   h.doors.state.get('front')!.alarm = 'forced';
-  const health = await h.server.app.inject({ url: '/api/health' });
+  // The details (problems, version, uptime) are a signed-in viewer's; a stranger learns only that it is up.
+  const health = await h.server.app.inject({ url: '/api/health', headers });
   assert.equal(health.statusCode, 200);
   assert.deepEqual(health.json().problems, ['door front: forced']);
   assert.equal(health.json().status, 'degraded');
+  const made = await h.server.app.inject({ method: 'POST', url: '/api/tokens', headers, payload: { name: 'probe', role: 'viewer' } });
+  const viewer = await h.server.app.inject({ url: '/api/health', headers: { authorization: `Bearer ${(made.json() as { token: string }).token}` } });
+  assert.equal(viewer.json().status, 'degraded');
+  assert.equal(viewer.json().version, '9.9.9-test');
+});
+
+test('public health says up only: no version, problems, camera, vision, door alarm or temperature without a viewer', async () => {
+  const { h } = await ready();
+  h.doors.state.get('front')!.alarm = 'forced';
+  for (const headers of [{}, { authorization: 'Bearer fgt_not-a-real-token-at-all' }, { cookie: 'fg_session=forged' }]) {
+    const res = await h.server.app.inject({ url: '/api/health', headers });
+    assert.equal(res.statusCode, 200);
+    assert.deepEqual(res.json(), { status: 'ok' }, JSON.stringify(headers));
+    for (const leak of ['9.9.9', 'forced', 'uptime', 'wasm', '51.2']) assert.ok(!res.body.includes(leak), leak);
+  }
 });
 
 test('people: create, list, get, rename, validity, schedule, export, erase; every change audited', async () => {
