@@ -21,7 +21,9 @@ export function listImages(folder: string): string[] {
 /**
  * Plays a folder of images as a camera at a fixed rate, looping or once. JPEG files are sent
  * as they are (an unreadable one is sent too: the pipeline must count it, as with a camera);
- * other formats are converted to JPEG once. Files are read once and kept (up to 64 MiB).
+ * other formats are converted to JPEG once. Files are read once and kept (up to 64 MiB). A looping
+ * replay lists its folder again at each loop, so a test (or a demo) can change what the camera
+ * shows while it plays: files added are played from the next loop, files removed are forgotten.
  */
 export class FolderReplaySource implements FrameSource {
   readonly kind = 'replay' as const;
@@ -100,6 +102,7 @@ export class FolderReplaySource implements FrameSource {
         return;
       }
       this.#index = 0;
+      this.#relist();
     }
     const file = this.#files[this.#index++] as string;
     try {
@@ -115,6 +118,24 @@ export class FolderReplaySource implements FrameSource {
     const now = this.#clock.monotonic();
     if (this.#nextAt < now - this.#intervalMs) this.#nextAt = now;
     this.#schedule(this.#nextAt - now);
+  }
+
+  /** The folder's images now; an unreadable or emptied folder keeps the list it had. */
+  #relist(): void {
+    let files: string[];
+    try {
+      files = listImages(this.#folder);
+    } catch {
+      return;
+    }
+    if (files.length === 0) return;
+    const keep = new Set(files);
+    for (const [name, bytes] of this.#cache) {
+      if (keep.has(name)) continue;
+      this.#cache.delete(name);
+      this.#cacheBytes -= bytes.length;
+    }
+    this.#files = files;
   }
 
   async #read(file: string): Promise<Buffer> {

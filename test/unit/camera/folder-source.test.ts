@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FolderReplaySource } from '../../../daemon/camera/folder-source.ts';
 import { FakeClock } from '../../fakes/clock.ts';
@@ -14,11 +14,11 @@ function folder(): string {
 }
 
 /** A replay at 10 fps on a hand-moved clock; `play(ms)` moves time in frame steps and lets each file read finish. */
-function replay() {
+function replay(dir = folder()) {
   const clock = new FakeClock();
   const frames: number[] = [];
   const exits: string[] = [];
-  const source = new FolderReplaySource({ id: 'replay:test', folder: folder(), fps: 10, loop: true, clock });
+  const source = new FolderReplaySource({ id: 'replay:test', folder: dir, fps: 10, loop: true, clock });
   const settle = async (): Promise<void> => {
     // A tick reads its file (real I/O) and then sets the timer for the next frame.
     for (let i = 0; i < 500 && clock.pending === 0 && exits.length === 0; i++) await new Promise((r) => setTimeout(r, 1));
@@ -55,5 +55,24 @@ void test('the replay source keeps pacing when the wall clock jumps back an hour
   r.clock.jumpWall(+7_200_000);
   assert.equal(await r.play(500), 5, 'no burst and no stall after a jump forward');
   assert.deepEqual(r.exits, []);
+  await r.source.stop();
+});
+
+void test('a looping replay lists its folder again at each loop: what it shows can be changed while it plays', async () => {
+  const dir = folder();
+  const r = replay(dir);
+  r.clock.advance(0);
+  await r.settle();
+  await r.play(200); // frames 0, 1, 2: the first loop
+  rmSync(join(dir, 'f0.jpg'));
+  rmSync(join(dir, 'f1.jpg'));
+  writeFileSync(join(dir, 'g7.jpg'), Buffer.from([0xff, 0xd8, 7, 0xff, 0xd9]));
+  await r.play(600);
+  assert.deepEqual(r.frames.slice(0, 9), [0, 1, 2, 2, 7, 2, 7, 2, 7]);
+  // An emptied folder keeps the last list rather than ending the camera.
+  for (const f of ['f2.jpg', 'g7.jpg']) rmSync(join(dir, f));
+  const before = r.frames.length;
+  await r.play(500);
+  assert.ok(r.frames.length > before);
   await r.source.stop();
 });
