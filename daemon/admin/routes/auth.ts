@@ -6,17 +6,27 @@ import { CSRF_COOKIE, SESSION_COOKIE, type Principal } from '../auth/guard.ts';
 import { dummyHash, hashPassword, verifyPassword } from '../auth/passwords.ts';
 import { removeSetupCodeFile, setupCodeMatches } from '../auth/setup-code.ts';
 import type { User } from '../auth/auth-store.ts';
+import type { LoginAttempt, ThrottleKey } from '../auth/login-throttle.ts';
 import { AuthState, LoginBody, Me, Ok, PasswordBody, SetupBody, replies } from '../schemas.ts';
 
 function me(p: Principal | null) {
   return p ? { kind: p.kind, name: p.name, role: p.role, csrf_token: p.csrf } : null;
 }
 
+const rateLimited = (wait: number) => new ApiError(429, 'rate_limited', `too many failed attempts; try again in ${wait} s`, { 'retry-after': String(wait) });
+
 function throttled(ctx: AdminContext, keys: [string, number][]): void {
   for (const [key, limit] of keys) {
     const wait = ctx.throttle.retryAfterS(key, limit);
-    if (wait > 0) throw new ApiError(429, 'rate_limited', `too many failed attempts; try again in ${wait} s`, { 'retry-after': String(wait) });
+    if (wait > 0) throw rateLimited(wait);
   }
+}
+
+/** Counts the attempt before the password is checked (the check awaits scrypt: parallel requests would all pass otherwise). */
+function beginAttempt(ctx: AdminContext, keys: ThrottleKey[]): LoginAttempt {
+  const attempt = ctx.throttle.begin(keys);
+  if (typeof attempt === 'number') throw rateLimited(attempt);
+  return attempt;
 }
 
 function startSession(ctx: AdminContext, reply: FastifyReply, user: User): { kind: 'session'; name: string; role: User['role']; csrf_token: string } {
@@ -63,18 +73,18 @@ export function authRoutes(app: FastifyTypebox, ctx: AdminContext): void {
     schema: { tags: ['auth'], summary: 'Sign in; sets the session and CSRF cookies', body: LoginBody, response: replies({ 200: Me }) },
   }, async (request, reply) => {
     const { username, password } = request.body;
-    const accountKey = `user:${username.toLowerCase()}`;
-    throttled(ctx, [[clientKey(request), c.login_failures_per_client], [accountKey, c.login_failures_per_account]]);
     const found = ctx.auth.userByName(username);
+    const attempt = beginAttempt(ctx, [
+      { key: clientKey(request), limit: c.login_failures_per_client },
+      { key: `user:${username.toLowerCase()}`, limit: c.login_failures_per_account, keep: found !== null && found.revokedAt === null },
+    ]);
     // Verify against a dummy hash for unknown names, so the response time does not reveal which names exist.
     const good = await verifyPassword(password, found?.passwordHash ?? (await dummyHash()));
     if (!found || !good || found.revokedAt) {
-      ctx.throttle.fail(clientKey(request));
-      ctx.throttle.fail(accountKey);
       await ctx.services.audit.append({ actor: `anonymous@${request.ip}`, action: 'auth.login_failed', target: null, detail: { username: username.slice(0, 64) } });
       throw new ApiError(401, 'unauthorized', 'wrong username or password');
     }
-    ctx.throttle.reset(accountKey);
+    attempt.succeeded();
     request.principal = { kind: 'session', id: found.id, name: found.username, role: found.role, csrf: null, sessionSecret: null };
     await audit(ctx, request, 'auth.login', found.id);
     return startSession(ctx, reply, found);
@@ -102,10 +112,15 @@ export function authRoutes(app: FastifyTypebox, ctx: AdminContext): void {
     const p = request.principal as Principal;
     if (p.kind !== 'session') throw new ApiError(403, 'forbidden', 'API tokens have no password');
     const user = ctx.auth.userByName(p.name);
+    // The same counts as sign-in: a stolen session must not become an unlimited password oracle.
+    const attempt = beginAttempt(ctx, [
+      { key: clientKey(request), limit: c.login_failures_per_client },
+      { key: `user:${p.name.toLowerCase()}`, limit: c.login_failures_per_account, keep: true },
+    ]);
     if (!user || !(await verifyPassword(request.body.current_password, user.passwordHash))) {
-      ctx.throttle.fail(`user:${p.name.toLowerCase()}`);
       throw new ApiError(401, 'unauthorized', 'the current password is wrong');
     }
+    attempt.succeeded();
     ctx.auth.setPassword(user.id, await hashPassword(request.body.new_password));
     await audit(ctx, request, 'auth.password_changed', user.id);
     return { ok: true };

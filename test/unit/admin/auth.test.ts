@@ -48,3 +48,29 @@ test('file names: bare names pass, anything with a path is refused', () => {
   for (const bad of ['../x.jpg', 'a/b.jpg', 'C:\\x.jpg', '..', 'x\0.jpg']) assert.throws(() => checkFileName(bad), /file name must be a plain name, without a path/, bad);
   assert.throws(() => checkFileName(`${'x'.repeat(201)}.jpg`), /longer than 200/);
 });
+
+test('login throttle: a spray of other keys filling the table never drops a live account\'s count', () => {
+  const clock = new FakeClock();
+  const t = new LoginThrottle(60_000, () => clock.now(), 100);
+  for (let i = 0; i < 4; i++) t.fail('user:owner', { keep: true });
+  for (let i = 0; i < 1000; i++) t.fail(`ip:10.0.${i >> 8}.${i & 255}`);
+  for (let i = 0; i < 1000; i++) t.fail(`user:guess${i}`);
+  assert.equal(t.retryAfterS('user:owner', 4), 60, 'the account is still over its limit');
+  assert.ok(t.size() <= 100, `the table stays bounded (${t.size()})`);
+});
+
+test('login throttle: begin() counts before the check finishes, so parallel attempts cannot pass the limit; success withdraws', () => {
+  const clock = new FakeClock();
+  const t = new LoginThrottle(60_000, () => clock.now());
+  const keys = [{ key: 'ip:a', limit: 10 }, { key: 'user:owner', limit: 3, keep: true }];
+  const attempts = Array.from({ length: 5 }, () => t.begin(keys));
+  assert.deepEqual(attempts.map((a) => typeof a === 'number'), [false, false, false, true, true]);
+  assert.equal(attempts[3], 60);
+  const first = attempts[0];
+  assert.ok(first !== undefined && typeof first !== 'number');
+  first.succeeded();
+  assert.equal(t.retryAfterS('user:owner', 1), 0, 'a success resets the account');
+  // Three were counted (refused attempts are not); the successful one is withdrawn for the address.
+  assert.equal(t.retryAfterS('ip:a', 3), 0, 'the successful attempt is withdrawn for the address');
+  assert.equal(t.retryAfterS('ip:a', 2), 60, 'the other two still count for it');
+});
