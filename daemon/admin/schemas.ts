@@ -53,7 +53,7 @@ export const PasswordBody = Type.Object({ current_password: Type.String({ minLen
 export const DoorStatusSchema = Type.Object(
   {
     door: Type.String(),
-    lock: Type.Union([Type.Literal('locked'), Type.Literal('unlocked')]),
+    lock: Type.Union([Type.Literal('locked'), Type.Literal('unlocked'), Type.Literal('jammed')]),
     position: Type.Union([Type.Literal('open'), Type.Literal('closed'), Type.Literal('unknown')]),
     mode: Type.Union([Type.Literal('normal'), Type.Literal('held_unlocked'), Type.Literal('lockdown')]),
     alarm: Type.Union([Type.Literal('none'), Type.Literal('held_open'), Type.Literal('forced'), Type.Literal('tamper')]),

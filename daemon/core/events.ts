@@ -25,6 +25,7 @@ export const EVENT_TYPES = [
   'camera_restored',
   'command_rejected',
   'gpio_error',
+  'lock_jammed',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -67,7 +68,8 @@ export function makeEvent(input: EventInput, now: number = Date.now()): Facegate
   };
 }
 
-export type LockState = 'locked' | 'unlocked';
+/** jammed: the lock output could not be set to its locked level; the door may be open to anyone. */
+export type LockState = 'locked' | 'unlocked' | 'jammed';
 export type DoorPosition = 'open' | 'closed' | 'unknown';
 
 export interface DoorStatus {

@@ -14,6 +14,8 @@ export type InputRole = 'door_contact' | 'exit_button' | 'tamper';
 export const PULSE_MS = { min: 100, max: 60_000 } as const;
 /** The longest "hold unlocked until" accepted: a week covers any office-hours schedule. */
 export const MAX_HOLD_MS = 7 * 24 * 3600_000;
+/** Waits between attempts to lock a jammed output: a glitch clears fast, a dead line is not hammered. */
+export const JAM_RETRY_MS = { first: 500, max: 30_000 } as const;
 const MANUAL_KINDS = new Set<UnlockRequest['kind']>(['manual', 'api', 'mqtt']);
 const KINDS = new Set<string>(['face', 'rex', ...MANUAL_KINDS]);
 
@@ -81,6 +83,8 @@ export class Door implements DoorControl {
   #pulseTimer: TimerHandle | null = null;
   #holdTimer: TimerHandle | null = null;
   #heldOpenTimer: TimerHandle | null = null;
+  #jamTimer: TimerHandle | null = null;
+  #jamRetryMs: number = JAM_RETRY_MS.first;
   #lastStatus = '';
 
   constructor(parts: DoorParts) {
@@ -131,8 +135,8 @@ export class Door implements DoorControl {
   stop(): void {
     if (!this.#running) return;
     this.#running = false;
-    for (const t of [this.#pulseTimer, this.#holdTimer, this.#heldOpenTimer]) if (t) this.#clock.clearTimeout(t);
-    this.#pulseTimer = this.#holdTimer = this.#heldOpenTimer = null;
+    for (const t of [this.#pulseTimer, this.#holdTimer, this.#heldOpenTimer, this.#jamTimer]) if (t) this.#clock.clearTimeout(t);
+    this.#pulseTimer = this.#holdTimer = this.#heldOpenTimer = this.#jamTimer = null;
     for (const d of this.#debouncers.values()) d.cancel();
     this.forceLocked('stop');
   }
@@ -142,12 +146,15 @@ export class Door implements DoorControl {
     try {
       this.#out.write(this.#locked);
       this.#log.info({ reason, level: this.#locked }, 'lock output set to its locked level');
+      this.#jamCleared();
+      this.#lock = 'locked';
     } catch (err) {
       this.#log.error({ err, reason }, 'could not set the lock output to its locked level');
       this.#event('gpio_error', `${reason}: ${(err as Error).message}`);
+      // Locked before and the write changed nothing: still locked. Otherwise nobody knows.
+      if (this.#lock !== 'locked') this.#jam(`${this.#out.name}: ${(err as Error).message}`);
     }
-    this.#lock = 'locked';
-    this.#event('door_locked', reason);
+    if (this.#lock === 'locked') this.#event('door_locked', reason);
     this.#publishStatus();
   }
 
@@ -164,6 +171,11 @@ export class Door implements DoorControl {
     if (this.#mode === 'lockdown' && !(manual && by.override === true)) {
       this.#log.warn({ by: by.kind, actor: by.actor }, 'unlock refused: lockdown');
       this.#event('command_rejected', `lockdown:${by.kind}`);
+      return false;
+    }
+    if (this.#lock === 'jammed') {
+      // The output could not be locked: a write that works now must lock it, not open the door wider.
+      this.#log.warn({ by: by.kind, actor: by.actor }, 'unlock refused: the lock output is jammed');
       return false;
     }
     if (this.#mode === 'held_unlocked') return true; // already open until the hold ends
@@ -196,6 +208,9 @@ export class Door implements DoorControl {
     const ms = at - this.#clock.now();
     if (ms <= 0) throw new FacegateError('door_hold_time', `door "${this.id}": hold until ${until.toISOString()} is not in the future`, { exitCode: 64 });
     if (ms > MAX_HOLD_MS) throw new FacegateError('door_hold_time', `door "${this.id}": hold until is more than 7 days ahead`, { exitCode: 64 });
+    if (this.#lock === 'jammed') {
+      throw new FacegateError('door_jammed', `door "${this.id}": the lock output is jammed (it could not be set to locked); not holding it unlocked`, { exitCode: 64 });
+    }
     if (this.#mode === 'lockdown') {
       this.#event('command_rejected', 'lockdown:hold');
       throw new FacegateError('door_lockdown', `door "${this.id}" is in lockdown: end the lockdown before holding it unlocked`, { exitCode: 64 });
@@ -273,6 +288,7 @@ export class Door implements DoorControl {
   #drive(state: LockState, why: string): boolean {
     try {
       this.#out.write(state === 'locked' ? this.#locked : this.#unlocked);
+      if (state === 'locked') this.#jamCleared();
       this.#lock = state;
       return true;
     } catch (err) {
@@ -290,15 +306,55 @@ export class Door implements DoorControl {
     if (this.#mode === 'held_unlocked') this.#mode = 'normal';
     this.#heldUntil = null;
     this.#event('gpio_error', `${line}: ${message}`);
-    const wasUnlocked = this.#lock === 'unlocked';
+    const wasLocked = this.#lock === 'locked';
     try {
       this.#out.write(this.#locked);
+      this.#jamCleared();
+      this.#lock = 'locked';
+      if (!wasLocked) this.#event('door_locked', 'gpio_error');
     } catch (again) {
       this.#log.error({ err: again, line: this.#out.name }, 'the lock output cannot be written; the lock hardware decides (fail_secure locks stay locked unpowered)');
+      // A failed unlock left a locked output as it was; a failed relock leaves the door open, or not: jammed.
+      if (!wasLocked) this.#jam(`${this.#out.name}: ${again instanceof Error ? again.message : String(again)}`);
     }
-    this.#lock = 'locked';
-    if (wasUnlocked) this.#event('door_locked', 'gpio_error');
     this.#publishStatus();
+  }
+
+  /** The output could not be set to locked: say so once (lock_jammed), then keep trying to lock it. */
+  #jam(reason: string): void {
+    if (this.#lock !== 'jammed') {
+      this.#lock = 'jammed';
+      this.#log.error({ reason }, 'lock output jammed: the door may not be locked; retrying');
+      this.#event('lock_jammed', reason);
+    }
+    if (this.#running && !this.#jamTimer) this.#retryJam();
+  }
+
+  #retryJam(): void {
+    const wait = this.#jamRetryMs;
+    this.#jamTimer = this.#clock.setTimeout(() => {
+      this.#jamTimer = null;
+      try {
+        this.#out.write(this.#locked);
+      } catch (err) {
+        this.#jamRetryMs = Math.min(wait * 2, JAM_RETRY_MS.max);
+        this.#log.error({ err, retryInMs: this.#jamRetryMs }, 'the lock output still cannot be written; retrying');
+        this.#retryJam();
+        return;
+      }
+      this.#jamCleared();
+      this.#lock = 'locked';
+      this.#log.warn('the lock output could be written again: locked');
+      this.#event('door_locked', 'jam_cleared');
+      this.#publishStatus();
+    }, wait);
+  }
+
+  /** A locked write worked: no more retries, and the next jam starts from the shortest wait. */
+  #jamCleared(): void {
+    if (this.#jamTimer) this.#clock.clearTimeout(this.#jamTimer);
+    this.#jamTimer = null;
+    this.#jamRetryMs = JAM_RETRY_MS.first;
   }
 
   #onInput(role: InputRole, active: boolean): void {

@@ -67,12 +67,14 @@ export function discoveryMessages(input: DiscoveryInput): DiscoveryMessage[] {
       name: `${door.name} lock`,
       command_topic: topics.lockSet(door.id),
       state_topic: state,
-      value_template: "{{ 'LOCKED' if value_json.lock == 'locked' else 'UNLOCKED' }}",
+      // jammed: the lock output could not be set to locked (door.ts); HA shows it as a fault, not as unlocked.
+      value_template: "{{ 'LOCKED' if value_json.lock == 'locked' else ('JAMMED' if value_json.lock == 'jammed' else 'UNLOCKED') }}",
       payload_lock: 'LOCK',
       payload_unlock: 'UNLOCK',
       payload_open: 'OPEN',
       state_locked: 'LOCKED',
       state_unlocked: 'UNLOCKED',
+      state_jammed: 'JAMMED',
       optimistic: false,
       qos: 1,
     });

@@ -228,6 +228,14 @@ test('door: unlock once, hold until, lockdown refuses unlock, unknown door 404, 
   assert.deepEqual(doorAudit, [['door.unlock', true], ['door.hold', true], ['door.lockdown', true], ['door.unlock', false]]);
 });
 
+test('door: a jammed lock (its output could not be locked) is shown as jammed, not refused by the response schema', async () => {
+  const { h, headers } = await ready();
+  h.doors.state.get('front')!.lock = 'jammed';
+  const res = await h.server.app.inject({ url: '/api/doors', headers });
+  assert.equal(res.statusCode, 200, res.body);
+  assert.equal((res.json() as { doors: { door: string; lock: string }[] }).doors.find((d) => d.door === 'front')?.lock, 'jammed');
+});
+
 test('settings: effective config with secrets redacted; runtime keys change, persist and are audited; bad values change nothing', async () => {
   const { h, headers } = await ready((c) => { c.mqtt.password = 'hunter2-secret'; });
   const read = await h.server.app.inject({ url: '/api/settings', headers });

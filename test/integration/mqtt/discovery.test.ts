@@ -46,6 +46,9 @@ function validate(topic: string, payload: Record<string, unknown>): void {
   if (component === 'lock') {
     assert.match(String(payload.command_topic), /^facegate\/[a-z0-9_-]+\/lock\/set$/);
     assert.deepEqual([payload.payload_lock, payload.payload_unlock, payload.payload_open], ['LOCK', 'UNLOCK', 'OPEN']);
+    // A door whose lock output cannot be locked (status lock "jammed") must reach HA as JAMMED, never as unlocked or locked.
+    assert.equal(payload.state_jammed, 'JAMMED');
+    assert.match(String(payload.value_template), /value_json\.lock == 'jammed' else 'UNLOCKED'/);
   }
   if (component === 'binary_sensor') assert.ok(BINARY_SENSOR_CLASSES.has(String(payload.device_class)), `${topic}: device_class`);
   if (component === 'event') assert.deepEqual(payload.event_types, [...EVENT_TYPES]);
