@@ -3,7 +3,7 @@ export { EVENT_TYPES, FacegateError, systemClock } from '../core/index.ts';
 export type { Box, BusEvents, Clock, DoorStatus, EventBus, EventType, FacegateEvent, Logger, WeeklySchedule } from '../core/index.ts';
 export { ConfigSchema, validateConfig } from '../config/index.ts';
 export type { Config } from '../config/index.ts';
-export { EventStore } from '../store/index.ts';
+export { EventStore, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, restrictMode } from '../store/index.ts';
 export type { Database, EventQuery } from '../store/index.ts';
 export type { FaceObservation, FrameAnalysis } from '../core/index.ts';
 export { EnrollmentRefusedError, PersonNotFoundError, REFUSAL_TEXT } from '../identity/index.ts';

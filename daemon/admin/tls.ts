@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
-import { FacegateError, type Config, type Logger } from './deps.ts';
+import { FacegateError, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, restrictMode, type Config, type Logger } from './deps.ts';
 
 export interface Transport {
   /** null: plain HTTP. */
@@ -44,6 +44,10 @@ export function selfSignedCertificate(dataDir: string, host: string, log: Logger
     }
     chmodSync(keyFile, 0o600);
     log.warn({ certFile }, 'admin: made a self-signed certificate; browsers will warn until you trust it or configure admin.tls_cert_file');
+  }
+  // At every start, not only when made: a restored or copied key may have come back readable.
+  for (const fix of [restrictMode(dir, PRIVATE_DIR_MODE), restrictMode(keyFile, PRIVATE_FILE_MODE)]) {
+    if (fix) log.warn(fix, `admin: ${fix.path} was open to group/others (mode ${fix.was}); set to ${fix.now}`);
   }
   return { cert: readFileSync(certFile), key: readFileSync(keyFile) };
 }

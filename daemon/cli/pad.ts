@@ -90,7 +90,8 @@ async function waitToStart(phase: number, total: number, name: string, prompt: s
 async function cameraMode(config: Config, seconds: number, attacks: string[], json: boolean): Promise<number> {
   if (config.camera.source === 'none') throw new FacegateError('no_camera', 'camera.source is none: there is no camera to test (use --images DIR for a folder)', { exitCode: 78 });
   const dataDir = config.daemon.data_dir;
-  prepareDataDir(dataDir);
+  const log = createLogger({ level: 'warn' });
+  prepareDataDir(dataDir, log);
   let lock: InstanceLock;
   try {
     // Held for the whole run: the daemon must not start and take the camera meanwhile.
@@ -101,7 +102,6 @@ async function cameraMode(config: Config, seconds: number, attacks: string[], js
     }
     throw err;
   }
-  const log = createLogger({ level: 'warn' });
   const bus = new EventBus<BusEvents>(log);
   let vision: VisionWorker | null = null;
   const parts: { stop(): unknown }[] = [];

@@ -1,25 +1,12 @@
-import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Database } from 'better-sqlite3';
 import { FacegateError } from '../core/index.ts';
+import { createPrivateFile } from './file-modes.ts';
 import { migrate } from './migrate.ts';
 import { allMigrations, type Migration } from './migrations/index.ts';
 
 export const DB_FILE = 'facegate.db';
-
-/** Makes the data directory (0700: it holds biometric data and keys) and checks it is writable. */
-export function prepareDataDir(dataDir: string): void {
-  try {
-    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    if (!statSync(dataDir).isDirectory()) throw new Error('not a directory');
-    accessSync(dataDir, constants.W_OK | constants.R_OK);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'EACCES' || code === 'EPERM' ? 'not writable' : code === 'EEXIST' || code === 'ENOTDIR' ? 'not a directory' : code === 'EROFS' ? 'on a read-only file system' : (err as Error).message;
-    throw new FacegateError('data_dir', `data directory ${dataDir}: ${why}`, { exitCode: 73, cause: err });
-  }
-}
 
 export interface OpenOptions {
   migrations?: readonly Migration[];
@@ -31,6 +18,7 @@ export function openDatabase(dataDir: string, options: OpenOptions = {}): Databa
   const file = join(dataDir, DB_FILE);
   let db: Database;
   try {
+    if (!(options.readonly ?? false)) createPrivateFile(file);
     db = new BetterSqlite3(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
   } catch (err) {
     throw new FacegateError('store_open', `database ${file}: cannot open: ${(err as Error).message}`, { exitCode: 74, cause: err });

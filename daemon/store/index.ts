@@ -1,4 +1,7 @@
-export { DB_FILE, openDatabase, prepareDataDir } from './database.ts';
+export { DB_FILE, openDatabase } from './database.ts';
+export { prepareDataDir } from './data-dir.ts';
+export { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, restrictMode } from './file-modes.ts';
+export type { ModeFix } from './file-modes.ts';
 export type { OpenOptions } from './database.ts';
 export { InstanceLock } from './instance-lock.ts';
 export { migrate } from './migrate.ts';

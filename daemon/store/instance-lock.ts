@@ -4,6 +4,9 @@ import BetterSqlite3 from 'better-sqlite3';
 import type { Database } from 'better-sqlite3';
 import { FacegateError } from '../core/index.ts';
 import { openDatabase, type OpenOptions } from './database.ts';
+import { createPrivateFile } from './file-modes.ts';
+
+export const LOCK_FILE = 'daemon.lock';
 
 /**
  * One daemon per data directory. The lock is an exclusive SQLite lock on `daemon.lock`:
@@ -21,8 +24,9 @@ export class InstanceLock {
   }
 
   static acquire(dataDir: string): InstanceLock {
-    const lockPath = join(dataDir, 'daemon.lock');
+    const lockPath = join(dataDir, LOCK_FILE);
     const pidFile = join(dataDir, 'daemon.pid');
+    createPrivateFile(lockPath);
     const db = new BetterSqlite3(lockPath, { timeout: 0 });
     try {
       db.pragma('locking_mode = EXCLUSIVE');
