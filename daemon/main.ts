@@ -14,8 +14,10 @@ import { createVisionWorker, type VisionWorkerStats } from './vision/worker-clie
 import { describeBackend } from './vision/backend-info.ts';
 import { modelKey } from './vision/manifest.ts';
 import { createPadTrackCheck } from './vision/pad/track-check.ts';
+import { createSelftests, selftestStateJson } from './vision/pad/selftest-run.ts';
+import { selftestReportJson } from './vision/pad/selftest-report.ts';
 import { MqttService, type MetricsProvider } from './mqtt/index.ts';
-import { applyStoredSettings, createAdminServer, doorService, identityPeople, nextFaceFromBus, type AdminServer } from './admin/index.ts';
+import { applyStoredSettings, createAdminServer, doorService, identityPeople, nextFaceFromBus, padSelftestService, type AdminServer } from './admin/index.ts';
 
 export interface DaemonOptions {
   configFile?: string | undefined;
@@ -242,6 +244,13 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
     return nextFace();
   };
 
+  // The installer's PAD self-test (admin wizard): the live pipeline's raw scores per phase; only
+  // the resulting numbers are kept, in memory and in the audit log.
+  const selftests = createSelftests({
+    bus, clock: systemClock, pad: config.pad, camera: config.camera.source !== 'none', wantFrame: () => analysis.wantNextFrame(),
+    onReport: (report) => { privacy.audit.append({ actor: 'daemon', action: 'pad.selftest.report', detail: { ...selftestReportJson(report), warnings: report.warnings.length } }); },
+  });
+
   // Admin API and web panel on the rooms above (through admin's interfaces); started last, stopped first.
   const admin = config.admin.enabled
     ? await createAdminServer({
@@ -251,6 +260,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
         doors: doorService(doors),
         events: { query: (q) => events.query(q) },
         audit: privacy.audit,
+        padSelftest: padSelftestService(selftests, selftestStateJson),
         status: {
           snapshot: async () => {
             const m = camera.metrics();

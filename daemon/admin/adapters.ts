@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { EnrollmentRefusedError, FacegateError, PersonNotFoundError, REFUSAL_TEXT } from './deps.ts';
 import type { BusEvents, Clock, EventBus, Doors, EnrollResult, FaceObservation, FrameAnalysis, Identity, IdentityPerson, RefusalReason } from './deps.ts';
-import { ServiceError, type DoorService, type NewPerson, type PeopleService, type Person, type QualityVerdict, type TemplateResult } from './services.ts';
+import { ServiceError, type DoorService, type NewPerson, type PadSelftestService, type PeopleService, type Person, type QualityVerdict, type SelftestView, type TemplateResult } from './services.ts';
 
 const toPerson = (p: IdentityPerson): Person => ({
   id: p.id, name: p.displayName, validFrom: p.validFrom, validUntil: p.validUntil, schedule: p.schedule, templates: p.templates, createdAt: p.createdAt,
@@ -199,4 +199,39 @@ export function nextFaceFromBus(bus: EventBus<BusEvents>, clock: Clock, timeoutM
       clock.clearTimeout(timer);
     }
   });
+}
+
+/** What admin needs of vision's SelftestRuns (built in main.ts): S is vision's own state type. */
+export interface SelftestRunsLike<S> {
+  start(start: { seconds?: number; attacks?: string[] }): S;
+  advance(): S;
+  cancel(): S;
+  current(): { state(): S } | null;
+}
+
+const SELFTEST_ERRORS: Record<string, ServiceError['kind']> = {
+  selftest_running: 'conflict', selftest_state: 'conflict', selftest_invalid: 'invalid', no_camera: 'unavailable', pad_disabled: 'unavailable',
+};
+
+/** Vision's self-tests behind PadSelftestService: its refusals become 409/422/503, "no run yet" null (404). */
+export function padSelftestService<S>(runs: SelftestRunsLike<S>, view: (state: S) => SelftestView): PadSelftestService {
+  const call = (fn: () => S): SelftestView | null => {
+    try {
+      return view(fn());
+    } catch (err) {
+      if (err instanceof FacegateError && err.code === 'selftest_none') return null;
+      const kind = err instanceof FacegateError ? SELFTEST_ERRORS[err.code] : undefined;
+      if (kind) throw new ServiceError(kind, (err as Error).message);
+      throw err;
+    }
+  };
+  return {
+    start: (input) => call(() => runs.start(input)) as SelftestView,
+    next: () => call(() => runs.advance()),
+    state: () => {
+      const run = runs.current();
+      return run ? view(run.state()) : null;
+    },
+    cancel: () => call(() => runs.cancel()),
+  };
 }

@@ -2,13 +2,13 @@ export { createAdminServer, WEB_ROOT } from './server.ts';
 export type { AdminServer, AdminServerOptions } from './server.ts';
 export { ServiceError } from './services.ts';
 export type {
-  AdminServices, AuditEntry, AuditRecord, AuditService, DoorService, EventsService, NewPerson, PeopleService, Person,
-  QualityVerdict, StatusService, StoredEvent, SystemStatus, TemplateResult,
+  AdminServices, AuditEntry, AuditRecord, AuditService, DoorService, EventsService, NewPerson, PadSelftestService, PeopleService, Person,
+  QualityVerdict, SelftestView, StatusService, StoredEvent, SystemStatus, TemplateResult,
   WeeklySchedule,
 } from './services.ts';
 export { RuntimeSettings, applyStoredSettings, availableRuntimeKeys, redact } from './settings.ts';
 export { chooseTransport, isLoopback } from './tls.ts';
 export type { Transport } from './tls.ts';
 export { SETUP_CODE_FILE } from './auth/setup-code.ts';
-export { doorService, identityPeople, nextFaceFromBus, peopleUnavailable } from './adapters.ts';
-export type { CameraFace, IdentityPeopleOptions } from './adapters.ts';
+export { doorService, identityPeople, nextFaceFromBus, padSelftestService, peopleUnavailable } from './adapters.ts';
+export type { CameraFace, IdentityPeopleOptions, SelftestRunsLike } from './adapters.ts';

@@ -28,6 +28,7 @@ import { eventsRoutes } from './routes/events.ts';
 import { doorRoutes } from './routes/doors.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { userRoutes } from './routes/users.ts';
+import { padSelftestRoutes } from './routes/pad-selftest.ts';
 
 export const WEB_ROOT = fileURLToPath(new URL('./web/', import.meta.url));
 
@@ -152,6 +153,7 @@ export async function createAdminServer(options: AdminServerOptions): Promise<Ad
   doorRoutes(app, ctx);
   settingsRoutes(app, ctx);
   userRoutes(app, ctx);
+  padSelftestRoutes(app, ctx);
 
   await app.register(fastifyStatic, { root: WEB_ROOT, prefix: '/', index: ['index.html'], dotfiles: 'deny', cacheControl: true, maxAge: 0 });
 

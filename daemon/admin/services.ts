@@ -3,6 +3,8 @@
  * admin depends only on these shapes, so it can be built and tested whatever lands when.
  * Every method may be sync or async; a missing record is `null`, never an exception.
  */
+import type { Static } from '@sinclair/typebox';
+import type { SelftestViewSchema } from './selftest-schema.ts';
 import type { AuditRow, Box, DoorStatus, EventQuery, EventType, FacegateEvent, PrivacyAuditEntry, WeeklySchedule } from './deps.ts';
 
 type MaybePromise<T> = T | Promise<T>;
@@ -107,12 +109,30 @@ export interface AuditService {
 
 export type { EventType, WeeklySchedule };
 
+/** The PAD self-test as the API shows it (see routes/pad-selftest.ts for every field). */
+export type SelftestView = Static<typeof SelftestViewSchema>;
+
+/**
+ * Vision's per-door PAD self-test on the live camera: one run at a time. A missing run is null;
+ * a refused step is a ServiceError (conflict: one runs already, or a phase is still running).
+ */
+export interface PadSelftestService {
+  start(input: { seconds?: number; attacks?: string[] }): MaybePromise<SelftestView>;
+  /** Starts the next phase. */
+  next(): MaybePromise<SelftestView | null>;
+  /** The current or last run (its report stays in memory until the next start). */
+  state(): MaybePromise<SelftestView | null>;
+  cancel(): MaybePromise<SelftestView | null>;
+}
+
 export interface AdminServices {
   people: PeopleService;
   doors: DoorService;
   status: StatusService;
   events: EventsService;
   audit: AuditService;
+  /** Absent when the daemon has no live pipeline to test. */
+  padSelftest?: PadSelftestService;
 }
 
 /**

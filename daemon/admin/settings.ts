@@ -11,6 +11,8 @@ export const RUNTIME_KEYS = [
   'access.lockout_attempts',
   'access.lockout_window_s',
   'access.lockout_cooldown_s',
+  // The PAD self-test's recommendation; the vision worker takes it when it next starts.
+  'pad.security_level',
   'privacy.event_retention_days',
   'admin.session_lifetime_h',
 ] as const;

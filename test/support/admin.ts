@@ -1,10 +1,10 @@
 import { after } from 'node:test';
 import sharp from 'sharp';
-import { EventBus, createLogger, type BusEvents, type DoorStatus, type Logger } from '../../daemon/core/index.ts';
+import { EventBus, createLogger, type BusEvents, type Clock, type DoorStatus, type Logger } from '../../daemon/core/index.ts';
 import { embeddedDefaults, type Config } from '../../daemon/config/index.ts';
 import { EventStore, openDatabase, type Database } from '../../daemon/store/index.ts';
 import { AuditLog } from '../../daemon/privacy/index.ts';
-import { createAdminServer, type AdminServer, type AdminServices, type DoorService, type NewPerson, type PeopleService, type Person, type WeeklySchedule, type StatusService, type TemplateResult } from '../../daemon/admin/index.ts';
+import { createAdminServer, type AdminServer, type AdminServices, type DoorService, type NewPerson, type PadSelftestService, type PeopleService, type Person, type WeeklySchedule, type StatusService, type TemplateResult } from '../../daemon/admin/index.ts';
 import { tempDir } from './tmp.ts';
 
 /**
@@ -110,7 +110,13 @@ export interface AdminHarness {
 }
 
 /** An admin server on a real SQLite file, the real bus, EventStore and AuditLog; people and doors as above. */
-export async function adminHarness(change: (c: Config) => void = () => undefined): Promise<AdminHarness> {
+export interface AdminHarnessOptions {
+  clock?: Clock;
+  /** The PAD self-test service, built on the harness's bus (absent: the routes answer 503). */
+  padSelftest?: (bus: EventBus<BusEvents>) => PadSelftestService;
+}
+
+export async function adminHarness(change: (c: Config) => void = () => undefined, options: AdminHarnessOptions = {}): Promise<AdminHarness> {
   const dataDir = tempDir('facegate-admin-');
   const config = embeddedDefaults();
   config.daemon.data_dir = dataDir;
@@ -124,8 +130,8 @@ export async function adminHarness(change: (c: Config) => void = () => undefined
   const audit = new AuditLog(db);
   const people = new StandInPeople();
   const doors = new StandInDoors(bus, config.doors.map((d) => d.id));
-  const services: AdminServices = { people, doors, status: standInStatus, audit, events: { query: (q) => events.query(q) } };
-  const server = await createAdminServer({ config, services, db, bus, log, version: '9.9.9-test', transport: { https: null, source: 'plain-localhost' } });
+  const services: AdminServices = { people, doors, status: standInStatus, audit, events: { query: (q) => events.query(q) }, ...(options.padSelftest ? { padSelftest: options.padSelftest(bus) } : {}) };
+  const server = await createAdminServer({ config, services, db, bus, log, version: '9.9.9-test', transport: { https: null, source: 'plain-localhost' }, ...(options.clock ? { clock: options.clock } : {}) });
   after(async () => { await server.stop(); db.close(); });
   return { server, db, bus, events, audit, people, doors, config, dataDir, log };
 }

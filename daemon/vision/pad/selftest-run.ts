@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { FacegateError, type BusEvents, type Clock, type EventBus, type FaceObservation, type FrameAnalysis, type TimerHandle } from '../../core/index.ts';
 import type { PadSecurityLevel } from './model.ts';
-import { LIVE_PHASE, selftestReport, type PhaseCounts, type SelftestReport, type SelftestSample } from './selftest-report.ts';
+import { readPadLevels } from './levels.ts';
+import { LIVE_PHASE, selftestReport, selftestReportJson, type PhaseCounts, type SelftestReport, type SelftestSample } from './selftest-report.ts';
 
 export const DEFAULT_ATTACKS: readonly string[] = ['print', 'screen'];
 export const DEFAULT_PHASE_SECONDS = 5;
@@ -121,12 +122,12 @@ export class SelftestRun {
     return this.#changed();
   }
 
+  /** Ends a run that is still going; a finished one stays as it is. */
   cancel(): SelftestState {
-    if (this.active) {
-      this.#stopCollecting();
-      this.#status = 'cancelled';
-      this.#settle(null);
-    }
+    if (!this.active) return this.state();
+    this.#stopCollecting();
+    this.#status = 'cancelled';
+    this.#settle(null);
     return this.#changed();
   }
 
@@ -219,4 +220,39 @@ export class SelftestRuns {
     if (!this.#current) throw new FacegateError('selftest_none', 'no self-test has been started');
     return this.#current;
   }
+}
+
+/** A run's state as the admin API gives it (snake_case; the report in its JSON form). */
+export function selftestStateJson(s: SelftestState) {
+  return {
+    id: s.id, status: s.status, phases: s.phases, phase_index: s.phaseIndex, phase: s.phase, prompt: s.prompt, seconds: s.seconds,
+    remaining_ms: s.remainingMs, configured_level: s.configuredLevel, started_at: s.startedAt,
+    counts: Object.fromEntries(Object.entries(s.counts).map(([p, c]) => [p, { frames: c.frames, judged: c.judged, unjudged: c.unjudged, no_face: c.noFace }])),
+    report: s.report ? selftestReportJson(s.report) : null,
+  };
+}
+
+export interface DaemonSelftestOptions {
+  bus: EventBus<BusEvents>;
+  clock: Clock;
+  pad: { enabled: boolean; security_level: PadSecurityLevel };
+  /** False with camera.source none: there is nothing to show the attacks to. */
+  camera: boolean;
+  wantFrame: () => void;
+  /** Called once per finished run with its numbers (the daemon audits them). */
+  onReport?: (report: SelftestReport) => void;
+  thresholds?: () => Record<PadSecurityLevel, number>;
+}
+
+/** The daemon's self-tests on its live pipeline: refused without a camera or with PAD off. */
+export function createSelftests(o: DaemonSelftestOptions): SelftestRuns {
+  return new SelftestRuns((start) => {
+    if (!o.camera) throw new FacegateError('no_camera', 'camera.source is none: there is no camera to test');
+    if (!o.pad.enabled) throw new FacegateError('pad_disabled', 'pad.enabled is false: no face is judged, so there is nothing to test');
+    return new SelftestRun({
+      bus: o.bus, clock: o.clock, thresholds: (o.thresholds ?? readPadLevels)(), configuredLevel: o.pad.security_level, wantFrame: o.wantFrame,
+      ...(start.attacks ? { attacks: start.attacks } : {}), ...(start.seconds !== undefined ? { seconds: start.seconds } : {}),
+      onChange: (s) => { if (s.status === 'done' && s.report) o.onReport?.(s.report); },
+    });
+  });
 }

@@ -2,12 +2,13 @@
 // The panel's pages. Each renders into `root` and may return a cleanup function (e.g. closing SSE).
 import { del, get, patch, post } from './api.js';
 import { errorLine, field, fmtTime, guarded, h, toast } from './dom.js';
+import { selftest } from './selftest.js';
 
 const EVENT_TYPES = ['access_granted', 'access_denied', 'unknown_face', 'spoof_suspected', 'door_opened', 'door_closed', 'door_held_open', 'door_forced',
   'door_locked', 'door_unlocked', 'unlocked_manually', 'rex_unlock', 'lockout_started', 'lockout_ended', 'lockdown_changed', 'tamper',
-  'camera_lost', 'camera_restored', 'command_rejected', 'gpio_error'];
+  'camera_lost', 'camera_restored', 'command_rejected', 'gpio_error', 'lock_jammed'];
 const GOOD = new Set(['access_granted', 'door_closed', 'door_locked', 'camera_restored', 'lockout_ended']);
-const BAD = new Set(['access_denied', 'spoof_suspected', 'door_forced', 'door_held_open', 'tamper', 'camera_lost', 'gpio_error', 'lockout_started']);
+const BAD = new Set(['access_denied', 'spoof_suspected', 'door_forced', 'door_held_open', 'tamper', 'camera_lost', 'gpio_error', 'lock_jammed', 'lockout_started']);
 
 function eventItem(e, fresh = false) {
   const cls = GOOD.has(e.type) ? 'ok' : BAD.has(e.type) ? 'bad' : 'warn';
@@ -271,4 +272,4 @@ async function settings(root) {
   await refresh();
 }
 
-export const pages = { dashboard, people, events, door, settings };
+export const pages = { dashboard, people, events, door, settings, selftest };

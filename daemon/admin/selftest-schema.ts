@@ -1,0 +1,65 @@
+// The PAD self-test's API shapes (kept apart from schemas.ts: one feature, one file).
+import { Type, type TSchema } from '@sinclair/typebox';
+
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+const Rate = Nullable(Type.Number({ minimum: 0, maximum: 1 }));
+const Count = Type.Integer({ minimum: 0 });
+const Level = Type.Union([Type.Literal('convenience'), Type.Literal('balanced'), Type.Literal('strict')]);
+export const AttackName = Type.String({ pattern: '^[a-z][a-z0-9_-]{0,31}$', description: 'An attack type, e.g. print or screen (not "live").' });
+
+const Counts = Type.Object(
+  { frames: Count, judged: Count, unjudged: Count, no_face: Count },
+  { additionalProperties: false, description: 'Frames with a face (judged or not) and analysed frames without one.' },
+);
+const AttackFigures = Type.Object(
+  { apcer: Rate, accepted: Count, frames: Count, unjudged: Count },
+  { additionalProperties: false, description: 'APCER = accepted / frames (a frame not judged is not accepted); null without frames.' },
+);
+const LevelFigures = Type.Object(
+  {
+    threshold: Type.Number({ description: 'Raw P(live) at or above which a face is live at this level.' }),
+    bpcer: Rate,
+    live_rejected: Count,
+    live_unjudged: Count,
+    attacks_accepted: Count,
+    apcer: Type.Record(Type.String(), AttackFigures),
+  },
+  { additionalProperties: false, description: 'BPCER = (live_rejected + live_unjudged) / live frames.' },
+);
+const Report = Type.Object(
+  {
+    attacks: Type.Array(Type.String()),
+    recommended_level: Nullable(Level),
+    warnings: Type.Array(Type.String()),
+    min_judged_frames: Count,
+    phases: Type.Record(Type.String(), Counts),
+    levels: Type.Record(Type.String(), LevelFigures),
+  },
+  { additionalProperties: false },
+);
+
+export const SelftestViewSchema = Type.Object(
+  {
+    id: Type.String(),
+    status: Type.Union([Type.Literal('waiting'), Type.Literal('collecting'), Type.Literal('done'), Type.Literal('cancelled')]),
+    phases: Type.Array(Type.String()),
+    phase_index: Count,
+    phase: Nullable(Type.String()),
+    prompt: Nullable(Type.String()),
+    seconds: Type.Number(),
+    remaining_ms: Nullable(Type.Number()),
+    configured_level: Level,
+    started_at: Type.String({ format: 'date-time' }),
+    counts: Type.Record(Type.String(), Counts),
+    report: Nullable(Report),
+  },
+  { additionalProperties: false },
+);
+
+export const SelftestStartBody = Type.Object(
+  {
+    seconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 60, description: 'Length of each phase (default 5).' })),
+    attacks: Type.Optional(Type.Array(AttackName, { minItems: 1, maxItems: 8, uniqueItems: true, description: 'Attack phases after the live one (default print, screen).' })),
+  },
+  { additionalProperties: false },
+);
