@@ -115,6 +115,8 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
     rules: [
       { name: 'events', days: () => config.privacy.event_retention_days, purge: (cutoff) => events.purgeBefore(cutoff) },
       { name: 'snapshots', days: () => config.privacy.snapshot_retention_days, purge: (cutoff) => privacy.snapshots.purgeBefore(cutoff) },
+      // Events waiting for a broker that stayed away are not kept longer than the events themselves.
+      { name: 'mqtt_outbox', days: () => config.privacy.event_retention_days, purge: (cutoff) => mqtt.outbox.purgeBefore(cutoff) },
     ],
     onPurged: (counts) => { privacy.audit.append({ actor: 'daemon', action: 'retention.purge', detail: counts }); },
   }));
@@ -143,7 +145,9 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
   };
   const analyzeImage = async (bytes: Uint8Array) => (await vision()).analyzeImage(bytes);
   const identity = createIdentity({
-    db, personKeys: privacy.persons, pseudonyms: privacy.pseudonyms, audit: privacy.audit, consents: privacy.consents,
+    db, personKeys: privacy.persons, pseudonyms: privacy.pseudonyms, audit: privacy.audit, consents: privacy.consents, snapshots: privacy.snapshots,
+    // The outbox is mqtt's, which identity may not import: a person's waiting events go with them.
+    erasers: [{ table: 'mqtt_outbox', erase: ({ subject }) => mqtt.outbox.deleteSubject(subject) }],
     analyzeImage,
     model: config.vision.embedder.model,
     thresholdsKey: modelKey(config.vision.embedder.model, config.vision.variant),
@@ -209,12 +213,13 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
   // Read from the kernel, not through systeminformation: its shell and tools cost an idle door ~1.5 % CPU.
   const cpuLoad = new CpuLoad();
   const mqttMetrics: MetricsProvider = async () => ({ cameraFps: camera.metrics().fpsIn, boardTemperatureC: await cpuTemperature(), cpuLoadPct: cpuLoad.sample() });
-  lifecycle.add('mqtt', new MqttService({
+  const mqtt = new MqttService({
     config: config.mqtt, doors: config.doors, db, dataDir, bus, log, clock: systemClock,
     doorControl: (id) => (doors.has(id) ? doors.get(id) : undefined),
     doorStatuses: () => doors.list(),
     metrics: mqttMetrics,
-  }));
+  });
+  lifecycle.add('mqtt', mqtt);
 
   // Until the camera pipeline owns the work loop, the supervisor tick shows the event loop is alive
   // (and, being a live timer, keeps the process running until stop).

@@ -82,7 +82,7 @@ export async function enrollCommand(args: string[], env: NodeJS.ProcessEnv = pro
     if (config.pad.enabled && settings.quality.requireLiveness.upload) vision.setLiveness(await createPadLivenessCheck(config.pad));
     const analyzer = vision;
     const identity = createIdentity({
-      db, personKeys: privacy.persons, pseudonyms: privacy.pseudonyms, audit: privacy.audit, consents: privacy.consents,
+      db, personKeys: privacy.persons, pseudonyms: privacy.pseudonyms, audit: privacy.audit, consents: privacy.consents, snapshots: privacy.snapshots,
       analyzeImage: (bytes) => analyzer.analyzeImage(bytes),
       model: config.vision.embedder.model,
       thresholdsKey: modelKey(config.vision.embedder.model, config.vision.variant),

@@ -118,15 +118,13 @@ export function privacyCommand(args: string[], env: NodeJS.ProcessEnv = process.
   const personId = positionals[0] as string;
   const doc = withPrivacy(values.config, env, ({ config, db, log, privacy }) => {
     const identity = createIdentity({
-      db, personKeys: privacy.persons, pseudonyms: privacy.pseudonyms, audit: privacy.audit, consents: privacy.consents,
+      db, personKeys: privacy.persons, pseudonyms: privacy.pseudonyms, audit: privacy.audit, consents: privacy.consents, snapshots: privacy.snapshots,
       analyzeImage: () => Promise.reject(new FacegateError('unavailable', 'no face analysis in the export command')),
       model: 'export', settings: identitySettings(config), validateSchedule,
       door: config.doors[0]?.id ?? 'front', log, bus: new EventBus<BusEvents>(log), clock: systemClock,
     });
-    const out = identity.exportPerson(personId, 'cli');
-    // Snapshots are privacy's: sealed under the person's key, opened for the person here.
-    out.snapshots = privacy.snapshots.forPerson(personId).map((s) => ({ id: s.id, event_id: s.event_id, taken_at: s.taken_at, mime: s.mime, image_base64: Buffer.from(s.image).toString('base64') }));
-    return out;
+    // The same document as the admin panel's export: identity hands its part to privacy's one builder.
+    return identity.exportPerson(personId, 'cli');
   });
   const text = `${JSON.stringify(doc, null, 2)}\n`;
   if (values.out) {

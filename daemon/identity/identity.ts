@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import { FacegateError, type BusEvents, type Clock, type EventBus, type FaceObservation, type FrameAnalysis, type Logger, type MatchResult, type PersonAccess, type Service, type WeeklySchedule } from '../core/index.ts';
-import type { AuditLog, ConsentInput, Consents, Pseudonyms } from '../privacy/index.ts';
+import type { AuditLog, ConsentInput, Consents, Pseudonyms, Snapshots } from '../privacy/index.ts';
 import { validateProfile, type ProfileInput } from './profile.ts';
 import { Gallery } from './gallery/gallery.ts';
+import { erasePersonData, exportPersonData, type ErasureCounts, type PersonEraser } from './person-data.ts';
 import { PersonNotFoundError, PersonRepository, checkPersonId, newPersonId, toAccess, type Person, type PersonProfile, type PersonSealer } from './persons.ts';
 import { REFUSAL_TEXT, checkBytes, checkFace, type EnrollSource, type RefusalReason } from './quality.ts';
 import type { IdentitySettings } from './settings.ts';
@@ -49,6 +50,10 @@ export interface IdentityDeps {
   pseudonyms: Pick<Pseudonyms, 'subject'>;
   audit: Pick<AuditLog, 'append' | 'list'>;
   consents: Pick<Consents, 'record' | 'history' | 'withdraw'>;
+  /** Privacy's sealed snapshots: in the person's export, and gone with their erasure. */
+  snapshots: Pick<Snapshots, 'forPerson' | 'deleteForPerson'>;
+  /** What rooms identity may not import hold of a person (main.ts: the MQTT outbox), erased with them. */
+  erasers?: readonly PersonEraser[];
   /** Vision's pipeline on one encoded photo (main wires it); identity and vision never import each other. */
   analyzeImage(bytes: Uint8Array): Promise<FrameAnalysis>;
   /** Name of the embedder templates come from; templates of another model are not loaded. */
@@ -98,10 +103,10 @@ export interface Identity extends Service {
     removeTemplate(personId: string, templateId: string, actor: string): void;
     access(personId: string): PersonAccess | null;
   };
-  /** Subject-access export: everything stored about the person, opened, as one JSON document. */
+  /** Subject-access export: everything stored about the person, opened, as privacy's one document. */
   exportPerson(personId: string, actor: string): Record<string, unknown>;
-  /** Erasure: rows, events and the person's key, in one transaction, with an audit row. */
-  erasePerson(personId: string, actor: string): { templates: number; events: number };
+  /** Erasure: rows, events, snapshots, what the erasers reach and the person's key, in one transaction, with an audit row. */
+  erasePerson(personId: string, actor: string): ErasureCounts;
   /** Decrypts every person and template from the store into the gallery, then follows bus 'analysis'. */
   start(): void;
   stop(): void;
@@ -110,6 +115,7 @@ export interface Identity extends Service {
 export function createIdentity(deps: IdentityDeps): Identity {
   const { db, log, bus, clock, settings } = deps;
   const repo = new PersonRepository(db, deps.personKeys);
+  const data = { ...deps, repo, erasers: deps.erasers ?? [] };
   const { thresholds, source } = loadThresholds(settings.thresholdsFile, log, deps.thresholdsKey ?? deps.model);
   const levelThreshold = settings.matchThreshold ?? thresholds[settings.securityLevel];
   const people = new Map<string, Person>();
@@ -334,42 +340,11 @@ export function createIdentity(deps: IdentityDeps): Identity {
       },
     },
 
-    exportPerson(personId, actor) {
-      const person = repo.require(personId);
-      const subject = deps.pseudonyms.subject(personId);
-      const templates = repo.templates(personId).map((t) => ({ id: t.id, model: t.model, dim: t.embedding.length, created_at: t.createdAt, embedding: Array.from(t.embedding) }));
-      const events = (db.prepare('SELECT body FROM events WHERE subject = ? ORDER BY seq').all(subject) as { body: string }[]).map((r) => JSON.parse(r.body) as unknown);
-      const doc = {
-        format: 'facegate.subject-access.v1',
-        exported_at: iso(),
-        person: {
-          id: person.id, subject, display_name: person.displayName, enabled: person.enabled,
-          valid_from: person.validFrom, valid_until: person.validUntil, schedule: person.schedule, threshold: person.threshold,
-          created_at: person.createdAt, updated_at: person.updatedAt,
-        },
-        templates,
-        consents: deps.consents.history(personId),
-        events,
-        audit: deps.audit.list({ target: personId, limit: 1000 }),
-      };
-      deps.audit.append({ actor, action: 'privacy.export', target: personId, detail: { templates: templates.length, events: events.length } });
-      return doc;
-    },
+    exportPerson: (personId, actor) => exportPersonData(data, personId, actor),
 
     erasePerson(personId, actor) {
       if (!repo.exists(personId)) throw new PersonNotFoundError(personId);
-      const subject = deps.pseudonyms.subject(personId);
-      let counts = { templates: 0, events: 0 };
-      db.transaction(() => {
-        const templates = (db.prepare('SELECT count(*) AS n FROM templates WHERE person_id = ?').get(personId) as { n: number }).n;
-        repo.deletePerson(personId);
-        const events = db.prepare('DELETE FROM events WHERE subject = ?').run(subject).changes;
-        deps.consents.withdraw(personId, actor);
-        counts = { templates, events };
-        deps.audit.append({ actor, action: 'person.erase', target: personId, detail: counts });
-        // Last, because shredding the key share cannot be rolled back.
-        deps.personKeys.destroy(personId);
-      })();
+      const counts = erasePersonData(data, personId, actor);
       // The checkpoint inside the transaction could not run: now the erased rows leave the WAL too.
       db.pragma('wal_checkpoint(TRUNCATE)');
       gallery?.removePerson(personId);

@@ -19,6 +19,7 @@ const DROPPED = 'outbox_dropped';
  * Bounded: when full, the oldest message goes and a counter (kept in the database) says how many went.
  */
 export class Outbox {
+  readonly #db: Database;
   readonly #max: number;
   readonly #insert: Statement;
   readonly #count: Statement;
@@ -33,6 +34,7 @@ export class Outbox {
   #size: number;
 
   constructor(db: Database, max: number) {
+    this.#db = db;
     this.#max = max;
     this.#insert = db.prepare('INSERT INTO mqtt_outbox (topic, payload, created_at) VALUES (?, ?, ?)');
     this.#count = db.prepare('SELECT count(*) AS n FROM mqtt_outbox');
@@ -86,6 +88,24 @@ export class Outbox {
 
   size(): number {
     return this.#size;
+  }
+
+  /**
+   * Erasure: deletes the waiting events of one subject (a person's pseudonym); returns how many.
+   * A message mqtt.js already holds for sending is not reached; it leaves once acknowledged.
+   */
+  deleteSubject(subject: string): number {
+    // Only event payloads carry a subject; anything that is not JSON has none.
+    const n = this.#db.prepare("DELETE FROM mqtt_outbox WHERE CASE WHEN json_valid(payload) THEN json_extract(payload, '$.subject') END = ?").run(subject).changes;
+    this.#size -= n;
+    return n;
+  }
+
+  /** Retention: deletes messages queued before the cutoff (ISO time); an event past its period is not sent later either. */
+  purgeBefore(cutoffIso: string): number {
+    const n = this.#db.prepare('DELETE FROM mqtt_outbox WHERE created_at < ?').run(cutoffIso).changes;
+    this.#size -= n;
+    return n;
   }
 
   /** Messages dropped because the outbox was full, over the database's whole life. */

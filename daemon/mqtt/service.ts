@@ -85,6 +85,8 @@ function withTimeout(p: Promise<unknown>, ms: number): Promise<void> {
 export class MqttService implements Service {
   readonly topics: Topics;
   readonly publisher: OutboxPublisher;
+  /** Events waiting for the broker; main.ts reaches it for erasure and retention (it holds pseudonyms). */
+  readonly outbox: Outbox;
   readonly #o: MqttServiceOptions;
   readonly #clock: Clock;
   readonly #node: string;
@@ -127,7 +129,8 @@ export class MqttService implements Service {
     this.#clientId = defaultClientId(config);
     this.topics = new Topics(config.base_topic, config.discovery.prefix);
     this.#registry = new DiscoveryRegistry(options.db);
-    this.publisher = new OutboxPublisher({ outbox: new Outbox(options.db, config.outbox_max), qos: config.qos, log: options.log });
+    this.outbox = new Outbox(options.db, config.outbox_max);
+    this.publisher = new OutboxPublisher({ outbox: this.outbox, qos: config.qos, log: options.log });
     this.#commands = new CommandHandler({
       config: config.commands,
       topics: this.topics,

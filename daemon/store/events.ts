@@ -39,6 +39,16 @@ export class EventStore {
     return (this.#db.prepare(sql).all(args) as { seq: number; body: string }[]).map((r) => ({ seq: r.seq, event: JSON.parse(r.body) as FacegateEvent }));
   }
 
+  /** Every stored event of one subject (a person's pseudonym), oldest first: their subject-access export. */
+  forSubject(subject: string): FacegateEvent[] {
+    return (this.#db.prepare('SELECT body FROM events WHERE subject = ? ORDER BY seq').all(subject) as { body: string }[]).map((r) => JSON.parse(r.body) as FacegateEvent);
+  }
+
+  /** Deletes every event of one subject (erasure); returns how many went. */
+  deleteSubject(subject: string): number {
+    return this.#db.prepare('DELETE FROM events WHERE subject = ?').run(subject).changes;
+  }
+
   /** Deletes events older than the cutoff; returns how many went. */
   purgeBefore(cutoffIso: string): number {
     return this.#db.prepare('DELETE FROM events WHERE ts < ?').run(cutoffIso).changes;

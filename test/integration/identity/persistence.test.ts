@@ -127,7 +127,7 @@ void test('subject-access export has everything about the person; erasure remove
     assert.ok(JSON.parse(JSON.stringify(doc)), 'plain JSON');
 
     const erased = h.identity.erasePerson('zeb', 'admin:root');
-    assert.deepEqual(erased, { templates: 1, events: 1 });
+    assert.deepEqual(erased, { templates: 1, events: 1, snapshots: 0 });
     const n = (sql: string, ...args: unknown[]): number => (h.db.prepare(sql).get(...args) as { n: number }).n;
     assert.equal(n('SELECT count(*) AS n FROM persons WHERE id = ?', 'zeb'), 0);
     assert.equal(n('SELECT count(*) AS n FROM templates WHERE person_id = ?', 'zeb'), 0);

@@ -42,7 +42,7 @@ before(async () => {
   const config = Value.Default(ConfigSchema, { identity: { match_threshold: 0.3, enroll: { require_liveness: false } } }) as Config;
   bus = new EventBus<BusEvents>(log);
   identity = createIdentity({
-    db, personKeys: privacy.persons, pseudonyms: privacy.pseudonyms, audit: privacy.audit, consents: privacy.consents,
+    db, personKeys: privacy.persons, pseudonyms: privacy.pseudonyms, audit: privacy.audit, consents: privacy.consents, snapshots: privacy.snapshots,
     analyzeImage: (bytes) => vision.analyzeImage(bytes), model: config.vision.embedder.model,
     settings: identitySettings(config), validateSchedule, door: 'front', log, bus, clock: new FakeClock('2026-01-05T12:00:00Z'),
   });

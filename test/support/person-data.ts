@@ -1,0 +1,54 @@
+import { makeEvent } from '../../daemon/core/index.ts';
+import { openDatabase } from '../../daemon/store/index.ts';
+import { AuditLog, Consents, DeviceKeys, PersonKeys, Pseudonyms, Snapshots } from '../../daemon/privacy/index.ts';
+import { PersonRepository } from '../../daemon/identity/index.ts';
+import type { RunningDaemon } from '../../daemon/main.ts';
+import { isolatedEnv } from './daemon.ts';
+import { quietLog as log } from './privacy.ts';
+
+/** A person as the store knows them: their id, and the pseudonym their events carry. */
+export interface Who { id: string; subject: string }
+
+export const ALICE = 'alice-7f3kq';
+export const BOB = 'bob-2q9zx';
+
+/**
+ * Alice and Bob enrolled as identity stores them (profile, a template, the person key), each with
+ * a consent, an audit row and a snapshot; written before a daemon starts on `dir`.
+ */
+export function seedPeople(dir: string): { alice: Who; bob: Who } {
+  const db = openDatabase(dir);
+  const keys = DeviceKeys.open({ dataDir: dir, env: {}, log, db });
+  const personKeys = new PersonKeys(db, keys, log);
+  const repo = new PersonRepository(db, personKeys);
+  const consents = new Consents(db);
+  const snapshots = new Snapshots(db, personKeys);
+  const audit = new AuditLog(db);
+  const now = new Date().toISOString();
+  for (const id of [ALICE, BOB]) {
+    repo.insert(id, { displayName: `Name of ${id}`, enabled: true, validFrom: null, validUntil: null, schedule: null, threshold: null }, now);
+    repo.insertTemplate({ id: `${id}-t1`, personId: id, model: 'test-embedder', embedding: new Float32Array(8).fill(0.25), createdAt: now });
+    consents.record({ personId: id, basis: 'explicit_consent', method: 'in_person_signed', noticeVersion: '2026-01', recordedBy: 'admin:test' });
+    audit.append({ actor: 'admin:test', action: 'person.enroll', target: id });
+    snapshots.put({ image: Buffer.from(`${id}-jpeg`), mime: 'image/jpeg', personId: id });
+  }
+  const pseudonyms = new Pseudonyms(keys.pseudonymSecret);
+  db.close();
+  return { alice: { id: ALICE, subject: pseudonyms.subject(ALICE) }, bob: { id: BOB, subject: pseudonyms.subject(BOB) } };
+}
+
+/** A daemon on `dir` without camera; MQTT pointed where nothing listens, so published events stay in the outbox. */
+export function personDataEnv(dir: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return isolatedEnv(dir, {
+    FACEGATE_DAEMON__LOG_LEVEL: 'silent',
+    FACEGATE_MQTT__URL: 'mqtt://127.0.0.1:9',
+    FACEGATE_DOORS: '[{id: front, name: Front, driver: simulated}]',
+    ...extra,
+  });
+}
+
+/** What the door does with a person: a grant (events, MQTT outbox) and the unlock it causes (audit). */
+export function passBy(daemon: RunningDaemon, who: Who): void {
+  daemon.bus.emit('event', makeEvent({ door: 'front', type: 'access_granted', subject: who.subject, score: 0.8, liveness: 0.9, reason: 'match' }));
+  daemon.bus.emit('event', makeEvent({ door: 'front', type: 'door_unlocked', subject: who.subject, reason: 'face' }));
+}
