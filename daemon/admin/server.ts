@@ -21,6 +21,7 @@ import type { AdminServices } from './services.ts';
 import { RuntimeSettings } from './settings.ts';
 import { validatorCompiler } from './validators.ts';
 import { chooseTransport, type Transport } from './tls.ts';
+import { httpTimeouts, nodeServerTimeouts } from './http-timeouts.ts';
 import { authRoutes } from './routes/auth.ts';
 import { statusRoutes } from './routes/status.ts';
 import { peopleRoutes } from './routes/people.ts';
@@ -80,12 +81,18 @@ export async function createAdminServer(options: AdminServerOptions): Promise<Ad
   const setupCode = prepareSetupCode(auth, dataDir, log);
   const settings = options.settings ?? new RuntimeSettings(db, config);
 
+  // Slow or silent clients must not hold sockets (issue 17 item 10); the event stream is kept by its heartbeat.
+  const timeouts = httpTimeouts(c);
+  const nodeServer = nodeServerTimeouts(timeouts);
   const app = Fastify({
     loggerInstance: log,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: c.body_limit_kb * 1024,
     trustProxy: false,
-    ...(transport.https ? { https: transport.https } : {}),
+    requestTimeout: timeouts.requestMs,
+    connectionTimeout: timeouts.idleMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    ...(transport.https ? { https: { ...transport.https, ...nodeServer } } : { http: nodeServer }),
   }) as unknown as FastifyTypebox;
 
   const ctx: AdminContext = {

@@ -4,12 +4,13 @@ import type { FastifyTypebox } from '../app-type.ts';
 import type { AdminContext } from '../context.ts';
 import type { DoorStatus, FacegateEvent } from '../deps.ts';
 import { EventsPage, EventsQuery, replies } from '../schemas.ts';
+import { httpTimeouts } from '../http-timeouts.ts';
 import { doorJson } from './status.ts';
-
-const HEARTBEAT_MS = 20_000;
 
 export function eventsRoutes(app: FastifyTypebox, ctx: AdminContext): void {
   const streams = new Set<PassThrough>();
+  // More often than admin.idle_timeout_s, so that the idle timeout ends only dead streams.
+  const { heartbeatMs } = httpTimeouts(ctx.config.admin);
   app.addHook('onClose', async () => { for (const s of streams) s.end(); });
 
   app.get('/api/events', {
@@ -40,8 +41,8 @@ export function eventsRoutes(app: FastifyTypebox, ctx: AdminContext): void {
     const offDoor = ctx.bus.on('door:status', (s: DoorStatus) => send('door', doorJson(s)));
     let timer = ctx.clock.setTimeout(function beat() {
       stream.write(': keep-alive\n\n');
-      timer = ctx.clock.setTimeout(beat, HEARTBEAT_MS);
-    }, HEARTBEAT_MS);
+      timer = ctx.clock.setTimeout(beat, heartbeatMs);
+    }, heartbeatMs);
     const cleanup = () => {
       offEvent();
       offDoor();

@@ -20,6 +20,18 @@ export const AdminSection = Type.Object(
     }),
     upload_limit_mb: Type.Number({ minimum: 1, maximum: 50, default: 10, description: 'Largest photo upload, in MB; bigger is refused with 413.' }),
     body_limit_kb: Type.Integer({ minimum: 1, maximum: 1024, default: 64, description: 'Largest JSON request body, in KB.' }),
+    request_timeout_s: Type.Integer({
+      minimum: 1,
+      maximum: 3600,
+      default: 30,
+      description: 'A request (headers and body) must arrive within this many seconds, else it gets 408 and its connection is closed; keep it above the slowest photo upload. The event stream is not a request still arriving and stays open.',
+    }),
+    idle_timeout_s: Type.Integer({
+      minimum: 1,
+      maximum: 3600,
+      default: 60,
+      description: 'A connection with no traffic either way for this many seconds is closed (also one that never sends a request). Keep it above the 5 s a camera enrollment may wait for a face; the event stream sends a heartbeat three times as often.',
+    }),
     rate_limit_per_min: Type.Integer({ minimum: 10, maximum: 100000, default: 600, description: 'Requests per minute per client, all API routes together.' }),
     login_failures_per_client: Type.Integer({ minimum: 1, maximum: 1000, default: 10, description: 'Failed sign-ins (or setup codes) per client address within login_window_min before it must wait.' }),
     login_failures_per_account: Type.Integer({ minimum: 1, maximum: 1000, default: 5, description: 'Failed sign-ins per account within login_window_min before it must wait.' }),
