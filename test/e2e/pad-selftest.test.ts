@@ -1,0 +1,96 @@
+// The PAD self-test end to end (issue 16 item 4): the real daemon with its replay camera, the real
+// vision worker and PAD, and the panel's wizard in Chromium. The camera's folder shows live faces
+// (two NUAA subjects), then is switched to printed photos between the phases, as an installer
+// would hold up a print. The report must refuse the prints at the recommended level, keep only
+// numbers, and its level can be saved from the panel.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startDaemon } from '../../daemon/main.ts';
+import { isolatedEnv } from '../support/daemon.ts';
+import { tempDir } from '../support/tmp.ts';
+
+const FIXTURES = fileURLToPath(new URL('../fixtures/e2e/', import.meta.url));
+const CHROMIUM = process.env.FACEGATE_CHROMIUM ?? '/usr/bin/chromium';
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const PHASE_S = 6;
+
+/** Makes the replay folder show only the fixtures of these sets (it is listed again at each loop). */
+function show(replay: string, sets: string[]): void {
+  for (const f of readdirSync(replay)) rmSync(join(replay, f));
+  for (const set of sets) {
+    for (const f of readdirSync(join(FIXTURES, set)).filter((n) => n.endsWith('.jpg'))) copyFileSync(join(FIXTURES, set, f), join(replay, `${set}-${f}`));
+  }
+}
+
+test('self-test wizard on the real daemon: live faces, then printed photos, to the replay camera; report, recommendation, saved level', { timeout: 420_000 }, async () => {
+  const dir = tempDir('facegate-e2e-selftest-');
+  const replay = join(dir, 'replay');
+  mkdirSync(replay);
+  show(replay, ['person', 'unknown']);
+  const daemon = await startDaemon({ env: isolatedEnv(join(dir, 'data'), {
+    FACEGATE_DAEMON__LOG_LEVEL: 'silent', FACEGATE_CAMERA__SOURCE: 'replay', FACEGATE_CAMERA__REPLAY__PATH: replay, FACEGATE_CAMERA__FPS: '8',
+  }) });
+  const ctx = await chromium.launchPersistentContext(tempDir('facegate-chromium-'), { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1280, height: 900 } });
+  try {
+    assert.ok(daemon.admin);
+    const base = `http://127.0.0.1:${(daemon.admin.app.server.address() as { port: number }).port}`;
+    const page = ctx.pages()[0] ?? (await ctx.newPage());
+    await page.goto(base);
+    await page.fill('input[name=code]', daemon.admin.setupCode ?? '');
+    await page.fill('input[name=username]', 'owner');
+    await page.fill('input[name=password]', 'correct horse battery');
+    await page.click('#setup-form button[type=submit]');
+    await page.waitForSelector('#page-dashboard');
+
+    await page.click('a[data-page=selftest]');
+    await page.fill('#selftest input[name=seconds]', String(PHASE_S));
+    await page.uncheck('#selftest input[name=attack][value=screen]');
+    await page.click('#selftest-start');
+    await page.waitForSelector('#selftest-status[data-status=waiting][data-phase=live]');
+    await page.click('#selftest-next');
+    await page.waitForSelector('#selftest-countdown');
+    // The phase ends on the daemon's clock; the wizard then asks for the print.
+    await page.waitForSelector('#selftest-status[data-status=waiting][data-phase=print]', { timeout: (PHASE_S + 30) * 1000 });
+
+    show(replay, ['spoof']);
+    await new Promise((r) => setTimeout(r, 2000)); // a loop or two, so the live frames are gone
+    await page.click('#selftest-next');
+    await page.waitForSelector('#selftest-report', { timeout: (PHASE_S + 30) * 1000 });
+
+    const view = (await (await fetch(`${base}/api/pad/selftest`, { headers: { cookie: (await ctx.cookies()).map((c) => `${c.name}=${c.value}`).join('; ') } })).json()) as {
+      status: string;
+      report: { recommended_level: string | null; phases: Record<string, { judged: number }>; levels: Record<string, { bpcer: number | null; apcer: Record<string, { apcer: number | null; frames: number }> }> };
+    };
+    assert.equal(view.status, 'done');
+    const r = view.report;
+    console.log(`self-test report: ${JSON.stringify({ recommended: r.recommended_level, phases: r.phases, balanced: r.levels.balanced })}`);
+    assert.ok((r.phases.live?.judged ?? 0) >= 5, `live frames judged: ${JSON.stringify(r.phases)}`);
+    assert.ok((r.levels.balanced?.apcer.print?.frames ?? 0) >= 5, `print frames: ${JSON.stringify(r.phases)}`);
+    // The shipped PAD on NUAA-like frames: no print passes at the default level, and the owner gets in.
+    assert.equal(r.levels.balanced?.apcer.print?.apcer, 0, JSON.stringify(r.levels));
+    assert.ok((r.levels.balanced?.bpcer ?? 1) <= 0.2, JSON.stringify(r.levels));
+    assert.ok(r.recommended_level, 'a level is recommended');
+    assert.equal(await page.locator(`#selftest-report tr[data-level=${r.recommended_level}]`).getAttribute('class'), 'recommended');
+
+    // Numbers only: nothing of the frames is kept, and the daemon audited the report.
+    const reports = daemon.privacy.audit.list({}).filter((e) => e.action === 'pad.selftest.report');
+    assert.equal(reports.length, 1);
+    assert.doesNotMatch(JSON.stringify(reports[0]), /base64|"box"|embedding/);
+    assert.deepEqual(readdirSync(join(dir, 'data')).filter((f) => /\.(jpe?g|png|webp)$/i.test(f)), []);
+
+    if (r.recommended_level !== 'balanced') {
+      await page.click('#selftest-apply');
+      await page.waitForSelector('#selftest-applied');
+      assert.match(await page.textContent('#selftest-applied') ?? '', new RegExp(`pad.security_level is ${r.recommended_level}`));
+    } else {
+      assert.match(await page.textContent('#selftest-recommended') ?? '', /already in use/);
+    }
+  } finally {
+    await ctx.close();
+    await daemon.stop('test');
+  }
+});
