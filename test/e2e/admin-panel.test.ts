@@ -4,20 +4,15 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { makeEvent, type AccessDecision } from '../../daemon/core/index.ts';
 import { startDaemon } from '../../daemon/main.ts';
 import { adminHarness } from '../support/admin.ts';
 import { isolatedEnv } from '../support/daemon.ts';
+import { browser, setUpInPanel } from '../support/panel.ts';
 import { tempDir } from '../support/tmp.ts';
 
 const SHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
-const CHROMIUM = process.env.FACEGATE_CHROMIUM ?? '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-async function browser(viewport: { width: number; height: number }): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(tempDir('facegate-chromium-'), { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport });
-}
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true });
@@ -121,15 +116,7 @@ test('panel on the real daemon: set up, enroll from a fixture photo (real face b
   const daemon = await startDaemon({ env: isolatedEnv(tempDir('facegate-e2e-daemon-'), { FACEGATE_DAEMON__LOG_LEVEL: 'silent' }) });
   const ctx = await browser({ width: 1280, height: 860 });
   try {
-    assert.ok(daemon.admin);
-    const base = `http://127.0.0.1:${(daemon.admin.app.server.address() as { port: number }).port}`;
-    const page = ctx.pages()[0] ?? (await ctx.newPage());
-    await page.goto(base);
-    await page.fill('input[name=code]', daemon.admin.setupCode ?? '');
-    await page.fill('input[name=username]', 'owner');
-    await page.fill('input[name=password]', 'correct horse battery');
-    await page.click('#setup-form button[type=submit]');
-    await page.waitForSelector('#page-dashboard');
+    const { page } = await setUpInPanel(ctx, daemon);
     await page.click('a[data-page=people]');
     await page.fill('#new-person input[name=name]', 'Subject One');
     await page.click('#new-person button[type=submit]');
@@ -169,15 +156,7 @@ test('full story: enroll from a fixture photo, granted event arrives live from t
   daemon.bus.on('analysis', (a) => { const e = a.faces[0]?.embedding; if (e) embeddings.push(e); });
   const ctx = await browser({ width: 1280, height: 860 });
   try {
-    assert.ok(daemon.admin);
-    const base = `http://127.0.0.1:${(daemon.admin.app.server.address() as { port: number }).port}`;
-    const page = ctx.pages()[0] ?? (await ctx.newPage());
-    await page.goto(base);
-    await page.fill('input[name=code]', daemon.admin.setupCode ?? '');
-    await page.fill('input[name=username]', 'owner');
-    await page.fill('input[name=password]', 'correct horse battery');
-    await page.click('#setup-form button[type=submit]');
-    await page.waitForSelector('#page-dashboard');
+    const { page, base } = await setUpInPanel(ctx, daemon);
 
     // A second tab keeps the dashboard open (SSE connected) while the first one enrolls.
     const dash = await ctx.newPage();

@@ -8,14 +8,12 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { startDaemon } from '../../daemon/main.ts';
 import { isolatedEnv } from '../support/daemon.ts';
+import { browser, setUpInPanel } from '../support/panel.ts';
 import { tempDir } from '../support/tmp.ts';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/e2e/', import.meta.url));
-const CHROMIUM = process.env.FACEGATE_CHROMIUM ?? '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const PHASE_S = 6;
 
 /** Makes the replay folder show only the fixtures of these sets (it is listed again at each loop). */
@@ -34,17 +32,9 @@ test('self-test wizard on the real daemon: live faces, then printed photos, to t
   const daemon = await startDaemon({ env: isolatedEnv(join(dir, 'data'), {
     FACEGATE_DAEMON__LOG_LEVEL: 'silent', FACEGATE_CAMERA__SOURCE: 'replay', FACEGATE_CAMERA__REPLAY__PATH: replay, FACEGATE_CAMERA__FPS: '8',
   }) });
-  const ctx = await chromium.launchPersistentContext(tempDir('facegate-chromium-'), { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1280, height: 900 } });
+  const ctx = await browser({ width: 1280, height: 900 });
   try {
-    assert.ok(daemon.admin);
-    const base = `http://127.0.0.1:${(daemon.admin.app.server.address() as { port: number }).port}`;
-    const page = ctx.pages()[0] ?? (await ctx.newPage());
-    await page.goto(base);
-    await page.fill('input[name=code]', daemon.admin.setupCode ?? '');
-    await page.fill('input[name=username]', 'owner');
-    await page.fill('input[name=password]', 'correct horse battery');
-    await page.click('#setup-form button[type=submit]');
-    await page.waitForSelector('#page-dashboard');
+    const { page, base } = await setUpInPanel(ctx, daemon);
 
     await page.click('a[data-page=selftest]');
     await page.fill('#selftest input[name=seconds]', String(PHASE_S));
