@@ -17,6 +17,8 @@ export interface ApiToken {
   name: string;
   role: Role;
   createdBy: string;
+  /** The operator whose authority the token carries; null only for tokens older than that link. */
+  ownerId: string | null;
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
@@ -29,17 +31,18 @@ export interface Session {
 }
 
 interface UserRow { id: string; username: string; role: Role; password_hash: string; created_at: string; revoked_at: string | null }
-interface TokenRow { id: string; name: string; role: Role; created_by: string; created_at: string; last_used_at: string | null; revoked_at: string | null }
+interface TokenRow { id: string; name: string; role: Role; created_by: string; owner_id: string | null; created_at: string; last_used_at: string | null; revoked_at: string | null }
 
 const toUser = (r: UserRow): User => ({ id: r.id, username: r.username, role: r.role, createdAt: r.created_at, revokedAt: r.revoked_at });
 const toToken = (r: TokenRow): ApiToken => ({
-  id: r.id, name: r.name, role: r.role, createdBy: r.created_by, createdAt: r.created_at, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at,
+  id: r.id, name: r.name, role: r.role, createdBy: r.created_by, ownerId: r.owner_id, createdAt: r.created_at, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at,
 });
 
 /** Operators, sessions, API tokens and the setup code, in the admin_* tables. Secrets are stored only as hashes. */
 export class AuthStore {
   readonly #db: Database;
   readonly #now: () => number;
+  readonly #revocationListeners = new Set<() => void>();
 
   constructor(db: Database, now: () => number) {
     this.#db = db;
@@ -48,6 +51,16 @@ export class AuthStore {
 
   #iso(offsetMs = 0): string {
     return new Date(this.#now() + offsetMs).toISOString();
+  }
+
+  /** Called after a session, token or operator stops being valid (open event streams check theirs). */
+  onRevocation(listener: () => void): () => void {
+    this.#revocationListeners.add(listener);
+    return () => this.#revocationListeners.delete(listener);
+  }
+
+  #revoked(): void {
+    for (const listener of this.#revocationListeners) listener();
   }
 
   // --- users ---
@@ -80,17 +93,26 @@ export class AuthStore {
     return (this.#db.prepare("SELECT count(*) AS n FROM admin_users WHERE role = 'admin' AND revoked_at IS NULL").get() as { n: number }).n;
   }
 
-  /** Revoking a user also ends every session they have. */
+  /** Revoking a user also ends every session they have and revokes every API token that carries their authority. */
   revokeUser(id: string): boolean {
-    return this.#db.transaction(() => {
-      const changed = this.#db.prepare('UPDATE admin_users SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(this.#iso(), id).changes;
+    const changed = this.#db.transaction(() => {
+      const now = this.#iso();
+      const n = this.#db.prepare('UPDATE admin_users SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(now, id).changes;
       this.#db.prepare('DELETE FROM admin_sessions WHERE user_id = ?').run(id);
-      return changed > 0;
+      this.#db.prepare('UPDATE admin_api_tokens SET revoked_at = ? WHERE owner_id = ? AND revoked_at IS NULL').run(now, id);
+      return n > 0;
     })();
+    this.#revoked();
+    return changed;
   }
 
-  setPassword(id: string, passwordHash: string): void {
-    this.#db.prepare('UPDATE admin_users SET password_hash = ? WHERE id = ?').run(passwordHash, id);
+  /** A new password ends the user's other sessions (someone may know the old one); `keepSecret`'s session stays. */
+  setPassword(id: string, passwordHash: string, keepSecret: string | null): void {
+    this.#db.transaction(() => {
+      this.#db.prepare('UPDATE admin_users SET password_hash = ? WHERE id = ?').run(passwordHash, id);
+      this.#db.prepare('DELETE FROM admin_sessions WHERE user_id = ? AND id_hash IS NOT ?').run(id, keepSecret === null ? null : sha256(keepSecret));
+    })();
+    this.#revoked();
   }
 
   // --- sessions ---
@@ -115,6 +137,7 @@ export class AuthStore {
 
   endSession(secret: string): void {
     this.#db.prepare('DELETE FROM admin_sessions WHERE id_hash = ?').run(sha256(secret));
+    this.#revoked();
   }
 
   purgeExpiredSessions(): number {
@@ -124,23 +147,32 @@ export class AuthStore {
   // --- API tokens ---
 
   /** The token is returned once, here; afterwards only its sha256 exists. */
-  createToken(name: string, role: Role, createdBy: string): { token: string; info: ApiToken } {
+  createToken(name: string, role: Role, createdBy: string, ownerId: string | null): { token: string; info: ApiToken } {
     const token = newSecret('fgt_');
-    const row: TokenRow = { id: `t_${randomUUID()}`, name, role, created_by: createdBy, created_at: this.#iso(), last_used_at: null, revoked_at: null };
-    this.#db.prepare('INSERT INTO admin_api_tokens (id, name, role, token_hash, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(row.id, row.name, row.role, sha256(token), row.created_by, row.created_at);
+    const row: TokenRow = { id: `t_${randomUUID()}`, name, role, created_by: createdBy, owner_id: ownerId, created_at: this.#iso(), last_used_at: null, revoked_at: null };
+    this.#db.prepare('INSERT INTO admin_api_tokens (id, name, role, token_hash, created_by, owner_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(row.id, row.name, row.role, sha256(token), row.created_by, row.owner_id, row.created_at);
     return { token, info: toToken(row) };
   }
 
+  // A token whose operator is revoked is refused even if its own row was missed.
+  static readonly #LIVE_TOKEN = `SELECT t.* FROM admin_api_tokens t LEFT JOIN admin_users u ON u.id = t.owner_id
+                                 WHERE t.revoked_at IS NULL AND (t.owner_id IS NULL OR u.revoked_at IS NULL)`;
+
   tokenBySecret(token: string): ApiToken | null {
-    const r = this.#db.prepare('SELECT * FROM admin_api_tokens WHERE token_hash = ? AND revoked_at IS NULL').get(sha256(token)) as TokenRow | undefined;
+    const r = this.#db.prepare(`${AuthStore.#LIVE_TOKEN} AND t.token_hash = ?`).get(sha256(token)) as TokenRow | undefined;
     if (!r) return null;
     this.#db.prepare('UPDATE admin_api_tokens SET last_used_at = ? WHERE id = ?').run(this.#iso(), r.id);
     return toToken(r);
   }
 
+  /** Whether a token is still valid, without marking it used. */
+  tokenIsLive(id: string): boolean {
+    return this.#db.prepare(`${AuthStore.#LIVE_TOKEN} AND t.id = ?`).get(id) !== undefined;
+  }
+
   listTokens(): ApiToken[] {
-    return (this.#db.prepare('SELECT * FROM admin_api_tokens ORDER BY created_at').all() as TokenRow[]).map(toToken);
+    return (this.#db.prepare('SELECT * FROM admin_api_tokens ORDER BY created_at, rowid').all() as TokenRow[]).map(toToken);
   }
 
   revokeToken(id: string): boolean | null {
@@ -148,6 +180,7 @@ export class AuthStore {
     if (!r) return null;
     if (r.revoked_at) return false;
     this.#db.prepare('UPDATE admin_api_tokens SET revoked_at = ? WHERE id = ?').run(this.#iso(), id);
+    this.#revoked();
     return true;
   }
 

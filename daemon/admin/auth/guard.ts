@@ -10,6 +10,8 @@ export interface Principal {
   id: string;
   name: string;
   role: Role;
+  /** The operator whose authority this carries: a session's user, a token's owner (null for tokens older than that link). */
+  userId: string | null;
   /** The session's CSRF token; null for API tokens (not sent by browsers on their own, so no CSRF). */
   csrf: string | null;
   sessionSecret: string | null;
@@ -38,13 +40,19 @@ export function identify(request: FastifyRequest, store: AuthStore): Principal |
   if (auth !== undefined) {
     const m = /^Bearer ([A-Za-z0-9_-]{10,200})$/.exec(auth);
     const token = m ? store.tokenBySecret(m[1] as string) : null;
-    return token ? { kind: 'token', id: token.id, name: token.name, role: token.role, csrf: null, sessionSecret: null } : null;
+    return token ? { kind: 'token', id: token.id, name: token.name, role: token.role, userId: token.ownerId, csrf: null, sessionSecret: null } : null;
   }
   const secret = request.cookies[SESSION_COOKIE];
   if (!secret) return null;
   const session = store.session(secret);
   if (!session) return null;
-  return { kind: 'session', id: session.user.id, name: session.user.username, role: session.user.role, csrf: session.csrf, sessionSecret: secret };
+  return { kind: 'session', id: session.user.id, name: session.user.username, role: session.user.role, userId: session.user.id, csrf: session.csrf, sessionSecret: secret };
+}
+
+/** Whether a principal identified earlier (e.g. for an open event stream) is still signed in: not signed out, revoked or expired. */
+export function stillValid(p: Principal, store: AuthStore): boolean {
+  if (p.kind === 'token') return store.tokenIsLive(p.id);
+  return p.sessionSecret !== null && store.session(p.sessionSecret) !== null;
 }
 
 /** onRequest: authenticate, check the role, and for cookie sessions check the double-submitted CSRF token. */

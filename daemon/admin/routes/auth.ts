@@ -62,7 +62,7 @@ export function authRoutes(app: FastifyTypebox, ctx: AdminContext): void {
     const user = ctx.auth.consumeSetupCode(username, await hashPassword(password));
     if (!user) throw new ApiError(409, 'conflict', 'setup is already done; sign in instead');
     removeSetupCodeFile(ctx.dataDir);
-    request.principal = { kind: 'session', id: user.id, name: user.username, role: user.role, csrf: null, sessionSecret: null };
+    request.principal = { kind: 'session', id: user.id, name: user.username, role: user.role, userId: user.id, csrf: null, sessionSecret: null };
     await audit(ctx, request, 'auth.setup', user.id, { username });
     ctx.log.info({ user: user.id }, 'admin: first administrator created; the setup code is spent');
     return startSession(ctx, reply, user);
@@ -85,7 +85,7 @@ export function authRoutes(app: FastifyTypebox, ctx: AdminContext): void {
       throw new ApiError(401, 'unauthorized', 'wrong username or password');
     }
     attempt.succeeded();
-    request.principal = { kind: 'session', id: found.id, name: found.username, role: found.role, csrf: null, sessionSecret: null };
+    request.principal = { kind: 'session', id: found.id, name: found.username, role: found.role, userId: found.id, csrf: null, sessionSecret: null };
     await audit(ctx, request, 'auth.login', found.id);
     return startSession(ctx, reply, found);
   });
@@ -121,7 +121,8 @@ export function authRoutes(app: FastifyTypebox, ctx: AdminContext): void {
       throw new ApiError(401, 'unauthorized', 'the current password is wrong');
     }
     attempt.succeeded();
-    ctx.auth.setPassword(user.id, await hashPassword(request.body.new_password));
+    // Other sessions end (whoever knew the old password may hold one); this one stays.
+    ctx.auth.setPassword(user.id, await hashPassword(request.body.new_password), p.sessionSecret);
     await audit(ctx, request, 'auth.password_changed', user.id);
     return { ok: true };
   });

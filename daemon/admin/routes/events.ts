@@ -2,16 +2,23 @@ import { PassThrough } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import type { FastifyTypebox } from '../app-type.ts';
 import type { AdminContext } from '../context.ts';
+import { stillValid, type Principal } from '../auth/guard.ts';
 import type { DoorStatus, FacegateEvent } from '../deps.ts';
 import { EventsPage, EventsQuery, replies } from '../schemas.ts';
 import { httpTimeouts } from '../http-timeouts.ts';
 import { doorJson } from './status.ts';
 
 export function eventsRoutes(app: FastifyTypebox, ctx: AdminContext): void {
-  const streams = new Set<PassThrough>();
+  // Each open stream with who opened it: a stream ends when its session or token stops being valid.
+  const streams = new Map<PassThrough, Principal>();
   // More often than admin.idle_timeout_s, so that the idle timeout ends only dead streams.
   const { heartbeatMs } = httpTimeouts(ctx.config.admin);
-  app.addHook('onClose', async () => { for (const s of streams) s.end(); });
+  const endInvalid = () => { for (const [s, p] of streams) if (!stillValid(p, ctx.auth)) s.end(); };
+  const offRevocation = ctx.auth.onRevocation(endInvalid);
+  app.addHook('onClose', async () => {
+    offRevocation();
+    for (const s of streams.keys()) s.end();
+  });
 
   app.get('/api/events', {
     config: { access: 'viewer' },
@@ -35,11 +42,13 @@ export function eventsRoutes(app: FastifyTypebox, ctx: AdminContext): void {
     },
   }, async (request, reply) => {
     const stream = new PassThrough();
-    streams.add(stream);
+    streams.set(stream, request.principal as Principal);
     const send = (name: string, data: unknown) => stream.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
     const offEvent = ctx.bus.on('event:stored', (e: FacegateEvent) => send('event', e));
     const offDoor = ctx.bus.on('door:status', (s: DoorStatus) => send('door', doorJson(s)));
     let timer = ctx.clock.setTimeout(function beat() {
+      // Expiry has no event of its own: each heartbeat checks the session first.
+      if (!stillValid(request.principal as Principal, ctx.auth)) return stream.end();
       stream.write(': keep-alive\n\n');
       timer = ctx.clock.setTimeout(beat, heartbeatMs);
     }, heartbeatMs);

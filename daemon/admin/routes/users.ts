@@ -43,7 +43,7 @@ export function userRoutes(app: FastifyTypebox, ctx: AdminContext): void {
 
   app.post('/api/tokens', { config, schema: { tags: ['tokens'], summary: 'Create an API token; its secret is shown once', body: NewTokenBody, response: replies({ 201: NewTokenReply }) } },
     async (request, reply) => {
-      const { token, info } = ctx.auth.createToken(request.body.name, request.body.role, actor(request));
+      const { token, info } = ctx.auth.createToken(request.body.name, request.body.role, actor(request), request.principal?.userId ?? null);
       await audit(ctx, request, 'token.create', info.id, { role: info.role });
       return reply.code(201).send({ token, info: tokenJson(info) });
     });

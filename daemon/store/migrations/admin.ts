@@ -43,4 +43,20 @@ export const adminMigrations: Migration[] = [
            changed_at TEXT NOT NULL
          ) STRICT;`,
   },
+  {
+    // The operator whose authority a token carries (for a token made with a token, that token's operator),
+    // so that revoking an operator revokes their tokens. Older rows are linked through created_by.
+    id: 'admin-002-token-owner',
+    up: (db) => {
+      db.exec('ALTER TABLE admin_api_tokens ADD COLUMN owner_id TEXT REFERENCES admin_users (id)');
+      // Compared with the column on the left, so that its NOCASE collation applies.
+      db.exec(`UPDATE admin_api_tokens SET owner_id = (SELECT u.id FROM admin_users u WHERE u.username = substr(admin_api_tokens.created_by, 6))
+               WHERE created_by LIKE 'user:%'`);
+      // A token made with a token takes that token's operator; each pass links one more step of a chain.
+      const parent = `SELECT p.owner_id FROM admin_api_tokens p
+                      WHERE 'token:' || p.name = admin_api_tokens.created_by AND p.owner_id IS NOT NULL ORDER BY p.created_at LIMIT 1`;
+      const link = db.prepare(`UPDATE admin_api_tokens SET owner_id = (${parent}) WHERE owner_id IS NULL AND EXISTS (${parent})`);
+      for (;;) if (link.run().changes === 0) break;
+    },
+  },
 ];
