@@ -265,6 +265,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
         doors: doorService(doors),
         events: { query: (q) => events.query(q) },
         audit: privacy.audit,
+        loginNameTag: (typed) => privacy.pseudonyms.loginName(typed),
         padSelftest: padSelftestService(selftests, selftestStateJson),
         status: {
           snapshot: async () => {

@@ -131,6 +131,8 @@ export interface AdminServices {
   status: StatusService;
   events: EventsService;
   audit: AuditService;
+  /** A keyed hash of a typed sign-in name that matched no operator: the audit log keeps this, never the name. */
+  loginNameTag(typed: string): string;
   /** Absent when the daemon has no live pipeline to test. */
   padSelftest?: PadSelftestService;
 }

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { EventBus, createLogger, makeEvent, type BusEvents, type DoorStatus } from '../../daemon/core/index.ts';
 import { embeddedDefaults } from '../../daemon/config/index.ts';
 import { EventStore, openDatabase } from '../../daemon/store/index.ts';
-import { AuditLog } from '../../daemon/privacy/index.ts';
+import { randomBytes } from 'node:crypto';
+import { AuditLog, Pseudonyms } from '../../daemon/privacy/index.ts';
 import { createAdminServer, peopleUnavailable } from '../../daemon/admin/index.ts';
 import type { BenchPart } from './types.ts';
 
@@ -42,6 +43,7 @@ const part: BenchPart = {
     const t0 = Date.now() - 1000 * 60_000;
     for (let i = 0; i < 1000; i++) events.append(makeEvent({ door: 'front', type: i % 3 ? 'access_denied' : 'access_granted', subject: `p_${i % 40}` }, t0 + i * 60_000));
     const door: DoorStatus = { door: 'front', lock: 'locked', position: 'closed', mode: 'normal', alarm: 'none', heldUnlockedUntil: null };
+    const pseudonyms = new Pseudonyms(randomBytes(32));
     const server = await createAdminServer({
       config, db, bus, log: quiet, transport: { https: null, source: 'plain-localhost' },
       services: {
@@ -50,6 +52,7 @@ const part: BenchPart = {
         status: { snapshot: () => ({ vision: null, camera: null, temperatureC: null }) },
         events: { query: (q) => events.query(q) },
         audit: new AuditLog(db),
+        loginNameTag: (typed) => pseudonyms.loginName(typed),
       },
     });
     try {

@@ -3,7 +3,8 @@ import sharp from 'sharp';
 import { EventBus, createLogger, type BusEvents, type Clock, type DoorStatus, type Logger } from '../../daemon/core/index.ts';
 import { embeddedDefaults, type Config } from '../../daemon/config/index.ts';
 import { EventStore, openDatabase, type Database } from '../../daemon/store/index.ts';
-import { AuditLog } from '../../daemon/privacy/index.ts';
+import { randomBytes } from 'node:crypto';
+import { AuditLog, Pseudonyms } from '../../daemon/privacy/index.ts';
 import { createAdminServer, type AdminServer, type AdminServices, type DoorService, type NewPerson, type PadSelftestService, type PeopleService, type Person, type WeeklySchedule, type StatusService, type TemplateResult } from '../../daemon/admin/index.ts';
 import { tempDir } from './tmp.ts';
 
@@ -98,6 +99,8 @@ export const standInStatus: StatusService = {
 
 export interface AdminHarness {
   server: AdminServer;
+  /** What the server was given, for tests that start a second server on the same parts. */
+  services: AdminServices;
   db: Database;
   bus: EventBus<BusEvents>;
   events: EventStore;
@@ -130,10 +133,13 @@ export async function adminHarness(change: (c: Config) => void = () => undefined
   const audit = new AuditLog(db);
   const people = new StandInPeople();
   const doors = new StandInDoors(bus, config.doors.map((d) => d.id));
-  const services: AdminServices = { people, doors, status: standInStatus, audit, events: { query: (q) => events.query(q) }, ...(options.padSelftest ? { padSelftest: options.padSelftest(bus) } : {}) };
+  const pseudonyms = new Pseudonyms(randomBytes(32));
+  const services: AdminServices = {
+    people, doors, status: standInStatus, audit, events: { query: (q) => events.query(q) }, loginNameTag: (typed) => pseudonyms.loginName(typed),
+    ...(options.padSelftest ? { padSelftest: options.padSelftest(bus) } : {}) };
   const server = await createAdminServer({ config, services, db, bus, log, version: '9.9.9-test', transport: { https: null, source: 'plain-localhost' }, ...(options.clock ? { clock: options.clock } : {}) });
   after(async () => { await server.stop(); db.close(); });
-  return { server, db, bus, events, audit, people, doors, config, dataDir, log };
+  return { server, services, db, bus, events, audit, people, doors, config, dataDir, log };
 }
 
 /** Headers of a signed-in admin session (cookie + CSRF), made through the real setup route. */

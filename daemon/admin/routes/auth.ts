@@ -81,7 +81,9 @@ export function authRoutes(app: FastifyTypebox, ctx: AdminContext): void {
     // Verify against a dummy hash for unknown names, so the response time does not reveal which names exist.
     const good = await verifyPassword(password, found?.passwordHash ?? (await dummyHash()));
     if (!found || !good || found.revokedAt) {
-      await ctx.services.audit.append({ actor: `anonymous@${request.ip}`, action: 'auth.login_failed', target: null, detail: { username: username.slice(0, 64) } });
+      // Never the typed name (often a mistyped password): a known operator's id, else a keyed hash.
+      const detail = found ? { ip: request.ip } : { username_tag: ctx.services.loginNameTag(username), ip: request.ip };
+      await ctx.services.audit.append({ actor: `anonymous@${request.ip}`, action: 'auth.login_failed', target: found?.id ?? null, detail });
       throw new ApiError(401, 'unauthorized', 'wrong username or password');
     }
     attempt.succeeded();

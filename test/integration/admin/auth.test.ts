@@ -47,14 +47,14 @@ test('the setup code works once: the first admin is made, the file goes, a secon
 test('a restart before setup makes a new code and the old one stops working; after setup no code is made', async () => {
   const h = await adminHarness();
   const first = h.server.setupCode;
-  const second = await createAdminServer({ config: h.config, services: { people: h.people, doors: h.doors, status: { snapshot: () => ({ vision: null, camera: null, temperatureC: null }) }, audit: h.audit, events: h.events }, db: h.db, bus: h.bus, log: h.log, transport: { https: null, source: 'plain-localhost' } });
+  const second = await createAdminServer({ config: h.config, services: { ...h.services, status: { snapshot: () => ({ vision: null, camera: null, temperatureC: null }) } }, db: h.db, bus: h.bus, log: h.log, transport: { https: null, source: 'plain-localhost' } });
   assert.notEqual(second.setupCode, first);
   const old = await second.app.inject({ method: 'POST', url: '/api/auth/setup', payload: { code: first, username: 'owner', password: 'correct horse battery' } });
   assert.equal(old.statusCode, 401);
   const fresh = await second.app.inject({ method: 'POST', url: '/api/auth/setup', payload: { code: second.setupCode, username: 'owner', password: 'correct horse battery' } });
   assert.equal(fresh.statusCode, 200);
   await second.stop();
-  const third = await createAdminServer({ config: h.config, services: { people: h.people, doors: h.doors, status: { snapshot: () => ({ vision: null, camera: null, temperatureC: null }) }, audit: h.audit, events: h.events }, db: h.db, bus: h.bus, log: h.log, transport: { https: null, source: 'plain-localhost' } });
+  const third = await createAdminServer({ config: h.config, services: { ...h.services, status: { snapshot: () => ({ vision: null, camera: null, temperatureC: null }) } }, db: h.db, bus: h.bus, log: h.log, transport: { https: null, source: 'plain-localhost' } });
   assert.equal(third.setupCode, null);
   assert.equal(existsSync(join(h.dataDir, 'setup-code')), false);
   await third.stop();
@@ -225,4 +225,20 @@ test('change own password: the old one stops working', async () => {
   assert.equal(old.statusCode, 401);
   const fresh = await h.server.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'owner', password: 'a brand new secret' } });
   assert.equal(fresh.statusCode, 200);
+});
+
+test('a failed sign-in keeps no typed user name in the audit log: an operator\'s id, else a keyed hash of the name', async () => {
+  const h = await adminHarness();
+  await setUpAdmin(h);
+  const login = (username: string) => h.server.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: 'wrong password!' } });
+  for (const name of ['owner', 'correct horse battery', 'Correct Horse Battery', 'mallory']) assert.equal((await login(name)).statusCode, 401);
+  const rows = h.audit.list({ action: 'auth.login_failed' }).reverse();
+  const owner = h.db.prepare("SELECT id FROM admin_users WHERE username = 'owner'").get() as { id: string };
+  assert.equal(rows[0]?.target, owner.id, 'a real account is named by its id');
+  const text = JSON.stringify(h.db.prepare('SELECT * FROM audit_log').all());
+  for (const typed of ['correct horse', 'Correct Horse', 'mallory']) assert.equal(text.toLowerCase().includes(typed.toLowerCase()), false, `"${typed}" is not in the audit log`);
+  const tags = rows.slice(1).map((r) => (r.detail as { username_tag?: string }).username_tag);
+  assert.match(tags[0] ?? '', /^n_[0-9a-f]{16}$/);
+  assert.equal(tags[0], tags[1], 'the same name (in any case) gives the same tag, so repeated guesses show');
+  assert.notEqual(tags[0], tags[2]);
 });

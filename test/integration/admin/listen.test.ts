@@ -90,7 +90,7 @@ test('TLS: on a LAN address without a certificate a self-signed one is made once
   assert.ok(existsSync(join(dir, 'tls', 'admin-cert.pem')));
   // The harness fixes plain HTTP; build one over the configured certificate directly.
   const { createAdminServer } = await import('../../../daemon/admin/index.ts');
-  const secure = await createAdminServer({ config: { ...hs.config, admin: { ...hs.config.admin, tls_cert_file: join(dir, 'tls', 'admin-cert.pem'), tls_key_file: join(dir, 'tls', 'admin-key.pem') } }, services: { people: hs.people, doors: hs.doors, status: { snapshot: () => ({ vision: null, camera: null, temperatureC: null }) }, audit: hs.audit, events: hs.events }, db: hs.db, bus: hs.bus, log: hs.log });
+  const secure = await createAdminServer({ config: { ...hs.config, admin: { ...hs.config.admin, tls_cert_file: join(dir, 'tls', 'admin-cert.pem'), tls_key_file: join(dir, 'tls', 'admin-key.pem') } }, services: { ...hs.services, status: { snapshot: () => ({ vision: null, camera: null, temperatureC: null }) } }, db: hs.db, bus: hs.bus, log: hs.log });
   assert.equal(secure.transport.source, 'configured');
   const url = new URL(await secure.start());
   const res = await new Promise<{ status: number; hsts: string | undefined; body: string }>((resolve, reject) => {
