@@ -4,6 +4,7 @@ import { Value } from '@sinclair/typebox/value';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { FacegateError } from '../core/index.ts';
 import { ConfigSchema, type Config } from './schema/index.ts';
+import { crossFieldProblems } from './rules.ts';
 
 export const ENV_PREFIX = 'FACEGATE_';
 /** Env names that are not overrides of a config key. */
@@ -116,9 +117,15 @@ export function credentialsLayer(dir: string | undefined): Tree {
   return layer;
 }
 
-function describe(value: unknown): string {
+// Keys whose values are secrets: an error names the key and the kind of value, never the value.
+const SECRET_KEY = /(^|_)(password|secret|token)$/;
+
+function describe(path: string, value: unknown): string {
   if (value === undefined) return 'nothing';
-  const s = JSON.stringify(value);
+  const key = path.split('.').pop() ?? '';
+  if (SECRET_KEY.test(key)) return typeof value === 'string' ? `a string of ${value.length} characters, not shown` : `a ${value === null ? 'null' : typeof value}, not shown`;
+  // Credentials inside a URL (rtsp://user:pass@camera) stay out too.
+  const s = JSON.stringify(value).replace(/(\w+:\/\/)[^/@\s"]+@/g, '$1***@');
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
@@ -136,16 +143,21 @@ function expected(schema: Tree): string | null {
   return `expected one of ${parts.join(', ')}`;
 }
 
-/** Every problem as `path: message (got value)`, paths dotted like the YAML. */
+/**
+ * Every problem as `path: message (got value)`, paths dotted like the YAML; once the schema holds,
+ * the rules across fields (rules.ts). Secret values are never shown, nor those of unknown keys
+ * (a misspelt secret's key is unknown).
+ */
 export function validateConfig(candidate: unknown): string[] {
   const byPath = new Map<string, string>();
   for (const e of Value.Errors(ConfigSchema, candidate)) {
     const path = e.path.replace(/^\//, '').replaceAll('/', '.') || '(top level)';
     if (byPath.has(path)) continue; // a union reports once per branch; the first line says it
-    const message = e.message === 'Unexpected property' ? 'unknown key' : (expected(e.schema as Tree) ?? e.message.toLowerCase());
-    byPath.set(path, `${path}: ${message} (got ${describe(e.value)})`);
+    if (e.message === 'Unexpected property') byPath.set(path, `${path}: unknown key`);
+    else byPath.set(path, `${path}: ${expected(e.schema as Tree) ?? e.message.toLowerCase()} (got ${describe(path, e.value)})`);
   }
-  return [...byPath.values()];
+  if (byPath.size > 0) return [...byPath.values()];
+  return crossFieldProblems(candidate as Config);
 }
 
 export function embeddedDefaults(): Config {

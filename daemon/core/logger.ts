@@ -5,7 +5,9 @@ export type Logger = PinoLogger;
 
 /** Paths whose values never reach a log line, whatever module logs them. */
 export const REDACTED_PATHS = [
-  'password', '*.password', '*.*.password',
+  // Deep enough for the whole config logged as { config } (config.mqtt.commands.hmac_secret).
+  'password', '*.password', '*.*.password', '*.*.*.password',
+  'hmac_secret', '*.hmac_secret', '*.*.hmac_secret', '*.*.*.hmac_secret',
   'token', '*.token', 'secret', '*.secret', '*.*.secret',
   'key', '*.key', 'deviceKey', '*.deviceKey',
   'authorization', '*.authorization', 'headers.authorization', 'req.headers.authorization',

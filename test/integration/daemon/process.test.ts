@@ -74,7 +74,21 @@ test('facegate config check prints ok or every error', async () => {
   const r = await runFacegate(['config', 'check', bad], isolatedEnv(dir));
   assert.equal(r.code, 78);
   assert.match(r.stderr, /admin\.port: expected integer \(got "x"\)/);
-  assert.match(r.stderr, /admin\.colour: unknown key \(got "red"\)/);
+  assert.match(r.stderr, /admin\.colour: unknown key$/m);
+  assert.equal(r.stderr.includes('red'), false, 'the value of an unknown key is not echoed');
+});
+
+test('a rule across fields stops config check and the start, before anything starts', async () => {
+  const dir = tempDir();
+  const file = join(dir, 'rules.yaml');
+  writeFileSync(file, `daemon:\n  data_dir: ${join(dir, 'data')}\ncamera:\n  door: back\nmqtt:\n  commands: { unlock: true }\n`);
+  for (const args of [['config', 'check', file], ['run', '--config', file]]) {
+    const r = await runFacegate(args, isolatedEnv(dir));
+    assert.equal(r.code, 78, args.join(' '));
+    assert.match(r.stderr, /camera\.door: "back" is not a configured door \(doors: front\)/);
+    assert.match(r.stderr, /mqtt\.commands\.hmac_secret: mqtt\.commands\.unlock is on/);
+  }
+  assert.equal(existsSync(join(dir, 'data')), false, 'nothing was made: the start stopped at the config');
 });
 
 test('a corrupt database: clear error, exit 74, the file untouched', async () => {

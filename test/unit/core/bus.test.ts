@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventBus } from '../../../daemon/core/index.ts';
+import { embeddedDefaults } from '../../../daemon/config/index.ts';
 import { memoryLogger } from '../../support/logger.ts';
 
 interface Events {
@@ -42,4 +43,19 @@ test('the logger redacts secrets and names', () => {
   log.info({ password: 'hunter2', mqtt: { password: 'x' }, displayName: 'Alice', token: 't' }, 'hello');
   const line = JSON.stringify(lines()[0]);
   for (const secret of ['hunter2', '"x"', 'Alice', '"t"']) assert.ok(!line.includes(secret), `${secret} leaked: ${line}`);
+});
+
+test('the logger redacts the config\'s secrets wherever the config is logged', () => {
+  const { log, lines } = memoryLogger();
+  const config = embeddedDefaults();
+  config.mqtt.password = 'mqtt-pass-1';
+  config.mqtt.commands.hmac_secret = 'hmac-secret-0123456789';
+  log.info({ config }, 'whole');
+  log.info({ mqtt: config.mqtt }, 'section');
+  log.info(config.mqtt.commands, 'commands');
+  log.info({ hmac_secret: config.mqtt.commands.hmac_secret }, 'bare');
+  for (const line of lines().map((l) => JSON.stringify(l))) {
+    for (const secret of ['mqtt-pass-1', 'hmac-secret-0123456789']) assert.ok(!line.includes(secret), `${secret} leaked: ${line}`);
+  }
+  assert.equal(lines().length, 4);
 });

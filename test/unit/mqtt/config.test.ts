@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig } from '../../../daemon/config/index.ts';
+import { embeddedDefaults, loadConfig } from '../../../daemon/config/index.ts';
 import { EventBus, type BusEvents, type FacegateError } from '../../../daemon/core/index.ts';
 import { MqttService } from '../../../daemon/mqtt/index.ts';
 import { openDatabase } from '../../../daemon/store/index.ts';
@@ -45,7 +45,14 @@ void test('bad mqtt settings are named one by one', () => {
 });
 
 void test('unlock over MQTT with signatures but no secret refuses to start, with what to do', () => {
-  const { config } = loadConfig({ env: { FACEGATE_MQTT__COMMANDS__UNLOCK: 'true' } });
+  // The loader refuses it before anything starts (config/rules.ts) ...
+  assert.throws(
+    () => loadConfig({ env: { FACEGATE_MQTT__COMMANDS__UNLOCK: 'true' } }),
+    (err: FacegateError) => err.exitCode === 78 && err.message.includes('mqtt.commands.hmac_secret: mqtt.commands.unlock is on'),
+  );
+  // ... and the service still does for a config built without it.
+  const config = embeddedDefaults();
+  config.mqtt.commands.unlock = true;
   const db = openDatabase(tempDir());
   try {
     assert.throws(
