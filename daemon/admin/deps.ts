@@ -1,6 +1,6 @@
 /** Everything the admin room takes from the rooms to its left, through their index.ts only. */
 export { EVENT_TYPES, FacegateError, systemClock } from '../core/index.ts';
-export type { Box, BusEvents, Clock, DoorStatus, EventBus, EventType, FacegateEvent, Logger, WeeklySchedule } from '../core/index.ts';
+export type { Box, BusEvents, Clock, DoorStatus, TimerHandle, EventBus, EventType, FacegateEvent, Logger, WeeklySchedule } from '../core/index.ts';
 export { ConfigSchema, validateConfig } from '../config/index.ts';
 export type { Config } from '../config/index.ts';
 export { EventStore, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, restrictMode } from '../store/index.ts';

@@ -22,6 +22,7 @@ import { RuntimeSettings } from './settings.ts';
 import { validatorCompiler } from './validators.ts';
 import { chooseTransport, type Transport } from './tls.ts';
 import { httpTimeouts, nodeServerTimeouts } from './http-timeouts.ts';
+import { DoorFirst } from './door-first.ts';
 import { authRoutes } from './routes/auth.ts';
 import { statusRoutes } from './routes/status.ts';
 import { peopleRoutes } from './routes/people.ts';
@@ -107,6 +108,12 @@ export async function createAdminServer(options: AdminServerOptions): Promise<Ad
   app.addSchema(ErrorBody);
   app.setErrorHandler(errorHandler(log));
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` }));
+
+  // First of all hooks, before any work for the request (even a 429 costs a reply that invites the
+  // next request): while a passage is being decided, requests wait for the door.
+  const doorFirst = new DoorFirst({ bus, clock });
+  app.addHook('onRequest', async () => doorFirst.turn());
+  app.addHook('onClose', async () => doorFirst.stop());
 
   await app.register(helmet, {
     contentSecurityPolicy: {

@@ -2,26 +2,13 @@
 // looping replay camera (faces coming and going), an API token made through first-run setup, then
 // autocannon (loopback only, bounded) on GET /api/status and GET /api/events.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { adminLoad, viewerToken } from './admin-client.ts';
 import { buildScenario, ENROLL_DIR } from './scenario.ts';
 import { SOAK_STEPS } from './soak.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/facegate.js', import.meta.url));
-
-interface CannonResult {
-  requests: { average: number; total: number };
-  latency: { p50: number; p99: number; max: number; average: number };
-  errors: number;
-  timeouts: number;
-  non2xx: number;
-  '2xx': number;
-  duration: number;
-}
-type Cannon = (opts: Record<string, unknown>) => Promise<CannonResult>;
-const autocannon = createRequire(import.meta.url)('autocannon') as Cannon;
 
 export interface LoadResult {
   requestsPerS: number;
@@ -88,17 +75,7 @@ export async function runLoad(opts: { workDir: string; connections: number; seco
   try {
     const base = String((await waitLog('admin panel listening')).address);
     await waitLog('vision pipeline ready');
-    const code = readFileSync(join(dataDir, 'setup-code'), 'utf8').trim();
-    const setup = await fetch(`${base}/api/auth/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, username: 'owner', password: 'load test password 1' }) });
-    if (setup.status !== 200) throw new Error(`setup: ${setup.status} ${await setup.text()}`);
-    const jar = Object.fromEntries(setup.headers.getSetCookie().map((c) => c.split(';')[0]!.split('=') as [string, string]));
-    const made = await fetch(`${base}/api/tokens`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', cookie: `fg_session=${jar.fg_session}; fg_csrf=${jar.fg_csrf}`, 'x-csrf-token': jar.fg_csrf ?? '' },
-      body: JSON.stringify({ name: 'load', role: 'viewer' }),
-    });
-    if (made.status !== 201) throw new Error(`token: ${made.status} ${await made.text()}`);
-    const { token } = (await made.json()) as { token: string };
+    const token = await viewerToken(base, dataDir);
 
     for (const path of ['/api/status', '/api/events?limit=50']) {
       const t = performance.now();
@@ -118,13 +95,7 @@ export async function runLoad(opts: { workDir: string; connections: number; seco
     await new Promise((r) => setTimeout(r, opts.seconds * 1000));
     const loadStart = Date.now();
     say(`${opts.connections} clients for ${opts.seconds} s on /api/status and /api/events …`);
-    const result = await autocannon({
-      url: base,
-      connections: opts.connections,
-      duration: opts.seconds,
-      headers: { authorization: `Bearer ${token}` },
-      requests: [{ method: 'GET', path: '/api/status' }, { method: 'GET', path: '/api/events?limit=50' }],
-    });
+    const result = await adminLoad(base, token, opts.connections, opts.seconds);
     const loadEnd = Date.now();
     await new Promise((r) => setTimeout(r, 1000));
     const latencies = (from: number, to: number): number[] => {

@@ -56,6 +56,7 @@ export function rssMb(pid: number): number {
 export interface BenchDaemon {
   child: ChildProcess;
   pid: number;
+  dataDir: string;
   /** Every JSON log line so far. */
   logs: Record<string, unknown>[];
   /** The last 4,000 characters of its log. */
@@ -106,7 +107,7 @@ export async function runFacegateCommand(args: string[]): Promise<void> {
 }
 
 /** Starts `facegate run` on a config file; `tuned` false launches it as a bare `node bin/facegate.js run`, without the memory settings. */
-function startBenchDaemon(file: string, tuned: boolean): BenchDaemon {
+function startBenchDaemon(file: string, tuned: boolean, dataDir: string): BenchDaemon {
   const { env, flags } = launch(tuned);
   const child = spawn(process.execPath, [...flags, BIN, 'run', '--config', file], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let tail = '';
@@ -133,6 +134,7 @@ function startBenchDaemon(file: string, tuned: boolean): BenchDaemon {
   return {
     child,
     pid: child.pid as number,
+    dataDir,
     logs,
     stderr: () => tail,
     saw: (msg) => seen.has(msg),
@@ -161,7 +163,7 @@ export async function withBenchDaemon<T>(
     const frames = await opts.frames(dir);
     const config = await writeBenchConfig(dir, frames, opts.config);
     await opts.beforeStart?.(config);
-    const daemon = startBenchDaemon(config, opts.tuned ?? true);
+    const daemon = startBenchDaemon(config, opts.tuned ?? true, join(dir, 'data'));
     try {
       return await use(daemon);
     } finally {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { FakeClock } from '../../fakes/clock.ts';
 import { allMigrations, migrate, openDatabase } from '../../../daemon/store/index.ts';
 import { tempDir } from '../../support/tmp.ts';
+import { within } from '../../support/within.ts';
 import { adminHarness, sessionHeaders, setUpAdmin, type AdminHarness } from '../../support/admin.ts';
 
 /** An open event stream over real HTTP; `ended` resolves true when the server closes it. */
@@ -28,15 +29,7 @@ async function openStream(base: string, headers: Record<string, string>): Promis
 }
 
 /** True if `p` settles within ms. */
-async function within(p: Promise<boolean>, ms = 3000): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), ms); });
-  try {
-    return await Promise.race([p, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+const settles = (p: Promise<boolean>, ms = 3000): Promise<boolean> => within(p, ms, false);
 
 async function login(h: AdminHarness, username: string, password: string): Promise<Record<string, string>> {
   const res = await h.server.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
@@ -86,7 +79,7 @@ test('changing a password ends every other session of that operator; the one tha
   assert.equal(res.statusCode, 200);
   assert.equal((await h.server.app.inject({ url: '/api/auth/me', headers: elsewhere })).statusCode, 401);
   assert.equal((await h.server.app.inject({ url: '/api/auth/me', headers: here })).statusCode, 200);
-  assert.equal(await within(stream.ended), true, "the other session's event stream is closed");
+  assert.equal(await settles(stream.ended), true, "the other session's event stream is closed");
 });
 
 test('an open event stream ends at sign-out, at revocation of its operator or token, and at session expiry', async () => {
@@ -100,27 +93,27 @@ test('an open event stream ends at sign-out, at revocation of its operator or to
   const s1 = await openStream(base, { cookie: session.cookie as string });
   const kept = await openStream(base, { cookie: owner.cookie as string });
   assert.equal((await h.server.app.inject({ method: 'POST', url: '/api/auth/logout', headers: session })).statusCode, 200);
-  assert.equal(await within(s1.ended), true, 'sign-out closes that session\'s stream');
+  assert.equal(await settles(s1.ended), true, 'sign-out closes that session\'s stream');
 
   // Revocation of the operator: their session's stream and their token's stream.
   const { id, helper, bearer } = await helperWithToken(h, owner);
   const s2 = await openStream(base, { cookie: helper.cookie as string });
   const s3 = await openStream(base, bearer);
   assert.equal((await h.server.app.inject({ method: 'DELETE', url: `/api/users/${id}`, headers: owner })).statusCode, 200);
-  assert.equal(await within(s2.ended), true, 'revoking the operator closes their session\'s stream');
-  assert.equal(await within(s3.ended), true, 'and their token\'s stream');
+  assert.equal(await settles(s2.ended), true, 'revoking the operator closes their session\'s stream');
+  assert.equal(await settles(s3.ended), true, 'and their token\'s stream');
 
   // Revocation of a token.
   const tok = await h.server.app.inject({ method: 'POST', url: '/api/tokens', headers: owner, payload: { name: 'wall tablet', role: 'viewer' } });
   const { token, info } = tok.json() as { token: string; info: { id: string } };
   const s4 = await openStream(base, { authorization: `Bearer ${token}` });
   assert.equal((await h.server.app.inject({ method: 'DELETE', url: `/api/tokens/${info.id}`, headers: owner })).statusCode, 200);
-  assert.equal(await within(s4.ended), true, 'revoking a token closes its stream');
+  assert.equal(await settles(s4.ended), true, 'revoking a token closes its stream');
 
   // Expiry: an hour later the owner's session is over, and so is its stream.
-  assert.equal(await within(kept.ended, 300), false, 'the untouched session\'s stream is still open');
+  assert.equal(await settles(kept.ended, 300), false, 'the untouched session\'s stream is still open');
   clock.advance(3600_000 + 1000);
-  assert.equal(await within(kept.ended), true, 'the stream ends when its session expires');
+  assert.equal(await settles(kept.ended), true, 'the stream ends when its session expires');
   assert.equal((await h.server.app.inject({ url: '/api/auth/me', headers: owner })).statusCode, 401);
 });
 

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
 import { makeEvent } from '../../../daemon/core/index.ts';
 import { adminHarness, setUpAdmin, type AdminHarness } from '../../support/admin.ts';
+import { within } from '../../support/within.ts';
 
 // Issue 17 item 10: a client that sends its request slowly (or not at all) must not hold a socket.
 const TIMEOUT_S = 1;
@@ -30,12 +31,9 @@ async function rawConnection(base: string): Promise<RawConnection> {
     socket,
     received: () => text,
     closedWithin: async (ms) => {
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<null>((resolve) => { timer = setTimeout(() => resolve(null), ms); });
       try {
-        return await Promise.race([closed, late]);
+        return await within(closed, ms, null);
       } finally {
-        clearTimeout(timer);
         socket.destroy();
       }
     },
