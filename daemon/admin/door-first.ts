@@ -87,6 +87,10 @@ export class DoorFirst {
     this.#decided = true;
     if (this.#timer) this.#clock.clearTimeout(this.#timer);
     this.#timer = null;
+    this.#wakeAll();
+  }
+
+  #wakeAll(): void {
     for (const done of [...this.#waiting]) done();
   }
 
@@ -98,7 +102,7 @@ export class DoorFirst {
     this.#timer = this.#clock.setTimeout(() => {
       this.#timer = null;
       if (this.busy()) this.#schedule();
-      else for (const done of [...this.#waiting]) done();
+      else this.#wakeAll();
     }, Math.max(0, until));
   }
 }

@@ -64,12 +64,3 @@ export function videoReplayArgs(o: { path: string; fps: number; loop: boolean })
   return [...FFMPEG_QUIET, '-re', ...(o.loop ? ['-stream_loop', '-1'] : []), '-i', o.path, '-vf', `fps=${o.fps}`, ...FFMPEG_MJPEG_OUT];
 }
 
-/** A URL fit for logs and ids: user and password removed. */
-export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, '$1***@');
-}
-
-/** Any URL with credentials inside a line of text (e.g. ffmpeg's stderr), redacted. */
-export function redactText(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '$1***@');
-}

@@ -1,8 +1,8 @@
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
-import type { Clock } from '../core/index.ts';
 import type { Config } from '../config/index.ts';
-import { gstreamerArgs, libcameraArgs, networkArgs, redactUrl, v4l2Args, videoReplayArgs } from './args.ts';
+import { redactUrl, type Clock } from '../core/index.ts';
+import { gstreamerArgs, libcameraArgs, networkArgs, v4l2Args, videoReplayArgs } from './args.ts';
 import { FolderReplaySource } from './folder-source.ts';
 import { ProcessSource } from './process-source.ts';
 import type { FrameSource, SourceKind } from './source.ts';

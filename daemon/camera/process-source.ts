@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { redactText } from './args.ts';
+import { redactText } from '../core/index.ts';
 import type { FrameSource, SourceExit, SourceHandlers, SourceKind } from './source.ts';
 
 export interface CommandLine {

@@ -2,7 +2,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
-import { FacegateError } from '../core/index.ts';
+import { FacegateError, redactText } from '../core/index.ts';
 import { ConfigSchema, type Config } from './schema/index.ts';
 import { crossFieldProblems } from './rules.ts';
 
@@ -124,8 +124,7 @@ function describe(path: string, value: unknown): string {
   if (value === undefined) return 'nothing';
   const key = path.split('.').pop() ?? '';
   if (SECRET_KEY.test(key)) return typeof value === 'string' ? `a string of ${value.length} characters, not shown` : `a ${value === null ? 'null' : typeof value}, not shown`;
-  // Credentials inside a URL (rtsp://user:pass@camera) stay out too.
-  const s = JSON.stringify(value).replace(/(\w+:\/\/)[^/@\s"]+@/g, '$1***@');
+  const s = redactText(JSON.stringify(value));
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 

@@ -8,4 +8,5 @@ export type { Clock, TimerHandle } from './clock.ts';
 export { EVENT_TYPES, makeEvent } from './events.ts';
 export type { BusEvents, DoorPosition, DoorStatus, EventAttributes, EventInput, EventType, FacegateEvent, LockState } from './events.ts';
 export { FacegateError } from './errors.ts';
+export { redactText, redactUrl } from './redact.ts';
 export type { AccessDecision, Box, DoorControl, FaceObservation, Frame, FrameAnalysis, MatchResult, PersonAccess, Point, TrackVerdict, WeeklySchedule, Weekday } from './contracts.ts';

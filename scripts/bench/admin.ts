@@ -1,12 +1,12 @@
 // Admin API latency on a real listening server, real SQLite (1,000 stored events) and real auth:
 // health, an authenticated events page, and a sign-in (scrypt) — what a phone on the LAN waits for.
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventBus, createLogger, makeEvent, type BusEvents, type DoorStatus } from '../../daemon/core/index.ts';
 import { embeddedDefaults } from '../../daemon/config/index.ts';
 import { EventStore, openDatabase } from '../../daemon/store/index.ts';
-import { randomBytes } from 'node:crypto';
 import { AuditLog, Pseudonyms } from '../../daemon/privacy/index.ts';
 import { createAdminServer, peopleUnavailable } from '../../daemon/admin/index.ts';
 import type { BenchPart } from './types.ts';

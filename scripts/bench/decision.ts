@@ -95,18 +95,20 @@ const part: BenchPart = {
       }
       return daemon.stderr();
     });
-    if (idle.latencies.length === 0) throw new Error(`no passage opened the door (${idle.seen} seen): ${tail.slice(-1500)}`);
-    log(`decision: ${idle.latencies.length} of ${idle.seen} passages opened the door; latency ms ${idle.latencies.map((x) => x.toFixed(0)).join(', ')}`);
-    const out: Record<string, number> = { ...summary('door.decision_latency_ms', idle), 'door.passages_opened_ratio': idle.latencies.length / idle.seen };
+    /** A phase's figures under `prefix`, once it is logged; no passage opened at all is a failed bench. */
+    const report = (label: string, prefix: string, p: Phase, opened: string): Record<string, number> => {
+      if (p.latencies.length === 0) throw new Error(`${label}no passage opened the door (${p.seen} seen): ${tail.slice(-1500)}`);
+      log(`${label}${p.latencies.length} of ${p.seen} passages opened the door; latency ms ${p.latencies.map((x) => x.toFixed(0)).join(', ')}`);
+      return { ...summary(prefix, p), [opened]: p.latencies.length / p.seen };
+    };
+    const out = report('decision: ', 'door.decision_latency_ms', idle, 'door.passages_opened_ratio');
     if (adminLoad === null) return out;
-    if (loaded.latencies.length === 0) throw new Error(`under admin load no passage opened the door (${loaded.seen} seen): ${tail.slice(-1500)}`);
-    log(`decision under ${adminLoad} admin clients: ${loaded.latencies.length} of ${loaded.seen} passages opened the door; latency ms ${loaded.latencies.map((x) => x.toFixed(0)).join(', ')}`);
+    const underLoad = report(`decision under ${adminLoad} admin clients: `, 'door.decision_latency_under_load_ms', loaded, 'door.passages_opened_under_load_ratio');
     const s = served as CannonResult | null;
     return {
       ...out,
-      ...summary('door.decision_latency_under_load_ms', loaded),
-      'door.passages_opened_under_load_ratio': loaded.latencies.length / loaded.seen,
-      'door.decision_p50_load_over_idle': percentile(loaded.latencies, 50) / percentile(idle.latencies, 50),
+      ...underLoad,
+      'door.decision_p50_load_over_idle': underLoad['door.decision_latency_under_load_ms.p50']! / out['door.decision_latency_ms.p50']!,
       'admin.load.clients': adminLoad,
       'admin.load.requests_per_s': s?.requests.average ?? 0,
       'admin.load.2xx': s?.['2xx'] ?? 0,

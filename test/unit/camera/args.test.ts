@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gstreamerArgs, libcameraArgs, networkArgs, redactText, redactUrl, v4l2Args, videoReplayArgs } from '../../../daemon/camera/args.ts';
+import { gstreamerArgs, libcameraArgs, networkArgs, v4l2Args, videoReplayArgs } from '../../../daemon/camera/args.ts';
+import { redactText, redactUrl } from '../../../daemon/core/index.ts';
 import { countListedCameras, webcamDevices } from '../../../daemon/camera/detect.ts';
 import { detectSource, type BoardProbe } from '../../../daemon/camera/index.ts';
 
