@@ -17,7 +17,7 @@ import { createPadTrackCheck } from './vision/pad/track-check.ts';
 import { createSelftests, selftestStateJson } from './vision/pad/selftest-run.ts';
 import { selftestReportJson } from './vision/pad/selftest-report.ts';
 import { MqttService, type MetricsProvider } from './mqtt/index.ts';
-import { applyStoredSettings, createAdminServer, doorService, identityPeople, nextFaceFromBus, padSelftestService, type AdminServer } from './admin/index.ts';
+import { applyStoredSettings, createAdminHost, doorService, identityPeople, nextFaceFromBus, padSelftestService, type AdminHost } from './admin/index.ts';
 
 export interface DaemonOptions {
   configFile?: string | undefined;
@@ -40,7 +40,7 @@ export interface RunningDaemon {
   /** Tensor count and heap inside the vision worker; null while no worker runs. */
   visionStats(): Promise<VisionWorkerStats | null>;
   /** The admin API and panel; null when admin.enabled is false. */
-  admin: AdminServer | null;
+  admin: AdminHost | null;
   /** Resolves when the daemon has stopped; stop() may be called any number of times. */
   stop(reason: string): Promise<void>;
 }
@@ -256,10 +256,12 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
     onReport: (report) => { privacy.audit.append({ actor: 'daemon', action: 'pad.selftest.report', detail: { ...selftestReportJson(report), warnings: report.warnings.length } }); },
   });
 
-  // Admin API and web panel on the rooms above (through admin's interfaces); started last, stopped first.
+  // Admin API and web panel on the rooms above (through admin's interfaces), in a worker thread
+  // of lower priority so that a busy panel cannot slow the door; started last, stopped first.
   const admin = config.admin.enabled
-    ? await createAdminServer({
-      config, db, bus, log, clock: systemClock,
+    ? await createAdminHost({
+      config, bus, log,
+      live: { 'daemon.log_level': (c) => { log.level = c.daemon.log_level; } },
       services: {
         people: identityPeople(identity, { analyzeImage, nextCameraFace }),
         doors: doorService(doors),
@@ -282,7 +284,6 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
     })
     : null;
   if (admin) {
-    admin.settings.subscribe('daemon.log_level', (c) => { log.level = c.daemon.log_level; });
     lifecycle.add('admin', { start: async () => { await admin.start(); }, stop: () => admin.stop() });
   }
 

@@ -1,9 +1,10 @@
 /** Everything the admin room takes from the rooms to its left, through their index.ts only. */
-export { EVENT_TYPES, FacegateError, systemClock } from '../core/index.ts';
-export type { Box, BusEvents, Clock, DoorStatus, TimerHandle, EventBus, EventType, FacegateEvent, Logger, WeeklySchedule } from '../core/index.ts';
+export { EVENT_TYPES, EventBus, FacegateError, createLogger, lowerThreadPriority, rpcClient, serveRpc, systemClock } from '../core/index.ts';
+export type { RpcErrorData, RpcPort } from '../core/index.ts';
+export type { Box, BusEvents, Clock, DoorStatus, TimerHandle, EventType, FacegateEvent, Logger, WeeklySchedule } from '../core/index.ts';
 export { ConfigSchema, validateConfig } from '../config/index.ts';
 export type { Config } from '../config/index.ts';
-export { EventStore, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, restrictMode } from '../store/index.ts';
+export { EventStore, openDatabase, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, restrictMode } from '../store/index.ts';
 export type { Database, EventQuery } from '../store/index.ts';
 export type { FaceObservation, FrameAnalysis } from '../core/index.ts';
 export { EnrollmentRefusedError, PersonNotFoundError, REFUSAL_TEXT } from '../identity/index.ts';

@@ -1,5 +1,7 @@
 export { createAdminServer, WEB_ROOT } from './server.ts';
 export type { AdminServer, AdminServerOptions } from './server.ts';
+export { createAdminHost } from './host.ts';
+export type { AdminHost, AdminHostOptions } from './host.ts';
 export { ServiceError } from './services.ts';
 export type {
   AdminServices, AuditEntry, AuditRecord, AuditService, DoorService, EventsService, NewPerson, PadSelftestService, PeopleService, Person,

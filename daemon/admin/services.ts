@@ -132,7 +132,7 @@ export interface AdminServices {
   events: EventsService;
   audit: AuditService;
   /** A keyed hash of a typed sign-in name that matched no operator: the audit log keeps this, never the name. */
-  loginNameTag(typed: string): string;
+  loginNameTag(typed: string): MaybePromise<string>;
   /** Absent when the daemon has no live pipeline to test. */
   padSelftest?: PadSelftestService;
 }

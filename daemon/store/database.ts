@@ -11,6 +11,8 @@ export const DB_FILE = 'facegate.db';
 export interface OpenOptions {
   migrations?: readonly Migration[];
   readonly?: boolean;
+  /** false: a second connection of a running daemon (its admin worker), which leaves the schema to the first. */
+  migrate?: boolean;
 }
 
 /** Opens (or creates) the database in WAL mode and brings its schema up to date. */
@@ -32,7 +34,7 @@ export function openDatabase(dataDir: string, options: OpenOptions = {}): Databa
     }
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
-    if (!options.readonly) migrate(db, options.migrations ?? allMigrations);
+    if (!options.readonly && (options.migrate ?? true)) migrate(db, options.migrations ?? allMigrations);
   } catch (err) {
     db.close();
     if (err instanceof FacegateError) throw err;

@@ -1,5 +1,5 @@
 // Runs a vision pipeline in a worker thread, so inference never blocks the daemon's event loop.
-// The worker is TypeScript: worker-boot.mjs registers tsx's loader inside the new thread first
+// The worker is TypeScript: core/worker-boot.mjs registers tsx's loader inside the new thread first
 // (works whatever the working directory, and when the daemon was started through bin/facegate.js).
 import { Worker } from 'node:worker_threads';
 import type { Frame, FrameAnalysis, Logger } from '../core/index.ts';
@@ -44,11 +44,11 @@ interface Failed { ready: false; error: { code: string; message: string } }
 export const WORKER_YOUNG_GENERATION_MB = 6;
 
 export async function createVisionWorker(config: VisionConfig, log: Logger, opts: VisionWorkerOptions = {}): Promise<VisionWorker> {
-  const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), {
+  const worker = new Worker(new URL('../core/worker-boot.mjs', import.meta.url), {
     // A small young generation: each frame's typed arrays are freed at the next scavenge, and
     // with V8's default (48 MB) their native memory piled up to ~45 MB more RSS between them.
     resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
-    workerData: { config, modelsDir: opts.modelsDir, livenessModule: opts.livenessModule, livenessOptions: opts.livenessOptions, level: log.level },
+    workerData: { entry: new URL('./worker.ts', import.meta.url).href, config, modelsDir: opts.modelsDir, livenessModule: opts.livenessModule, livenessOptions: opts.livenessOptions, level: log.level },
   });
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;

@@ -15,7 +15,7 @@ export async function browser(viewport: { width: number; height: number }): Prom
 /** The base URL of a running daemon's admin panel. */
 export function panelUrl(daemon: RunningDaemon): string {
   assert.ok(daemon.admin, 'the daemon runs its admin panel');
-  return `http://127.0.0.1:${(daemon.admin.app.server.address() as { port: number }).port}`;
+  return `http://127.0.0.1:${new URL(daemon.admin.address ?? 'http://0.0.0.0:0').port}`;
 }
 
 /** Opens the daemon's panel in the context's first tab and does first-run setup as "owner"; the dashboard is showing. */

@@ -162,7 +162,13 @@ export class AuthStore {
   tokenBySecret(token: string): ApiToken | null {
     const r = this.#db.prepare(`${AuthStore.#LIVE_TOKEN} AND t.token_hash = ?`).get(sha256(token)) as TokenRow | undefined;
     if (!r) return null;
-    this.#db.prepare('UPDATE admin_api_tokens SET last_used_at = ? WHERE id = ?').run(this.#iso(), r.id);
+    // To the minute: a busy client must not make every request a write (the daemon's main thread
+    // writes to the same file and would wait for the lock).
+    const now = this.#iso();
+    if (r.last_used_at === null || Date.parse(now) - Date.parse(r.last_used_at) >= 60_000) {
+      this.#db.prepare('UPDATE admin_api_tokens SET last_used_at = ? WHERE id = ?').run(now, r.id);
+      r.last_used_at = now;
+    }
     return toToken(r);
   }
 

@@ -82,7 +82,7 @@ export function authRoutes(app: FastifyTypebox, ctx: AdminContext): void {
     const good = await verifyPassword(password, found?.passwordHash ?? (await dummyHash()));
     if (!found || !good || found.revokedAt) {
       // Never the typed name (often a mistyped password): a known operator's id, else a keyed hash.
-      const detail = found ? { ip: request.ip } : { username_tag: ctx.services.loginNameTag(username), ip: request.ip };
+      const detail = found ? { ip: request.ip } : { username_tag: await ctx.services.loginNameTag(username), ip: request.ip };
       await ctx.services.audit.append({ actor: `anonymous@${request.ip}`, action: 'auth.login_failed', target: found?.id ?? null, detail });
       throw new ApiError(401, 'unauthorized', 'wrong username or password');
     }

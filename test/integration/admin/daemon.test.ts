@@ -18,7 +18,7 @@ test('daemon: admin served by main.ts; setup, enroll a real photo through identi
   const daemon = await startDaemon({ env: isolatedEnv(dir, { FACEGATE_DAEMON__LOG_LEVEL: 'silent', FACEGATE_DOORS: '[{id: front, name: Front, driver: simulated}]' }) });
   try {
     assert.ok(daemon.admin, 'admin is enabled by default');
-    const base = `http://127.0.0.1:${(daemon.admin.app.server.address() as { port: number }).port}`;
+    const base = `http://127.0.0.1:${new URL(daemon.admin.address ?? 'http://0.0.0.0:0').port}`;
     const setup = await fetch(`${base}/api/auth/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: daemon.admin.setupCode, username: 'owner', password: 'correct horse battery' }) });
     assert.equal(setup.status, 200);
     const jar = setup.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');

@@ -22,7 +22,7 @@ void test('the admin export and `facegate privacy export` give the same document
     passBy(daemon, alice);
     passBy(daemon, bob);
     assert.ok(daemon.admin);
-    const base = `http://127.0.0.1:${(daemon.admin.app.server.address() as { port: number }).port}`;
+    const base = `http://127.0.0.1:${new URL(daemon.admin.address ?? 'http://0.0.0.0:0').port}`;
     const setup = await fetch(`${base}/api/auth/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: daemon.admin.setupCode, username: 'owner', password: 'correct horse battery' }) });
     assert.equal(setup.status, 200);
     const cookie = setup.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');

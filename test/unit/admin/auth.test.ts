@@ -5,6 +5,9 @@ import { LoginThrottle } from '../../../daemon/admin/auth/login-throttle.ts';
 import { generateSetupCode, normalizeSetupCode } from '../../../daemon/admin/auth/setup-code.ts';
 import { checkFileName } from '../../../daemon/admin/image-check.ts';
 import { FakeClock } from '../../support/privacy.ts';
+import { AuthStore } from '../../../daemon/admin/auth/auth-store.ts';
+import { openDatabase } from '../../../daemon/store/index.ts';
+import { tempDir } from '../../support/tmp.ts';
 
 test('scrypt: a hash verifies its password only, salts differ, a malformed hash is simply false', async () => {
   const a = await hashPassword('correct horse battery');
@@ -73,4 +76,25 @@ test('login throttle: begin() counts before the check finishes, so parallel atte
   // Three were counted (refused attempts are not); the successful one is withdrawn for the address.
   assert.equal(t.retryAfterS('ip:a', 3), 0, 'the successful attempt is withdrawn for the address');
   assert.equal(t.retryAfterS('ip:a', 2), 60, 'the other two still count for it');
+});
+
+test('an API token\'s last use is written at most once a minute: a busy client does not make each request a database write', () => {
+  const db = openDatabase(tempDir('facegate-auth-'));
+  let now = Date.parse('2026-12-06T10:00:00Z');
+  const auth = new AuthStore(db, () => now);
+  let writes = 0;
+  db.function('count_write', () => { writes++; return null; });
+  db.exec('CREATE TEMP TRIGGER used AFTER UPDATE OF last_used_at ON admin_api_tokens BEGIN SELECT count_write(); END');
+  try {
+    const { token } = auth.createToken('panel', 'viewer', 'owner', null);
+    for (let i = 0; i < 50; i++) { assert.ok(auth.tokenBySecret(token)); now += 100; }
+    assert.equal(writes, 1, 'first use written once');
+    assert.equal(auth.listTokens()[0]!.lastUsedAt, '2026-12-06T10:00:00.000Z');
+    now = Date.parse('2026-12-06T10:01:01Z');
+    assert.equal(auth.tokenBySecret(token)!.lastUsedAt, '2026-12-06T10:01:01.000Z');
+    assert.equal(writes, 2);
+    assert.equal(auth.listTokens()[0]!.lastUsedAt, '2026-12-06T10:01:01.000Z');
+  } finally {
+    db.close();
+  }
 });

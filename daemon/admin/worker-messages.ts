@@ -1,0 +1,30 @@
+/** What the daemon's main thread and the admin worker say to each other, besides service calls. */
+import type { BusEvents, Config } from './deps.ts';
+
+/** The bus events the worker listens to: the panel's live stream and the door-first hold. */
+export const FORWARDED_EVENTS = ['event:stored', 'door:status', 'frame', 'decision'] as const satisfies readonly (keyof BusEvents)[];
+export type ForwardedEvent = (typeof FORWARDED_EVENTS)[number];
+
+export interface AdminWorkerData {
+  entry: string;
+  config: Config;
+  version?: string;
+  /** Whether the daemon offers the PAD self-test. */
+  padSelftest: boolean;
+  /** Settings keys the main thread applies live when the panel changes them. */
+  liveKeys: string[];
+  /** The worker thread's nice value (0 = as the daemon; higher = yields the CPU to it). */
+  nice: number;
+}
+
+export type ToWorker =
+  | { type: 'bus'; name: ForwardedEvent; payload: unknown }
+  | { type: 'start' }
+  | { type: 'stop' };
+
+export type FromWorker =
+  | { type: 'ready'; setupCode: string | null; transport: string }
+  | { type: 'started'; address: string }
+  | { type: 'failed'; message: string }
+  | { type: 'setting'; path: string; config: Config }
+  | { type: 'stopped' };

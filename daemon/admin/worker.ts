@@ -1,0 +1,69 @@
+/**
+ * The admin worker thread: the API and panel on their own event loop, at a lower CPU priority,
+ * so that 200 busy clients cannot delay a face at the door (issue 17). It opens its own
+ * connection to the daemon's database (auth, sessions, panel settings) and reaches the rooms
+ * through calls to the main thread (remote-services.ts). Messages: see host.ts.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { createLogger, EventBus, EventStore, lowerThreadPriority, openDatabase, type BusEvents, type Config } from './deps.ts';
+import { remoteAdminServices } from './remote-services.ts';
+import { createAdminServer } from './server.ts';
+import type { AdminWorkerData, FromWorker, ToWorker } from './worker-messages.ts';
+
+const port = parentPort!;
+const data = workerData as AdminWorkerData;
+const post = (m: FromWorker): void => port.postMessage(m);
+const log = createLogger({ level: data.config.daemon.log_level }).child({ thread: 'admin' });
+
+try {
+  const tid = lowerThreadPriority(data.nice);
+  log.debug({ tid, nice: data.nice }, 'admin worker priority lowered');
+} catch (err) {
+  log.warn({ err }, 'admin worker: could not lower its priority; it competes with the door on equal terms');
+}
+
+const config: Config = data.config;
+const db = openDatabase(config.daemon.data_dir, { migrate: false });
+const bus = new EventBus<BusEvents>(log);
+// The events list, the panel's busiest read, is answered here: the main thread does not see it.
+const events = new EventStore(db);
+const remote = remoteAdminServices(port, { padSelftest: data.padSelftest, events: { query: (q) => events.query(q) } });
+
+port.on('message', (m: ToWorker | { rpc: string }) => {
+  if (!('type' in m)) return;
+  if (m.type === 'bus') bus.emit(m.name, m.payload as never);
+  else if (m.type === 'start') void start();
+  else if (m.type === 'stop') void stop();
+});
+
+let server: Awaited<ReturnType<typeof createAdminServer>> | null = null;
+try {
+  server = await createAdminServer({ config, services: remote.services, db, bus, log, version: data.version });
+  for (const path of data.liveKeys) {
+    server.settings.subscribe(path, (c) => {
+      if (path === 'daemon.log_level') log.level = c.daemon.log_level;
+      post({ type: 'setting', path, config: c });
+    });
+  }
+  post({ type: 'ready', setupCode: server.setupCode, transport: server.transport.source });
+} catch (err) {
+  db.close();
+  post({ type: 'failed', message: (err as Error).message });
+}
+
+async function start(): Promise<void> {
+  try {
+    post({ type: 'started', address: await server!.start() });
+  } catch (err) {
+    post({ type: 'failed', message: (err as Error).message });
+  }
+}
+
+async function stop(): Promise<void> {
+  remote.close(new Error('the admin worker is stopping'));
+  await server?.stop().catch((err: unknown) => log.error({ err }, 'admin server did not close cleanly'));
+  db.close();
+  log.flush();
+  post({ type: 'stopped' });
+  port.close();
+}
