@@ -4,7 +4,7 @@
  * worker's service calls. A worker that dies is started again; the door never depended on it.
  */
 import { Worker } from 'node:worker_threads';
-import { FacegateError, type BusEvents, type Config, type EventBus, type Logger } from './deps.ts';
+import { FacegateError, WORKER_YOUNG_GENERATION_MB, type BusEvents, type Config, type EventBus, type Logger } from './deps.ts';
 import { serveAdminServices } from './remote-services.ts';
 import type { AdminServices } from './services.ts';
 import { FORWARDED_EVENTS, type AdminWorkerData, type FromWorker, type ToWorker } from './worker-messages.ts';
@@ -61,7 +61,10 @@ export async function createAdminHost(opts: AdminHostOptions): Promise<AdminHost
   let restartTimer: NodeJS.Timeout | null = null;
 
   const spawn = async (): Promise<Running> => {
-    const worker = new Worker(new URL('../core/worker-boot.mjs', import.meta.url), { workerData: data });
+    const worker = new Worker(new URL('../core/worker-boot.mjs', import.meta.url), {
+      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+      workerData: data,
+    });
     const stopServing = serveAdminServices(worker, opts.services);
     const offBus = FORWARDED_EVENTS.map((name) => opts.bus.on(name, (payload: unknown) => {
       worker.postMessage({ type: 'bus', name, payload: name === 'frame' ? withoutPixels(payload as BusEvents['frame']) : payload } satisfies ToWorker);

@@ -13,3 +13,4 @@ export type { AccessDecision, Box, DoorControl, FaceObservation, Frame, FrameAna
 export { errorData, rpcClient, serveRpc } from './thread-rpc.ts';
 export type { RpcClient, RpcErrorData, RpcPort } from './thread-rpc.ts';
 export { lowerThreadPriority } from './thread-priority.ts';
+export { WORKER_YOUNG_GENERATION_MB } from './worker-memory.ts';

@@ -2,7 +2,7 @@
 // The worker is TypeScript: core/worker-boot.mjs registers tsx's loader inside the new thread first
 // (works whatever the working directory, and when the daemon was started through bin/facegate.js).
 import { Worker } from 'node:worker_threads';
-import type { Frame, FrameAnalysis, Logger } from '../core/index.ts';
+import { WORKER_YOUNG_GENERATION_MB, type Frame, type FrameAnalysis, type Logger } from '../core/index.ts';
 import { FacegateError } from '../core/index.ts';
 import type { Config } from '../config/index.ts';
 import type { BackendInfo } from './backend-info.ts';
@@ -40,8 +40,6 @@ type Reply = { id: number; ok: true; result: unknown } | { id: number; ok: false
 interface Ready { ready: true; backend: BackendInfo; models: Record<string, string> }
 interface Failed { ready: false; error: { code: string; message: string } }
 
-/** Young generation of the vision worker's heap (3 x a 2 MB semi-space, as the main thread's --max-semi-space-size=2). */
-export const WORKER_YOUNG_GENERATION_MB = 6;
 
 export async function createVisionWorker(config: VisionConfig, log: Logger, opts: VisionWorkerOptions = {}): Promise<VisionWorker> {
   const worker = new Worker(new URL('../core/worker-boot.mjs', import.meta.url), {
