@@ -12,9 +12,9 @@ case "$mode" in
 esac
 
 # Debian packages. Runtime: ffmpeg reads USB/IP cameras; openssl makes the admin panel's self-signed certificate. Tests add a real broker, a real browser,
-# systemd-analyze for the unit, and sqlite3 to look inside database files.
+# systemd-analyze for the unit, sqlite3 to look inside database files, and Jinja2 (what Home Assistant renders value templates with).
 runtime_pkgs=(ffmpeg ca-certificates openssl)
-test_pkgs=(mosquitto mosquitto-clients chromium systemd sqlite3 python3 iproute2 util-linux faketime)
+test_pkgs=(mosquitto mosquitto-clients chromium systemd sqlite3 python3 python3-jinja2 iproute2 util-linux faketime)
 pkgs=("${runtime_pkgs[@]}")
 [ "$mode" = test ] && pkgs+=("${test_pkgs[@]}")
 

@@ -5,7 +5,12 @@ import type { Topics } from './topics.ts';
 export interface DiscoveryDoor {
   id: string;
   name: string;
+  /** The wired inputs (a door's config entry fits as it is): an entity is published only for what can feed it. */
+  door_contact?: unknown;
+  tamper?: unknown;
 }
+
+const wired = (input: unknown): boolean => input !== undefined && input !== null;
 
 export interface DiscoveryInput {
   topics: Topics;
@@ -27,6 +32,13 @@ export interface DiscoveryMessage {
 /** Device triggers offered per door: the events an automation most often starts from. */
 export const TRIGGER_TYPES = ['access_granted', 'access_denied', 'unknown_face', 'spoof_suspected', 'door_forced', 'door_held_open', 'tamper'] as const;
 
+/** Whether the door's wiring can raise a trigger's event at all. */
+function triggerFed(type: (typeof TRIGGER_TYPES)[number], contact: boolean, tamper: boolean): boolean {
+  if (type === 'door_forced' || type === 'door_held_open') return contact;
+  if (type === 'tamper') return tamper;
+  return true;
+}
+
 export function packageVersion(): string {
   try {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
@@ -37,9 +49,11 @@ export function packageVersion(): string {
 }
 
 /**
- * Home Assistant MQTT discovery for this facegate: one device, and per door a lock, a door
- * contact, tamper and alarm sensors, an event entity, a last-decision sensor and device triggers;
- * for the board, camera fps, temperature and CPU sensors. Pure: the same input gives the same messages.
+ * Home Assistant MQTT discovery for this facegate: one device, and per door a lock, an event
+ * entity, a last-decision sensor and device triggers; with a door contact wired, a contact and an
+ * alarm sensor (held open, forced) and their triggers; with a tamper switch wired, a tamper sensor
+ * and its trigger. For the board, camera fps, temperature and CPU sensors. Pure: the same input
+ * gives the same messages.
  */
 export function discoveryMessages(input: DiscoveryInput): DiscoveryMessage[] {
   const { topics, node, doors, version } = input;
@@ -63,47 +77,59 @@ export function discoveryMessages(input: DiscoveryInput): DiscoveryMessage[] {
 
   for (const door of doors) {
     const state = topics.state(door.id);
+    const contact = wired(door.door_contact);
+    const tamper = wired(door.tamper);
     add('lock', `${door.id}_lock`, door.id, {
       name: `${door.name} lock`,
       command_topic: topics.lockSet(door.id),
       state_topic: state,
-      // jammed: the lock output could not be set to locked (door.ts); HA shows it as a fault, not as unlocked.
-      value_template: "{{ 'LOCKED' if value_json.lock == 'locked' else ('JAMMED' if value_json.lock == 'jammed' else 'UNLOCKED') }}",
+      // jammed: the lock output could not be set to locked (door.ts); HA shows it as a fault, not as
+      // unlocked. Open: unlocked with the contact reporting the door open (a door without one never is).
+      value_template: "{{ 'LOCKED' if value_json.lock == 'locked' else ('JAMMED' if value_json.lock == 'jammed' else ('OPEN' if value_json.position == 'open' else 'UNLOCKED')) }}",
       payload_lock: 'LOCK',
       payload_unlock: 'UNLOCK',
       payload_open: 'OPEN',
       state_locked: 'LOCKED',
       state_unlocked: 'UNLOCKED',
       state_jammed: 'JAMMED',
+      state_open: 'OPEN',
       optimistic: false,
       qos: 1,
     });
-    add('binary_sensor', `${door.id}_contact`, door.id, {
-      name: `${door.name} contact`,
-      device_class: 'door',
-      state_topic: state,
-      value_template: "{{ 'ON' if value_json.position == 'open' else 'OFF' }}",
-      payload_on: 'ON',
-      payload_off: 'OFF',
-    });
-    add('binary_sensor', `${door.id}_tamper`, door.id, {
-      name: `${door.name} tamper`,
-      device_class: 'tamper',
-      state_topic: state,
-      value_template: "{{ 'ON' if value_json.alarm == 'tamper' else 'OFF' }}",
-      payload_on: 'ON',
-      payload_off: 'OFF',
-    });
-    add('binary_sensor', `${door.id}_alarm`, door.id, {
-      name: `${door.name} alarm`,
-      device_class: 'problem',
-      state_topic: state,
-      value_template: "{{ 'ON' if value_json.alarm in ['held_open', 'forced'] else 'OFF' }}",
-      json_attributes_topic: state,
-      json_attributes_template: '{{ {"alarm": value_json.alarm, "mode": value_json.mode} | tojson }}',
-      payload_on: 'ON',
-      payload_off: 'OFF',
-    });
+    if (contact) {
+      add('binary_sensor', `${door.id}_contact`, door.id, {
+        name: `${door.name} contact`,
+        device_class: 'door',
+        state_topic: state,
+        // A position the contact has not reported yet is unknown in HA (None), not closed.
+        value_template: "{{ 'ON' if value_json.position == 'open' else ('OFF' if value_json.position == 'closed' else None) }}",
+        payload_on: 'ON',
+        payload_off: 'OFF',
+      });
+    }
+    if (tamper) {
+      add('binary_sensor', `${door.id}_tamper`, door.id, {
+        name: `${door.name} tamper`,
+        device_class: 'tamper',
+        state_topic: state,
+        value_template: "{{ 'ON' if value_json.alarm == 'tamper' else 'OFF' }}",
+        payload_on: 'ON',
+        payload_off: 'OFF',
+      });
+    }
+    if (contact) {
+      // Held open and forced are both told by the contact.
+      add('binary_sensor', `${door.id}_alarm`, door.id, {
+        name: `${door.name} alarm`,
+        device_class: 'problem',
+        state_topic: state,
+        value_template: "{{ 'ON' if value_json.alarm in ['held_open', 'forced'] else 'OFF' }}",
+        json_attributes_topic: state,
+        json_attributes_template: '{{ {"alarm": value_json.alarm, "mode": value_json.mode} | tojson }}',
+        payload_on: 'ON',
+        payload_off: 'OFF',
+      });
+    }
     add('event', `${door.id}_access`, door.id, {
       name: `${door.name} events`,
       state_topic: topics.event(door.id),
@@ -118,7 +144,9 @@ export function discoveryMessages(input: DiscoveryInput): DiscoveryMessage[] {
       icon: 'mdi:account-lock',
     });
     for (const type of TRIGGER_TYPES) {
-      add('device_automation', `${door.id}_${type}`, door.id, {
+      if (!triggerFed(type, contact, tamper)) continue;
+      // Their own object ids: `front_tamper` is the tamper sensor's (one device holds both).
+      add('device_automation', `${door.id}_trigger_${type}`, door.id, {
         automation_type: 'trigger',
         topic: topics.event(door.id),
         type,

@@ -7,5 +7,5 @@ export type { MqttConfig } from './client-options.ts';
 export { signCommand, signedPayload } from './signature.ts';
 export type { SignedFields } from './signature.ts';
 export { discoveryMessages } from './discovery.ts';
-export type { DiscoveryMessage } from './discovery.ts';
+export type { DiscoveryDoor, DiscoveryMessage } from './discovery.ts';
 export { Topics } from './topics.ts';

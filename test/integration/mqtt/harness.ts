@@ -2,7 +2,7 @@ import { connect, type MqttClient } from 'mqtt';
 import { embeddedDefaults, mergeLayers, type Config } from '../../../daemon/config/index.ts';
 import { EventBus, type BusEvents, type Clock, type DoorStatus, type FacegateEvent, type Logger } from '../../../daemon/core/index.ts';
 import { EventStore, openDatabase, type Database } from '../../../daemon/store/index.ts';
-import { MqttService, type MetricsProvider } from '../../../daemon/mqtt/index.ts';
+import { MqttService, type DiscoveryDoor, type MetricsProvider } from '../../../daemon/mqtt/index.ts';
 import { RecordingDoorControl } from '../../fakes/recording-door-control.ts';
 import { memoryLogger } from '../../support/logger.ts';
 
@@ -25,7 +25,7 @@ export interface Harness {
 export async function startHarness(opts: {
   dataDir: string;
   mqtt: MqttOverrides;
-  doors?: { id: string; name: string }[];
+  doors?: DiscoveryDoor[];
   metrics?: MetricsProvider;
   clock?: Clock;
   doorStatuses?: () => DoorStatus[];
