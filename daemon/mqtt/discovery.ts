@@ -18,7 +18,12 @@ export interface DiscoveryInput {
   node: string;
   doors: readonly DiscoveryDoor[];
   version: string;
+  /** What the commands section lets through: the lock advertises Open only when Home Assistant's OPEN would be carried out. Absent: the defaults (no unlocking). */
+  commands?: { enabled: boolean; unlock: boolean; require_signature: boolean };
 }
+
+/** Home Assistant cannot sign commands: it can open the door only when unsigned unlocking is allowed. */
+const haCanOpen = (c: DiscoveryInput['commands']): boolean => c !== undefined && c.enabled && c.unlock && !c.require_signature;
 
 export type HaComponent = 'lock' | 'binary_sensor' | 'sensor' | 'event' | 'device_automation';
 
@@ -88,7 +93,9 @@ export function discoveryMessages(input: DiscoveryInput): DiscoveryMessage[] {
       value_template: "{{ 'LOCKED' if value_json.lock == 'locked' else ('JAMMED' if value_json.lock == 'jammed' else ('OPEN' if value_json.position == 'open' else 'UNLOCKED')) }}",
       payload_lock: 'LOCK',
       payload_unlock: 'UNLOCK',
-      payload_open: 'OPEN',
+      // The lock entity always has Unlock (HA's schema); a refused press raises command_rejected
+      // and the state is published again, so HA's lock settles. Open only when it would work.
+      ...(haCanOpen(input.commands) ? { payload_open: 'OPEN' } : {}),
       state_locked: 'LOCKED',
       state_unlocked: 'UNLOCKED',
       state_jammed: 'JAMMED',

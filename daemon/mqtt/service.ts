@@ -261,7 +261,7 @@ export class MqttService implements Service {
     const client = this.#client;
     if (!client?.connected) return;
     const messages = this.#o.config.discovery.enabled
-      ? discoveryMessages({ topics: this.topics, node: this.#node, doors: this.#o.doors, version: packageVersion() })
+      ? discoveryMessages({ topics: this.topics, node: this.#node, doors: this.#o.doors, version: packageVersion(), commands: this.#o.config.commands })
       : [];
     const current = new Set(messages.map((m) => m.topic));
     for (const m of messages) {
@@ -337,10 +337,18 @@ export class MqttService implements Service {
         if (payload.toString('utf8').trim() === ONLINE) this.publishDiscovery();
         return;
       }
-      this.#commands.handle(topic, payload, retained);
+      const outcome = this.#commands.handle(topic, payload, retained);
+      if (!outcome.accepted && !retained) this.#settle(topic);
     } catch (err) {
       this.#o.log.error({ err, topic }, 'MQTT message handling failed; nothing was acted on');
     }
+  }
+
+  /** After a refused lock command the door's state goes out again: a Home Assistant lock waiting for a change settles on it. */
+  #settle(topic: string): void {
+    const route = this.#commands.route(topic);
+    const json = route?.command === 'lock' && route.door !== null ? this.#lastStatus.get(route.door) : undefined;
+    if (json !== undefined && this.#client?.connected) this.#client.publish(this.topics.state(route!.door!), json, { qos: 1, retain: true });
   }
 
   #onEvent(event: FacegateEvent): void {

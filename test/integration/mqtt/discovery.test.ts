@@ -46,7 +46,9 @@ function validate(topic: string, payload: Record<string, unknown>): void {
   }
   if (component === 'lock') {
     assert.match(String(payload.command_topic), /^facegate\/[a-z0-9_-]+\/lock\/set$/);
-    assert.deepEqual([payload.payload_lock, payload.payload_unlock, payload.payload_open], ['LOCK', 'UNLOCK', 'OPEN']);
+    // Open is advertised only where it would be carried out (see the test of the commands below); the defaults never.
+    assert.deepEqual([payload.payload_lock, payload.payload_unlock], ['LOCK', 'UNLOCK']);
+    assert.ok(payload.payload_open === undefined || payload.payload_open === 'OPEN');
     // A door whose lock output cannot be locked (status lock "jammed") must reach HA as JAMMED, never as unlocked or locked.
     assert.equal(payload.state_jammed, 'JAMMED');
     assert.match(String(payload.value_template), /value_json\.lock == 'jammed' else \('OPEN' if value_json\.position == 'open' else 'UNLOCKED'\)/);
@@ -75,6 +77,17 @@ void test('discovery payloads match the snapshot and what Home Assistant require
   if (process.env.UPDATE_SNAPSHOTS === '1') writeFileSync(SNAPSHOT, `${snapshot}\n`);
   assert.ok(existsSync(SNAPSHOT), 'discovery.snapshot.json is missing: run with UPDATE_SNAPSHOTS=1 once and review it');
   assert.equal(snapshot, readFileSync(SNAPSHOT, 'utf8').trimEnd());
+});
+
+void test('the lock advertises Open only when Home Assistant\'s OPEN would be carried out: unsigned unlocking on, commands on', () => {
+  const open = (commands?: { enabled: boolean; unlock: boolean; require_signature: boolean }) =>
+    discoveryMessages({ topics: new Topics('facegate', 'homeassistant'), node: 'gate1', doors: DOORS, version: '1', ...(commands ? { commands } : {}) })
+      .filter((m) => m.component === 'lock').map((m) => m.payload.payload_open ?? null);
+  assert.deepEqual(open(), [null, null], 'no commands section given: the defaults');
+  assert.deepEqual(open({ enabled: true, unlock: false, require_signature: true }), [null, null], 'the defaults');
+  assert.deepEqual(open({ enabled: true, unlock: true, require_signature: true }), [null, null], 'Home Assistant cannot sign');
+  assert.deepEqual(open({ enabled: false, unlock: true, require_signature: false }), [null, null], 'commands off');
+  assert.deepEqual(open({ enabled: true, unlock: true, require_signature: false }), ['OPEN', 'OPEN']);
 });
 
 function configs(l: Listener): Received[] {

@@ -90,3 +90,20 @@ void test('an input no longer wired loses its entities: the tamper switch taken 
     await watcher.close();
   }
 });
+
+void test('a refused press settles: UNLOCK from Home Assistant with unlocking off raises command_rejected with the reason, and the door\'s state goes out again', async () => {
+  const h = await startHarness({ dataDir: tempDir(), mqtt: { url: broker.url, discovery: { node_id: 'gate3' } }, doorStatuses: () => [status('front', { position: 'closed' })] });
+  const watcher = await Listener.open(broker.url, ['facegate/front/state']);
+  try {
+    await watcher.until(() => watcher.messages.length >= 1, 'the retained state');
+    watcher.messages.length = 0;
+    await watcher.publish('facegate/front/lock/set', 'UNLOCK');
+    await watcher.until(() => watcher.messages.length >= 1, 'the state published again after the refusal');
+    assert.equal(JSON.parse(watcher.messages[0]!.payload).lock, 'locked');
+    assert.deepEqual(h.raised.filter((e) => e.type === 'command_rejected').map((e) => e.reason), ['lock: unlock_disabled']);
+    assert.equal(h.door.calls.length, 0, 'nothing reached the door');
+  } finally {
+    await watcher.close();
+    await h.stop();
+  }
+});
