@@ -17,7 +17,7 @@ import { createPadTrackCheck } from './vision/pad/track-check.ts';
 import { createSelftests, selftestStateJson } from './vision/pad/selftest-run.ts';
 import { selftestReportJson } from './vision/pad/selftest-report.ts';
 import { MqttService, type MetricsProvider } from './mqtt/index.ts';
-import { applyStoredSettings, createAdminHost, doorService, identityPeople, nextFaceFromBus, padSelftestService, type AdminHost } from './admin/index.ts';
+import { adminPanelUrl, applyStoredSettings, createAdminHost, doorService, identityPeople, nextFaceFromBus, padSelftestService, type AdminHost } from './admin/index.ts';
 
 export interface DaemonOptions {
   configFile?: string | undefined;
@@ -218,6 +218,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
     doorControl: (id) => (doors.has(id) ? doors.get(id) : undefined),
     doorStatuses: () => doors.list(),
     metrics: mqttMetrics,
+    configurationUrl: config.mqtt.discovery.configuration_url ?? (config.admin.enabled ? adminPanelUrl(config.admin) : null),
   });
   lifecycle.add('mqtt', mqtt);
 

@@ -9,7 +9,7 @@ export type {
   WeeklySchedule,
 } from './services.ts';
 export { RuntimeSettings, applyStoredSettings, availableRuntimeKeys, redact } from './settings.ts';
-export { chooseTransport, isLoopback } from './tls.ts';
+export { adminPanelUrl, chooseTransport, isLoopback } from './tls.ts';
 export type { Transport } from './tls.ts';
 export { SETUP_CODE_FILE } from './auth/setup-code.ts';
 export { doorService, identityPeople, nextFaceFromBus, padSelftestService, peopleUnavailable } from './adapters.ts';

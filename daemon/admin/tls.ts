@@ -70,3 +70,16 @@ export function chooseTransport(admin: Config['admin'], dataDir: string, log: Lo
   }
   return { https: selfSignedCertificate(dataDir, admin.host, log), source: 'self-signed' };
 }
+
+/**
+ * Where a browser on the network finds the panel, by the same rules as chooseTransport (HTTPS
+ * unless plain HTTP is allowed there). Listening on every address: the host name. null when the
+ * port is picked at start (0), so not known yet.
+ */
+export function adminPanelUrl(admin: Config['admin']): string | null {
+  if (admin.port === 0) return null;
+  const plain = !admin.tls_cert_file && (isLoopback(admin.host) || admin.allow_plain_http_on_lan);
+  const anyAddress = admin.host === '0.0.0.0' || admin.host === '::';
+  const host = anyAddress ? hostname() : isIP(admin.host) === 6 ? `[${admin.host}]` : admin.host;
+  return `${plain ? 'http' : 'https'}://${host}:${admin.port}/`;
+}

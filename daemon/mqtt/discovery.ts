@@ -20,6 +20,8 @@ export interface DiscoveryInput {
   version: string;
   /** What the commands section lets through: the lock advertises Open only when Home Assistant's OPEN would be carried out. Absent: the defaults (no unlocking). */
   commands?: { enabled: boolean; unlock: boolean; require_signature: boolean };
+  /** The admin panel, linked from Home Assistant's device page (Visit); null or absent: no link. */
+  configurationUrl?: string | null;
 }
 
 /** Home Assistant cannot sign commands: it can open the door only when unsigned unlocking is allowed. */
@@ -44,14 +46,28 @@ function triggerFed(type: (typeof TRIGGER_TYPES)[number], contact: boolean, tamp
   return true;
 }
 
-export function packageVersion(): string {
+interface PackageInfo {
+  version: string;
+  /** package.json's homepage: where users get help (origin support_url). */
+  homepage: string | null;
+}
+
+function packageInfo(): PackageInfo {
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
-    return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown; homepage?: unknown };
+    return {
+      version: typeof pkg.version === 'string' ? pkg.version : '0.0.0',
+      homepage: typeof pkg.homepage === 'string' && /^https?:\/\//.test(pkg.homepage) ? pkg.homepage : null,
+    };
   } catch {
-    return '0.0.0';
+    return { version: '0.0.0', homepage: null };
   }
 }
+
+export const packageVersion = (): string => packageInfo().version;
+
+/** HA entity ids are lower-case letters, digits and underscores. */
+const entityIdPart = (s: string): string => s.toLowerCase().replace(/[^a-z0-9_]/g, '_');
 
 /**
  * Home Assistant MQTT discovery for this facegate: one device, and per door a lock, an event
@@ -62,20 +78,30 @@ export function packageVersion(): string {
  */
 export function discoveryMessages(input: DiscoveryInput): DiscoveryMessage[] {
   const { topics, node, doors, version } = input;
+  const configurationUrl = input.configurationUrl ?? null;
   const device = {
     identifiers: [`facegate_${node}`],
     name: `facegate ${node}`,
     manufacturer: 'facegate',
     model: 'facegate edge daemon',
     sw_version: version,
+    ...(configurationUrl ? { configuration_url: configurationUrl } : {}),
   };
-  const origin = { name: 'facegate', sw_version: version };
+  // Support: the project's homepage; without one, this device's own panel.
+  const supportUrl = packageInfo().homepage ?? configurationUrl;
+  const origin = { name: 'facegate', sw_version: version, ...(supportUrl ? { support_url: supportUrl } : {}) };
   const availability = (door: string) => [{ topic: topics.availability(door), payload_available: 'online', payload_not_available: 'offline' }];
   const messages: DiscoveryMessage[] = [];
   const add = (component: HaComponent, objectId: string, availableVia: string, body: Record<string, unknown>): void => {
     const payload: Record<string, unknown> = { ...body, device, origin };
     if (component !== 'device_automation') {
-      Object.assign(payload, { unique_id: `facegate_${node}_${objectId}`, availability: availability(availableVia), availability_mode: 'all' });
+      Object.assign(payload, {
+        unique_id: `facegate_${node}_${objectId}`,
+        // HA 2025.10+ takes the entity id from here (object_id is deprecated): lock.facegate_<node>_front_lock.
+        default_entity_id: `${component}.facegate_${entityIdPart(node)}_${entityIdPart(objectId)}`,
+        availability: availability(availableVia),
+        availability_mode: 'all',
+      });
     }
     messages.push({ component, objectId, topic: topics.discoveryConfig(component, node, objectId), payload });
   };
@@ -178,4 +204,21 @@ export function discoveryMessages(input: DiscoveryInput): DiscoveryMessage[] {
   metric('board_temperature', 'Board temperature', 'board_temperature_c', { device_class: 'temperature', unit_of_measurement: '°C', suggested_display_precision: 1 });
   metric('cpu_load', 'CPU load', 'cpu_load_pct', { unit_of_measurement: '%', icon: 'mdi:cpu-64-bit', suggested_display_precision: 0 });
   return messages;
+}
+
+/**
+ * Device-based discovery (Home Assistant 2024.12+): the same entities in one config under
+ * `<prefix>/device/<node>/config`, each under its object id (unique across components) with its
+ * platform; device and origin once, at the top. A removed component is listed with only its
+ * platform: that is how HA is told to delete it (one left out is kept).
+ */
+export function deviceDiscoveryMessage(messages: readonly DiscoveryMessage[], removed: readonly { platform: string; objectId: string }[] = []): Record<string, unknown> {
+  const first = messages[0]?.payload ?? {};
+  const components: Record<string, Record<string, unknown>> = {};
+  for (const r of removed) components[r.objectId] = { platform: r.platform };
+  for (const m of messages) {
+    const { device: _device, origin: _origin, ...own } = m.payload;
+    components[m.objectId] = { platform: m.component, ...own };
+  }
+  return { device: first.device, origin: first.origin, components };
 }

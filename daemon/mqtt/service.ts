@@ -15,7 +15,8 @@ import {
 import { clientOptions, defaultClientId, safeHostname, type MqttConfig } from './client-options.ts';
 import { CommandHandler } from './commands.ts';
 import { DiscoveryRegistry } from './discovery-registry.ts';
-import { discoveryMessages, packageVersion, type DiscoveryDoor } from './discovery.ts';
+import { planDiscovery } from './discovery-plan.ts';
+import { deviceDiscoveryMessage, discoveryMessages, packageVersion, type DiscoveryDoor } from './discovery.ts';
 import { EmbeddedBroker } from './embedded-broker.ts';
 import { embeddedCredentials, type BrokerCredentials } from './embedded-credentials.ts';
 import { decisionPayload, publicEventPayload } from './event-payload.ts';
@@ -48,6 +49,8 @@ export interface MqttServiceOptions {
   /** The doors' present status, read at start: doors start first, so their first 'door:status' came before us. */
   doorStatuses?: () => DoorStatus[];
   clock?: Clock;
+  /** The admin panel's address for Home Assistant's device page; null: no link. */
+  configurationUrl?: string | null;
 }
 
 const DOOR_ID = /^[a-z0-9_-]{1,32}$/;
@@ -260,21 +263,23 @@ export class MqttService implements Service {
   publishDiscovery(): void {
     const client = this.#client;
     if (!client?.connected) return;
-    const messages = this.#o.config.discovery.enabled
-      ? discoveryMessages({ topics: this.topics, node: this.#node, doors: this.#o.doors, version: packageVersion(), commands: this.#o.config.commands })
+    const { enabled, mode } = this.#o.config.discovery;
+    const entities = enabled
+      ? discoveryMessages({ topics: this.topics, node: this.#node, doors: this.#o.doors, version: packageVersion(), commands: this.#o.config.commands, configurationUrl: this.#o.configurationUrl ?? null })
       : [];
-    const current = new Set(messages.map((m) => m.topic));
-    for (const m of messages) {
-      client.publish(m.topic, JSON.stringify(m.payload), { qos: 1, retain: true }, (err) => {
-        if (!err) this.#remember(() => this.#registry.record(m.topic));
+    const steps = planDiscovery({
+      enabled, mode, entities, known: this.#registry.topics(), deviceTopic: this.topics.discoveryDevice(this.#node), device: deviceDiscoveryMessage,
+    });
+    for (const step of steps) {
+      client.publish(step.topic, step.payload, { qos: 1, retain: true }, (err) => {
+        if (err) return;
+        this.#remember(() => {
+          for (const r of step.records) this.#registry.record(r);
+          for (const f of step.forgets) this.#registry.forget(f);
+        });
       });
     }
-    for (const stale of this.#registry.topics().filter((t) => !current.has(t))) {
-      client.publish(stale, '', { qos: 1, retain: true }, (err) => {
-        if (!err) this.#remember(() => this.#registry.forget(stale));
-      });
-    }
-    this.#o.log.debug({ configs: messages.length }, 'Home Assistant discovery published');
+    this.#o.log.debug({ configs: entities.length, mode, published: steps.length }, 'Home Assistant discovery published');
   }
 
   async publishMetrics(): Promise<void> {

@@ -44,6 +44,10 @@ export class Topics {
   discoveryConfig(component: string, node: string, object: string): string {
     return `${this.discoveryPrefix}/${component}/${node}/${object}/config`;
   }
+  /** Device-based discovery: one config for the whole facegate. */
+  discoveryDevice(node: string): string {
+    return `${this.discoveryPrefix}/device/${node}/config`;
+  }
   /** Subscriptions for every command this facegate understands. */
   commandFilters(): string[] {
     return [`${this.base}/+/lock/set`, `${this.base}/+/lockdown/set`, `${this.base}/+/hold/set`, this.republishDiscovery()];

@@ -57,6 +57,14 @@ export const MqttSection = Type.Object(
           default: null,
           description: 'Names this facegate in discovery topics and unique ids. null: the host name.',
         }),
+        mode: Type.Union([Type.Literal('device'), Type.Literal('entity')], {
+          default: 'device',
+          description: 'device: one retained config for the whole facegate (Home Assistant 2024.12 and later); entity: one config per entity, for older Home Assistant. A change hands the entities over (migrate_discovery), so HA keeps their names and areas.',
+        }),
+        configuration_url: Type.Union([Type.String({ pattern: '^https?://[^\\s]+$' }), Type.Null()], {
+          default: null,
+          description: "The admin panel's address as Home Assistant should link it (Visit device). null: made from admin.host and admin.port (the host name when listening on every address); none when the admin API is off.",
+        }),
       },
       { additionalProperties: false, default: {} },
     ),

@@ -11,7 +11,9 @@ void test('the real daemon (main.ts wiring) comes online on the broker, publishe
   const daemon = startFacegate(['run'], isolatedEnv(tempDir(), { FACEGATE_MQTT__URL: broker.url, FACEGATE_MQTT__DISCOVERY__NODE_ID: 'testgate' }));
   try {
     await listener.until(() => listener.on('facegate/front/availability').at(-1)?.payload === 'online', 'online', 90_000);
-    await listener.until(() => listener.messages.some((m) => m.topic === 'homeassistant/lock/testgate/front_lock/config'), 'discovery');
+    await listener.until(() => listener.messages.some((m) => m.topic === 'homeassistant/device/testgate/config'), 'discovery');
+    const device = JSON.parse(listener.messages.find((m) => m.topic === 'homeassistant/device/testgate/config')!.payload) as { components: Record<string, { platform: string }> };
+    assert.equal(device.components.front_lock?.platform, 'lock', 'one device config with the door\'s lock in it (the default form)');
     // The door room's status (simulated lock here) is on the retained state topic.
     await listener.until(() => listener.on('facegate/front/state').length > 0, 'door state');
     assert.equal((JSON.parse(listener.on('facegate/front/state')[0]?.payload ?? '{}') as { lock: string }).lock, 'locked');

@@ -1,11 +1,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { EVENT_TYPES } from '../../../daemon/core/index.ts';
 import { discoveryMessages, Topics } from '../../../daemon/mqtt/index.ts';
 import { startMosquitto, type Mosquitto } from '../../support/mosquitto.ts';
 import { tempDir } from '../../support/tmp.ts';
 import { Listener, eventually, startHarness, type Received } from './harness.ts';
+import { validateEntityConfig } from './ha-schema.ts';
 
 let broker: Mosquitto;
 before(async () => {
@@ -22,45 +22,9 @@ const DOORS = [
 ];
 const SNAPSHOT = new URL('./discovery.snapshot.json', import.meta.url);
 
-/** What Home Assistant requires of each MQTT discovery component (keys from its MQTT integration's schemas). */
-const REQUIRED: Record<string, string[]> = {
-  lock: ['command_topic', 'unique_id', 'availability', 'device', 'origin'],
-  binary_sensor: ['state_topic', 'unique_id', 'availability', 'device', 'origin'],
-  sensor: ['state_topic', 'unique_id', 'availability', 'device', 'origin'],
-  event: ['state_topic', 'event_types', 'unique_id', 'availability', 'device', 'origin'],
-  device_automation: ['automation_type', 'topic', 'type', 'subtype', 'device', 'origin'],
-};
-const BINARY_SENSOR_CLASSES = new Set(['door', 'tamper', 'problem', 'lock', 'safety', 'opening']);
-
-function validate(topic: string, payload: Record<string, unknown>): void {
-  const m = /^homeassistant\/(lock|binary_sensor|sensor|event|device_automation)\/([A-Za-z0-9_-]+)\/([A-Za-z0-9_-]+)\/config$/.exec(topic);
-  assert.ok(m, `discovery topic shape: ${topic}`);
-  const component = m[1] as string;
-  for (const key of REQUIRED[component] ?? []) assert.ok(payload[key] !== undefined && payload[key] !== null, `${topic}: ${key} is required`);
-  const device = payload.device as { identifiers?: unknown; name?: unknown };
-  assert.ok(Array.isArray(device.identifiers) && device.identifiers.length > 0, `${topic}: device.identifiers`);
-  assert.equal(typeof (payload.origin as { name?: unknown }).name, 'string', `${topic}: origin.name`);
-  if (component !== 'device_automation') {
-    const availability = payload.availability as { topic: string }[];
-    assert.ok(availability.every((a) => /^facegate\/[a-z0-9_-]+\/availability$/.test(a.topic)), `${topic}: availability topic`);
-  }
-  if (component === 'lock') {
-    assert.match(String(payload.command_topic), /^facegate\/[a-z0-9_-]+\/lock\/set$/);
-    // Open is advertised only where it would be carried out (see the test of the commands below); the defaults never.
-    assert.deepEqual([payload.payload_lock, payload.payload_unlock], ['LOCK', 'UNLOCK']);
-    assert.ok(payload.payload_open === undefined || payload.payload_open === 'OPEN');
-    // A door whose lock output cannot be locked (status lock "jammed") must reach HA as JAMMED, never as unlocked or locked.
-    assert.equal(payload.state_jammed, 'JAMMED');
-    assert.match(String(payload.value_template), /value_json\.lock == 'jammed' else \('OPEN' if value_json\.position == 'open' else 'UNLOCKED'\)/);
-  }
-  if (component === 'binary_sensor') assert.ok(BINARY_SENSOR_CLASSES.has(String(payload.device_class)), `${topic}: device_class`);
-  if (component === 'event') assert.deepEqual(payload.event_types, [...EVENT_TYPES]);
-  if (component === 'device_automation') assert.equal(payload.automation_type, 'trigger');
-}
-
 void test('discovery payloads match the snapshot and what Home Assistant requires per component', () => {
   const messages = discoveryMessages({ topics: new Topics('facegate', 'homeassistant'), node: 'gate1', doors: DOORS, version: '1.2.3' });
-  for (const m of messages) validate(m.topic, m.payload);
+  for (const m of messages) validateEntityConfig(m.topic, m.payload);
   const uniqueIds = messages.map((m) => m.payload.unique_id).filter((u) => u !== undefined);
   assert.equal(new Set(uniqueIds).size, uniqueIds.length, 'unique ids are unique');
   const perDoor = (door: string, component: string) => messages.filter((m) => m.component === component && m.objectId.startsWith(`${door}_`)).length;
@@ -96,7 +60,7 @@ function configs(l: Listener): Received[] {
 
 void test('published retained on connect, again on the Home Assistant birth message, and removed when an entity goes away', async () => {
   const dataDir = tempDir();
-  const mqtt = { url: broker.url, discovery: { node_id: 'gate1' } };
+  const mqtt = { url: broker.url, discovery: { node_id: 'gate1', mode: 'entity' } };
   const h = await startHarness({ dataDir, mqtt, doors: DOORS });
   const watcher = await Listener.open(broker.url, ['homeassistant/#']);
   try {
@@ -104,7 +68,7 @@ void test('published retained on connect, again on the Home Assistant birth mess
     // A late subscriber gets every config: they are retained.
     await watcher.until(() => configs(watcher).length >= expected, 'retained configs');
     assert.ok(configs(watcher).every((m) => m.retain));
-    for (const m of configs(watcher)) validate(m.topic, JSON.parse(m.payload) as Record<string, unknown>);
+    for (const m of configs(watcher)) validateEntityConfig(m.topic, JSON.parse(m.payload) as Record<string, unknown>);
 
     watcher.messages.length = 0;
     await watcher.publish('homeassistant/status', 'offline');
@@ -136,7 +100,7 @@ void test('published retained on connect, again on the Home Assistant birth mess
 
   // Discovery turned off: everything it had published is cleared.
   watcher.messages.length = 0;
-  const off = await startHarness({ dataDir, mqtt: { ...mqtt, discovery: { node_id: 'gate1', enabled: false } }, doors: DOORS.slice(0, 1) });
+  const off = await startHarness({ dataDir, mqtt: { ...mqtt, discovery: { node_id: 'gate1', mode: 'entity', enabled: false } }, doors: DOORS.slice(0, 1) });
   try {
     await watcher.until(() => configs(watcher).filter((m) => m.payload === '').length >= expectedFor(1), 'all configs cleared');
     assert.equal(configs(watcher).filter((m) => m.payload !== '').length, 0);

@@ -32,7 +32,7 @@ const CASES: { s: Partial<DoorStatus>; lock: string; contact: string; tamper: st
 
 void test('Home Assistant entities: only what the wiring can feed, no object id twice, and each value template (rendered by Jinja2) gives the true state, unknown included', async () => {
   const dataDir = tempDir();
-  const h = await startHarness({ dataDir, mqtt: { url: broker.url, discovery: { node_id: 'gate1' } }, doors: [WIRED, BARE] });
+  const h = await startHarness({ dataDir, mqtt: { url: broker.url, discovery: { node_id: 'gate1', mode: 'entity' } }, doors: [WIRED, BARE] });
   const watcher = await Listener.open(broker.url, ['homeassistant/#', 'facegate/+/state']);
   try {
     const configs = () => watcher.messages.filter((m) => m.topic.startsWith('homeassistant/') && m.payload !== '');
@@ -73,7 +73,7 @@ void test('Home Assistant entities: only what the wiring can feed, no object id 
 
 void test('an input no longer wired loses its entities: the tamper switch taken out of the config clears its sensor and trigger, nothing else', async () => {
   const dataDir = tempDir();
-  const mqtt = { url: broker.url, discovery: { node_id: 'gate2' } };
+  const mqtt = { url: broker.url, discovery: { node_id: 'gate2', mode: 'entity' } };
   const first = await startHarness({ dataDir, mqtt, doors: [WIRED] });
   await first.stop();
   const watcher = await Listener.open(broker.url, ['homeassistant/+/gate2/#']);

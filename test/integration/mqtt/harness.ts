@@ -30,6 +30,7 @@ export async function startHarness(opts: {
   clock?: Clock;
   doorStatuses?: () => DoorStatus[];
   waitConnected?: boolean;
+  configurationUrl?: string;
 }): Promise<Harness> {
   const base = embeddedDefaults();
   const config = mergeLayers(base as unknown as Record<string, unknown>, { mqtt: opts.mqtt }) as unknown as Config;
@@ -58,6 +59,7 @@ export async function startHarness(opts: {
       ...(opts.metrics ? { metrics: opts.metrics } : {}),
       ...(opts.clock ? { clock: opts.clock } : {}),
       ...(opts.doorStatuses ? { doorStatuses: opts.doorStatuses } : {}),
+      ...(opts.configurationUrl ? { configurationUrl: opts.configurationUrl } : {}),
     });
     await service.start();
   } catch (err) {
