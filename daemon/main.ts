@@ -108,6 +108,10 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
     const action = event.type === 'door_unlocked' ? 'door.actuate.unlock' : 'door.actuate.lockdown';
     privacy.audit.append({ actor: event.subject ?? 'door', action, target: event.door, detail: { by: event.reason, event: event.id } });
   });
+  // Who asked over MQTT (signed, or the trusted broker user): the door's own row says only "mqtt".
+  bus.on('mqtt:command', (c) => {
+    privacy.audit.append({ actor: c.actor, action: `mqtt.command.${c.command}`, target: c.door, detail: { action: c.action } });
+  });
 
   lifecycle.add('retention', new Retention({
     clock: systemClock, log,

@@ -54,9 +54,19 @@ const pinsUsedOnce: Rule = (c) => {
   return out;
 };
 
-const signedUnlockHasSecret: Rule = ({ mqtt: { commands: m } }) => (m.unlock && m.require_signature && m.hmac_secret === null
+const signedUnlockHasSecret: Rule = ({ mqtt: { commands: m } }) => (m.unlock && m.require_signature && m.hmac_secret === null && m.trusted_user === null
   ? ['mqtt.commands.hmac_secret: mqtt.commands.unlock is on and require_signature too, so a secret is needed (best as the systemd credential mqtt.commands.hmac_secret); or turn unlock off']
   : []);
+
+// A trusted user is only as good as the broker's ACL and authentication: the embedded broker has
+// neither (one user, no ACL), and a broker that lets facegate in without a user name checks no one.
+const trustedUserNeedsAnAuthenticatingBroker: Rule = ({ mqtt: m }) => {
+  if (m.commands.trusted_user === null) return [];
+  if (m.url === null) return ['mqtt.commands.trusted_user: needs an external broker (mqtt.url) whose ACL lets only that user publish the trusted command topics; the embedded broker has no ACL'];
+  if (m.username === null) return ['mqtt.commands.trusted_user: needs mqtt.username: a broker facegate joins without a user name authenticates no one, so no user can be trusted'];
+  if (m.username === m.commands.trusted_user) return ["mqtt.commands.trusted_user: must not be facegate's own broker user (mqtt.username): the ACL could not tell the two apart"];
+  return [];
+};
 
 const cameraSourceComplete: Rule = ({ camera: { source, network, replay } }) => {
   if (source === 'rtsp' || source === 'http') {
@@ -72,6 +82,7 @@ const RULES: Rule[] = [
   cameraWatchesADoor,
   pinsUsedOnce,
   signedUnlockHasSecret,
+  trustedUserNeedsAnAuthenticatingBroker,
   (c) => together('mqtt.tls', 'cert_file', 'key_file', c.mqtt.tls.cert_file, c.mqtt.tls.key_file),
   (c) => together('admin', 'tls_cert_file', 'tls_key_file', c.admin.tls_cert_file, c.admin.tls_key_file),
   cameraSourceComplete,

@@ -97,6 +97,8 @@ export interface BusEvents {
   /** A public event has been persisted (has its final id) and may be published. */
   'event:stored': FacegateEvent;
   'door:status': DoorStatus;
+  /** An MQTT command was carried out; actor is mqtt:signed, mqtt:unsigned or mqtt:user:<trusted broker user>. */
+  'mqtt:command': { door: string; command: 'lock' | 'lockdown' | 'hold'; action: string; actor: string };
   /** The work loop ticked; the systemd watchdog is fed from this, not from a bare timer. `at` is Clock.monotonic(). */
   heartbeat: { source: string; at: number };
 }

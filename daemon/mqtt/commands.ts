@@ -41,17 +41,22 @@ export class CommandHandler {
     this.#perMinute = options.rejectionsPerMinute ?? 30;
   }
 
-  /** Which command a topic names, or null when it is not a command topic. */
-  route(topic: string): { command: CommandName; door: string | null } | null {
-    const { topics } = this.#o;
-    if (topic === topics.republishDiscovery()) return { command: 'discovery', door: null };
+  /**
+   * Which command a topic names, or null when it is not a command topic. `trusted`: the topic ends
+   * in the trusted broker user's name (commands.trusted_user), which the broker's ACL lets only
+   * that user publish.
+   */
+  route(topic: string): { command: CommandName; door: string | null; trusted: boolean } | null {
+    const { topics, config } = this.#o;
+    if (topic === topics.republishDiscovery()) return { command: 'discovery', door: null, trusted: false };
     const prefix = `${topics.base}/`;
     if (!topic.startsWith(prefix)) return null;
     const parts = topic.slice(prefix.length).split('/');
-    if (parts.length !== 3 || parts[2] !== 'set') return null;
+    const trusted = parts.length === 4 && config.trusted_user !== null && parts[3] === config.trusted_user;
+    if ((parts.length !== 3 && !trusted) || parts[2] !== 'set') return null;
     const [door, name] = parts as [string, string, string];
     if (name !== 'lock' && name !== 'lockdown' && name !== 'hold') return null;
-    return { command: name, door };
+    return { command: name, door, trusted };
   }
 
   /** Retained command messages ignored since start. */
@@ -84,17 +89,18 @@ export class CommandHandler {
     }
     const parsed = parseCommandPayload(route.command, text);
     if (!parsed.ok) return reject(parsed.reason);
-    const refusal = this.#authorize(route.command, door, parsed.command);
+    const refusal = this.#authorize(route.command, door, parsed.command, route.trusted);
     if (refusal) return reject(refusal);
-    return this.#act(door, parsed.command, reject);
+    return this.#act(door, parsed.command, route.trusted, reject);
   }
 
-  #authorize(command: CommandName, door: string | null, parsed: ParsedCommand): string | null {
+  #authorize(command: CommandName, door: string | null, parsed: ParsedCommand, trusted: boolean): string | null {
     const { config, clock, nonces } = this.#o;
     const sensitive = opensTheDoor(parsed.action);
     if (sensitive && !config.unlock) return 'unlock_disabled';
     const sig = parsed.signature;
-    if (sig === null) return sensitive && config.require_signature ? 'signature_required' : null;
+    // The trusted user's topic: the broker authenticated the sender and its ACL let only them publish here.
+    if (sig === null) return sensitive && config.require_signature && !trusted ? 'signature_required' : null;
     if (config.hmac_secret === null) return 'no_hmac_secret_configured';
     const fields = { door: door ?? '', command, action: parsed.text, ts: sig.ts, nonce: sig.nonce };
     if (!signatureValid(config.hmac_secret, fields, sig.sig)) return 'bad_signature';
@@ -104,9 +110,9 @@ export class CommandHandler {
     return null;
   }
 
-  #act(door: string | null, parsed: ParsedCommand, reject: (reason: string) => { accepted: boolean; reason: string }): { accepted: boolean; reason: string } {
+  #act(door: string | null, parsed: ParsedCommand, trusted: boolean, reject: (reason: string) => { accepted: boolean; reason: string }): { accepted: boolean; reason: string } {
     const { action } = parsed;
-    const signedTag = parsed.signature ? 'signed' : 'unsigned';
+    const signedTag = parsed.signature ? 'signed' : trusted ? `user:${this.#o.config.trusted_user ?? ''}` : 'unsigned';
     if (action.command === 'discovery') {
       this.#o.republishDiscovery();
       return { accepted: true, reason: 'republish' };
@@ -129,7 +135,9 @@ export class CommandHandler {
         control.holdUnlockedUntil(action.action === 'OFF' ? null : new Date(this.#o.clock.now() + action.seconds * 1000), actor);
         break;
     }
-    this.#o.log.info({ door, command: action.command, action: parsed.text, signed: parsed.signature !== null }, 'MQTT command carried out');
+    this.#o.log.info({ door, command: action.command, action: parsed.text, signed: parsed.signature !== null, actor }, 'MQTT command carried out');
+    // For the audit log (main.ts): who had the door do what over MQTT.
+    this.#o.bus.emit('mqtt:command', { door: door ?? '', command: action.command, action: parsed.text, actor });
     return { accepted: true, reason: parsed.text };
   }
 

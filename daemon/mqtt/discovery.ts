@@ -19,13 +19,17 @@ export interface DiscoveryInput {
   doors: readonly DiscoveryDoor[];
   version: string;
   /** What the commands section lets through: the lock advertises Open only when Home Assistant's OPEN would be carried out. Absent: the defaults (no unlocking). */
-  commands?: { enabled: boolean; unlock: boolean; require_signature: boolean };
+  commands?: { enabled: boolean; unlock: boolean; require_signature: boolean; trusted_user?: string | null };
   /** The admin panel, linked from Home Assistant's device page (Visit); null or absent: no link. */
   configurationUrl?: string | null;
 }
 
-/** Home Assistant cannot sign commands: it can open the door only when unsigned unlocking is allowed. */
-const haCanOpen = (c: DiscoveryInput['commands']): boolean => c !== undefined && c.enabled && c.unlock && !c.require_signature;
+/** The broker user Home Assistant publishes as, when its commands are trusted (commands.trusted_user). */
+const trustedUser = (c: DiscoveryInput['commands']): string | null => c?.trusted_user ?? null;
+
+/** Home Assistant cannot sign commands: it can open the door only when unsigned unlocking is allowed or its user is trusted. */
+const haCanOpen = (c: DiscoveryInput['commands']): boolean =>
+  c !== undefined && c.enabled && c.unlock && (!c.require_signature || trustedUser(c) !== null);
 
 export type HaComponent = 'lock' | 'binary_sensor' | 'sensor' | 'event' | 'device_automation';
 
@@ -112,7 +116,8 @@ export function discoveryMessages(input: DiscoveryInput): DiscoveryMessage[] {
     const tamper = wired(door.tamper);
     add('lock', `${door.id}_lock`, door.id, {
       name: `${door.name} lock`,
-      command_topic: topics.lockSet(door.id),
+      // With a trusted user, HA's presses go to that user's own topic (the broker's ACL gives it to them alone).
+      command_topic: trustedUser(input.commands) === null ? topics.lockSet(door.id) : topics.trustedSet(door.id, 'lock', trustedUser(input.commands) ?? ''),
       state_topic: state,
       // jammed: the lock output could not be set to locked (door.ts); HA shows it as a fault, not as
       // unlocked. Open: unlocked with the contact reporting the door open (a door without one never is).

@@ -117,7 +117,7 @@ export class MqttService implements Service {
   constructor(options: MqttServiceOptions) {
     const { config } = options;
     if (options.doors.length === 0) throw new FacegateError('mqtt_config', 'mqtt: at least one door is needed');
-    if (config.commands.unlock && config.commands.require_signature && config.commands.hmac_secret === null) {
+    if (config.commands.unlock && config.commands.require_signature && config.commands.hmac_secret === null && config.commands.trusted_user === null) {
       throw new FacegateError(
         'mqtt_config',
         'mqtt.commands.unlock is on and require_signature too, but there is no mqtt.commands.hmac_secret: set it (best as the systemd credential mqtt.commands.hmac_secret) or turn unlock off',
@@ -314,7 +314,7 @@ export class MqttService implements Service {
     const first = doors[0]?.id ?? '';
     client.publish(this.topics.availability(first), ONLINE, { qos: 1, retain: true });
     // Command topics are watched even when commands are off, so that attempts show up as command_rejected events.
-    const filters = this.topics.commandFilters();
+    const filters = this.topics.commandFilters(config.commands.trusted_user);
     if (config.discovery.enabled) filters.push(this.topics.haStatus());
     this.publishDiscovery();
     for (const [door, json] of this.#lastStatus) client.publish(this.topics.state(door), json, { qos: 1, retain: true });

@@ -48,8 +48,13 @@ export class Topics {
   discoveryDevice(node: string): string {
     return `${this.discoveryPrefix}/device/${node}/config`;
   }
-  /** Subscriptions for every command this facegate understands. */
-  commandFilters(): string[] {
-    return [`${this.base}/+/lock/set`, `${this.base}/+/lockdown/set`, `${this.base}/+/hold/set`, this.republishDiscovery()];
+  /** A command from the trusted broker user: the user's name ends the topic, so the broker's ACL can give that topic to that user alone. */
+  trustedSet(door: string, command: 'lock' | 'lockdown' | 'hold', user: string): string {
+    return `${this.base}/${door}/${command}/set/${user}`;
+  }
+  /** Subscriptions for every command this facegate understands (and the trusted user's, when there is one). */
+  commandFilters(trustedUser: string | null = null): string[] {
+    const trusted = trustedUser === null ? [] : [`${this.base}/+/+/set/${trustedUser}`];
+    return [`${this.base}/+/lock/set`, `${this.base}/+/lockdown/set`, `${this.base}/+/hold/set`, ...trusted, this.republishDiscovery()];
   }
 }

@@ -83,6 +83,10 @@ export const MqttSection = Type.Object(
           default: null,
           description: 'Shared secret for signed commands (16+ characters). Better given as the systemd credential mqtt.commands.hmac_secret.',
         }),
+        trusted_user: Type.Union([Type.String({ pattern: '^[A-Za-z0-9_.@-]{1,64}$' }), Type.Null()], {
+          default: null,
+          description: "A broker user whose commands are taken without a signature, on <base>/<door>/<command>/set/<user> (Home Assistant's user: HA cannot sign). Only safe when the broker's ACL lets that user alone publish there (docs/mqtt.md): anyone who can, or who has that user's password, opens the door when unlock is on. null: off.",
+        }),
         replay_window_s: Type.Integer({ minimum: 5, maximum: 600, default: 30, description: 'A signed command older (or newer) than this many seconds is refused.' }),
         max_payload_bytes: Type.Integer({ minimum: 64, maximum: 65536, default: 1024, description: 'Bigger command payloads are ignored with a command_rejected event.' }),
       },

@@ -44,7 +44,7 @@ void test('discovery payloads match the snapshot and what Home Assistant require
 });
 
 void test('the lock advertises Open only when Home Assistant\'s OPEN would be carried out: unsigned unlocking on, commands on', () => {
-  const open = (commands?: { enabled: boolean; unlock: boolean; require_signature: boolean }) =>
+  const open = (commands?: { enabled: boolean; unlock: boolean; require_signature: boolean; trusted_user?: string }) =>
     discoveryMessages({ topics: new Topics('facegate', 'homeassistant'), node: 'gate1', doors: DOORS, version: '1', ...(commands ? { commands } : {}) })
       .filter((m) => m.component === 'lock').map((m) => m.payload.payload_open ?? null);
   assert.deepEqual(open(), [null, null], 'no commands section given: the defaults');
@@ -52,6 +52,8 @@ void test('the lock advertises Open only when Home Assistant\'s OPEN would be ca
   assert.deepEqual(open({ enabled: true, unlock: true, require_signature: true }), [null, null], 'Home Assistant cannot sign');
   assert.deepEqual(open({ enabled: false, unlock: true, require_signature: false }), [null, null], 'commands off');
   assert.deepEqual(open({ enabled: true, unlock: true, require_signature: false }), ['OPEN', 'OPEN']);
+  assert.deepEqual(open({ enabled: true, unlock: true, require_signature: true, trusted_user: 'homeassistant' }), ['OPEN', 'OPEN'], 'Home Assistant\'s broker user trusted');
+  assert.deepEqual(open({ enabled: true, unlock: false, require_signature: true, trusted_user: 'homeassistant' }), [null, null], 'trusted, but unlocking off');
 });
 
 function configs(l: Listener): Received[] {

@@ -36,7 +36,7 @@ export function validateComponent(component: string, where: string, payload: Pay
     assert.match(String(payload.default_entity_id), new RegExp(`^${component}\\.[a-z0-9_]+$`), `${where}: default_entity_id`);
   }
   if (component === 'lock') {
-    assert.match(String(payload.command_topic), /^facegate\/[a-z0-9_-]+\/lock\/set$/);
+    assert.match(String(payload.command_topic), /^facegate\/[a-z0-9_-]+\/lock\/set(\/[A-Za-z0-9_.@-]+)?$/, `${where}: command_topic (the trusted user's own, or the signed one)`);
     // Open is advertised only where it would be carried out (see the test of the commands); the defaults never.
     assert.deepEqual([payload.payload_lock, payload.payload_unlock], ['LOCK', 'UNLOCK']);
     assert.ok(payload.payload_open === undefined || payload.payload_open === 'OPEN');
