@@ -223,6 +223,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
     doorStatuses: () => doors.list(),
     metrics: mqttMetrics,
     configurationUrl: config.mqtt.discovery.configuration_url ?? (config.admin.enabled ? adminPanelUrl(config.admin) : null),
+    ...(config.camera.source === 'none' ? {} : { camera: { door: config.camera.door, connected: () => camera.status().state === 'running' } }),
   });
   lifecycle.add('mqtt', mqtt);
 

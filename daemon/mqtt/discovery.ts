@@ -22,6 +22,8 @@ export interface DiscoveryInput {
   commands?: { enabled: boolean; unlock: boolean; require_signature: boolean; trusted_user?: string | null };
   /** The admin panel, linked from Home Assistant's device page (Visit); null or absent: no link. */
   configurationUrl?: string | null;
+  /** The door the camera watches (its connectivity sensor goes there); null or absent: no camera. */
+  cameraDoor?: string | null;
 }
 
 /** The broker user Home Assistant publishes as, when its commands are trusted (commands.trusted_user). */
@@ -31,7 +33,7 @@ const trustedUser = (c: DiscoveryInput['commands']): string | null => c?.trusted
 const haCanOpen = (c: DiscoveryInput['commands']): boolean =>
   c !== undefined && c.enabled && c.unlock && (!c.require_signature || trustedUser(c) !== null);
 
-export type HaComponent = 'lock' | 'binary_sensor' | 'sensor' | 'event' | 'device_automation';
+export type HaComponent = 'lock' | 'switch' | 'button' | 'binary_sensor' | 'sensor' | 'event' | 'device_automation';
 
 export interface DiscoveryMessage {
   component: HaComponent;
@@ -110,14 +112,20 @@ export function discoveryMessages(input: DiscoveryInput): DiscoveryMessage[] {
     messages.push({ component, objectId, topic: topics.discoveryConfig(component, node, objectId), payload });
   };
 
+  // With a trusted user, HA's presses go to that user's own topic (the broker's ACL gives it to them alone).
+  const user = trustedUser(input.commands);
+  const commandTopic = (door: string, command: 'lock' | 'lockdown' | 'hold'): string => {
+    if (user !== null) return topics.trustedSet(door, command, user);
+    return command === 'lock' ? topics.lockSet(door) : command === 'lockdown' ? topics.lockdownSet(door) : topics.holdSet(door);
+  };
+
   for (const door of doors) {
     const state = topics.state(door.id);
     const contact = wired(door.door_contact);
     const tamper = wired(door.tamper);
     add('lock', `${door.id}_lock`, door.id, {
       name: `${door.name} lock`,
-      // With a trusted user, HA's presses go to that user's own topic (the broker's ACL gives it to them alone).
-      command_topic: trustedUser(input.commands) === null ? topics.lockSet(door.id) : topics.trustedSet(door.id, 'lock', trustedUser(input.commands) ?? ''),
+      command_topic: commandTopic(door.id, 'lock'),
       state_topic: state,
       // jammed: the lock output could not be set to locked (door.ts); HA shows it as a fault, not as
       // unlocked. Open: unlocked with the contact reporting the door open (a door without one never is).
@@ -168,6 +176,47 @@ export function discoveryMessages(input: DiscoveryInput): DiscoveryMessage[] {
         payload_off: 'OFF',
       });
     }
+    // Lockdown: turning it on always works; turning it off is an unlock (commands.unlock), and a
+    // refused OFF publishes the state again, so the switch goes back.
+    add('switch', `${door.id}_lockdown`, door.id, {
+      name: `${door.name} lockdown`,
+      icon: 'mdi:shield-lock',
+      command_topic: commandTopic(door.id, 'lockdown'),
+      state_topic: state,
+      value_template: "{{ 'ON' if value_json.mode == 'lockdown' else 'OFF' }}",
+      payload_on: 'ON',
+      payload_off: 'OFF',
+      optimistic: false,
+      qos: 1,
+    });
+    if (haCanOpen(input.commands)) {
+      // Only where a hold would be carried out (it keeps the door open); the lock's Lock ends it.
+      add('button', `${door.id}_hold_hour`, door.id, {
+        name: `${door.name} hold unlocked 1 h`,
+        icon: 'mdi:door-open',
+        command_topic: commandTopic(door.id, 'hold'),
+        payload_press: '3600',
+        qos: 1,
+      });
+    }
+    add('sensor', `${door.id}_held_until`, door.id, {
+      name: `${door.name} held unlocked until`,
+      device_class: 'timestamp',
+      state_topic: state,
+      // Not held: unknown in HA (None), not a date.
+      value_template: '{{ value_json.held_unlocked_until if value_json.held_unlocked_until else None }}',
+    });
+    if (input.cameraDoor === door.id) {
+      add('binary_sensor', `${door.id}_camera`, door.id, {
+        name: `${door.name} camera`,
+        device_class: 'connectivity',
+        entity_category: 'diagnostic',
+        state_topic: topics.camera(door.id),
+        value_template: "{{ 'ON' if value_json.connected else 'OFF' }}",
+        payload_on: 'ON',
+        payload_off: 'OFF',
+      });
+    }
     add('event', `${door.id}_access`, door.id, {
       name: `${door.name} events`,
       state_topic: topics.event(door.id),
@@ -181,6 +230,22 @@ export function discoveryMessages(input: DiscoveryInput): DiscoveryMessage[] {
       json_attributes_topic: topics.decision(door.id),
       icon: 'mdi:account-lock',
     });
+    add('sensor', `${door.id}_last_decision_time`, door.id, {
+      name: `${door.name} last decision time`,
+      device_class: 'timestamp',
+      state_topic: topics.decision(door.id),
+      value_template: '{{ value_json.ts }}',
+    });
+    // Since the daemon started (total_increasing: HA takes the drop at a restart as a reset).
+    for (const [key, name, icon] of [['unknown_face', 'unknown faces', 'mdi:account-question'], ['spoof_suspected', 'spoof attempts', 'mdi:account-alert']] as const) {
+      add('sensor', `${door.id}_${key}_count`, door.id, {
+        name: `${door.name} ${name}`,
+        icon,
+        state_topic: topics.counts(door.id),
+        value_template: `{{ value_json.${key} }}`,
+        state_class: 'total_increasing',
+      });
+    }
     for (const type of TRIGGER_TYPES) {
       if (!triggerFed(type, contact, tamper)) continue;
       // Their own object ids: `front_tamper` is the tamper sensor's (one device holds both).

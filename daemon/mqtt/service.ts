@@ -51,7 +51,12 @@ export interface MqttServiceOptions {
   clock?: Clock;
   /** The admin panel's address for Home Assistant's device page; null: no link. */
   configurationUrl?: string | null;
+  /** The camera's door and whether it delivers frames now (read at start: the camera starts first); absent: no camera. */
+  camera?: { door: string; connected: () => boolean };
 }
+
+/** The events counted per door for Home Assistant's sensors. */
+const COUNTED = ['unknown_face', 'spoof_suspected'] as const;
 
 const DOOR_ID = /^[a-z0-9_-]{1,32}$/;
 const ONLINE = 'online';
@@ -98,6 +103,9 @@ export class MqttService implements Service {
   readonly #commands: CommandHandler;
   readonly #lastStatus = new Map<string, string>();
   readonly #lastDecision = new Map<string, string>();
+  /** Other latest-value topics (camera connectivity, counts): kept, and published again at each connection. */
+  readonly #latest = new Map<string, string>();
+  readonly #counts = new Map<string, Record<(typeof COUNTED)[number], number>>();
   readonly #offBus: (() => void)[] = [];
   #broker: EmbeddedBroker | null = null;
   /** The embedded broker's user, for facegate's own connections to it; null with an external broker. */
@@ -182,10 +190,16 @@ export class MqttService implements Service {
       return;
     }
     for (const status of this.#o.doorStatuses?.() ?? []) this.#onDoorStatus(status);
+    for (const d of this.#o.doors) this.#count(d.id, null);
+    const camera = this.#o.camera;
+    if (camera) this.#retain(this.topics.camera(camera.door), JSON.stringify({ connected: camera.connected() }));
     // Events go to the outbox from the start, whether or not a broker can be reached.
     this.#offBus.push(
       bus.on('event:stored', (event) => this.#onEvent(event)),
       bus.on('door:status', (status) => this.#onDoorStatus(status)),
+      bus.on('camera:status', (c) => {
+        if (camera) this.#retain(this.topics.camera(camera.door), JSON.stringify({ connected: c.state === 'running' }));
+      }),
     );
     let url = config.url;
     if (url === null) {
@@ -265,7 +279,7 @@ export class MqttService implements Service {
     if (!client?.connected) return;
     const { enabled, mode } = this.#o.config.discovery;
     const entities = enabled
-      ? discoveryMessages({ topics: this.topics, node: this.#node, doors: this.#o.doors, version: packageVersion(), commands: this.#o.config.commands, configurationUrl: this.#o.configurationUrl ?? null })
+      ? discoveryMessages({ topics: this.topics, node: this.#node, doors: this.#o.doors, version: packageVersion(), commands: this.#o.config.commands, configurationUrl: this.#o.configurationUrl ?? null, cameraDoor: this.#o.camera?.door ?? null })
       : [];
     const steps = planDiscovery({
       enabled, mode, entities, known: this.#registry.topics(), deviceTopic: this.topics.discoveryDevice(this.#node), device: deviceDiscoveryMessage,
@@ -319,6 +333,7 @@ export class MqttService implements Service {
     this.publishDiscovery();
     for (const [door, json] of this.#lastStatus) client.publish(this.topics.state(door), json, { qos: 1, retain: true });
     for (const [door, json] of this.#lastDecision) client.publish(this.topics.decision(door), json, { qos: 1, retain: true });
+    for (const [topic, json] of this.#latest) client.publish(topic, json, { qos: 1, retain: true });
     void this.publishMetrics();
     client.subscribe(filters, { qos: 1 }, (err) => {
       if (err) log.error({ err: err.message }, 'MQTT subscribe failed: commands will not be received');
@@ -349,10 +364,10 @@ export class MqttService implements Service {
     }
   }
 
-  /** After a refused lock command the door's state goes out again: a Home Assistant lock waiting for a change settles on it. */
+  /** After a refused lock or lockdown command the door's state goes out again: a Home Assistant lock or switch waiting for a change settles on it. */
   #settle(topic: string): void {
     const route = this.#commands.route(topic);
-    const json = route?.command === 'lock' && route.door !== null ? this.#lastStatus.get(route.door) : undefined;
+    const json = (route?.command === 'lock' || route?.command === 'lockdown') && route.door !== null ? this.#lastStatus.get(route.door) : undefined;
     if (json !== undefined && this.#client?.connected) this.#client.publish(this.topics.state(route!.door!), json, { qos: 1, retain: true });
   }
 
@@ -365,11 +380,30 @@ export class MqttService implements Service {
     const { json, withheld } = publicEventPayload(event, { publishAttributes: config.publish_attributes });
     if (withheld.length > 0) log.warn({ withheld, type: event.type }, 'event fields that did not look anonymous were withheld from MQTT');
     this.publisher.push(this.topics.event(event.door), json);
+    this.#count(event.door, event.type);
     const decision = decisionPayload(event);
     if (decision !== null) {
       this.#lastDecision.set(event.door, decision);
       this.#scheduleDecisions();
     }
+  }
+
+  /** A latest-value topic: kept for the next connection, published now when connected (unchanged: not again). */
+  #retain(topic: string, json: string): void {
+    if (this.#latest.get(topic) === json) return;
+    this.#latest.set(topic, json);
+    if (this.#client?.connected) this.#client.publish(topic, json, { qos: 1, retain: true });
+  }
+
+  /** One more counted event at a door (type null: start its counts at 0). */
+  #count(door: string, type: string | null): void {
+    if (!this.#o.doors.some((d) => d.id === door)) return;
+    const counts = this.#counts.get(door) ?? { unknown_face: 0, spoof_suspected: 0 };
+    const key = COUNTED.find((k) => k === type);
+    if (type !== null && key === undefined) return;
+    if (key) counts[key] += 1;
+    this.#counts.set(door, counts);
+    this.#retain(this.topics.counts(door), JSON.stringify(counts));
   }
 
   /** The retained last decision is a latest-value topic: a burst of decisions publishes only the last one. */

@@ -21,6 +21,14 @@ export class Topics {
   decision(door: string): string {
     return `${this.base}/${door}/decision`;
   }
+  /** Retained: whether the camera watching this door delivers frames ({"connected": bool}). */
+  camera(door: string): string {
+    return `${this.base}/${door}/camera`;
+  }
+  /** Retained: unknown faces and suspected spoofs at this door since the daemon started. */
+  counts(door: string): string {
+    return `${this.base}/${door}/counts`;
+  }
   lockSet(door: string): string {
     return `${this.base}/${door}/lock/set`;
   }

@@ -24,7 +24,8 @@ const NODE = 'hadaemon';
 const DEVICE_TOPIC = `homeassistant/device/${NODE}/config`;
 const BOARD = ['sensor:board_temperature', 'sensor:camera_fps', 'sensor:cpu_load'];
 const bareDoor = (id: string) => [
-  `lock:${id}_lock`, `event:${id}_access`, `sensor:${id}_last_decision`,
+  `lock:${id}_lock`, `switch:${id}_lockdown`, `event:${id}_access`,
+  ...['last_decision', 'last_decision_time', 'held_until', 'unknown_face_count', 'spoof_suspected_count'].map((k) => `sensor:${id}_${k}`),
   ...['access_granted', 'access_denied', 'unknown_face', 'spoof_suspected'].map((t) => `device_automation:${id}_trigger_${t}`),
 ];
 const wiredExtras = (id: string) => [

@@ -9,12 +9,15 @@ type Payload = Record<string, unknown>;
 /** Required per component, besides device and origin (which the device form carries once, at the top). */
 const REQUIRED: Record<string, string[]> = {
   lock: ['command_topic', 'unique_id', 'availability'],
+  switch: ['command_topic', 'state_topic', 'unique_id', 'availability'],
+  button: ['command_topic', 'payload_press', 'unique_id', 'availability'],
   binary_sensor: ['state_topic', 'unique_id', 'availability'],
   sensor: ['state_topic', 'unique_id', 'availability'],
   event: ['state_topic', 'event_types', 'unique_id', 'availability'],
   device_automation: ['automation_type', 'topic', 'type', 'subtype'],
 };
-const BINARY_SENSOR_CLASSES = new Set(['door', 'tamper', 'problem', 'lock', 'safety', 'opening']);
+const BINARY_SENSOR_CLASSES = new Set(['door', 'tamper', 'problem', 'lock', 'safety', 'opening', 'connectivity']);
+const SENSOR_CLASSES = new Set([undefined, 'temperature', 'timestamp']);
 
 function validateDeviceAndOrigin(where: string, payload: Payload): void {
   const device = payload.device as { identifiers?: unknown; configuration_url?: unknown } | undefined;
@@ -45,13 +48,17 @@ export function validateComponent(component: string, where: string, payload: Pay
     assert.match(String(payload.value_template), /value_json\.lock == 'jammed' else \('OPEN' if value_json\.position == 'open' else 'UNLOCKED'\)/);
   }
   if (component === 'binary_sensor') assert.ok(BINARY_SENSOR_CLASSES.has(String(payload.device_class)), `${where}: device_class`);
+  if (component === 'sensor') assert.ok(SENSOR_CLASSES.has(payload.device_class as string | undefined), `${where}: device_class`);
+  if (component === 'switch' || component === 'button') {
+    assert.match(String(payload.command_topic), /^facegate\/[a-z0-9_-]+\/(lockdown|hold)\/set(\/[A-Za-z0-9_.@-]+)?$/, `${where}: command_topic`);
+  }
   if (component === 'event') assert.deepEqual(payload.event_types, [...EVENT_TYPES]);
   if (component === 'device_automation') assert.equal(payload.automation_type, 'trigger');
 }
 
 /** A per-entity config: `<prefix>/<component>/<node>/<object>/config`, device and origin in each. */
 export function validateEntityConfig(topic: string, payload: Payload): void {
-  const m = /^homeassistant\/(lock|binary_sensor|sensor|event|device_automation)\/([A-Za-z0-9_-]+)\/([A-Za-z0-9_-]+)\/config$/.exec(topic);
+  const m = /^homeassistant\/(lock|switch|button|binary_sensor|sensor|event|device_automation)\/([A-Za-z0-9_-]+)\/([A-Za-z0-9_-]+)\/config$/.exec(topic);
   assert.ok(m, `discovery topic shape: ${topic}`);
   validateDeviceAndOrigin(topic, payload);
   validateComponent(m[1] as string, topic, payload);

@@ -2,7 +2,7 @@ import { connect, type MqttClient } from 'mqtt';
 import { embeddedDefaults, mergeLayers, type Config } from '../../../daemon/config/index.ts';
 import { EventBus, type BusEvents, type Clock, type DoorStatus, type FacegateEvent, type Logger } from '../../../daemon/core/index.ts';
 import { EventStore, openDatabase, type Database } from '../../../daemon/store/index.ts';
-import { MqttService, type DiscoveryDoor, type MetricsProvider } from '../../../daemon/mqtt/index.ts';
+import { MqttService, type DiscoveryDoor, type MetricsProvider, type MqttServiceOptions } from '../../../daemon/mqtt/index.ts';
 import { RecordingDoorControl } from '../../fakes/recording-door-control.ts';
 import { memoryLogger } from '../../support/logger.ts';
 
@@ -31,6 +31,7 @@ export async function startHarness(opts: {
   doorStatuses?: () => DoorStatus[];
   waitConnected?: boolean;
   configurationUrl?: string;
+  camera?: MqttServiceOptions['camera'];
 }): Promise<Harness> {
   const base = embeddedDefaults();
   const config = mergeLayers(base as unknown as Record<string, unknown>, { mqtt: opts.mqtt }) as unknown as Config;
@@ -60,6 +61,7 @@ export async function startHarness(opts: {
       ...(opts.clock ? { clock: opts.clock } : {}),
       ...(opts.doorStatuses ? { doorStatuses: opts.doorStatuses } : {}),
       ...(opts.configurationUrl ? { configurationUrl: opts.configurationUrl } : {}),
+      ...(opts.camera ? { camera: opts.camera } : {}),
     });
     await service.start();
   } catch (err) {
