@@ -1,12 +1,12 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { FacegateError } from './core/index.ts';
+import { FacegateError, packageInfo } from './core/index.ts';
 import { ConfigSchema, loadConfig } from './config/index.ts';
 import { startDaemon } from './main.ts';
 import { auditCommand, keysCommand, privacyCommand } from './cli/privacy.ts';
 
-const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as { version: string };
+const pkg = packageInfo();
 
 const HELP = `facegate ${pkg.version}: a face-verified door on a Raspberry Pi or a Jetson
 

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Fastify, { LogController } from 'fastify';
 import cookie from '@fastify/cookie';
@@ -10,7 +9,7 @@ import swagger from '@fastify/swagger';
 import { Type } from '@sinclair/typebox';
 import type { FastifyTypebox } from './app-type.ts';
 import type { AdminContext } from './context.ts';
-import { systemClock, type BusEvents, type Clock, type Config, type Database, type EventBus, type Logger } from './deps.ts';
+import { packageInfo, systemClock, type BusEvents, type Clock, type Config, type Database, type EventBus, type Logger } from './deps.ts';
 import { ApiError, errorHandler } from './errors.ts';
 import { AuthStore } from './auth/auth-store.ts';
 import { guard } from './auth/guard.ts';
@@ -62,11 +61,6 @@ export interface AdminServer {
   stop(): Promise<void>;
 }
 
-function packageVersion(): string {
-  const file = fileURLToPath(new URL('../../package.json', import.meta.url));
-  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
-}
-
 /** Builds the admin API and panel on the given services; nothing listens until start(). */
 export async function createAdminServer(options: AdminServerOptions): Promise<AdminServer> {
   const { config, services, db, bus } = options;
@@ -99,7 +93,7 @@ export async function createAdminServer(options: AdminServerOptions): Promise<Ad
   const ctx: AdminContext = {
     config, settings, auth, services, bus, log, clock, dataDir, secure,
     throttle: new LoginThrottle(c.login_window_min * 60_000, () => clock.monotonic()),
-    version: options.version ?? packageVersion(),
+    version: options.version ?? packageInfo().version,
     startedAt: clock.now(),
     startedMono: clock.monotonic(),
   };

@@ -14,3 +14,5 @@ export { errorData, rpcClient, serveRpc } from './thread-rpc.ts';
 export type { RpcClient, RpcErrorData, RpcPort } from './thread-rpc.ts';
 export { lowerThreadPriority } from './thread-priority.ts';
 export { WORKER_YOUNG_GENERATION_MB } from './worker-memory.ts';
+export { packageInfo } from './package-info.ts';
+export type { PackageInfo } from './package-info.ts';

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { EVENT_TYPES } from '../core/index.ts';
 import type { Topics } from './topics.ts';
 
@@ -22,6 +21,8 @@ export interface DiscoveryInput {
   commands?: { enabled: boolean; unlock: boolean; require_signature: boolean; trusted_user?: string | null };
   /** The admin panel, linked from Home Assistant's device page (Visit); null or absent: no link. */
   configurationUrl?: string | null;
+  /** The project's homepage (package.json), the origin's support URL; null or absent: the panel's. */
+  homepage?: string | null;
   /** The door the camera watches (its connectivity sensor goes there); null or absent: no camera. */
   cameraDoor?: string | null;
 }
@@ -52,26 +53,6 @@ function triggerFed(type: (typeof TRIGGER_TYPES)[number], contact: boolean, tamp
   return true;
 }
 
-interface PackageInfo {
-  version: string;
-  /** package.json's homepage: where users get help (origin support_url). */
-  homepage: string | null;
-}
-
-function packageInfo(): PackageInfo {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown; homepage?: unknown };
-    return {
-      version: typeof pkg.version === 'string' ? pkg.version : '0.0.0',
-      homepage: typeof pkg.homepage === 'string' && /^https?:\/\//.test(pkg.homepage) ? pkg.homepage : null,
-    };
-  } catch {
-    return { version: '0.0.0', homepage: null };
-  }
-}
-
-export const packageVersion = (): string => packageInfo().version;
-
 /** HA entity ids are lower-case letters, digits and underscores. */
 const entityIdPart = (s: string): string => s.toLowerCase().replace(/[^a-z0-9_]/g, '_');
 
@@ -94,7 +75,7 @@ export function discoveryMessages(input: DiscoveryInput): DiscoveryMessage[] {
     ...(configurationUrl ? { configuration_url: configurationUrl } : {}),
   };
   // Support: the project's homepage; without one, this device's own panel.
-  const supportUrl = packageInfo().homepage ?? configurationUrl;
+  const supportUrl = input.homepage ?? configurationUrl;
   const origin = { name: 'facegate', sw_version: version, ...(supportUrl ? { support_url: supportUrl } : {}) };
   const availability = (door: string) => [{ topic: topics.availability(door), payload_available: 'online', payload_not_available: 'offline' }];
   const messages: DiscoveryMessage[] = [];
@@ -114,10 +95,6 @@ export function discoveryMessages(input: DiscoveryInput): DiscoveryMessage[] {
 
   // With a trusted user, HA's presses go to that user's own topic (the broker's ACL gives it to them alone).
   const user = trustedUser(input.commands);
-  const commandTopic = (door: string, command: 'lock' | 'lockdown' | 'hold'): string => {
-    if (user !== null) return topics.trustedSet(door, command, user);
-    return command === 'lock' ? topics.lockSet(door) : command === 'lockdown' ? topics.lockdownSet(door) : topics.holdSet(door);
-  };
 
   for (const door of doors) {
     const state = topics.state(door.id);
@@ -125,7 +102,7 @@ export function discoveryMessages(input: DiscoveryInput): DiscoveryMessage[] {
     const tamper = wired(door.tamper);
     add('lock', `${door.id}_lock`, door.id, {
       name: `${door.name} lock`,
-      command_topic: commandTopic(door.id, 'lock'),
+      command_topic: topics.commandSet(door.id, 'lock', user),
       state_topic: state,
       // jammed: the lock output could not be set to locked (door.ts); HA shows it as a fault, not as
       // unlocked. Open: unlocked with the contact reporting the door open (a door without one never is).
@@ -181,7 +158,7 @@ export function discoveryMessages(input: DiscoveryInput): DiscoveryMessage[] {
     add('switch', `${door.id}_lockdown`, door.id, {
       name: `${door.name} lockdown`,
       icon: 'mdi:shield-lock',
-      command_topic: commandTopic(door.id, 'lockdown'),
+      command_topic: topics.commandSet(door.id, 'lockdown', user),
       state_topic: state,
       value_template: "{{ 'ON' if value_json.mode == 'lockdown' else 'OFF' }}",
       payload_on: 'ON',
@@ -194,7 +171,7 @@ export function discoveryMessages(input: DiscoveryInput): DiscoveryMessage[] {
       add('button', `${door.id}_hold_hour`, door.id, {
         name: `${door.name} hold unlocked 1 h`,
         icon: 'mdi:door-open',
-        command_topic: commandTopic(door.id, 'hold'),
+        command_topic: topics.commandSet(door.id, 'hold', user),
         payload_press: '3600',
         qos: 1,
       });

@@ -2,6 +2,7 @@ import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import type { Database } from 'better-sqlite3';
 import {
   FacegateError,
+  packageInfo,
   systemClock,
   type BusEvents,
   type Clock,
@@ -16,7 +17,7 @@ import { clientOptions, defaultClientId, safeHostname, type MqttConfig } from '.
 import { CommandHandler } from './commands.ts';
 import { DiscoveryRegistry } from './discovery-registry.ts';
 import { planDiscovery } from './discovery-plan.ts';
-import { deviceDiscoveryMessage, discoveryMessages, packageVersion, type DiscoveryDoor } from './discovery.ts';
+import { deviceDiscoveryMessage, discoveryMessages, type DiscoveryDoor } from './discovery.ts';
 import { EmbeddedBroker } from './embedded-broker.ts';
 import { embeddedCredentials, type BrokerCredentials } from './embedded-credentials.ts';
 import { decisionPayload, publicEventPayload } from './event-payload.ts';
@@ -190,16 +191,20 @@ export class MqttService implements Service {
       return;
     }
     for (const status of this.#o.doorStatuses?.() ?? []) this.#onDoorStatus(status);
-    for (const d of this.#o.doors) this.#count(d.id, null);
+    for (const d of this.#o.doors) {
+      this.#counts.set(d.id, { unknown_face: 0, spoof_suspected: 0 });
+      this.#publishCounts(d.id);
+    }
     const camera = this.#o.camera;
-    if (camera) this.#retain(this.topics.camera(camera.door), JSON.stringify({ connected: camera.connected() }));
+    const cameraState = (connected: boolean) => {
+      if (camera) this.#retain(this.topics.camera(camera.door), JSON.stringify({ connected }));
+    };
+    cameraState(camera?.connected() ?? false);
     // Events go to the outbox from the start, whether or not a broker can be reached.
     this.#offBus.push(
       bus.on('event:stored', (event) => this.#onEvent(event)),
       bus.on('door:status', (status) => this.#onDoorStatus(status)),
-      bus.on('camera:status', (c) => {
-        if (camera) this.#retain(this.topics.camera(camera.door), JSON.stringify({ connected: c.state === 'running' }));
-      }),
+      bus.on('camera:status', (c) => cameraState(c.state === 'running')),
     );
     let url = config.url;
     if (url === null) {
@@ -278,8 +283,12 @@ export class MqttService implements Service {
     const client = this.#client;
     if (!client?.connected) return;
     const { enabled, mode } = this.#o.config.discovery;
+    const { version, homepage } = packageInfo();
     const entities = enabled
-      ? discoveryMessages({ topics: this.topics, node: this.#node, doors: this.#o.doors, version: packageVersion(), commands: this.#o.config.commands, configurationUrl: this.#o.configurationUrl ?? null, cameraDoor: this.#o.camera?.door ?? null })
+      ? discoveryMessages({
+        topics: this.topics, node: this.#node, doors: this.#o.doors, version, homepage, commands: this.#o.config.commands,
+        configurationUrl: this.#o.configurationUrl ?? null, cameraDoor: this.#o.camera?.door ?? null,
+      })
       : [];
     const steps = planDiscovery({
       enabled, mode, entities, known: this.#registry.topics(), deviceTopic: this.topics.discoveryDevice(this.#node), device: deviceDiscoveryMessage,
@@ -395,15 +404,17 @@ export class MqttService implements Service {
     if (this.#client?.connected) this.#client.publish(topic, json, { qos: 1, retain: true });
   }
 
-  /** One more counted event at a door (type null: start its counts at 0). */
-  #count(door: string, type: string | null): void {
-    if (!this.#o.doors.some((d) => d.id === door)) return;
-    const counts = this.#counts.get(door) ?? { unknown_face: 0, spoof_suspected: 0 };
+  /** One more counted event at a configured door (its counts start at 0 in start()). */
+  #count(door: string, type: string): void {
+    const counts = this.#counts.get(door);
     const key = COUNTED.find((k) => k === type);
-    if (type !== null && key === undefined) return;
-    if (key) counts[key] += 1;
-    this.#counts.set(door, counts);
-    this.#retain(this.topics.counts(door), JSON.stringify(counts));
+    if (!counts || !key) return;
+    counts[key] += 1;
+    this.#publishCounts(door);
+  }
+
+  #publishCounts(door: string): void {
+    this.#retain(this.topics.counts(door), JSON.stringify(this.#counts.get(door)));
   }
 
   /** The retained last decision is a latest-value topic: a burst of decisions publishes only the last one. */

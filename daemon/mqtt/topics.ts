@@ -29,14 +29,12 @@ export class Topics {
   counts(door: string): string {
     return `${this.base}/${door}/counts`;
   }
-  lockSet(door: string): string {
-    return `${this.base}/${door}/lock/set`;
-  }
-  lockdownSet(door: string): string {
-    return `${this.base}/${door}/lockdown/set`;
-  }
-  holdSet(door: string): string {
-    return `${this.base}/${door}/hold/set`;
+  /**
+   * A command topic: `<base>/<door>/<command>/set`, or with the trusted broker user's name after
+   * it (commands.trusted_user), so the broker's ACL can give that topic to that user alone.
+   */
+  commandSet(door: string, command: 'lock' | 'lockdown' | 'hold', trustedUser: string | null = null): string {
+    return `${this.base}/${door}/${command}/set${trustedUser === null ? '' : `/${trustedUser}`}`;
   }
   /** Retained board metrics of this facegate (camera fps, temperature, CPU). */
   metrics(): string {
@@ -56,13 +54,10 @@ export class Topics {
   discoveryDevice(node: string): string {
     return `${this.discoveryPrefix}/device/${node}/config`;
   }
-  /** A command from the trusted broker user: the user's name ends the topic, so the broker's ACL can give that topic to that user alone. */
-  trustedSet(door: string, command: 'lock' | 'lockdown' | 'hold', user: string): string {
-    return `${this.base}/${door}/${command}/set/${user}`;
-  }
   /** Subscriptions for every command this facegate understands (and the trusted user's, when there is one). */
   commandFilters(trustedUser: string | null = null): string[] {
+    const commands = (['lock', 'lockdown', 'hold'] as const).map((c) => this.commandSet('+', c));
     const trusted = trustedUser === null ? [] : [`${this.base}/+/+/set/${trustedUser}`];
-    return [`${this.base}/+/lock/set`, `${this.base}/+/lockdown/set`, `${this.base}/+/hold/set`, ...trusted, this.republishDiscovery()];
+    return [...commands, ...trusted, this.republishDiscovery()];
   }
 }

@@ -4,7 +4,7 @@ import { MIGRATE_DISCOVERY } from '../../../daemon/mqtt/discovery-plan.ts';
 import { discoveryMessages, Topics } from '../../../daemon/mqtt/index.ts';
 import { startMosquitto, type Mosquitto } from '../../support/mosquitto.ts';
 import { tempDir } from '../../support/tmp.ts';
-import { Listener, startHarness, type Received } from './harness.ts';
+import { FRONT_WIRED_GARAGE_BARE, Listener, startHarness, type Received } from './harness.ts';
 import { validateDeviceConfig } from './ha-schema.ts';
 
 let broker: Mosquitto;
@@ -15,10 +15,7 @@ after(async () => {
   await broker?.stop();
 });
 
-const DOORS = [
-  { id: 'front', name: 'Front door', door_contact: { pin: 17 }, tamper: { pin: 27 } },
-  { id: 'garage', name: 'Garage' },
-];
+const DOORS = FRONT_WIRED_GARAGE_BARE;
 const PANEL = 'https://gate.local:8443/';
 type DeviceConfig = { device: { configuration_url?: string }; origin: { support_url?: string }; components: Record<string, Record<string, unknown>> };
 

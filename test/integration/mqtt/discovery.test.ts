@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { discoveryMessages, Topics } from '../../../daemon/mqtt/index.ts';
 import { startMosquitto, type Mosquitto } from '../../support/mosquitto.ts';
 import { tempDir } from '../../support/tmp.ts';
-import { Listener, eventually, startHarness, type Received } from './harness.ts';
+import { FRONT_WIRED_GARAGE_BARE, Listener, eventually, startHarness, type Received } from './harness.ts';
 import { validateEntityConfig } from './ha-schema.ts';
 
 let broker: Mosquitto;
@@ -15,11 +15,7 @@ after(async () => {
   await broker?.stop();
 });
 
-// The front door has its contact and tamper switch wired, the garage only its lock.
-const DOORS = [
-  { id: 'front', name: 'Front door', door_contact: { pin: 17 }, tamper: { pin: 27 } },
-  { id: 'garage', name: 'Garage' },
-];
+const DOORS = FRONT_WIRED_GARAGE_BARE;
 const SNAPSHOT = new URL('./discovery.snapshot.json', import.meta.url);
 
 void test('discovery payloads match the snapshot and what Home Assistant requires per component', () => {

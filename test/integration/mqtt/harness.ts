@@ -78,6 +78,12 @@ export async function startHarness(opts: {
   };
 }
 
+/** Two doors for the discovery tests: the front with its contact and tamper switch wired, the garage only its lock. */
+export const FRONT_WIRED_GARAGE_BARE: DiscoveryDoor[] = [
+  { id: 'front', name: 'Front door', door_contact: { pin: 17 }, tamper: { pin: 27 } },
+  { id: 'garage', name: 'Garage' },
+];
+
 export interface Received {
   topic: string;
   payload: string;
