@@ -34,12 +34,17 @@ export interface AdminHost {
   readonly address: string | null;
   start(): Promise<string>;
   stop(): Promise<void>;
+  /**
+   * Changes one runtime setting as the panel's PATCH would (validated, kept, audited with `actor`,
+   * applied live where a room applies it); throws when it is refused or the panel is not running.
+   */
+  changeSetting(path: string, value: unknown, actor: string): Promise<void>;
 }
 
 interface Running {
   worker: Worker;
   exited: Promise<number>;
-  next(types: FromWorker['type'][]): Promise<FromWorker>;
+  next(types: FromWorker['type'][], which?: (m: FromWorker) => boolean): Promise<FromWorker>;
 }
 
 /** Builds the admin server in its worker; resolves when it is ready to listen, throws what stopped it. */
@@ -59,6 +64,7 @@ export async function createAdminHost(opts: AdminHostOptions): Promise<AdminHost
   let wanted = false;
   let current: Running | null = null;
   let restartTimer: NodeJS.Timeout | null = null;
+  let changeIds = 0;
 
   const spawn = async (): Promise<Running> => {
     const worker = new Worker(new URL('../core/worker-boot.mjs', import.meta.url), {
@@ -81,9 +87,9 @@ export async function createAdminHost(opts: AdminHostOptions): Promise<AdminHost
       for (const off of offBus) off();
       resolve(code);
     }));
-    const next = (types: FromWorker['type'][]): Promise<FromWorker> => new Promise((resolve, reject) => {
+    const next = (types: FromWorker['type'][], which?: (m: FromWorker) => boolean): Promise<FromWorker> => new Promise((resolve, reject) => {
       const w = (m: FromWorker): void => {
-        if (!types.includes(m.type)) return;
+        if (!types.includes(m.type) || (which && !which(m))) return;
         waiters.delete(w);
         resolve(m);
       };
@@ -148,6 +154,15 @@ export async function createAdminHost(opts: AdminHostOptions): Promise<AdminHost
       const timeout = new Promise<void>((resolve) => setTimeout(resolve, STOP_TIMEOUT_MS).unref());
       await Promise.race([r.next(['stopped']).catch(() => undefined), timeout]);
       await r.worker.terminate();
+    },
+    async changeSetting(path, value, actor) {
+      const r = current;
+      if (!r || !wanted) throw new FacegateError('admin_unavailable', 'the admin panel is not running: settings cannot change now');
+      const id = ++changeIds;
+      const answer = r.next(['setting-changed'], (m) => m.type === 'setting-changed' && m.id === id);
+      r.worker.postMessage({ type: 'change-setting', id, path, value, actor } satisfies ToWorker);
+      const m = await answer;
+      if (m.type === 'setting-changed' && m.problems !== null) throw new FacegateError('setting_refused', m.problems.join('; '));
     },
   };
 }

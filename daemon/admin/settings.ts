@@ -81,6 +81,13 @@ function setPath(tree: Tree, path: string, value: unknown): void {
   node[parts[parts.length - 1] as string] = value;
 }
 
+/** `{ a: { b: value } }` for `a.b`: one key as a PATCH body. */
+export function nested(path: string, value: unknown): Tree {
+  const tree: Tree = {};
+  setPath(tree, path, value);
+  return tree;
+}
+
 /** Applies the overrides saved from the panel on top of the loaded config (main.ts calls this at start). */
 export function applyStoredSettings(db: Database, config: Config): { config: Config; applied: string[] } {
   const rows = db.prepare('SELECT key, value FROM admin_settings').all() as { key: string; value: string }[];

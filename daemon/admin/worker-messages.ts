@@ -20,11 +20,15 @@ export interface AdminWorkerData {
 export type ToWorker =
   | { type: 'bus'; name: ForwardedEvent; payload: unknown }
   | { type: 'start' }
-  | { type: 'stop' };
+  | { type: 'stop' }
+  /** A runtime setting changed from elsewhere than the panel (Home Assistant's select), by an authorized actor. */
+  | { type: 'change-setting'; id: number; path: string; value: unknown; actor: string };
 
 export type FromWorker =
   | { type: 'ready'; setupCode: string | null; transport: string }
   | { type: 'started'; address: string }
   | { type: 'failed'; message: string }
   | { type: 'setting'; path: string; config: Config }
+  /** The answer to change-setting: null, or why nothing changed. */
+  | { type: 'setting-changed'; id: number; problems: string[] | null }
   | { type: 'stopped' };

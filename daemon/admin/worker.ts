@@ -8,6 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createLogger, EventBus, EventStore, lowerThreadPriority, openDatabase, type BusEvents, type Config } from './deps.ts';
 import { remoteAdminServices } from './remote-services.ts';
 import { createAdminServer } from './server.ts';
+import { availableRuntimeKeys, nested } from './settings.ts';
 import type { AdminWorkerData, FromWorker, ToWorker } from './worker-messages.ts';
 
 const port = parentPort!;
@@ -34,6 +35,7 @@ port.on('message', (m: ToWorker | { rpc: string }) => {
   if (m.type === 'bus') bus.emit(m.name, m.payload as never);
   else if (m.type === 'start') void start();
   else if (m.type === 'stop') void stop();
+  else if (m.type === 'change-setting') void changeSetting(m);
 });
 
 let server: Awaited<ReturnType<typeof createAdminServer>> | null = null;
@@ -56,6 +58,23 @@ async function start(): Promise<void> {
     post({ type: 'started', address: await server!.start() });
   } catch (err) {
     post({ type: 'failed', message: (err as Error).message });
+  }
+}
+
+/** What the panel's PATCH /api/settings does, for one key and an actor the main thread authorized. */
+async function changeSetting(m: Extract<ToWorker, { type: 'change-setting' }>): Promise<void> {
+  const answer = (problems: string[] | null): void => post({ type: 'setting-changed', id: m.id, problems });
+  try {
+    if (!server) return answer(['the admin server did not start']);
+    if (!availableRuntimeKeys().includes(m.path)) return answer([`${m.path} cannot be changed at run time`]);
+    const patch = nested(m.path, m.value);
+    const out = server.settings.update(patch, m.actor, new Date().toISOString());
+    if ('problems' in out) return answer(out.problems);
+    await remote.services.audit.append({ actor: m.actor, action: 'settings.update', target: null, detail: { changed: out.changed, values: patch } });
+    answer(null);
+  } catch (err) {
+    log.error({ err, path: m.path }, 'a setting could not be changed');
+    answer([(err as Error).message]);
   }
 }
 

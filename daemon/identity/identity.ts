@@ -8,7 +8,7 @@ import { erasePersonData, exportPersonData, type ErasureCounts, type PersonErase
 import { PersonNotFoundError, PersonRepository, checkPersonId, newPersonId, toAccess, type Person, type PersonProfile, type PersonSealer } from './persons.ts';
 import { REFUSAL_TEXT, checkBytes, checkFace, type EnrollSource, type RefusalReason } from './quality.ts';
 import type { IdentitySettings } from './settings.ts';
-import { loadThresholds, type Thresholds } from './thresholds.ts';
+import { loadThresholds, type SecurityLevel, type Thresholds } from './thresholds.ts';
 import { FaceTracker, type TrackLiveness } from './tracker.ts';
 
 export interface EnrollPhoto {
@@ -89,6 +89,10 @@ export interface Identity extends Service {
   readonly unreadable: readonly string[];
   /** 1:N search with the security level's (or the person's own) threshold. */
   match(embedding: Float32Array): MatchResult;
+  /** The match threshold for everyone without their own: the level's, or identity.match_threshold when set (which wins). */
+  readonly levelThreshold: number;
+  /** Takes a new access.security_level now: the next match uses its threshold. */
+  setSecurityLevel(level: SecurityLevel): void;
   /** Feeds one analysed frame to the tracker; verdicts go to the bus ('verdict'). */
   observe(analysis: FrameAnalysis): void;
   /** Photos are the `upload` source: the presentation-attack check applies only if require_liveness.upload. */
@@ -117,7 +121,8 @@ export function createIdentity(deps: IdentityDeps): Identity {
   const repo = new PersonRepository(db, deps.personKeys);
   const data = { ...deps, repo, erasers: deps.erasers ?? [] };
   const { thresholds, source } = loadThresholds(settings.thresholdsFile, log, deps.thresholdsKey ?? deps.model);
-  const levelThreshold = settings.matchThreshold ?? thresholds[settings.securityLevel];
+  // The panel (and Home Assistant's select, through it) can change the level while the daemon runs.
+  let levelThreshold = settings.matchThreshold ?? thresholds[settings.securityLevel];
   const people = new Map<string, Person>();
   let gallery: Gallery | null = null;
   const tracker = new FaceTracker(deps.door, settings.tracker, deps.trackLiveness ?? null);
@@ -255,6 +260,14 @@ export function createIdentity(deps: IdentityDeps): Identity {
       return unreadableRows;
     },
     match,
+    get levelThreshold() {
+      return levelThreshold;
+    },
+    setSecurityLevel(level) {
+      const before = levelThreshold;
+      levelThreshold = settings.matchThreshold ?? thresholds[level];
+      log.info({ securityLevel: level, threshold: levelThreshold, before, overridden: settings.matchThreshold !== null }, 'security level changed');
+    },
 
     observe(analysis) {
       // Track windows and timeouts are durations: monotonic capture time, or arrival time without one.

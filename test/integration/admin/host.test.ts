@@ -98,6 +98,32 @@ test('admin in its worker thread: real HTTP in, the main thread\'s services answ
   assert.deepEqual(left, [], 'stop leaves no thread behind');
 });
 
+test('a setting changed for another authorized actor (Home Assistant\'s select): kept, audited with that actor, applied live, shown by the panel; a bad one changes nothing', async () => {
+  const h = await adminHarness((c) => { c.daemon.log_level = 'silent'; });
+  const applied: string[] = [];
+  const host = await createAdminHost({ config: h.config, services: h.services, bus: h.bus, log: h.log, live: { 'access.security_level': (c) => applied.push(c.access.security_level) } });
+  try {
+    await assert.rejects(host.changeSetting('access.security_level', 'far_1e-5', 'mqtt:user:ha'), /not running/, 'before start: refused, not queued');
+    const base = await host.start();
+    await host.changeSetting('access.security_level', 'far_1e-5', 'mqtt:user:ha');
+    assert.deepEqual(applied, ['far_1e-5'], 'the main thread applied it');
+    const row = h.db.prepare("SELECT value, changed_by FROM admin_settings WHERE key = 'access.security_level'").get();
+    assert.deepEqual(row, { value: '"far_1e-5"', changed_by: 'mqtt:user:ha' }, 'kept for the next start');
+    const audited = h.audit.list({ limit: 5 }).find((r) => r.action === 'settings.update');
+    assert.equal(audited?.actor, 'mqtt:user:ha');
+    const headers = await signIn(base, host.setupCode);
+    const shown = await (await fetch(`${base}/api/settings`, { headers })).json() as { effective: { access: { security_level: string } } };
+    assert.equal(shown.effective.access.security_level, 'far_1e-5', 'the panel shows the level Home Assistant chose');
+
+    await assert.rejects(host.changeSetting('access.security_level', 'far_1e-9', 'mqtt:user:ha'), /security_level/);
+    await assert.rejects(host.changeSetting('admin.port', 1, 'mqtt:user:ha'), /cannot be changed at run time/);
+    assert.deepEqual(applied, ['far_1e-5'], 'nothing else applied');
+    assert.equal((h.db.prepare("SELECT value FROM admin_settings WHERE key = 'access.security_level'").get() as { value: string }).value, '"far_1e-5"');
+  } finally {
+    await host.stop();
+  }
+});
+
 test('a worker that dies is started again and serves again; the sign-in it had still holds (it lives in the database)', async () => {
   const h = await adminHarness((c) => { c.daemon.log_level = 'silent'; });
   const { host, base } = await hosted(h, { entry: new URL('../../fixtures/workers/admin-worker-crashing.ts', import.meta.url) });
