@@ -224,6 +224,11 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
     metrics: mqttMetrics,
     configurationUrl: config.mqtt.discovery.configuration_url ?? (config.admin.enabled ? adminPanelUrl(config.admin) : null),
     ...(config.camera.source === 'none' ? {} : { camera: { door: config.camera.door, connected: () => camera.status().state === 'running' } }),
+    // Home Assistant's select changes the level as the panel would: the admin room keeps and audits it.
+    securityLevel: {
+      level: config.access.security_level,
+      change: config.admin.enabled ? (level, actor) => admin!.changeSetting('access.security_level', level, actor) : null,
+    },
   });
   lifecycle.add('mqtt', mqtt);
 
@@ -267,7 +272,13 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
   const admin = config.admin.enabled
     ? await createAdminHost({
       config, bus, log,
-      live: { 'daemon.log_level': (c) => { log.level = c.daemon.log_level; } },
+      live: {
+        'daemon.log_level': (c) => { log.level = c.daemon.log_level; },
+        'access.security_level': (c) => {
+          identity.setSecurityLevel(c.access.security_level);
+          mqtt.securityLevelChanged(c.access.security_level);
+        },
+      },
       services: {
         people: identityPeople(identity, { analyzeImage, nextCameraFace }),
         doors: doorService(doors),

@@ -1,13 +1,15 @@
+import { SECURITY_LEVELS, type SecurityLevel } from '../identity/index.ts';
 import { NONCE } from './signature.ts';
 
-export type CommandName = 'lock' | 'lockdown' | 'hold' | 'discovery';
+export type CommandName = 'lock' | 'lockdown' | 'hold' | 'discovery' | 'security_level';
 
 export type Action =
   | { command: 'lock'; action: 'LOCK' | 'UNLOCK' | 'OPEN' }
   | { command: 'lockdown'; action: 'ON' | 'OFF' }
   | { command: 'hold'; action: 'OFF' }
   | { command: 'hold'; action: 'SECONDS'; seconds: number }
-  | { command: 'discovery'; action: 'REPUBLISH' };
+  | { command: 'discovery'; action: 'REPUBLISH' }
+  | { command: 'security_level'; action: SecurityLevel };
 
 export interface Signature {
   ts: number;
@@ -40,6 +42,10 @@ function parseAction(command: CommandName, text: string): Action | null {
     }
     case 'discovery':
       return text === 'REPUBLISH' || text === '' ? { command, action: 'REPUBLISH' } : null;
+    case 'security_level': {
+      const level = SECURITY_LEVELS.find((l) => l === text);
+      return level ? { command, action: level } : null;
+    }
   }
 }
 

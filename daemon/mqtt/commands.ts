@@ -1,8 +1,23 @@
 import { makeEvent, type BusEvents, type Clock, type DoorControl, type EventBus, type Logger } from '../core/index.ts';
+import { SECURITY_LEVELS, type SecurityLevel } from '../identity/index.ts';
 import type { MqttConfig } from './client-options.ts';
 import { opensTheDoor, parseCommandPayload, type CommandName, type ParsedCommand } from './command-parser.ts';
 import { signatureValid, type NonceBook } from './signature.ts';
 import type { Topics } from './topics.ts';
+
+/** The site's access.security_level, as the security-level command sees and changes it. */
+export interface SecurityLevelControl {
+  current(): SecurityLevel;
+  /** Changes it as an admin would (kept, audited, applied now); null: no admin room runs to keep it. */
+  change: ((level: SecurityLevel, actor: string) => Promise<void>) | null;
+}
+
+export interface CommandOutcome {
+  accepted: boolean;
+  reason: string;
+  /** A command carried out later (a setting kept by the admin room): how it ended. Never rejects. */
+  settled?: Promise<{ accepted: boolean; reason: string }>;
+}
 
 export interface CommandHandlerOptions {
   config: MqttConfig['commands'];
@@ -14,6 +29,8 @@ export interface CommandHandlerOptions {
   log: Logger;
   clock: Clock;
   republishDiscovery: () => void;
+  /** Absent: the security-level command is refused (settings_unavailable). */
+  securityLevel?: SecurityLevelControl;
   /** command_rejected events per minute at most; beyond that they are only counted in the log (a flood must not flood the store). */
   rejectionsPerMinute?: number;
 }
@@ -55,6 +72,7 @@ export class CommandHandler {
     const trusted = parts.length === 4 && config.trusted_user !== null && parts[3] === config.trusted_user;
     if ((parts.length !== 3 && !trusted) || parts[2] !== 'set') return null;
     const [door, name] = parts as [string, string, string];
+    if (door === 'bridge' && name === 'security_level') return { command: name, door: null, trusted };
     if (name !== 'lock' && name !== 'lockdown' && name !== 'hold') return null;
     return { command: name, door, trusted };
   }
@@ -68,7 +86,7 @@ export class CommandHandler {
    * Handles one message; returns what happened (for tests and the log). `retained` is the flag the
    * broker set: the message was stored and is handed to every (re)connecting subscriber.
    */
-  handle(topic: string, payload: Buffer, retained = false): { accepted: boolean; reason: string } {
+  handle(topic: string, payload: Buffer, retained = false): CommandOutcome {
     const route = this.route(topic);
     if (!route) return { accepted: false, reason: 'not_a_command' };
     // A command is an act of now. A retained one would be carried out again at every reconnect
@@ -96,11 +114,13 @@ export class CommandHandler {
 
   #authorize(command: CommandName, door: string | null, parsed: ParsedCommand, trusted: boolean): string | null {
     const { config, clock, nonces } = this.#o;
-    const sensitive = opensTheDoor(parsed.action);
+    // Lowering the security level lets more faces in: it needs what an unlock needs.
+    const sensitive = opensTheDoor(parsed.action) || this.#lowersSecurity(parsed);
     if (sensitive && !config.unlock) return 'unlock_disabled';
     const sig = parsed.signature;
     // The trusted user's topic: the broker authenticated the sender and its ACL let only them publish here.
-    if (sig === null) return sensitive && config.require_signature && !trusted ? 'signature_required' : null;
+    // The security level is kept until changed again, an admin's act: never unauthenticated, whatever require_signature says.
+    if (sig === null) return (sensitive && config.require_signature) || command === 'security_level' ? (trusted ? null : 'signature_required') : null;
     if (config.hmac_secret === null) return 'no_hmac_secret_configured';
     const fields = { door: door ?? '', command, action: parsed.text, ts: sig.ts, nonce: sig.nonce };
     if (!signatureValid(config.hmac_secret, fields, sig.sig)) return 'bad_signature';
@@ -110,16 +130,22 @@ export class CommandHandler {
     return null;
   }
 
-  #act(door: string | null, parsed: ParsedCommand, trusted: boolean, reject: (reason: string) => { accepted: boolean; reason: string }): { accepted: boolean; reason: string } {
+  #lowersSecurity(parsed: ParsedCommand): boolean {
+    const current = this.#o.securityLevel?.current();
+    return parsed.action.command === 'security_level' && current !== undefined && SECURITY_LEVELS.indexOf(parsed.action.action) < SECURITY_LEVELS.indexOf(current);
+  }
+
+  #act(door: string | null, parsed: ParsedCommand, trusted: boolean, reject: (reason: string) => CommandOutcome): CommandOutcome {
     const { action } = parsed;
     const signedTag = parsed.signature ? 'signed' : trusted ? `user:${this.#o.config.trusted_user ?? ''}` : 'unsigned';
+    const actor = `${ACTOR}:${signedTag}`;
     if (action.command === 'discovery') {
       this.#o.republishDiscovery();
       return { accepted: true, reason: 'republish' };
     }
+    if (action.command === 'security_level') return this.#changeSecurityLevel(action.action, actor, reject);
     const control = door === null ? undefined : this.#o.doorControl(door);
     if (!control) return reject('door_unavailable');
-    const actor = `${ACTOR}:${signedTag}`;
     switch (action.command) {
       case 'lock':
         if (action.action === 'LOCK') {
@@ -139,6 +165,24 @@ export class CommandHandler {
     // For the audit log (main.ts): who had the door do what over MQTT.
     this.#o.bus.emit('mqtt:command', { door: door ?? '', command: action.command, action: parsed.text, actor });
     return { accepted: true, reason: parsed.text };
+  }
+
+  /** Through the admin room, which keeps and audits it (as settings.update by `actor`) and applies it live. */
+  #changeSecurityLevel(level: SecurityLevel, actor: string, reject: (reason: string) => CommandOutcome): CommandOutcome {
+    const control = this.#o.securityLevel;
+    if (!control?.change) return reject('settings_unavailable');
+    if (control.current() === level) return { accepted: true, reason: 'unchanged' };
+    const settled = control.change(level, actor).then(
+      () => {
+        this.#o.log.info({ securityLevel: level, actor }, 'MQTT command carried out: security level changed');
+        return { accepted: true, reason: level };
+      },
+      (err: unknown) => {
+        this.#o.log.warn({ securityLevel: level, actor, err: (err as Error).message }, 'security level not changed');
+        return this.#reject('security_level', null, 'setting_refused', 0);
+      },
+    );
+    return { accepted: true, reason: 'pending', settled };
   }
 
   #ignoreRetained(topic: string): { accepted: false; reason: string } {

@@ -1,4 +1,5 @@
 import { EVENT_TYPES } from '../core/index.ts';
+import { SECURITY_LEVELS } from '../identity/index.ts';
 import type { Topics } from './topics.ts';
 
 export interface DiscoveryDoor {
@@ -25,6 +26,8 @@ export interface DiscoveryInput {
   homepage?: string | null;
   /** The door the camera watches (its connectivity sensor goes there); null or absent: no camera. */
   cameraDoor?: string | null;
+  /** The site's security level is published; changeable: an authorized command can change it (the admin room runs). Absent: no entity. */
+  securityLevel?: { changeable: boolean };
 }
 
 /** The broker user Home Assistant publishes as, when its commands are trusted (commands.trusted_user). */
@@ -34,7 +37,10 @@ const trustedUser = (c: DiscoveryInput['commands']): string | null => c?.trusted
 const haCanOpen = (c: DiscoveryInput['commands']): boolean =>
   c !== undefined && c.enabled && c.unlock && (!c.require_signature || trustedUser(c) !== null);
 
-export type HaComponent = 'lock' | 'switch' | 'button' | 'binary_sensor' | 'sensor' | 'event' | 'device_automation';
+/** Home Assistant can change a setting only as the trusted user: it cannot sign. */
+const haCanSet = (c: DiscoveryInput['commands']): boolean => c !== undefined && c.enabled && trustedUser(c) !== null;
+
+export type HaComponent = 'lock' | 'switch' | 'select' | 'button' | 'binary_sensor' | 'sensor' | 'event' | 'device_automation';
 
 export interface DiscoveryMessage {
   component: HaComponent;
@@ -250,6 +256,25 @@ export function discoveryMessages(input: DiscoveryInput): DiscoveryMessage[] {
   metric('camera_fps', 'Camera fps', 'camera_fps', { unit_of_measurement: 'fps', icon: 'mdi:cctv', suggested_display_precision: 1 });
   metric('board_temperature', 'Board temperature', 'board_temperature_c', { device_class: 'temperature', unit_of_measurement: '°C', suggested_display_precision: 1 });
   metric('cpu_load', 'CPU load', 'cpu_load_pct', { unit_of_measurement: '%', icon: 'mdi:cpu-64-bit', suggested_display_precision: 0 });
+
+  // The security level: a select where Home Assistant's choice would be carried out (its user is
+  // trusted and the admin room keeps settings; lowering it also needs commands.unlock, and a refused
+  // choice publishes the level again, so the select goes back); else shown as a sensor.
+  if (input.securityLevel) {
+    const shown = { name: 'Security level', icon: 'mdi:shield-account', state_topic: topics.securityLevel() };
+    if (input.securityLevel.changeable && haCanSet(input.commands)) {
+      add('select', 'security_level', first, {
+        ...shown,
+        entity_category: 'config',
+        command_topic: topics.securityLevelSet(user),
+        options: [...SECURITY_LEVELS],
+        optimistic: false,
+        qos: 1,
+      });
+    } else {
+      add('sensor', 'security_level_state', first, { ...shown, entity_category: 'diagnostic' });
+    }
+  }
   return messages;
 }
 

@@ -14,6 +14,7 @@ import {
   type Service,
 } from '../core/index.ts';
 import { clientOptions, defaultClientId, safeHostname, type MqttConfig } from './client-options.ts';
+import type { SecurityLevel } from '../identity/index.ts';
 import { CommandHandler } from './commands.ts';
 import { DiscoveryRegistry } from './discovery-registry.ts';
 import { planDiscovery } from './discovery-plan.ts';
@@ -54,6 +55,11 @@ export interface MqttServiceOptions {
   configurationUrl?: string | null;
   /** The camera's door and whether it delivers frames now (read at start: the camera starts first); absent: no camera. */
   camera?: { door: string; connected: () => boolean };
+  /**
+   * The site's access.security_level at start, and how an authorized command changes it (the
+   * admin room keeps and audits it); change null: shown only. Absent: neither shown nor changeable.
+   */
+  securityLevel?: { level: SecurityLevel; change: ((level: SecurityLevel, actor: string) => Promise<void>) | null };
 }
 
 /** The events counted per door for Home Assistant's sensors. */
@@ -120,6 +126,7 @@ export class MqttService implements Service {
   #reachable = false;
   #everConnected = false;
   #decisionsScheduled = false;
+  #securityLevel: SecurityLevel | null;
   #connected: Promise<void>;
   #resolveConnected: () => void = () => undefined;
 
@@ -143,6 +150,8 @@ export class MqttService implements Service {
     this.#registry = new DiscoveryRegistry(options.db);
     this.outbox = new Outbox(options.db, config.outbox_max);
     this.publisher = new OutboxPublisher({ outbox: this.outbox, qos: config.qos, log: options.log });
+    this.#securityLevel = options.securityLevel?.level ?? null;
+    const level = options.securityLevel;
     this.#commands = new CommandHandler({
       config: config.commands,
       topics: this.topics,
@@ -153,6 +162,7 @@ export class MqttService implements Service {
       log: options.log,
       clock: this.#clock,
       republishDiscovery: () => this.publishDiscovery(),
+      ...(level ? { securityLevel: { current: () => this.#securityLevel ?? level.level, change: level.change } } : {}),
     });
     this.#connected = new Promise((resolve) => {
       this.#resolveConnected = resolve;
@@ -200,6 +210,7 @@ export class MqttService implements Service {
       if (camera) this.#retain(this.topics.camera(camera.door), JSON.stringify({ connected }));
     };
     cameraState(camera?.connected() ?? false);
+    if (this.#securityLevel !== null) this.#retain(this.topics.securityLevel(), this.#securityLevel);
     // Events go to the outbox from the start, whether or not a broker can be reached.
     this.#offBus.push(
       bus.on('event:stored', (event) => this.#onEvent(event)),
@@ -288,6 +299,7 @@ export class MqttService implements Service {
       ? discoveryMessages({
         topics: this.topics, node: this.#node, doors: this.#o.doors, version, homepage, commands: this.#o.config.commands,
         configurationUrl: this.#o.configurationUrl ?? null, cameraDoor: this.#o.camera?.door ?? null,
+        ...(this.#o.securityLevel ? { securityLevel: { changeable: this.#o.securityLevel.change !== null } } : {}),
       })
       : [];
     const steps = planDiscovery({
@@ -303,6 +315,12 @@ export class MqttService implements Service {
       });
     }
     this.#o.log.debug({ configs: entities.length, mode, published: steps.length }, 'Home Assistant discovery published');
+  }
+
+  /** The level changed (from the panel or a command, main.ts tells): Home Assistant's select or sensor follows. */
+  securityLevelChanged(level: SecurityLevel): void {
+    this.#securityLevel = level;
+    this.#retain(this.topics.securityLevel(), level);
   }
 
   async publishMetrics(): Promise<void> {
@@ -346,6 +364,7 @@ export class MqttService implements Service {
     void this.publishMetrics();
     client.subscribe(filters, { qos: 1 }, (err) => {
       if (err) log.error({ err: err.message }, 'MQTT subscribe failed: commands will not be received');
+      else log.info({ filters: filters.length }, 'MQTT command topics subscribed');
       // Connected means ready for commands too.
       this.#resolveConnected();
     });
@@ -368,14 +387,23 @@ export class MqttService implements Service {
       }
       const outcome = this.#commands.handle(topic, payload, retained);
       if (!outcome.accepted && !retained) this.#settle(topic);
+      void outcome.settled?.then((o) => { if (!o.accepted) this.#settle(topic); });
     } catch (err) {
       this.#o.log.error({ err, topic }, 'MQTT message handling failed; nothing was acted on');
     }
   }
 
-  /** After a refused lock or lockdown command the door's state goes out again: a Home Assistant lock or switch waiting for a change settles on it. */
+  /**
+   * After a refused lock, lockdown or security-level command the state goes out again: a Home
+   * Assistant lock, switch or select waiting for a change settles on it.
+   */
   #settle(topic: string): void {
     const route = this.#commands.route(topic);
+    if (route?.command === 'security_level') {
+      const level = this.#latest.get(this.topics.securityLevel());
+      if (level !== undefined && this.#client?.connected) this.#client.publish(this.topics.securityLevel(), level, { qos: 1, retain: true });
+      return;
+    }
     const json = (route?.command === 'lock' || route?.command === 'lockdown') && route.door !== null ? this.#lastStatus.get(route.door) : undefined;
     if (json !== undefined && this.#client?.connected) this.#client.publish(this.topics.state(route!.door!), json, { qos: 1, retain: true });
   }

@@ -36,6 +36,14 @@ export class Topics {
   commandSet(door: string, command: 'lock' | 'lockdown' | 'hold', trustedUser: string | null = null): string {
     return `${this.base}/${door}/${command}/set${trustedUser === null ? '' : `/${trustedUser}`}`;
   }
+  /** Retained: the site's access.security_level (the bare level, e.g. far_1e-4). */
+  securityLevel(): string {
+    return `${this.base}/bridge/security_level`;
+  }
+  /** Changing it: signed, or on the trusted broker user's own topic (see commandSet). */
+  securityLevelSet(trustedUser: string | null = null): string {
+    return `${this.base}/bridge/security_level/set${trustedUser === null ? '' : `/${trustedUser}`}`;
+  }
   /** Retained board metrics of this facegate (camera fps, temperature, CPU). */
   metrics(): string {
     return `${this.base}/bridge/metrics`;
@@ -58,6 +66,6 @@ export class Topics {
   commandFilters(trustedUser: string | null = null): string[] {
     const commands = (['lock', 'lockdown', 'hold'] as const).map((c) => this.commandSet('+', c));
     const trusted = trustedUser === null ? [] : [`${this.base}/+/+/set/${trustedUser}`];
-    return [...commands, ...trusted, this.republishDiscovery()];
+    return [...commands, this.securityLevelSet(), ...trusted, this.republishDiscovery()];
   }
 }

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -48,28 +48,55 @@ export interface Mosquitto {
   start(): Promise<void>;
   /** Everything the broker logged, for failure messages. */
   output(): string;
+  /** The URL with one of `users`' name and password in it. */
+  urlAs(user: string): string;
+}
+
+export interface MosquittoOptions {
+  port?: number;
+  extraConfig?: string;
+  persistent?: boolean;
+  anonymous?: boolean;
+  /** Broker users and their passwords (a mosquitto_passwd file); anonymous access then defaults to off. */
+  users?: Record<string, string>;
+  /** An acl_file's lines (an allow-list per `user` block). */
+  acl?: string[];
 }
 
 /**
  * A real Mosquitto on a free loopback port, anonymous access allowed, persistence only when asked.
  * Stop it with stop() (and restart with start() on the same port for outage tests).
  */
-export async function startMosquitto(options: { port?: number; extraConfig?: string; persistent?: boolean; anonymous?: boolean } = {}): Promise<Mosquitto> {
+export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mosquitto> {
   const port = options.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'facegate-mosquitto-'));
+  const users = options.users ?? {};
+  const auth: string[] = [];
+  if (Object.keys(users).length > 0) {
+    const passwords = join(dir, 'passwords');
+    Object.entries(users).forEach(([name, password], i) => {
+      execFileSync('mosquitto_passwd', ['-b', ...(i === 0 ? ['-c'] : []), passwords, name, password], { stdio: 'ignore' });
+    });
+    auth.push(`password_file ${passwords}`);
+  }
+  if (options.acl) {
+    writeFileSync(join(dir, 'acl'), `${options.acl.join('\n')}\n`);
+    auth.push(`acl_file ${join(dir, 'acl')}`);
+  }
   const conf = join(dir, 'mosquitto.conf');
   // persistent: sessions of clean:false clients, their queued QoS 1 messages and retained ones survive stop()/start().
   const persistence = options.persistent ? [`persistence true`, `persistence_location ${dir}/`, 'autosave_interval 0'] : ['persistence false'];
   // As root mosquitto drops to the `mosquitto` user, which could not write the persistence file in our 0700 temp dir.
   const user = process.getuid?.() === 0 ? ['user root'] : [];
-  const lines = [`listener ${port} 127.0.0.1`, `allow_anonymous ${options.anonymous ?? true}`, ...user, ...persistence, 'log_dest stderr', 'log_type error', 'log_type warning'];
-  writeFileSync(conf, [...lines, options.extraConfig ?? ''].join('\n'));
+  const lines = [`listener ${port} 127.0.0.1`, `allow_anonymous ${options.anonymous ?? auth.length === 0}`, ...user, ...persistence, 'log_dest stderr', 'log_type error', 'log_type warning'];
+  writeFileSync(conf, [...lines, ...auth, options.extraConfig ?? ''].join('\n'));
   let child: ChildProcess | null = null;
   let log = '';
   const m: Mosquitto = {
     port,
     url: `mqtt://127.0.0.1:${port}`,
     output: () => log,
+    urlAs: (name) => `mqtt://${encodeURIComponent(name)}:${encodeURIComponent(users[name] ?? '')}@127.0.0.1:${port}`,
     async start() {
       if (child) return;
       const proc = spawn(MOSQUITTO_BIN, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });

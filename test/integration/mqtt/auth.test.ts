@@ -1,26 +1,17 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { makeEvent } from '../../../daemon/core/index.ts';
 import { startMosquitto, type Mosquitto } from '../../support/mosquitto.ts';
 import { tempDir } from '../../support/tmp.ts';
 import { Listener, eventually, startHarness } from './harness.ts';
 
-let dir: string;
 let broker: Mosquitto;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'facegate-mqtt-auth-'));
-  const passwords = join(dir, 'passwords');
-  execFileSync('mosquitto_passwd', ['-b', '-c', passwords, 'facegate', 'right-password'], { stdio: 'ignore' });
-  broker = await startMosquitto({ anonymous: false, extraConfig: `password_file ${passwords}` });
+  broker = await startMosquitto({ users: { facegate: 'right-password' } });
 });
 after(async () => {
   await broker?.stop();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 void test('user name and password reach the broker; a wrong password is logged and events wait', async () => {
@@ -36,7 +27,7 @@ void test('user name and password reach the broker; a wrong password is logged a
   }
 
   const right = await startHarness({ dataDir: tempDir(), mqtt: { url: broker.url, username: 'facegate', password: 'right-password', discovery: { enabled: false } } });
-  const listener = await Listener.open(broker.url.replace('mqtt://', 'mqtt://facegate:right-password@'), ['facegate/front/event']);
+  const listener = await Listener.open(broker.urlAs('facegate'), ['facegate/front/event']);
   try {
     const e = makeEvent({ door: 'front', type: 'door_opened' });
     right.bus.emit('event', e);

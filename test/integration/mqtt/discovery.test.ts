@@ -52,6 +52,18 @@ void test('the lock advertises Open only when Home Assistant\'s OPEN would be ca
   assert.deepEqual(open({ enabled: true, unlock: false, require_signature: true, trusted_user: 'homeassistant' }), [null, null], 'trusted, but unlocking off');
 });
 
+void test('the security level is a select only where Home Assistant\'s choice would be carried out (its user trusted, commands on, the admin room keeping settings); else a sensor; absent, neither', () => {
+  const shown = (securityLevel: { changeable: boolean } | undefined, commands?: { enabled: boolean; unlock: boolean; require_signature: boolean; trusted_user?: string }) =>
+    discoveryMessages({ topics: new Topics('facegate', 'homeassistant'), node: 'gate1', doors: DOORS, version: '1', ...(commands ? { commands } : {}), ...(securityLevel ? { securityLevel } : {}) })
+      .filter((m) => m.objectId.startsWith('security_level')).map((m) => `${m.component}:${m.objectId}`);
+  const trusted = { enabled: true, unlock: false, require_signature: true, trusted_user: 'homeassistant' };
+  assert.deepEqual(shown({ changeable: true }, trusted), ['select:security_level']);
+  assert.deepEqual(shown({ changeable: true }, { enabled: true, unlock: true, require_signature: true }), ['sensor:security_level_state'], 'Home Assistant cannot sign');
+  assert.deepEqual(shown({ changeable: true }, { ...trusted, enabled: false }), ['sensor:security_level_state'], 'commands off');
+  assert.deepEqual(shown({ changeable: false }, trusted), ['sensor:security_level_state'], 'no admin room to keep the change');
+  assert.deepEqual(shown(undefined, trusted), []);
+});
+
 function configs(l: Listener): Received[] {
   return l.messages.filter((m) => m.topic.startsWith('homeassistant/') && m.topic.endsWith('/config'));
 }

@@ -22,7 +22,7 @@ after(async () => {
 
 const NODE = 'hadaemon';
 const DEVICE_TOPIC = `homeassistant/device/${NODE}/config`;
-const BOARD = ['sensor:board_temperature', 'sensor:camera_fps', 'sensor:cpu_load'];
+const BOARD = ['sensor:board_temperature', 'sensor:camera_fps', 'sensor:cpu_load', 'sensor:security_level_state'];
 const bareDoor = (id: string) => [
   `lock:${id}_lock`, `switch:${id}_lockdown`, `event:${id}_access`,
   ...['last_decision', 'last_decision_time', 'held_until', 'unknown_face_count', 'spoof_suspected_count'].map((k) => `sensor:${id}_${k}`),

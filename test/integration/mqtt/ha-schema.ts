@@ -1,8 +1,9 @@
 // What Home Assistant's MQTT integration requires of facegate's discovery configs (keys from its
-// schemas: homeassistant/components/mqtt/{lock,binary_sensor,sensor,event,device_trigger}.py and
+// schemas: homeassistant/components/mqtt/{lock,binary_sensor,sensor,event,switch,select,button,device_trigger}.py and
 // the device discovery schema in discovery.py / schemas.py), for both discovery forms.
 import assert from 'node:assert/strict';
 import { EVENT_TYPES } from '../../../daemon/core/index.ts';
+import { SECURITY_LEVELS } from '../../../daemon/identity/index.ts';
 
 type Payload = Record<string, unknown>;
 
@@ -10,6 +11,7 @@ type Payload = Record<string, unknown>;
 const REQUIRED: Record<string, string[]> = {
   lock: ['command_topic', 'unique_id', 'availability'],
   switch: ['command_topic', 'state_topic', 'unique_id', 'availability'],
+  select: ['command_topic', 'options', 'state_topic', 'unique_id', 'availability'],
   button: ['command_topic', 'payload_press', 'unique_id', 'availability'],
   binary_sensor: ['state_topic', 'unique_id', 'availability'],
   sensor: ['state_topic', 'unique_id', 'availability'],
@@ -51,6 +53,12 @@ export function validateComponent(component: string, where: string, payload: Pay
   if (component === 'sensor') assert.ok(SENSOR_CLASSES.has(payload.device_class as string | undefined), `${where}: device_class`);
   if (component === 'switch' || component === 'button') {
     assert.match(String(payload.command_topic), /^facegate\/[a-z0-9_-]+\/(lockdown|hold)\/set(\/[A-Za-z0-9_.@-]+)?$/, `${where}: command_topic`);
+  }
+  if (component === 'select') {
+    // HA's select needs its options as a non-empty list of strings; the state must be one of them (the bare level).
+    assert.deepEqual(payload.options, [...SECURITY_LEVELS], `${where}: options`);
+    assert.match(String(payload.command_topic), /^facegate\/bridge\/security_level\/set(\/[A-Za-z0-9_.@-]+)?$/, `${where}: command_topic`);
+    assert.equal(payload.value_template, undefined, `${where}: the state topic carries the option itself`);
   }
   if (component === 'event') assert.deepEqual(payload.event_types, [...EVENT_TYPES]);
   if (component === 'device_automation') assert.equal(payload.automation_type, 'trigger');

@@ -1,9 +1,5 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { BusEvents } from '../../../daemon/core/index.ts';
 import { startMosquitto, type Mosquitto } from '../../support/mosquitto.ts';
 import { tempDir } from '../../support/tmp.ts';
@@ -13,31 +9,25 @@ import { Listener, eventually, startHarness } from './harness.ts';
 // broker's ACL gives that user alone the trusted command topics. A real Mosquitto with a password
 // file and an ACL file: facegate, homeassistant, and an intruder who may publish lock commands
 // but not on Home Assistant's topic.
-let dir: string;
 let broker: Mosquitto;
 const PASSWORDS = { facegate: 'fg-password', homeassistant: 'ha-password', intruder: 'in-password' };
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'facegate-mqtt-trusted-'));
-  const passwords = join(dir, 'passwords');
-  for (const [user, password] of Object.entries(PASSWORDS)) {
-    execFileSync('mosquitto_passwd', ['-b', ...(user === 'facegate' ? ['-c'] : []), passwords, user, password], { stdio: 'ignore' });
-  }
-  const acl = join(dir, 'acl');
   // Mosquitto's ACL is an allow-list: the intruder may publish lock commands, but not on Home Assistant's topic.
-  writeFileSync(acl, `${[
-    'user facegate', 'topic readwrite facegate/#', 'topic readwrite homeassistant/#', '',
-    'user homeassistant', 'topic read facegate/#', 'topic write facegate/+/lock/set/homeassistant', 'topic readwrite homeassistant/#', '',
-    'user intruder', 'topic read facegate/#', 'topic write facegate/+/lock/set',
-  ].join('\n')}\n`);
-  broker = await startMosquitto({ anonymous: false, extraConfig: `password_file ${passwords}\nacl_file ${acl}` });
+  broker = await startMosquitto({
+    users: PASSWORDS,
+    acl: [
+      'user facegate', 'topic readwrite facegate/#', 'topic readwrite homeassistant/#', '',
+      'user homeassistant', 'topic read facegate/#', 'topic write facegate/+/lock/set/homeassistant', 'topic readwrite homeassistant/#', '',
+      'user intruder', 'topic read facegate/#', 'topic write facegate/+/lock/set',
+    ],
+  });
 });
 after(async () => {
   await broker?.stop();
-  rmSync(dir, { recursive: true, force: true });
 });
 
-const as = (user: keyof typeof PASSWORDS) => broker.url.replace('mqtt://', `mqtt://${user}:${PASSWORDS[user]}@`);
+const as = (user: keyof typeof PASSWORDS) => broker.urlAs(user);
 
 void test('with commands.trusted_user, the Home Assistant user unlocks from its own topic (audited as that user); nobody else can publish there, and unsigned unlocks elsewhere stay refused', async () => {
   const mqtt = {
