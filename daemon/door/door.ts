@@ -105,6 +105,8 @@ export class Door implements DoorControl {
     this.#running = true;
     // The line was claimed at its locked level; write it again in case it was left otherwise.
     this.#drive('locked', 'start');
+    // A holder process that dies between writes (gpiod): the fault path, as for a failed write.
+    this.#out.onFailure?.((err) => { if (this.#running) this.#gpioFailure(err, this.#out.name, 'output'); });
     for (const role of ['door_contact', 'exit_button', 'tamper'] as const) {
       const line = this.#inputs[role];
       const wiring = this.#c[role];

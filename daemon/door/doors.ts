@@ -4,6 +4,7 @@ import { activeLevel, lockedLevel } from './levels.ts';
 import { LineLog, type LineChange } from './line-log.ts';
 import type { GpioDriver, InputLine, Level, OutputLine } from './lines.ts';
 import { DEFAULT_SYSFS_ROOT, type ResolvedPin } from './pins.ts';
+import { GpiodGpio, detectGpiodTools } from './gpiod.ts';
 import { SimulatedGpio } from './simulated.ts';
 import { SysfsGpio } from './sysfs.ts';
 
@@ -14,6 +15,8 @@ export interface DoorsOptions {
   clock: Clock;
   /** /sys/class/gpio unless a test points it at a fake tree. */
   sysfsRoot?: string;
+  /** The environment libgpiod's tools run in (their PATH); tests put fake tools first. */
+  gpiodEnv?: NodeJS.ProcessEnv;
   /** Set the lock outputs to locked from a process 'exit' handler (on by default; tests of many doors turn it off). */
   exitHandler?: boolean;
 }
@@ -71,6 +74,16 @@ export class Doors implements Service {
     const root = this.#opts.sysfsRoot ?? DEFAULT_SYSFS_ROOT;
     let sysfs: SysfsGpio | null = null;
     const sysfsDriver = (): SysfsGpio => (sysfs ??= new SysfsGpio({ root, clock: this.#opts.clock, log: this.#log }));
+    // Looked for once, and only when a door needs it: the tools are run to find out.
+    let gpiod: GpiodGpio | null | undefined;
+    const gpiodDriver = (): GpiodGpio | null => {
+      if (gpiod !== undefined) return gpiod;
+      const env = this.#opts.gpiodEnv ?? process.env;
+      const tools = detectGpiodTools(env);
+      gpiod = tools ? new GpiodGpio({ tools, log: this.#log, env }) : null;
+      if (tools) this.#log.info({ libgpiod: tools.version, chips: tools.chips.map((c) => `${c.name} [${c.label}]`) }, 'libgpiod tools found');
+      return gpiod;
+    };
     const seenIds = new Set<string>();
     const used = new Map<string, string>();
     const plan: Planned[] = [];
@@ -78,15 +91,7 @@ export class Doors implements Service {
       if (seenIds.has(c.id)) throw new FacegateError('door_config', `door id "${c.id}" is configured twice`, { exitCode: 78 });
       seenIds.add(c.id);
       checkDoorConfig(c);
-      let driver: GpioDriver;
-      if (c.driver === 'simulated') driver = this.#simulated;
-      else if (SysfsGpio.available(root)) driver = sysfsDriver();
-      else if (c.driver === 'onoff') {
-        throw new FacegateError('door_config', `door "${c.id}": driver onoff needs sysfs GPIO at ${root}, which this system does not have (see docs/door.md: Pi 5 / kernels without CONFIG_GPIO_SYSFS); use driver: simulated to run without GPIO`, { exitCode: 78 });
-      } else {
-        this.#log.warn({ door: c.id, root }, 'no sysfs GPIO here: this door uses the simulated driver');
-        driver = this.#simulated;
-      }
+      const driver = this.#driverFor(c, root, sysfsDriver, gpiodDriver);
       const pins: Planned['pins'] = [{ role: 'lock', pin: driver.resolve(c.lock) }];
       for (const role of ROLES) {
         const wiring = c[role];
@@ -104,6 +109,28 @@ export class Doors implements Service {
     return plan;
   }
 
+  /** The configured driver, or for auto the first that this system has: sysfs, then the character device, then none (simulated). */
+  #driverFor(c: DoorConfig, root: string, sysfs: () => SysfsGpio, gpiod: () => GpiodGpio | null): GpioDriver {
+    const refuse = (why: string): never => {
+      throw new FacegateError('door_config', `door "${c.id}": ${why}; use driver: simulated to run without GPIO`, { exitCode: 78 });
+    };
+    switch (c.driver) {
+      case 'simulated':
+        return this.#simulated;
+      case 'onoff':
+        return SysfsGpio.available(root) ? sysfs() : refuse(`driver onoff needs sysfs GPIO at ${root}, which this system does not have (see docs/door.md: kernels without CONFIG_GPIO_SYSFS); driver gpiod uses the character device`);
+      case 'gpiod':
+        return gpiod() ?? refuse('driver gpiod needs libgpiod\'s tools (Debian/Ubuntu package gpiod: gpiodetect, gpioset, gpioget, gpiomon) and a /dev/gpiochipN they can open; none was found');
+      default: {
+        if (SysfsGpio.available(root)) return sysfs();
+        const chardev = gpiod();
+        if (chardev) return chardev;
+        this.#log.warn({ door: c.id, root }, 'no sysfs GPIO and no GPIO character device here: this door uses the simulated driver, and no door opens');
+        return this.#simulated;
+      }
+    }
+  }
+
   start(): void {
     if (this.#running.size > 0) return;
     try {
@@ -119,7 +146,9 @@ export class Doors implements Service {
       };
       process.on('exit', this.#onExit);
     }
-    this.#log.info({ doors: this.list().map((s) => s.door), drivers: [...new Set(this.#plan.map((p) => p.driver.kind))] }, 'doors running');
+    // Which driver drives which line: the first thing an installer checks when a door does not open.
+    const lines = this.lines().map((l) => `${l.line}: ${l.driver} ${l.chip} line ${l.offset} (${l.pin})`);
+    this.#log.info({ doors: this.list().map((s) => s.door), drivers: [...new Set(this.#plan.map((p) => p.driver.kind))], lines }, 'doors running');
   }
 
   #startDoor(p: Planned): void {
@@ -135,7 +164,7 @@ export class Doors implements Service {
         if (role === 'lock') continue;
         const wiring = c[role];
         const idle: Level = wiring && activeLevel(wiring) === 1 ? 0 : 1;
-        inputs[role] = this.#lineLog.input(driver.input(`${c.id}.${role}`, pin, idle));
+        inputs[role] = this.#lineLog.input(driver.input(`${c.id}.${role}`, pin, idle, wiring?.pull));
       }
       running.door = new Door({ config: c, lock, inputs, bus: this.#opts.bus, log: this.#log, clock: this.#opts.clock });
     } catch (err) {

@@ -51,6 +51,7 @@ export class LineLog {
       },
       level: () => line.level(),
       release: () => line.release(),
+      ...(line.onFailure ? { onFailure: (listener: (err: Error) => void) => line.onFailure?.(listener) } : {}),
     };
   }
 

@@ -58,9 +58,9 @@ export const DoorEntry = Type.Object(
   {
     id: Type.String({ pattern: '^[a-z0-9_-]{1,32}$', description: 'Used in MQTT topics and events.' }),
     name: Type.String({ minLength: 1, maxLength: 64 }),
-    driver: Type.Union([Type.Literal('auto'), Type.Literal('onoff'), Type.Literal('simulated')], {
+    driver: Type.Union([Type.Literal('auto'), Type.Literal('onoff'), Type.Literal('gpiod'), Type.Literal('simulated')], {
       default: 'auto',
-      description: 'auto: onoff where /sys/class/gpio exists, else simulated.',
+      description: 'auto: onoff where /sys/class/gpio exists, else gpiod where libgpiod\'s tools see a /dev/gpiochip, else simulated (with a warning). gpiod: the character device through libgpiod 1.6 / 2.x tools.',
     }),
     unlock_pulse_ms: Type.Integer({ minimum: 100, maximum: 60000, default: 3000, description: 'Strike time.' }),
     lock: LockOutput,

@@ -1,0 +1,102 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * Fake libgpiod tools (gpiodetect, gpioset, gpioget, gpiomon) on PATH, in the 1.6 or the 2.x
+ * dialect, for machines without /dev/gpiochip. The hardware boundary only: each line's level is
+ * a file (`lines/<chip>-<offset>`), each tool records its arguments (`calls`) and its pid
+ * (`pids/<tool>-<chip>-<offset>`), gpioset keeps holding until its stdin ends (2.x) or it is
+ * signalled (1.6), and gpiomon prints an edge in its version's `%o %e` format whenever a level
+ * file changes.
+ */
+export interface FakeGpiod {
+  dir: string;
+  env: NodeJS.ProcessEnv;
+  /** Every tool run so far: its name and arguments. */
+  calls(): string[][];
+  level(chip: string, offset: number): string | null;
+  set(chip: string, offset: number, level: 0 | 1): void;
+  pid(tool: 'gpioset' | 'gpiomon', chip: string, offset: number): number | null;
+}
+
+const ARGS = 'printf "%s" "$(basename "$0")" >> "$FAKE_GPIOD/calls"; for a in "$@"; do printf "\\t%s" "$a" >> "$FAKE_GPIOD/calls"; done; echo >> "$FAKE_GPIOD/calls"';
+
+/** The last argument that is not an option is the offset (or offset=level); 2.x names the chip with --chip, 1.6 before the offset. */
+const CHIP_OFFSET = `
+chip=""; offset=""; level=""; prev=""
+for a in "$@"; do
+  case "$prev" in --chip|-c) chip="$a";; esac
+  case "$a" in gpiochip*) [ "$prev" = "--chip" ] || chip="$a";; [0-9]*=[01]) offset="\${a%%=*}"; level="\${a##*=}";; [0-9]*) offset="$a";; esac
+  prev="$a"
+done`;
+
+function scripts(major: 1 | 2, chips: string): Record<string, string> {
+  const version = major === 2 ? 'v2.1.3' : 'v1.6.3';
+  const falling = major === 2 ? '2' : '0';
+  return {
+    gpiodetect: `#!/bin/bash
+${ARGS}
+if [ "$1" = "--version" ]; then echo "gpiodetect (libgpiod) ${version}"; exit 0; fi
+cat <<'CHIPS'
+${chips}
+CHIPS
+`,
+    gpioget: `#!/bin/bash
+${ARGS}
+${CHIP_OFFSET}
+f="$FAKE_GPIOD/lines/$chip-$offset"
+if [ -e "$FAKE_GPIOD/busy-$chip-$offset" ]; then echo "gpioget: unable to request lines: Device or resource busy" >&2; exit 1; fi
+[ -e "$f" ] && cat "$f" || echo 0
+`,
+    gpioset: `#!/bin/bash
+${ARGS}
+${CHIP_OFFSET}
+echo $$ > "$FAKE_GPIOD/pids/gpioset-$chip-$offset"
+printf "%s" "$level" > "$FAKE_GPIOD/lines/$chip-$offset"
+${major === 2
+    ? `while read -r cmd arg; do
+  printf "stdin\\t%s\\t%s\\n" "$cmd" "$arg" >> "$FAKE_GPIOD/calls"
+  case "$cmd" in set) printf "%s" "\${arg##*=}" > "$FAKE_GPIOD/lines/$chip-$offset";; esac
+done`
+    : `trap 'exit 0' TERM INT
+while :; do sleep 0.05; done`}
+`,
+    gpiomon: `#!/bin/bash
+${ARGS}
+${CHIP_OFFSET}
+echo $$ > "$FAKE_GPIOD/pids/gpiomon-$chip-$offset"
+f="$FAKE_GPIOD/lines/$chip-$offset"
+last="$(cat "$f" 2>/dev/null || echo 0)"
+while :; do
+  now="$(cat "$f" 2>/dev/null || echo 0)"
+  if [ "$now" != "$last" ]; then
+    if [ "$now" = "1" ]; then echo "$offset 1"; else echo "$offset ${falling}"; fi
+    last="$now"
+  fi
+  sleep 0.01
+done
+`,
+  };
+}
+
+export function makeFakeGpiod(dir: string, major: 1 | 2, chips: string[]): FakeGpiod {
+  const bin = join(dir, 'bin');
+  for (const d of [bin, join(dir, 'lines'), join(dir, 'pids')]) mkdirSync(d, { recursive: true });
+  writeFileSync(join(dir, 'calls'), '');
+  for (const [name, text] of Object.entries(scripts(major, chips.join('\n')))) {
+    writeFileSync(join(bin, name), text);
+    chmodSync(join(bin, name), 0o755);
+  }
+  const file = (chip: string, offset: number) => join(dir, 'lines', `${chip}-${offset}`);
+  return {
+    dir,
+    env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}`, FAKE_GPIOD: dir },
+    calls: () => readFileSync(join(dir, 'calls'), 'utf8').split('\n').filter((l) => l !== '').map((l) => l.split('\t')),
+    level: (chip, offset) => (existsSync(file(chip, offset)) ? readFileSync(file(chip, offset), 'utf8').trim() : null),
+    set: (chip, offset, level) => writeFileSync(file(chip, offset), String(level)),
+    pid: (tool, chip, offset) => {
+      const name = `${tool}-${chip}-${offset}`;
+      return readdirSync(join(dir, 'pids')).includes(name) ? Number(readFileSync(join(dir, 'pids', name), 'utf8').trim()) : null;
+    },
+  };
+}
