@@ -75,6 +75,39 @@ for (const major of [2, 1] as const) {
   });
 }
 
+void test('on the gpiod driver as on the others: relock on close, held open, tamper', async () => {
+  const fake = makeFakeGpiod(tempDir(), 2, PI4);
+  fake.set('gpiochip0', 22, 0);
+  const h = start(fake, [wired({ unlock_pulse_ms: 10_000, held_open_s: 30 })]);
+  // An edge reaches the door through gpiomon (a moment later); then the debounce runs on the door's clock.
+  const edge = async (offset: number, level: 0 | 1, role: string) => {
+    fake.set('gpiochip0', offset, level);
+    await eventually(5000, () => h.doors.lines().some((l) => l.role === role && l.level === level), `${role} at ${level}`);
+    h.clock.advance(60);
+  };
+  try {
+    await eventually(5000, () => spawned(fake, 'gpiomon').length === 2, 'both inputs watched');
+    h.doors.get('front').unlock({ kind: 'face' });
+    await edge(27, 1, 'door_contact');
+    await edge(27, 0, 'door_contact');
+    assert.equal(h.doors.status('front').lock, 'locked', 'relocked on close, before the 10 s strike time');
+    await eventually(5000, () => fake.level('gpiochip0', 17) === '1', 'the line at the locked level');
+
+    h.doors.get('front').unlock({ kind: 'face' });
+    await edge(27, 1, 'door_contact');
+    h.clock.advance(31_000);
+    assert.equal(h.doors.status('front').alarm, 'held_open');
+    await edge(27, 0, 'door_contact');
+    assert.equal(h.doors.status('front').alarm, 'none', 'cleared by closing');
+
+    await edge(22, 1, 'tamper');
+    assert.equal(h.doors.status('front').alarm, 'tamper');
+    assert.ok(h.types().includes('door_held_open') && h.types().includes('tamper'), h.types().join(', '));
+  } finally {
+    h.doors.stop();
+  }
+});
+
 void test('a gpiomon killed mid-run is a gpio_error with the door locked, and is started again; a killed gpioset is held again at the locked level', async () => {
   const fake = makeFakeGpiod(tempDir(), 2, PI4);
   const h = start(fake, [wired({ tamper: null })]);
