@@ -11,9 +11,9 @@ case "$mode" in
   *) echo "usage: scripts/dev.sh run|test" >&2; exit 64 ;;
 esac
 
-# Debian packages. Runtime: ffmpeg reads USB/IP cameras; openssl makes the admin panel's self-signed certificate; gpiod (libgpiod's tools) drives GPIO where sysfs is gone. Tests add a real broker, a real browser,
+# Debian packages. Runtime: ffmpeg reads USB/IP cameras; openssl makes the admin panel's self-signed certificate; gpiod (libgpiod's tools) and python3-libgpiod (for libgpiod 1.6) drive GPIO where sysfs is gone. Tests add a real broker, a real browser,
 # systemd-analyze for the unit, sqlite3 to look inside database files, and Jinja2 (what Home Assistant renders value templates with).
-runtime_pkgs=(ffmpeg ca-certificates openssl gpiod)
+runtime_pkgs=(ffmpeg ca-certificates openssl gpiod python3-libgpiod)
 test_pkgs=(mosquitto mosquitto-clients chromium systemd sqlite3 python3 python3-jinja2 iproute2 util-linux faketime)
 pkgs=("${runtime_pkgs[@]}")
 [ "$mode" = test ] && pkgs+=("${test_pkgs[@]}")

@@ -48,7 +48,7 @@ if [ "$DRY" = 0 ] && [ "$(id -u)" -ne 0 ]; then
 fi
 
 # 1. Debian packages. Node.js 20 or newer is required; Debian 12's own nodejs is 18.
-pkgs=(ffmpeg ca-certificates gpiod)  # gpiod: libgpiod's tools, for GPIO where sysfs is gone (driver gpiod)
+pkgs=(ffmpeg ca-certificates gpiod python3-libgpiod)  # libgpiod's tools and Python binding: GPIO where sysfs is gone (driver gpiod)
 case "$BOARD" in
   pi) pkgs+=(rpicam-apps) ;;
   jetson) pkgs+=(gstreamer1.0-tools gstreamer1.0-plugins-good) ;;

@@ -8,6 +8,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync, constants as fsConstants } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { FacegateError, type Logger } from '../core/index.ts';
 import type { GpioDriver, InputLine, Level, OutputLine, Pull } from './lines.ts';
 import { resolvePin, type ChipInfo, type PinSpec, type ResolvedPin } from './pins.ts';
@@ -31,7 +32,13 @@ export interface GpiodTools {
   major: 1 | 2;
   version: string;
   chips: GpiodChip[];
+  /** 1.6 only: python3-libgpiod (1.x API) can run gpiod-line.py, which holds lines as the 1.6 tools cannot. */
+  lineHelper: boolean;
 }
+
+/** Debian's interpreter, where its python3-libgpiod lives (python3 on PATH may be another one). */
+export const PYTHON = '/usr/bin/python3';
+const LINE_HELPER = fileURLToPath(new URL('./gpiod-line.py', import.meta.url));
 
 /** `gpiochip0 [pinctrl-bcm2711] (58 lines)`, the same in 1.6 and 2.x. */
 export function parseGpiodetect(text: string): GpiodChip[] {
@@ -59,32 +66,75 @@ export function detectGpiodTools(env: NodeJS.ProcessEnv = process.env): GpiodToo
     const version = parseToolsVersion(execFileSync('gpiodetect', ['--version'], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 5000 }));
     if (!version) return null;
     const chips = parseGpiodetect(execFileSync('gpiodetect', [], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 5000 }));
-    return chips.length > 0 ? { ...version, chips } : null;
+    return chips.length > 0 ? { ...version, chips, lineHelper: version.major === 1 && lineHelperWorks(env) } : null;
   } catch {
     return null;
   }
 }
 
+function lineHelperWorks(env: NodeJS.ProcessEnv): boolean {
+  try {
+    execFileSync(PYTHON, ['-c', 'import gpiod; gpiod.LINE_REQ_DIR_OUT'], { env, stdio: 'ignore', timeout: 5000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const BIAS: Record<Pull, string> = { up: 'pull-up', down: 'pull-down' };
 
-/** The tools' arguments per libgpiod major version. */
-function argv(major: 1 | 2) {
+/** How one kind of tool or helper holds, reads and watches a line. */
+interface Dialect {
+  /** What holds the outputs, for messages. */
+  holder: 'gpioset' | 'gpiod-line.py';
+  /** The process that holds an output at `level`. */
+  hold(chip: string, offset: number, level: Level): { cmd: string; args: string[] };
+  /** What its stdin takes to change the level; null: it cannot, a new holder is started per level (1.6's gpioset). */
+  set: ((offset: number, level: Level) => string) | null;
+  get(chip: string, offset: number, pull: Pull | null): string[];
+  monitor(chip: string, offset: number, pull: Pull | null): { cmd: string; args: string[] };
+  /** A line of the monitor's output: the level it reports for `offset`, or null. */
+  levelOf(line: string, offset: number): Level | null;
+}
+
+/** `%o %e` lines; `%e` is 1 for rising and `falling` for falling. */
+const edgeLevel = (falling: string) => (line: string, offset: number): Level | null => {
+  const [o, e] = line.trim().split(/\s+/);
+  if (o !== String(offset)) return null;
+  return e === '1' ? 1 : e === falling ? 0 : null;
+};
+
+export function dialect(tools: Pick<GpiodTools, 'major' | 'lineHelper'>): Dialect {
+  const bias = (flag: string, pull: Pull | null): string[] => (pull ? [flag, BIAS[pull]] : []);
+  if (tools.major === 2) {
+    return {
+      holder: 'gpioset',
+      hold: (chip, offset, level) => ({ cmd: 'gpioset', args: ['--consumer', CONSUMER, '--chip', chip, '--interactive', `${offset}=${level}`] }),
+      set: (offset, level) => `set ${offset}=${level}\n`,
+      get: (chip, offset, pull) => ['--consumer', CONSUMER, '--chip', chip, '--numeric', ...bias('--bias', pull), String(offset)],
+      // gpiomon writes through stdio: line-buffered, or edges would wait in a pipe buffer.
+      monitor: (chip, offset, pull) => ({ cmd: 'stdbuf', args: ['-oL', 'gpiomon', '--consumer', CONSUMER, '--chip', chip, ...bias('--bias', pull), '--edges', 'both', '--format', '%o %e', String(offset)] }),
+      levelOf: edgeLevel('2'),
+    };
+  }
+  const get = (chip: string, offset: number, pull: Pull | null): string[] => [...bias('-B', pull), chip, String(offset)];
+  if (tools.lineHelper) {
+    return {
+      holder: 'gpiod-line.py',
+      hold: (chip, offset, level) => ({ cmd: PYTHON, args: [LINE_HELPER, 'out', chip, String(offset), String(level), CONSUMER] }),
+      set: (_offset, level) => `set ${level}\n`,
+      get,
+      monitor: (chip, offset, pull) => ({ cmd: PYTHON, args: ['-u', LINE_HELPER, 'in', chip, String(offset), pull ? BIAS[pull] : 'as-is', CONSUMER] }),
+      levelOf: (line) => (line.trim() === 'level 1' ? 1 : line.trim() === 'level 0' ? 0 : null),
+    };
+  }
   return {
-    /** Holds the output until told otherwise (2.x: set commands on stdin) or killed (1.6). */
-    hold: (chip: string, offset: number, level: Level): string[] =>
-      major === 2 ? ['--consumer', CONSUMER, '--chip', chip, '--interactive', `${offset}=${level}`] : ['--mode=signal', chip, `${offset}=${level}`],
-    get: (chip: string, offset: number, pull: Pull | null): string[] => {
-      const bias = pull ? [major === 2 ? '--bias' : '-B', BIAS[pull]] : [];
-      return major === 2 ? ['--consumer', CONSUMER, '--chip', chip, '--numeric', ...bias, String(offset)] : [...bias, chip, String(offset)];
-    },
-    monitor: (chip: string, offset: number, pull: Pull | null): string[] => {
-      const bias = pull ? [major === 2 ? '--bias' : '-B', BIAS[pull]] : [];
-      return major === 2
-        ? ['--consumer', CONSUMER, '--chip', chip, ...bias, '--edges', 'both', '--format', '%o %e', String(offset)]
-        : [...bias, '--line-buffered', '--format=%o %e', chip, String(offset)];
-    },
-    /** `%e`: 2.x says 1 rising, 2 falling; 1.6 says 1 rising, 0 falling. */
-    levelOf: (edge: string): Level | null => (edge === '1' ? 1 : edge === (major === 2 ? '2' : '0') ? 0 : null),
+    holder: 'gpioset',
+    hold: (chip, offset, level) => ({ cmd: 'gpioset', args: ['--mode=signal', chip, `${offset}=${level}`] }),
+    set: null,
+    get,
+    monitor: (chip, offset, pull) => ({ cmd: 'gpiomon', args: [...bias('-B', pull), '--line-buffered', '--format=%o %e', chip, String(offset)] }),
+    levelOf: edgeLevel('0'),
   };
 }
 
@@ -139,25 +189,26 @@ export class GpiodGpio implements GpioDriver {
   }
 
   output(name: string, pin: ResolvedPin, initial: Level): OutputLine {
-    return new HeldOutput(name, pin, this.#chipName(pin), initial, this.tools.major, this.#env, this.#log);
+    return new HeldOutput(name, pin, this.#chipName(pin), initial, dialect(this.tools), this.#env, this.#log);
   }
 
   input(name: string, pin: ResolvedPin, _idle: Level, pull: Pull | null = null): InputLine {
-    return new MonitoredInput(name, pin, this.#chipName(pin), pull, this.tools.major, this.#env, this.#log);
+    return new MonitoredInput(name, pin, this.#chipName(pin), pull, dialect(this.tools), this.#env, this.#log);
   }
 }
 
 /**
- * An output held by one `gpioset` for as long as the daemon runs. 2.x: requested once, its level
- * changed by `set` commands written synchronously to a FIFO that is its stdin (so the exit
- * handler's last write lands too); the daemon's end closes the FIFO and gpioset exits. 1.6 cannot
- * change a held line: each new level is a new `gpioset --mode=signal`, the old one stopped first.
+ * An output held by one process for as long as the daemon runs (2.x's `gpioset --interactive`, or
+ * on 1.6 gpiod-line.py): requested once, its level changed by commands written synchronously to a
+ * FIFO that is its stdin (so the exit handler's last write lands too); the daemon's end closes the
+ * FIFO and the holder exits. 1.6's own gpioset cannot change a held line: without the helper each
+ * new level is a new `gpioset --mode=signal`, the old one stopped first.
  */
 class HeldOutput implements OutputLine {
   readonly name: string;
   readonly #pin: ResolvedPin;
   readonly #chip: string;
-  readonly #major: 1 | 2;
+  readonly #dialect: Dialect;
   readonly #env: NodeJS.ProcessEnv;
   readonly #log: Logger;
   readonly #failures: ((err: Error) => void)[] = [];
@@ -171,11 +222,11 @@ class HeldOutput implements OutputLine {
   #backoffMs = RESPAWN_MS;
   #released = false;
 
-  constructor(name: string, pin: ResolvedPin, chip: string, initial: Level, major: 1 | 2, env: NodeJS.ProcessEnv, log: Logger) {
+  constructor(name: string, pin: ResolvedPin, chip: string, initial: Level, dialect: Dialect, env: NodeJS.ProcessEnv, log: Logger) {
     this.name = name;
     this.#pin = pin;
     this.#chip = chip;
-    this.#major = major;
+    this.#dialect = dialect;
     this.#env = env;
     this.#log = log;
     this.#level = initial;
@@ -188,12 +239,12 @@ class HeldOutput implements OutputLine {
       // Dead holder: the respawn timer starts a new one at this level (not a tight loop of spawns).
       if (this.#respawn) {
         this.#level = level;
-        throw lineError(this.#pin, 'write failed', `gpioset is not running (${this.#lastWords() || 'it exited'}); starting it again`);
+        throw lineError(this.#pin, 'write failed', `${this.#dialect.holder} is not running (${this.#lastWords() || 'it exited'}); starting it again`);
       }
       this.#spawn(level);
-    } else if (this.#major === 2) {
+    } else if (this.#dialect.set) {
       try {
-        writeSync(this.#writeFd as number, `set ${this.#pin.offset}=${level}\n`);
+        writeSync(this.#writeFd as number, this.#dialect.set(this.#pin.offset, level));
       } catch (err) {
         throw lineError(this.#pin, 'write failed', (err as Error).message);
       }
@@ -221,10 +272,10 @@ class HeldOutput implements OutputLine {
     const child = this.#child;
     this.#child = null;
     child?.removeAllListeners('exit');
-    // 2.x: end of input makes gpioset exit; 1.6: SIGTERM. The kernel keeps the last level on most chips.
+    // A held line's holder exits at the end of its input; 1.6's gpioset at SIGTERM. The kernel keeps the last level on most chips.
     if (this.#writeFd !== null) closeSync(this.#writeFd);
     this.#writeFd = null;
-    if (this.#major === 1) child?.kill('SIGTERM');
+    if (!this.#dialect.set) child?.kill('SIGTERM');
     if (this.#fifoDir) rmSync(this.#fifoDir, { recursive: true, force: true });
   }
 
@@ -235,12 +286,13 @@ class HeldOutput implements OutputLine {
     this.#spawnedAt = performance.now();
     let stdin: number | 'ignore' = 'ignore';
     let readFd: number | null = null;
-    if (this.#major === 2) {
+    if (this.#dialect.set) {
       if (this.#writeFd !== null) closeSync(this.#writeFd);
       ({ readFd, writeFd: this.#writeFd } = this.#fifo());
       stdin = readFd;
     }
-    const child = spawn('gpioset', argv(this.#major).hold(this.#chip, this.#pin.offset, level), { env: this.#env, stdio: [stdin, 'ignore', 'pipe'] });
+    const { cmd, args } = this.#dialect.hold(this.#chip, this.#pin.offset, level);
+    const child = spawn(cmd, args, { env: this.#env, stdio: [stdin, 'ignore', 'pipe'] });
     if (readFd !== null) closeSync(readFd); // gpioset has its own copy: when our write end closes, it sees the end
     this.#lastWords = collectStderr(child);
     this.#child = child;
@@ -265,8 +317,8 @@ class HeldOutput implements OutputLine {
   #died(child: ChildProcess, why: string): void {
     if (this.#child !== child) return;
     this.#child = null;
-    const err = lineError(this.#pin, 'gpioset stopped holding the output', why);
-    this.#log.error({ line: this.name, why }, 'gpioset exited: the output is not held; starting it again');
+    const err = lineError(this.#pin, `${this.#dialect.holder} stopped holding the output`, why);
+    this.#log.error({ line: this.name, why }, 'the output holder exited: the output is not held; starting it again');
     for (const l of this.#failures) l(err);
     // Held again at the last level asked for (the door's fault path has asked for locked by now).
     const lived = performance.now() - this.#spawnedAt;
@@ -277,15 +329,16 @@ class HeldOutput implements OutputLine {
 }
 
 /**
- * An input read once with `gpioget`, then watched by one `gpiomon` (edge events, with the pull set
- * through the character device). A monitor that dies is reported to the door and started again.
+ * An input read once with `gpioget`, then watched by one monitor (`gpiomon`, or on 1.6
+ * gpiod-line.py, which also reports the level it found at its request): edge events, with the pull
+ * set through the character device. A monitor that dies is reported to the door and started again.
  */
 class MonitoredInput implements InputLine {
   readonly name: string;
   readonly #pin: ResolvedPin;
   readonly #chip: string;
   readonly #pull: Pull | null;
-  readonly #major: 1 | 2;
+  readonly #dialect: Dialect;
   readonly #env: NodeJS.ProcessEnv;
   readonly #log: Logger;
   readonly #listeners: ((err: Error | null, level: Level) => void)[] = [];
@@ -294,12 +347,12 @@ class MonitoredInput implements InputLine {
   #level: Level;
   #released = false;
 
-  constructor(name: string, pin: ResolvedPin, chip: string, pull: Pull | null, major: 1 | 2, env: NodeJS.ProcessEnv, log: Logger) {
+  constructor(name: string, pin: ResolvedPin, chip: string, pull: Pull | null, dialect: Dialect, env: NodeJS.ProcessEnv, log: Logger) {
     this.name = name;
     this.#pin = pin;
     this.#chip = chip;
     this.#pull = pull;
-    this.#major = major;
+    this.#dialect = dialect;
     this.#env = env;
     this.#log = log;
     this.#level = this.#get();
@@ -325,7 +378,7 @@ class MonitoredInput implements InputLine {
   #get(): Level {
     let out: string;
     try {
-      out = execFileSync('gpioget', argv(this.#major).get(this.#chip, this.#pin.offset, this.#pull), { env: this.#env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 5000 }).trim();
+      out = execFileSync('gpioget', this.#dialect.get(this.#chip, this.#pin.offset, this.#pull), { env: this.#env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 5000 }).trim();
     } catch (err) {
       const stderr = String((err as { stderr?: unknown }).stderr ?? '').trim();
       throw lineError(this.#pin, 'cannot read the input', stderr || (err as Error).message);
@@ -340,9 +393,8 @@ class MonitoredInput implements InputLine {
 
   #monitor(): void {
     if (this.#released) return;
-    const tools = argv(this.#major);
-    // gpiomon writes through stdio: line-buffered, or edges would wait in a pipe buffer.
-    const child = spawn('stdbuf', ['-oL', 'gpiomon', ...tools.monitor(this.#chip, this.#pin.offset, this.#pull)], { env: this.#env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const { cmd, args } = this.#dialect.monitor(this.#chip, this.#pin.offset, this.#pull);
+    const child = spawn(cmd, args, { env: this.#env, stdio: ['ignore', 'pipe', 'pipe'] });
     const lastWords = collectStderr(child);
     this.#child = child;
     let buffered = '';
@@ -350,10 +402,9 @@ class MonitoredInput implements InputLine {
       buffered += d.toString();
       let nl: number;
       while ((nl = buffered.indexOf('\n')) >= 0) {
-        const [offset, edge] = buffered.slice(0, nl).trim().split(/\s+/);
+        const level = this.#dialect.levelOf(buffered.slice(0, nl), this.#pin.offset);
         buffered = buffered.slice(nl + 1);
-        const level = edge === undefined ? null : tools.levelOf(edge);
-        if (offset !== String(this.#pin.offset) || level === null || level === this.#level) continue;
+        if (level === null || level === this.#level) continue;
         this.#level = level;
         this.#emit(null, level);
       }
@@ -370,8 +421,8 @@ class MonitoredInput implements InputLine {
   /** Tells the door (its fault path) and starts watching again after RESPAWN_MS, reading the level first. */
   #failed(why: string): void {
     if (this.#released) return;
-    this.#log.error({ line: this.name, why, retryInMs: RESPAWN_MS }, 'gpiomon exited: the input is not watched; starting it again');
-    this.#emit(lineError(this.#pin, 'gpiomon stopped watching the input', why), this.#level);
+    this.#log.error({ line: this.name, why, retryInMs: RESPAWN_MS }, 'the input monitor exited: the input is not watched; starting it again');
+    this.#emit(lineError(this.#pin, 'the monitor (gpiomon) stopped watching the input', why), this.#level);
     this.#retry = setTimeout(() => {
       this.#retry = null;
       try {

@@ -16,8 +16,90 @@ export interface FakeGpiod {
   calls(): string[][];
   level(chip: string, offset: number): string | null;
   set(chip: string, offset: number, level: 0 | 1): void;
-  pid(tool: 'gpioset' | 'gpiomon', chip: string, offset: number): number | null;
+  pid(tool: 'gpioset' | 'gpiomon' | 'gpiod-line', chip: string, offset: number): number | null;
+  /** Resolves once every tool that ever ran has exited (before the test's directory goes). */
+  exited(timeoutMs?: number): Promise<void>;
 }
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * python3-libgpiod's 1.x API over the same level files, for gpiod-line.py (PYTHONPATH puts it
+ * first); without `pythonGpiod` a module that fails to import, as where the package is missing.
+ */
+const PYTHON_GPIOD = `import os, time
+LINE_REQ_DIR_OUT = 3
+LINE_REQ_EV_BOTH_EDGES = 6
+LINE_REQ_FLAG_BIAS_PULL_DOWN = 16
+LINE_REQ_FLAG_BIAS_PULL_UP = 32
+_DIR = os.environ["FAKE_GPIOD"]
+
+
+def _log(*words):
+    with open(_DIR + "/calls", "a") as f:
+        f.write("\\t".join(["python-gpiod", *map(str, words)]) + "\\n")
+
+
+class LineEvent:
+    RISING_EDGE = 1
+    FALLING_EDGE = 2
+
+    def __init__(self, kind):
+        self.type = kind
+
+
+class Line:
+    def __init__(self, chip, offset):
+        self._chip, self._offset = chip, offset
+        self._file = f"{_DIR}/lines/{chip}-{offset}"
+
+    def request(self, consumer, type, flags=0, default_val=0):
+        _log("request", self._chip, self._offset, consumer, type, flags)
+        with open(f"{_DIR}/pids/gpiod-line-{self._chip}-{self._offset}", "w") as f:
+            f.write(str(os.getpid()))
+        if type == LINE_REQ_DIR_OUT:
+            self.set_value(default_val)
+        self._last = self.get_value()
+
+    def set_value(self, value):
+        with open(self._file, "w") as f:
+            f.write(str(value))
+        _log("set", self._chip, self._offset, value)
+
+    def get_value(self):
+        try:
+            with open(self._file) as f:
+                return int(f.read().strip() or 0)
+        except FileNotFoundError:
+            return 0
+
+    def event_wait(self, sec=0):
+        until = time.monotonic() + sec
+        while time.monotonic() < until:
+            if self.get_value() != self._last:
+                return True
+            time.sleep(0.01)
+        return False
+
+    def event_read(self):
+        self._last = self.get_value()
+        return LineEvent(LineEvent.RISING_EDGE if self._last else LineEvent.FALLING_EDGE)
+
+
+class Chip:
+    def __init__(self, name):
+        self._name = name
+
+    def get_line(self, offset):
+        return Line(self._name, offset)
+`;
 
 const ARGS = 'printf "%s" "$(basename "$0")" >> "$FAKE_GPIOD/calls"; for a in "$@"; do printf "\\t%s" "$a" >> "$FAKE_GPIOD/calls"; done; echo >> "$FAKE_GPIOD/calls"';
 
@@ -79,9 +161,11 @@ done
   };
 }
 
-export function makeFakeGpiod(dir: string, major: 1 | 2, chips: string[]): FakeGpiod {
+export function makeFakeGpiod(dir: string, major: 1 | 2, chips: string[], options: { pythonGpiod?: boolean } = {}): FakeGpiod {
   const bin = join(dir, 'bin');
-  for (const d of [bin, join(dir, 'lines'), join(dir, 'pids')]) mkdirSync(d, { recursive: true });
+  const python = join(dir, 'python');
+  for (const d of [bin, python, join(dir, 'lines'), join(dir, 'pids')]) mkdirSync(d, { recursive: true });
+  writeFileSync(join(python, 'gpiod.py'), options.pythonGpiod ? PYTHON_GPIOD : 'raise ImportError("python3-libgpiod is not installed")\n');
   writeFileSync(join(dir, 'calls'), '');
   for (const [name, text] of Object.entries(scripts(major, chips.join('\n')))) {
     writeFileSync(join(bin, name), text);
@@ -90,13 +174,21 @@ export function makeFakeGpiod(dir: string, major: 1 | 2, chips: string[]): FakeG
   const file = (chip: string, offset: number) => join(dir, 'lines', `${chip}-${offset}`);
   return {
     dir,
-    env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}`, FAKE_GPIOD: dir },
+    env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}`, PYTHONPATH: python, FAKE_GPIOD: dir },
     calls: () => readFileSync(join(dir, 'calls'), 'utf8').split('\n').filter((l) => l !== '').map((l) => l.split('\t')),
     level: (chip, offset) => (existsSync(file(chip, offset)) ? readFileSync(file(chip, offset), 'utf8').trim() : null),
     set: (chip, offset, level) => writeFileSync(file(chip, offset), String(level)),
     pid: (tool, chip, offset) => {
       const name = `${tool}-${chip}-${offset}`;
       return readdirSync(join(dir, 'pids')).includes(name) ? Number(readFileSync(join(dir, 'pids', name), 'utf8').trim()) : null;
+    },
+    async exited(timeoutMs = 5000) {
+      const until = Date.now() + timeoutMs;
+      const pids = () => readdirSync(join(dir, 'pids')).map((n) => Number(readFileSync(join(dir, 'pids', n), 'utf8').trim()));
+      while (pids().some(alive)) {
+        if (Date.now() > until) throw new Error(`fake gpiod tools still running: ${pids().filter(alive).join(', ')}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
     },
   };
 }
