@@ -80,7 +80,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
   // A bad pin or a pin used twice stops the start here; the lock outputs are claimed at start().
   const doors = (() => {
     try {
-      return createDoors({ config, bus, log, clock: systemClock, sysfsRoot: config.daemon.sysfs_gpio_root });
+      return createDoors({ config, bus, log, clock: systemClock, sysfsRoot: config.daemon.sysfs_gpio_root, gpiodEnv: env });
     } catch (err) {
       db.close();
       lock.release();
@@ -127,7 +127,19 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
 
   // After the store (events of the last relock are stored) and stopped before it: on stop every
   // lock output goes to its locked level; a process 'exit' handler covers crashes.
-  lifecycle.add('doors', doors);
+  // A door whose lock line cannot be held (gpiod: its holder exits) stops the start-up.
+  lifecycle.add('doors', {
+    start: async () => {
+      doors.start();
+      try {
+        await doors.settled();
+      } catch (err) {
+        doors.stop();
+        throw err;
+      }
+    },
+    stop: () => doors.stop(),
+  });
 
   // One vision worker for camera frames and enrollment photos, started on first use (with
   // camera.source none only enrollment ever starts it). A worker that died is replaced on next use.

@@ -151,6 +151,14 @@ export class Doors implements Service {
     this.#log.info({ doors: this.list().map((s) => s.door), drivers: [...new Set(this.#plan.map((p) => p.driver.kind))], lines }, 'doors running');
   }
 
+  /**
+   * Resolves once every lock output is held: drivers that claim lines through a process (gpiod)
+   * know only a moment after start(). Rejects with the first line that could not be claimed.
+   */
+  async settled(): Promise<void> {
+    await Promise.all([...this.#running.values()].map((r) => r.lock.ready?.()));
+  }
+
   #startDoor(p: Planned): void {
     const { config: c, driver } = p;
     const lockPin = p.pins[0]?.pin as ResolvedPin;

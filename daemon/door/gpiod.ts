@@ -20,6 +20,8 @@ export const RESPAWN_MS = 1000;
 export const RESPAWN_MAX_MS = 30_000;
 /** A holder that lived this long was working: the next death starts the backoff again. */
 const HEALTHY_MS = 5000;
+/** gpioset says nothing once it holds a line, but exits at once when it cannot: alive this long, it holds it. */
+const HOLDING_MS = 300;
 
 export interface GpiodChip {
   /** The device name the tools take: gpiochip0. */
@@ -87,6 +89,8 @@ const BIAS: Record<Pull, string> = { up: 'pull-up', down: 'pull-down' };
 interface Dialect {
   /** What holds the outputs, for messages. */
   holder: 'gpioset' | 'gpiod-line.py';
+  /** The holder prints this line once it holds the output; null: it prints nothing (alive after HOLDING_MS is the sign). */
+  readyLine: string | null;
   /** The process that holds an output at `level`. */
   hold(chip: string, offset: number, level: Level): { cmd: string; args: string[] };
   /** What its stdin takes to change the level; null: it cannot, a new holder is started per level (1.6's gpioset). */
@@ -109,6 +113,7 @@ export function dialect(tools: Pick<GpiodTools, 'major' | 'lineHelper'>): Dialec
   if (tools.major === 2) {
     return {
       holder: 'gpioset',
+      readyLine: null,
       hold: (chip, offset, level) => ({ cmd: 'gpioset', args: ['--consumer', CONSUMER, '--chip', chip, '--interactive', `${offset}=${level}`] }),
       set: (offset, level) => `set ${offset}=${level}\n`,
       get: (chip, offset, pull) => ['--consumer', CONSUMER, '--chip', chip, '--numeric', ...bias('--bias', pull), String(offset)],
@@ -121,6 +126,7 @@ export function dialect(tools: Pick<GpiodTools, 'major' | 'lineHelper'>): Dialec
   if (tools.lineHelper) {
     return {
       holder: 'gpiod-line.py',
+      readyLine: 'ready',
       hold: (chip, offset, level) => ({ cmd: PYTHON, args: [LINE_HELPER, 'out', chip, String(offset), String(level), CONSUMER] }),
       set: (_offset, level) => `set ${level}\n`,
       get,
@@ -130,6 +136,7 @@ export function dialect(tools: Pick<GpiodTools, 'major' | 'lineHelper'>): Dialec
   }
   return {
     holder: 'gpioset',
+    readyLine: null,
     hold: (chip, offset, level) => ({ cmd: 'gpioset', args: ['--mode=signal', chip, `${offset}=${level}`] }),
     set: null,
     get,
@@ -221,6 +228,7 @@ class HeldOutput implements OutputLine {
   #respawn: NodeJS.Timeout | null = null;
   #backoffMs = RESPAWN_MS;
   #released = false;
+  #ready: Promise<void> | null = null;
 
   constructor(name: string, pin: ResolvedPin, chip: string, initial: Level, dialect: Dialect, env: NodeJS.ProcessEnv, log: Logger) {
     this.name = name;
@@ -251,8 +259,8 @@ class HeldOutput implements OutputLine {
     } else if (level !== this.#level) {
       const old = this.#child;
       this.#child = null;
-      old.removeAllListeners('exit');
-      old.once('exit', () => this.#spawn(level));
+      old.removeAllListeners('close');
+      old.once('close', () => this.#spawn(level));
       old.kill('SIGTERM');
     }
     this.#level = level;
@@ -266,12 +274,17 @@ class HeldOutput implements OutputLine {
     this.#failures.push(listener);
   }
 
+  /** Whether the first holder took the line: its ready line, or still alive after HOLDING_MS. */
+  ready(): Promise<void> {
+    return this.#ready ?? Promise.resolve();
+  }
+
   release(): void {
     this.#released = true;
     if (this.#respawn) clearTimeout(this.#respawn);
     const child = this.#child;
     this.#child = null;
-    child?.removeAllListeners('exit');
+    child?.removeAllListeners('close');
     // A held line's holder exits at the end of its input; 1.6's gpioset at SIGTERM. The kernel keeps the last level on most chips.
     if (this.#writeFd !== null) closeSync(this.#writeFd);
     this.#writeFd = null;
@@ -292,12 +305,34 @@ class HeldOutput implements OutputLine {
       stdin = readFd;
     }
     const { cmd, args } = this.#dialect.hold(this.#chip, this.#pin.offset, level);
-    const child = spawn(cmd, args, { env: this.#env, stdio: [stdin, 'ignore', 'pipe'] });
-    if (readFd !== null) closeSync(readFd); // gpioset has its own copy: when our write end closes, it sees the end
+    const child = spawn(cmd, args, { env: this.#env, stdio: [stdin, 'pipe', 'pipe'] });
+    if (readFd !== null) closeSync(readFd); // the holder has its own copy: when our write end closes, it sees the end
     this.#lastWords = collectStderr(child);
     this.#child = child;
+    if (!this.#ready) {
+      this.#ready = this.#holding(child);
+      this.#ready.catch(() => undefined); // asked for by Doors.settled(); later deaths go to onFailure
+    }
     child.once('error', (err) => this.#died(child, err.message));
-    child.once('exit', (code, signal) => this.#died(child, this.#lastWords() || `exited (${code ?? signal})`));
+    child.once('close', (code, signal) => this.#died(child, this.#lastWords() || `exited (${code ?? signal})`));
+  }
+
+  #holding(child: ChildProcess): Promise<void> {
+    const readyLine = this.#dialect.readyLine;
+    return new Promise((resolve, reject) => {
+      let out = '';
+      const timer = readyLine === null ? setTimeout(resolve, HOLDING_MS) : null;
+      // Read always (an unread pipe would fill up and stall the holder); only the ready line matters.
+      child.stdout?.on('data', (d: Buffer) => {
+        if (readyLine === null) return;
+        out += d.toString();
+        if (out.split('\n').some((l) => l.trim() === readyLine)) resolve();
+      });
+      child.once('close', (code, signal) => {
+        if (timer) clearTimeout(timer);
+        reject(lineError(this.#pin, `${this.#dialect.holder} could not hold the output`, this.#lastWords() || `exited (${code ?? signal})`));
+      });
+    });
   }
 
   /** A FIFO as gpioset's stdin: written with writeSync, and it reaches end-of-file when we exit. */
@@ -415,7 +450,7 @@ class MonitoredInput implements InputLine {
       this.#failed(why);
     };
     child.once('error', (err) => died(err.message));
-    child.once('exit', (code, signal) => died(lastWords() || `exited (${code ?? signal})`));
+    child.once('close', (code, signal) => died(lastWords() || `exited (${code ?? signal})`));
   }
 
   /** Tells the door (its fault path) and starts watching again after RESPAWN_MS, reading the level first. */

@@ -52,6 +52,7 @@ export class LineLog {
       level: () => line.level(),
       release: () => line.release(),
       ...(line.onFailure ? { onFailure: (listener: (err: Error) => void) => line.onFailure?.(listener) } : {}),
+      ...(line.ready ? { ready: () => line.ready?.() ?? Promise.resolve() } : {}),
     };
   }
 

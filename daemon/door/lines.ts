@@ -16,6 +16,8 @@ export interface OutputLine {
   release(): void;
   /** Drivers whose output can fail between writes (a holder process that dies) say so here. */
   onFailure?(listener: (err: Error) => void): void;
+  /** Drivers that claim a line asynchronously (a holder process): resolves once it holds the line, rejects with why not. */
+  ready?(): Promise<void>;
 }
 
 /** An input the door watches (contact, exit button, tamper). Reports raw, undebounced levels. */

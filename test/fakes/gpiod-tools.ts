@@ -16,7 +16,10 @@ export interface FakeGpiod {
   calls(): string[][];
   level(chip: string, offset: number): string | null;
   set(chip: string, offset: number, level: 0 | 1): void;
+  /** The tool's pid once it runs (a monitor's once it watches: every change after that is an edge). */
   pid(tool: 'gpioset' | 'gpiomon' | 'gpiod-line', chip: string, offset: number): number | null;
+  /** Makes the line taken by another process: requests of it fail with EBUSY. */
+  busy(chip: string, offset: number): void;
   /** Resolves once every tool that ever ran has exited (before the test's directory goes). */
   exited(timeoutMs?: number): Promise<void>;
 }
@@ -62,11 +65,13 @@ class Line:
 
     def request(self, consumer, type, flags=0, default_val=0):
         _log("request", self._chip, self._offset, consumer, type, flags)
-        with open(f"{_DIR}/pids/gpiod-line-{self._chip}-{self._offset}", "w") as f:
-            f.write(str(os.getpid()))
+        if os.path.exists(f"{_DIR}/busy-{self._chip}-{self._offset}"):
+            raise OSError(16, "Device or resource busy")
         if type == LINE_REQ_DIR_OUT:
             self.set_value(default_val)
         self._last = self.get_value()
+        with open(f"{_DIR}/pids/gpiod-line-{self._chip}-{self._offset}", "w") as f:
+            f.write(str(os.getpid()))
 
     def set_value(self, value):
         with open(self._file, "w") as f:
@@ -133,6 +138,7 @@ if [ -e "$FAKE_GPIOD/busy-$chip-$offset" ]; then echo "gpioget: unable to reques
     gpioset: `#!/bin/bash
 ${ARGS}
 ${CHIP_OFFSET}
+if [ -e "$FAKE_GPIOD/busy-$chip-$offset" ]; then echo "gpioset: error setting the GPIO line values: Device or resource busy" >&2; exit 1; fi
 echo $$ > "$FAKE_GPIOD/pids/gpioset-$chip-$offset"
 printf "%s" "$level" > "$FAKE_GPIOD/lines/$chip-$offset"
 ${major === 2
@@ -146,9 +152,10 @@ while :; do sleep 0.05; done`}
     gpiomon: `#!/bin/bash
 ${ARGS}
 ${CHIP_OFFSET}
-echo $$ > "$FAKE_GPIOD/pids/gpiomon-$chip-$offset"
 f="$FAKE_GPIOD/lines/$chip-$offset"
 last="$(cat "$f" 2>/dev/null || echo 0)"
+# The pid file says "watching": from here on every change is an edge.
+echo $$ > "$FAKE_GPIOD/pids/gpiomon-$chip-$offset"
 while :; do
   now="$(cat "$f" 2>/dev/null || echo 0)"
   if [ "$now" != "$last" ]; then
@@ -178,6 +185,7 @@ export function makeFakeGpiod(dir: string, major: 1 | 2, chips: string[], option
     calls: () => readFileSync(join(dir, 'calls'), 'utf8').split('\n').filter((l) => l !== '').map((l) => l.split('\t')),
     level: (chip, offset) => (existsSync(file(chip, offset)) ? readFileSync(file(chip, offset), 'utf8').trim() : null),
     set: (chip, offset, level) => writeFileSync(file(chip, offset), String(level)),
+    busy: (chip, offset) => writeFileSync(join(dir, `busy-${chip}-${offset}`), ''),
     pid: (tool, chip, offset) => {
       const name = `${tool}-${chip}-${offset}`;
       return readdirSync(join(dir, 'pids')).includes(name) ? Number(readFileSync(join(dir, 'pids', name), 'utf8').trim()) : null;

@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EventStore, openDatabase } from '../../../daemon/store/index.ts';
 import { startDaemon } from '../../../daemon/main.ts';
-import { isolatedEnv } from '../../support/daemon.ts';
+import { makeFakeGpiod } from '../../fakes/gpiod-tools.ts';
+import { isolatedEnv, runFacegate } from '../../support/daemon.ts';
 import { tempDir } from '../../support/tmp.ts';
 
 void test('in the daemon: a granted decision pulses the door; stop relocks it and the events are stored', async () => {
@@ -34,5 +35,27 @@ void test('in the daemon: a granted decision pulses the door; stop relocks it an
     assert.deepEqual(actuations, [{ action: 'door.actuate.unlock', target: 'front' }], 'one grant, one audit row');
   } finally {
     db.close();
+  }
+});
+
+void test('in the daemon: a door on driver gpiod whose lock line another process holds stops the start-up, saying which line and why; free, it starts on the character device', async () => {
+  const dataDir = tempDir();
+  const config = join(dataDir, 'config.yaml');
+  writeFileSync(config, 'doors:\n  - id: front\n    name: Front\n    driver: gpiod\n    lock: { pin: 17 }\n');
+  const fake = makeFakeGpiod(join(dataDir, 'gpio'), 2, ['gpiochip0 [pinctrl-bcm2711] (58 lines)']);
+  const env = isolatedEnv(dataDir, { FACEGATE_DAEMON__LOG_LEVEL: 'silent', FACEGATE_DAEMON__SYSFS_GPIO_ROOT: join(dataDir, 'no-sysfs'), PATH: fake.env.PATH, PYTHONPATH: fake.env.PYTHONPATH, FAKE_GPIOD: fake.dir });
+  fake.busy('gpiochip0', 17);
+  // As a child process: a start that fails part-way does not yet stop what it started in-process (issue 19); the CLI exits.
+  const refused = await runFacegate(['run', '--config', config], env);
+  assert.notEqual(refused.code, 0);
+  assert.match(refused.stderr, /bcm 17 \(pinctrl-bcm2711 line 17\): gpioset could not hold the output: .*busy/);
+  rmSync(join(fake.dir, 'busy-gpiochip0-17'));
+  const daemon = await startDaemon({ configFile: config, env });
+  try {
+    assert.equal(daemon.doors.lines()[0]?.driver, 'gpiod');
+    assert.equal(fake.level('gpiochip0', 17), '0', 'held at the locked level (active high)');
+  } finally {
+    await daemon.stop('test');
+    await fake.exited();
   }
 });

@@ -36,6 +36,8 @@ function start(fake: FakeGpiod, doors: DoorConfig[]) {
 }
 
 const spawned = (fake: FakeGpiod, tool: string) => fake.calls().filter((c) => c[0] === tool);
+/** Every input's monitor is watching (its pid file is written once it is). */
+const watching = (fake: FakeGpiod, tool: 'gpiomon' | 'gpiod-line', offsets: number[]) => offsets.every((o) => fake.pid(tool, 'gpiochip0', o) !== null);
 
 for (const major of [2, 1] as const) {
   void test(`libgpiod ${major === 2 ? '2.x' : '1.6'}: the lock is held by gpioset from start to stop, inputs come from gpiomon edges with the pull set, strike time and forced opening as on sysfs`, async () => {
@@ -44,7 +46,7 @@ for (const major of [2, 1] as const) {
     const h = start(fake, [wired()]);
     try {
       // The tools run as child processes: what they did shows up a moment later.
-      await eventually(5000, () => fake.level('gpiochip0', 17) === '1' && spawned(fake, 'gpiomon').length === 2, 'the lock claimed, both inputs watched');
+      await eventually(5000, () => fake.level('gpiochip0', 17) === '1' && watching(fake, 'gpiomon', [27, 22]), 'the lock claimed, both inputs watched');
       const set = spawned(fake, 'gpioset');
       assert.deepEqual(set[0]?.slice(1), major === 2 ? ['--consumer', 'facegate', '--chip', 'gpiochip0', '--interactive', '17=1'] : ['--mode=signal', 'gpiochip0', '17=1']);
       const mon = spawned(fake, 'gpiomon').map((c) => c.slice(1).join(' '));
@@ -83,7 +85,7 @@ void test('libgpiod 1.6 with python3-libgpiod: gpiod-line.py requests each line 
   const requests = () => fake.calls().filter((c) => c[0] === 'python-gpiod' && c[1] === 'request').map((c) => c.slice(2).join(' '));
   try {
     // request <chip> <offset> <consumer> <type> <flags>: 3 output, 6 both edges; 32 pull-up.
-    await eventually(5000, () => requests().length === 3, 'the lock and both inputs requested');
+    await eventually(5000, () => requests().length === 3 && watching(fake, 'gpiod-line', [27, 22]), 'the lock and both inputs requested');
     assert.deepEqual(requests().sort(), ['gpiochip0 17 facegate 3 0', 'gpiochip0 22 facegate 6 32', 'gpiochip0 27 facegate 6 32']);
     assert.equal(spawned(fake, 'gpioset').length + spawned(fake, 'gpiomon').length, 0, '1.6\'s own tools do not hold or watch anything');
     h.doors.get('front').unlock({ kind: 'face' });
@@ -121,7 +123,7 @@ void test('on the gpiod driver as on the others: relock on close, held open, tam
     h.clock.advance(60);
   };
   try {
-    await eventually(5000, () => spawned(fake, 'gpiomon').length === 2, 'both inputs watched');
+    await eventually(5000, () => watching(fake, 'gpiomon', [27, 22]), 'both inputs watched');
     h.doors.get('front').unlock({ kind: 'face' });
     await edge(27, 1, 'door_contact');
     await edge(27, 0, 'door_contact');
@@ -179,7 +181,17 @@ void test('driver gpiod without the tools, or a pin on no chip, refuses to start
   assert.throws(() => start(none, [wired()]), /driver gpiod needs libgpiod's tools/);
   assert.throws(() => start(fake, [wired({ lock: { ...base.lock, pin: 3, numbering: 'line', chip: 'tegra234-gpio' } })]), /no gpiochip labelled "tegra234-gpio"/);
   assert.throws(() => start(fake, [wired({ lock: { ...base.lock, pin: 529, numbering: 'sysfs' } })]), /sysfs numbers mean nothing/);
+  // A lock line another process holds: settled() (which start-up waits for) says so, per holder kind.
+  for (const [major, pythonGpiod] of [[2, false], [1, true], [1, false]] as const) {
+    const taken = makeFakeGpiod(tempDir(), major, PI4, { pythonGpiod });
+    taken.busy('gpiochip0', 17);
+    const t = start(taken, [wired({ door_contact: null, tamper: null })]);
+    await assert.rejects(t.doors.settled(), /bcm 17 \(pinctrl-bcm2711 line 17\): (gpioset|gpiod-line\.py) could not hold the output: .*(busy|Device or resource busy)/i, `libgpiod ${major}${pythonGpiod ? ' + python3-libgpiod' : ''}`);
+    t.doors.stop();
+    await taken.exited();
+  }
   const h = start(fake, [wired({ driver: 'auto', door_contact: null, tamper: null })]);
+  await h.doors.settled();
   assert.equal(h.doors.lines()[0]?.driver, 'gpiod');
   h.doors.stop();
   await fake.exited();
