@@ -26,6 +26,14 @@ forbidden.push({
   from: { path: '^daemon/([^/]+)/' },
   to: { path: '^daemon/([^/]+)/.+', pathNot: ['^daemon/$1/', '^daemon/[^/]+/index\\.ts$'] },
 });
+// The composition root reaches vision through the entry that stays clear of TensorFlow.js.
+forbidden.push({
+  name: 'main-past-entry',
+  comment: 'main.ts reaches a room through its index.ts (vision: main-thread.ts)',
+  severity: 'error',
+  from: { path: '^daemon/main\\.ts$' },
+  to: { path: '^daemon/([^/]+)/.+', pathNot: ['^daemon/[^/]+/index\\.ts$', '^daemon/vision/main-thread\\.ts$'] },
+});
 forbidden.push({
   name: 'nothing-imports-main',
   severity: 'error',
