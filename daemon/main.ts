@@ -1,27 +1,21 @@
-import { EventBus, Lifecycle, createLogger, systemClock, type BusEvents, type Logger } from './core/index.ts';
+import { EventBus, FacegateError, Lifecycle, createLogger, systemClock, type BusEvents, type Logger } from './core/index.ts';
 import { loadConfig, type Config } from './config/index.ts';
-import { EventStore, InstanceLock, prepareDataDir } from './store/index.ts';
+import { EventStore, InstanceLock, prepareDataDir, type Database } from './store/index.ts';
 import { CpuLoad, DAEMON_SETTINGS_TEXT, SdNotify, Watchdog, cpuTemperature, memoryTuning } from './health/index.ts';
 import { createCamera, type Camera } from './camera/index.ts';
 import { Retention, openPrivacy, type Privacy } from './privacy/index.ts';
 import { createDoors, type Doors } from './door/index.ts';
 import { createIdentity, identitySettings, type Identity } from './identity/index.ts';
 import { createAccess, validateSchedule } from './access/index.ts';
-// Only the thread-side parts of vision: the index would load TensorFlow.js and onnxruntime into
-// the main thread (~100 MB) where only the vision worker needs them.
-import { AnalysisLoop } from './vision/analysis-loop.ts';
-import { createVisionWorker, type VisionWorkerStats } from './vision/worker-client.ts';
-import { describeBackend } from './vision/backend-info.ts';
-import { modelKey } from './vision/manifest.ts';
-import { createPadTrackCheck } from './vision/pad/track-check.ts';
-import { createSelftests, selftestStateJson } from './vision/pad/selftest-run.ts';
-import { selftestReportJson } from './vision/pad/selftest-report.ts';
-import { MqttService, type MetricsProvider } from './mqtt/index.ts';
+import { AnalysisLoop, VisionService, createPadTrackCheck, createSelftests, modelKey, selftestReportJson, selftestStateJson, type VisionWorkerStats } from './vision/main-thread.ts';
+import { MqttService } from './mqtt/index.ts';
 import { adminPanelUrl, applyStoredSettings, createAdminHost, doorService, identityPeople, nextFaceFromBus, padSelftestService, type AdminHost } from './admin/index.ts';
 
 export interface DaemonOptions {
   configFile?: string | undefined;
   env?: NodeJS.ProcessEnv;
+  /** For the rollback tests: the start-up step of this name fails (see Lifecycle). */
+  failAt?: string | undefined;
 }
 
 export interface RunningDaemon {
@@ -40,62 +34,196 @@ export interface RunningDaemon {
   /** Tensor count and heap inside the vision worker; null while no worker runs. */
   visionStats(): Promise<VisionWorkerStats | null>;
   /** The admin API and panel; null when admin.enabled is false. */
-  admin: AdminHost | null;
+  readonly admin: AdminHost | null;
+  /** The start-up steps' names in the order they ran (what DaemonOptions.failAt can name). */
+  steps: readonly string[];
   /** Resolves when the daemon has stopped; stop() may be called any number of times. */
   stop(reason: string): Promise<void>;
 }
 
-/** The composition root: the only place that builds concrete modules and wires them together. */
+/** What the steps below have built so far, for the steps after them. */
+interface Base {
+  env: NodeJS.ProcessEnv;
+  config: Config;
+  log: Logger;
+  lifecycle: Lifecycle;
+  db: Database;
+  privacy: Privacy;
+  bus: EventBus<BusEvents>;
+}
+
+/**
+ * The composition root: the only place that builds concrete modules and wires them together.
+ * Start-up is the named steps below; whichever fails, lifecycle.stop() undoes the ones before it
+ * (instance lock released, worker threads and camera child ended, lock outputs at their locked level).
+ */
 export async function startDaemon(options: DaemonOptions = {}): Promise<RunningDaemon> {
   const env = options.env ?? process.env;
   const { config: fileConfig, layers } = loadConfig({ file: options.configFile, env });
-  let config = fileConfig;
-  const log = createLogger({ level: config.daemon.log_level });
+  const log = createLogger({ level: fileConfig.daemon.log_level });
   log.info({ layers }, 'configuration loaded');
+  const lifecycle = new Lifecycle(log, { failAt: options.failAt });
+  try {
+    const { db, config } = initStore(fileConfig, log, lifecycle);
+    // A wrong or missing key stops the start here, before any gallery could load empty.
+    const privacy = lifecycle.step('privacy', () => openPrivacy({ db, dataDir: config.daemon.data_dir, env, log }));
+    const base: Base = { env, config, log, lifecycle, db, privacy, bus: new EventBus<BusEvents>(log) };
+    const daemon = await composeRooms(base);
+    await lifecycle.start();
+    await announceStart(base, daemon.notify);
+    return daemon.running;
+  } catch (err) {
+    await lifecycle.stop();
+    throw err;
+  }
+}
 
-  const dataDir = config.daemon.data_dir;
-  prepareDataDir(dataDir);
-  const lock = InstanceLock.acquire(dataDir);
-  const db = lock.openDatabase();
+/** The data directory, its single-instance lock and the database; settings kept by the panel applied. */
+function initStore(fileConfig: Config, log: Logger, lifecycle: Lifecycle): { db: Database; config: Config } {
+  const dataDir = fileConfig.daemon.data_dir;
+  const { db } = lifecycle.acquire('store', () => {
+    prepareDataDir(dataDir);
+    const lock = InstanceLock.acquire(dataDir);
+    try {
+      return { lock, db: lock.openDatabase() };
+    } catch (err) {
+      lock.release();
+      throw err;
+    }
+  }, ({ lock, db: opened }) => { opened.close(); lock.release(); });
   // Keys an operator changed in the admin panel (admin_settings) override the file, before any room reads them.
-  const stored = applyStoredSettings(db, config);
-  config = stored.config;
+  const stored = lifecycle.step('settings', () => applyStoredSettings(db, fileConfig));
   if (stored.applied.length > 0) log.info({ keys: stored.applied }, 'settings changed in the admin panel applied');
-  log.level = config.daemon.log_level;
+  log.level = stored.config.daemon.log_level;
+  return { db, config: stored.config };
+}
 
-  // A wrong or missing key stops the start here, before any gallery could load empty.
-  const privacy = (() => {
-    try {
-      return openPrivacy({ db, dataDir, env, log });
-    } catch (err) {
-      db.close();
-      lock.release();
-      throw err;
-    }
-  })();
+/** Every room built in the order they need each other, then queued in the order they start. */
+async function composeRooms(b: Base): Promise<{ running: RunningDaemon; notify: SdNotify }> {
+  const { config, log, lifecycle, bus, privacy } = b;
+  const events = storeEvents(b);
+  // A bad pin or a pin used twice stops the start here; the lock outputs are claimed at start.
+  const doors = lifecycle.step('doors:config', () => createDoors({ config, bus, log, clock: systemClock, sysfsRoot: config.daemon.sysfs_gpio_root, gpiodEnv: b.env }));
+  // With PAD off no face is ever judged live.
+  const vision = new VisionService({ config: config.vision, pad: config.pad.enabled ? config.pad : null, log });
+  // The live pipeline: bus 'frame' (after the motion gate) → vision worker → bus 'analysis'.
+  // At most one frame in flight; while the worker is busy the newest frame waits and older ones
+  // are dropped (counted). Errors are logged, never fatal.
+  const analysis = new AnalysisLoop({ bus, log, clock: systemClock, stallMs: config.daemon.watchdog_stall_s * 1000, analyze: (frame) => vision.analyze(frame) });
+  // The camera: source → MJPEG splitter → decode → motion gate → bus 'frame'; camera_lost/restored
+  // as public events; its capture loop sends the 'camera' heartbeat the watchdog waits for.
+  // A keep-alive frame the analysis loop would skip (a still scene) is not even decoded to RGB.
+  const camera = createCamera({ config: config.camera, bus, log, clock: systemClock, wantsKeepalive: () => analysis.wantsKeepalive() });
+  let admin: AdminHost | null = null;
+  const mqtt = createMqtt(b, doors, camera, () => admin);
+  const identity = createIdentityRoom(b, vision, mqtt);
+  wireDecisions(b, doors);
+  const notify = new SdNotify(b.env);
+  const selftests = createSelftests({
+    bus, clock: systemClock, pad: config.pad, camera: config.camera.source !== 'none', wantFrame: () => analysis.wantNextFrame(),
+    // The installer's PAD self-test: only the resulting numbers are kept, in memory and in the audit log.
+    onReport: (report) => { privacy.audit.append({ actor: 'daemon', action: 'pad.selftest.report', detail: { ...selftestReportJson(report), warnings: report.warnings.length } }); },
+  });
 
-  const bus = new EventBus<BusEvents>(log);
-  const lifecycle = new Lifecycle(log);
-
-  // A bad pin or a pin used twice stops the start here; the lock outputs are claimed at start().
-  const doors = (() => {
-    try {
-      return createDoors({ config, bus, log, clock: systemClock, sysfsRoot: config.daemon.sysfs_gpio_root, gpiodEnv: env });
-    } catch (err) {
-      db.close();
-      lock.release();
-      throw err;
-    }
-  })();
-  const notify = new SdNotify(env);
-
-  lifecycle.add('store', { start: () => undefined, stop: () => { db.close(); lock.release(); } });
   let stopReason = 'stop';
   lifecycle.add('audit', {
     start: () => { privacy.audit.append({ actor: 'daemon', action: 'daemon.start', detail: { keyId: privacy.keys.id, persons: privacy.health.persons } }); },
     stop: () => { privacy.audit.append({ actor: 'daemon', action: 'daemon.stop', detail: { reason: stopReason } }); },
   });
+  lifecycle.add('retention', retention(b, events, mqtt));
+  // After the store (events of the last relock are stored) and stopped before it: on stop every
+  // lock output goes to its locked level; a process 'exit' handler covers crashes.
+  // A door whose lock line cannot be held (gpiod: its holder exits) stops the start-up.
+  lifecycle.add('doors', {
+    start: async () => {
+      doors.start();
+      try {
+        await doors.settled();
+      } catch (err) {
+        doors.stop();
+        throw err;
+      }
+    },
+    stop: () => doors.stop(),
+  });
+  lifecycle.add('vision', { start: () => undefined, stop: () => vision.close() });
+  // identity: bus 'analysis' → tracks → votes → bus 'verdict'; access: 'verdict' → 'decision' + public event.
+  lifecycle.add('identity', { start: () => identity.start(), stop: () => identity.stop() });
+  lifecycle.add('access', createAccess({
+    bus, clock: systemClock, log,
+    settings: {
+      livenessMin: config.access.liveness_min,
+      lockoutAttempts: config.access.lockout_attempts,
+      lockoutWindowMs: config.access.lockout_window_s * 1000,
+      lockoutCooldownMs: config.access.lockout_cooldown_s * 1000,
+    },
+    lookupPerson: (personId) => identity.people.access(personId),
+    subjectOf: (personId) => privacy.pseudonyms.subject(personId),
+  }));
+  lifecycle.add('camera', camera);
+  lifecycle.add('analysis', {
+    start: () => {
+      analysis.start();
+      // With a camera, load the models now rather than on the first face at the door.
+      if (config.camera.source !== 'none') vision.warmUp();
+    },
+    stop: () => analysis.stop(),
+  });
+  // Stopped before the doors and the store.
+  lifecycle.add('mqtt', mqtt);
+  // The supervisor tick shows the event loop is alive (and, being a live timer, keeps the process running until stop).
+  let supervisor: NodeJS.Timeout | undefined;
+  lifecycle.add('supervisor', {
+    start: () => { supervisor = setInterval(() => bus.emit('heartbeat', { source: 'supervisor', at: systemClock.monotonic() }), 1000); },
+    stop: () => clearInterval(supervisor),
+  });
+  lifecycle.add('watchdog', new Watchdog({
+    notify, bus, clock: systemClock, log,
+    stallMs: config.daemon.watchdog_stall_s * 1000,
+    intervalMs: SdNotify.watchdogIntervalMs(b.env),
+    sources: ['supervisor', 'camera', 'analysis'],
+  }));
+  // Admin API and web panel on the rooms above (through admin's interfaces), in a worker thread
+  // of lower priority so that a busy panel cannot slow the door; started last, stopped first.
+  if (config.admin.enabled) {
+    lifecycle.add('admin', {
+      start: async () => {
+        const host = await createAdminHost(adminOptions(b, { identity, doors, events, vision, camera, analysis, mqtt, selftests }));
+        admin = host;
+        try {
+          await host.start();
+        } catch (err) {
+          await host.stop();
+          throw err;
+        }
+      },
+      stop: () => admin?.stop(),
+    });
+  }
 
+  let stopped: Promise<void> | null = null;
+  const running: RunningDaemon = {
+    config, log, bus, privacy, doors, camera, identity, analysis,
+    get admin() { return admin; },
+    get steps() { return lifecycle.steps; },
+    visionStats: () => vision.stats(),
+    stop(reason: string) {
+      stopped ??= (async () => {
+        stopReason = reason;
+        log.info({ reason }, 'facegate stopping');
+        await notify.stopping();
+        await lifecycle.stop();
+        log.info('facegate stopped');
+        log.flush();
+      })();
+      return stopped;
+    },
+  };
+  return { running, notify };
+}
+
+/** Public events are stored (then 'event:stored' for mqtt and admin); door actuations and MQTT commands are audited. */
+function storeEvents({ db, bus, privacy }: Base): EventStore {
   const events = new EventStore(db);
   bus.on('event', (event) => {
     events.append(event);
@@ -112,8 +240,11 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
   bus.on('mqtt:command', (c) => {
     privacy.audit.append({ actor: c.actor, action: `mqtt.command.${c.command}`, target: c.door, detail: { action: c.action } });
   });
+  return events;
+}
 
-  lifecycle.add('retention', new Retention({
+function retention({ config, log, privacy }: Base, events: EventStore, mqtt: MqttService): Retention {
+  return new Retention({
     clock: systemClock, log,
     intervalMs: config.privacy.retention_sweep_min * 60_000,
     rules: [
@@ -123,48 +254,43 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
       { name: 'mqtt_outbox', days: () => config.privacy.event_retention_days, purge: (cutoff) => mqtt.outbox.purgeBefore(cutoff) },
     ],
     onPurged: (counts) => { privacy.audit.append({ actor: 'daemon', action: 'retention.purge', detail: counts }); },
-  }));
-
-  // After the store (events of the last relock are stored) and stopped before it: on stop every
-  // lock output goes to its locked level; a process 'exit' handler covers crashes.
-  // A door whose lock line cannot be held (gpiod: its holder exits) stops the start-up.
-  lifecycle.add('doors', {
-    start: async () => {
-      doors.start();
-      try {
-        await doors.settled();
-      } catch (err) {
-        doors.stop();
-        throw err;
-      }
-    },
-    stop: () => doors.stop(),
   });
+}
 
-  // One vision worker for camera frames and enrollment photos, started on first use (with
-  // camera.source none only enrollment ever starts it). A worker that died is replaced on next use.
-  let visionWorker: ReturnType<typeof createVisionWorker> | null = null;
-  // What the status page shows: null before the first start, not ready while the models load.
-  let visionStatus: { backend: string | null; models: string[]; ready: boolean } | null = null;
-  const vision = (): ReturnType<typeof createVisionWorker> => {
-    if (visionWorker) return visionWorker;
-    // The operator's pad settings reach the worker; with PAD off no face is ever judged live.
-    const started = createVisionWorker(config.vision, log, config.pad.enabled ? { livenessModule: new URL('./vision/pad/module.ts', import.meta.url).href, livenessOptions: config.pad } : {});
-    visionWorker = started;
-    visionStatus = { backend: null, models: [], ready: false };
-    started.then((w) => {
-      visionStatus = { backend: describeBackend(w.backend), models: Object.values(w.models), ready: true };
-      log.info({ backend: visionStatus.backend, models: visionStatus.models }, 'vision backend chosen');
-      return w.exited.then(() => { if (visionWorker === started) { visionWorker = null; visionStatus = null; } });
-    }, () => { if (visionWorker === started) { visionWorker = null; visionStatus = null; } });
-    return started;
-  };
-  const analyzeImage = async (bytes: Uint8Array) => (await vision()).analyzeImage(bytes);
-  const identity = createIdentity({
+/**
+ * MQTT: events (after the store persisted them) through its outbox, door state, HA discovery and
+ * commands to the doors; with no mqtt.url an embedded broker on 127.0.0.1.
+ */
+function createMqtt({ config, db, bus, log }: Base, doors: Doors, camera: Camera, admin: () => AdminHost | null): MqttService {
+  // Read from the kernel, not through systeminformation: its shell and tools cost an idle door ~1.5 % CPU.
+  const cpuLoad = new CpuLoad();
+  return new MqttService({
+    config: config.mqtt, doors: config.doors, db, dataDir: config.daemon.data_dir, bus, log, clock: systemClock,
+    doorControl: (id) => (doors.has(id) ? doors.get(id) : undefined),
+    doorStatuses: () => doors.list(),
+    metrics: async () => ({ cameraFps: camera.metrics().fpsIn, boardTemperatureC: await cpuTemperature(), cpuLoadPct: cpuLoad.sample() }),
+    configurationUrl: config.mqtt.discovery.configuration_url ?? (config.admin.enabled ? adminPanelUrl(config.admin) : null),
+    ...(config.camera.source === 'none' ? {} : { camera: { door: config.camera.door, connected: () => camera.status().state === 'running' } }),
+    // Home Assistant's select changes the level as the panel would: the admin room keeps and audits it.
+    securityLevel: {
+      level: config.access.security_level,
+      change: config.admin.enabled ? (level, actor) => requireAdmin(admin()).changeSetting('access.security_level', level, actor) : null,
+    },
+  });
+}
+
+/** A change that arrives while the daemon is still starting is refused (and the level republished). */
+function requireAdmin(admin: AdminHost | null): AdminHost {
+  if (!admin) throw new FacegateError('admin_unavailable', 'the admin panel has not started yet: settings cannot change now');
+  return admin;
+}
+
+function createIdentityRoom({ config, db, privacy, log, bus }: Base, vision: VisionService, mqtt: MqttService): Identity {
+  return createIdentity({
     db, personKeys: privacy.persons, pseudonyms: privacy.pseudonyms, audit: privacy.audit, consents: privacy.consents, snapshots: privacy.snapshots,
     // The outbox is mqtt's, which identity may not import: a person's waiting events go with them.
     erasers: [{ table: 'mqtt_outbox', erase: ({ subject }) => mqtt.outbox.deleteSubject(subject) }],
-    analyzeImage,
+    analyzeImage: (bytes) => vision.analyzeImage(bytes),
     model: config.vision.embedder.model,
     thresholdsKey: modelKey(config.vision.embedder.model, config.vision.variant),
     settings: identitySettings(config),
@@ -174,88 +300,36 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
     trackLiveness: config.pad.enabled ? createPadTrackCheck(config.pad) : null,
     log, bus, clock: systemClock,
   });
-  // identity: bus 'analysis' → tracks → votes → bus 'verdict'; access: 'verdict' → 'decision' + public event.
-  lifecycle.add('identity', {
-    start: () => identity.start(),
-    stop: async () => {
-      identity.stop();
-      const worker = visionWorker;
-      visionWorker = null;
-      if (worker) await (await worker.catch(() => null))?.close();
-    },
-  });
-  const access = createAccess({
-    bus, clock: systemClock, log,
-    settings: {
-      livenessMin: config.access.liveness_min,
-      lockoutAttempts: config.access.lockout_attempts,
-      lockoutWindowMs: config.access.lockout_window_s * 1000,
-      lockoutCooldownMs: config.access.lockout_cooldown_s * 1000,
-    },
-    lookupPerson: (personId) => identity.people.access(personId),
-    subjectOf: (personId) => privacy.pseudonyms.subject(personId),
-  });
-  lifecycle.add('access', access);
+}
+
+/** A granted decision unlocks its door, on behalf of the person's pseudonym. */
+function wireDecisions({ bus, privacy }: Base, doors: Doors): void {
   bus.on('decision', (decision) => {
     if (!decision.granted || !doors.has(decision.door)) return;
     const actor = decision.personId !== null ? privacy.pseudonyms.subject(decision.personId) : undefined;
     doors.get(decision.door).unlock({ kind: 'face', ...(actor !== undefined ? { actor } : {}) });
   });
+}
 
-  // The camera: source → MJPEG splitter → decode → motion gate → bus 'frame'; camera_lost/restored
-  // as public events; its capture loop sends the 'camera' heartbeat the watchdog waits for.
-  // A keep-alive frame the analysis loop would skip (a still scene) is not even decoded to RGB.
-  const camera = createCamera({ config: config.camera, bus, log, clock: systemClock, wantsKeepalive: () => analysis.wantsKeepalive() });
-  lifecycle.add('camera', camera);
+interface AdminRooms {
+  identity: Identity;
+  doors: Doors;
+  events: EventStore;
+  vision: VisionService;
+  camera: Camera;
+  analysis: AnalysisLoop;
+  mqtt: MqttService;
+  selftests: ReturnType<typeof createSelftests>;
+}
 
-  // The live pipeline: bus 'frame' (after the motion gate) → vision worker → bus 'analysis'.
-  // At most one frame in flight; while the worker is busy the newest frame waits and older ones
-  // are dropped (counted). Errors are logged, never fatal.
-  const analysis = new AnalysisLoop({
-    bus, log, clock: systemClock, stallMs: config.daemon.watchdog_stall_s * 1000,
-    analyze: async (frame) => (await vision()).analyze(frame),
-  });
-  lifecycle.add('analysis', {
-    start: () => {
-      analysis.start();
-      // With a camera, load the models now rather than on the first face at the door.
-      if (config.camera.source !== 'none') vision().catch((err: unknown) => log.error({ err }, 'vision worker failed to start'));
-    },
-    stop: () => analysis.stop(),
-  });
-
-  // MQTT: events (after the store persisted them) through its outbox, door state, HA discovery and
-  // commands to the doors; with no mqtt.url an embedded broker on 127.0.0.1. Stopped before the doors and the store.
-  // Read from the kernel, not through systeminformation: its shell and tools cost an idle door ~1.5 % CPU.
-  const cpuLoad = new CpuLoad();
-  const mqttMetrics: MetricsProvider = async () => ({ cameraFps: camera.metrics().fpsIn, boardTemperatureC: await cpuTemperature(), cpuLoadPct: cpuLoad.sample() });
-  const mqtt = new MqttService({
-    config: config.mqtt, doors: config.doors, db, dataDir, bus, log, clock: systemClock,
-    doorControl: (id) => (doors.has(id) ? doors.get(id) : undefined),
-    doorStatuses: () => doors.list(),
-    metrics: mqttMetrics,
-    configurationUrl: config.mqtt.discovery.configuration_url ?? (config.admin.enabled ? adminPanelUrl(config.admin) : null),
-    ...(config.camera.source === 'none' ? {} : { camera: { door: config.camera.door, connected: () => camera.status().state === 'running' } }),
-    // Home Assistant's select changes the level as the panel would: the admin room keeps and audits it.
-    securityLevel: {
-      level: config.access.security_level,
-      change: config.admin.enabled ? (level, actor) => admin!.changeSetting('access.security_level', level, actor) : null,
-    },
-  });
-  lifecycle.add('mqtt', mqtt);
-
-  // Until the camera pipeline owns the work loop, the supervisor tick shows the event loop is alive
-  // (and, being a live timer, keeps the process running until stop).
-  const supervisor = setInterval(() => bus.emit('heartbeat', { source: 'supervisor', at: systemClock.monotonic() }), 1000);
-  lifecycle.add('supervisor', { start: () => undefined, stop: () => clearInterval(supervisor) });
-
-  lifecycle.add('watchdog', new Watchdog({
-    notify, bus, clock: systemClock, log,
-    stallMs: config.daemon.watchdog_stall_s * 1000,
-    intervalMs: SdNotify.watchdogIntervalMs(env),
-    sources: ['supervisor', 'camera', 'analysis'],
-  }));
-
+/** The admin worker's view of the rooms, and the settings it may change while the daemon runs. */
+function adminOptions({ config, bus, log, privacy }: Base, r: AdminRooms): Parameters<typeof createAdminHost>[0] {
+  // A face captured from the camera for enrollment: the next frame is analysed even if the scene is still.
+  const nextFace = nextFaceFromBus(bus, systemClock);
+  const nextCameraFace = () => {
+    r.analysis.wantNextFrame();
+    return nextFace();
+  };
   // Some boards read a thermal sensor over I2C: the status route shares one reading per 5 s, so a
   // busy panel or a poller cannot pile those up.
   let temperature: { at: number; value: Promise<number | null> } | null = null;
@@ -264,81 +338,42 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
     if (!temperature || now - temperature.at > 5000) temperature = { at: now, value: cpuTemperature() };
     return temperature.value;
   };
-
-  // A face captured from the camera for enrollment: the next frame is analysed even if the scene is still.
-  const nextFace = nextFaceFromBus(bus, systemClock);
-  const nextCameraFace = () => {
-    analysis.wantNextFrame();
-    return nextFace();
+  return {
+    config, bus, log,
+    live: {
+      'daemon.log_level': (c) => { log.level = c.daemon.log_level; },
+      'access.security_level': (c) => {
+        r.identity.setSecurityLevel(c.access.security_level);
+        r.mqtt.securityLevelChanged(c.access.security_level);
+      },
+    },
+    services: {
+      people: identityPeople(r.identity, { analyzeImage: (bytes) => r.vision.analyzeImage(bytes), nextCameraFace }),
+      doors: doorService(r.doors),
+      events: { query: (q) => r.events.query(q) },
+      audit: privacy.audit,
+      loginNameTag: (typed) => privacy.pseudonyms.loginName(typed),
+      padSelftest: padSelftestService(r.selftests, selftestStateJson),
+      status: {
+        snapshot: async () => {
+          const m = r.camera.metrics();
+          return {
+            vision: r.vision.status(),
+            camera: { state: r.camera.status().state, fps: m.fpsIn, droppedFrames: m.dropped },
+            temperatureC: await boardTemperature(),
+          };
+        },
+      },
+    },
   };
+}
 
-  // The installer's PAD self-test (admin wizard): the live pipeline's raw scores per phase; only
-  // the resulting numbers are kept, in memory and in the audit log.
-  const selftests = createSelftests({
-    bus, clock: systemClock, pad: config.pad, camera: config.camera.source !== 'none', wantFrame: () => analysis.wantNextFrame(),
-    onReport: (report) => { privacy.audit.append({ actor: 'daemon', action: 'pad.selftest.report', detail: { ...selftestReportJson(report), warnings: report.warnings.length } }); },
-  });
-
-  // Admin API and web panel on the rooms above (through admin's interfaces), in a worker thread
-  // of lower priority so that a busy panel cannot slow the door; started last, stopped first.
-  const admin = config.admin.enabled
-    ? await createAdminHost({
-      config, bus, log,
-      live: {
-        'daemon.log_level': (c) => { log.level = c.daemon.log_level; },
-        'access.security_level': (c) => {
-          identity.setSecurityLevel(c.access.security_level);
-          mqtt.securityLevelChanged(c.access.security_level);
-        },
-      },
-      services: {
-        people: identityPeople(identity, { analyzeImage, nextCameraFace }),
-        doors: doorService(doors),
-        events: { query: (q) => events.query(q) },
-        audit: privacy.audit,
-        loginNameTag: (typed) => privacy.pseudonyms.loginName(typed),
-        padSelftest: padSelftestService(selftests, selftestStateJson),
-        status: {
-          snapshot: async () => {
-            const m = camera.metrics();
-            const temperatureC = await boardTemperature();
-            return {
-              vision: visionStatus,
-              camera: { state: camera.status().state, fps: m.fpsIn, droppedFrames: m.dropped },
-              temperatureC,
-            };
-          },
-        },
-      },
-    })
-    : null;
-  if (admin) {
-    lifecycle.add('admin', { start: async () => { await admin.start(); }, stop: () => admin.stop() });
-  }
-
-  await lifecycle.start();
+async function announceStart({ config, log }: Base, notify: SdNotify): Promise<void> {
   await notify.ready('facegate running');
-  log.info({ dataDir, doors: config.doors.map((d) => d.id) }, 'facegate started');
+  log.info({ dataDir: config.daemon.data_dir, doors: config.doors.map((d) => d.id) }, 'facegate started');
   const tuning = memoryTuning();
   if (!tuning.tuned) {
     log.warn({ malloc_arena_max: tuning.mallocArenaMax, semi_space_mb: tuning.semiSpaceMb },
       `node was started without facegate's memory settings (${DAEMON_SETTINGS_TEXT}): expect ~100 MB more memory; the systemd unit and npm start set them`);
   }
-
-  let stopped: Promise<void> | null = null;
-  return {
-    config, log, bus, privacy, doors, camera, identity, admin, analysis,
-    visionStats: async () => (visionWorker ? (await visionWorker).stats() : null),
-    stop(reason: string) {
-      stopped ??= (async () => {
-        stopReason = reason;
-        log.info({ reason }, 'facegate stopping');
-        await notify.stopping();
-        await lifecycle.stop();
-        log.info('facegate stopped');
-        log.flush();
-      })();
-      return stopped;
-    },
-  };
 }

@@ -45,7 +45,7 @@ void test('in the daemon: a door on driver gpiod whose lock line another process
   const fake = makeFakeGpiod(join(dataDir, 'gpio'), 2, ['gpiochip0 [pinctrl-bcm2711] (58 lines)']);
   const env = isolatedEnv(dataDir, { FACEGATE_DAEMON__LOG_LEVEL: 'silent', FACEGATE_DAEMON__SYSFS_GPIO_ROOT: join(dataDir, 'no-sysfs'), PATH: fake.env.PATH, PYTHONPATH: fake.env.PYTHONPATH, FAKE_GPIOD: fake.dir });
   fake.busy('gpiochip0', 17);
-  // As a child process: a start that fails part-way does not yet stop what it started in-process (issue 19); the CLI exits.
+  // As the CLI runs it: the refusal reaches stderr and the exit code.
   const refused = await runFacegate(['run', '--config', config], env);
   assert.notEqual(refused.code, 0);
   assert.match(refused.stderr, /bcm 17 \(pinctrl-bcm2711 line 17\): gpioset could not hold the output: .*busy/);

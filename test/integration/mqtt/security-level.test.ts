@@ -51,7 +51,7 @@ void test('the security level from Home Assistant: a select on its trusted topic
   const intruder = await Listener.open(as('intruder'));
   let d = daemon(dataDir);
   try {
-    await d.waitForLog((l) => l.msg === 'MQTT command topics subscribed');
+    await d.waitForLog((l) => l.msg === 'facegate started'); // the admin room, which keeps the setting, starts last
     await ha.until(() => ha.messages.some((m) => m.topic.startsWith('homeassistant/')) && levels(ha).length > 0, 'discovery and the level');
     const config = JSON.parse(ha.messages.find((m) => m.topic.startsWith('homeassistant/'))?.payload ?? '{}') as { components: Record<string, Record<string, unknown>> };
     validateDeviceConfig(`homeassistant/device/${NODE}/config`, config);
@@ -85,7 +85,7 @@ void test('the security level from Home Assistant: a select on its trusted topic
     const fresh = await Listener.open(as('homeassistant'), [STATE]);
     await fresh.until(() => levels(fresh).length > 0, 'the level after the restart');
     assert.equal(levels(fresh).at(-1), 'far_1e-5', 'the level Home Assistant chose survived the restart');
-    await d.waitForLog((l) => l.msg === 'MQTT command topics subscribed');
+    await d.waitForLog((l) => l.msg === 'facegate started'); // the admin room, which keeps the setting, starts last
     await intruder.publish(PLAIN_SET, signedPayload(SECRET, { door: '', command: 'security_level', action: 'far_1e-3', ts: Date.now(), nonce: 'nonce-of-sixteen-chars' }));
     await fresh.until(() => levels(fresh).at(-1) === 'far_1e-3', 'the signed lowering').catch((err: unknown) => {
       throw new Error(`${(err as Error).message}\n${d.logs.filter((l) => /command|level/i.test(String(l.msg))).map((l) => JSON.stringify(l)).join('\n')}`);
