@@ -167,11 +167,6 @@ export function doorService(doors: Doors): DoorService {
   };
 }
 
-/** Until identity is wired into the daemon: lists nobody and says so on every change. */
-export function peopleUnavailable(why: string): PeopleService {
-  const no = (): never => { throw new ServiceError('unavailable', why); };
-  return { list: () => [], get: () => null, create: no, rename: no, setValidity: no, setSchedule: no, addTemplateFromPhoto: no, addTemplateFromCamera: no, erase: no, export: no };
-}
 
 /**
  * The next analysed camera frame, from the bus: 'frame' carries the JPEG, 'analysis' the faces of the

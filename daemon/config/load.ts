@@ -18,7 +18,7 @@ export interface ConfigSources {
 
 export interface LoadedConfig {
   config: Config;
-  /** Where each layer came from, for `facegate config show` and the log. */
+  /** Where each layer came from, for the start-up log. */
   layers: string[];
 }
 

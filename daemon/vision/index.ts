@@ -9,7 +9,7 @@ export type { AnalysisLoopOptions, AnalysisLoopStats } from './analysis-loop.ts'
 export { initBackend } from './backend.ts';
 export type { BackendInfo, BackendPreference } from './backend.ts';
 export { describeBackend } from './backend-info.ts';
-export { loadModel, modelKey, readManifest, readThresholds, MODELS_DIR } from './registry.ts';
+export { loadModel, modelKey, readManifest, MODELS_DIR } from './registry.ts';
 export type { LoadedModel, Manifest, ManifestEntry, Thresholds, Variant } from './registry.ts';
 export { FaceDetector, letterboxInput } from './detector.ts';
 export type { Detection, DetectorOptions } from './detector.ts';

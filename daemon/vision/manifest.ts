@@ -152,13 +152,3 @@ export interface Thresholds {
   measuredOn: string;
 }
 
-/** models/thresholds.json, keyed by "embedder@variant"; identity turns security levels into these. */
-export function readThresholds(dir = MODELS_DIR): Record<string, Thresholds> {
-  const path = join(dir, 'thresholds.json');
-  if (!existsSync(path)) return {};
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, Thresholds>;
-  } catch (err) {
-    throw new FacegateError('VISION_MANIFEST', `cannot read ${path}: ${(err as Error).message}`, { cause: err });
-  }
-}

@@ -8,8 +8,12 @@ import { EventBus, createLogger, makeEvent, type BusEvents, type DoorStatus } fr
 import { embeddedDefaults } from '../../daemon/config/index.ts';
 import { EventStore, openDatabase } from '../../daemon/store/index.ts';
 import { AuditLog, Pseudonyms } from '../../daemon/privacy/index.ts';
-import { createAdminServer, peopleUnavailable } from '../../daemon/admin/index.ts';
+import { ServiceError, createAdminServer, type PeopleService } from '../../daemon/admin/index.ts';
 import type { BenchPart } from './types.ts';
+
+/** This part measures the admin API alone: nobody is enrolled and every change of a person is refused. */
+const refuse = (): never => { throw new ServiceError('unavailable', 'no identity in the admin bench'); };
+const noPeople: PeopleService = { list: () => [], get: () => null, create: refuse, rename: refuse, setValidity: refuse, setSchedule: refuse, addTemplateFromPhoto: refuse, addTemplateFromCamera: refuse, erase: refuse, export: refuse };
 
 function pct(values: number[], p: number): number {
   const s = [...values].sort((a, b) => a - b);
@@ -47,7 +51,7 @@ const part: BenchPart = {
     const server = await createAdminServer({
       config, db, bus, log: quiet, transport: { https: null, source: 'plain-localhost' },
       services: {
-        people: peopleUnavailable('bench'),
+        people: noPeople,
         doors: { list: () => [door], status: () => door, unlock: () => true, holdUnlockedUntil: () => true, setLockdown: () => true },
         status: { snapshot: () => ({ vision: null, camera: null, temperatureC: null }) },
         events: { query: (q) => events.query(q) },

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { EventBus, type BusEvents } from '../../../daemon/core/index.ts';
 import { embeddedDefaults } from '../../../daemon/config/index.ts';
 import { createDoors } from '../../../daemon/door/index.ts';
-import { ServiceError, doorService, nextFaceFromBus, peopleUnavailable } from '../../../daemon/admin/index.ts';
+import { ServiceError, doorService, nextFaceFromBus } from '../../../daemon/admin/index.ts';
 import { FakeClock, quietLog } from '../../support/privacy.ts';
 
 test('doorService over the real door room (simulated lines): unlock, pulse ends, lockdown refuses, hold, unknown door null', () => {
@@ -52,8 +52,3 @@ test('nextFaceFromBus pairs the analysis with its frame JPEG; times out with a 5
   assert.equal(bus.listenerCount('analysis'), 0);
 });
 
-test('peopleUnavailable lists nobody and refuses changes with a reason', () => {
-  const p = peopleUnavailable('identity is not running');
-  assert.deepEqual(p.list(), []);
-  assert.throws(() => p.create({ name: 'x' }, 'a'), /identity is not running/);
-});
