@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { FacegateError, packageInfo } from './core/index.ts';
+import { FacegateError, chooseLogFormat, logFormat, packageInfo } from './core/index.ts';
 import { ConfigSchema, loadConfig } from './config/index.ts';
 import { startDaemon } from './main.ts';
 import { auditCommand, keysCommand, privacyCommand } from './cli/privacy.ts';
@@ -11,7 +11,10 @@ const pkg = packageInfo();
 const HELP = `facegate ${pkg.version}: a face-verified door on a Raspberry Pi or a Jetson
 
 Usage:
-  facegate run [--config FILE]        run the daemon (FACEGATE_CONFIG also names the file)
+  facegate run [--config FILE] [--pretty]
+                                      run the daemon (FACEGATE_CONFIG also names the file); logs are
+                                      readable lines on a terminal or with --pretty, JSON lines
+                                      otherwise (FACEGATE_LOG_FORMAT=json|pretty chooses)
   facegate config check FILE          validate a config file: prints "ok" or every error
   facegate config schema [OUT]        write the JSON schema (default config/schema.json)
   facegate audit verify [--json]      check the audit log's hash chain (exit 1 when broken)
@@ -43,7 +46,8 @@ const commands: Record<string, Command> = {
   privacy: (args) => Promise.resolve(privacyCommand(args)),
   vision: async (args) => (await import('./cli/vision.ts')).visionCommand(args),
   async run(args) {
-    const { values } = parseArgs({ args, options: { config: { type: 'string', short: 'c' } }, strict: true });
+    const { values } = parseArgs({ args, options: { config: { type: 'string', short: 'c' }, pretty: { type: 'boolean' } }, strict: true });
+    chooseLogFormat(values.pretty === true ? 'pretty' : logFormat());
     // Caught from before the start: READY=1 goes out during startDaemon(), and a SIGTERM that
     // follows it at once must still stop the daemon cleanly, not kill it past its exit handler.
     let early: NodeJS.Signals | null = null;

@@ -1,6 +1,6 @@
 export { EventBus } from './bus.ts';
-export { createLogger, REDACTED_PATHS } from './logger.ts';
-export type { Logger, LoggerOptions } from './logger.ts';
+export { chooseLogFormat, createLogger, logFormat, REDACTED_PATHS } from './logger.ts';
+export type { LogFormat, Logger, LoggerOptions } from './logger.ts';
 export { Lifecycle } from './lifecycle.ts';
 export type { Service } from './lifecycle.ts';
 export { systemClock } from './clock.ts';

@@ -1,5 +1,7 @@
 import { pino } from 'pino';
 import type { Logger as PinoLogger, LevelWithSilent, DestinationStream } from 'pino';
+import pretty from 'pino-pretty';
+import { FacegateError } from './errors.ts';
 
 export type Logger = PinoLogger;
 
@@ -18,6 +20,33 @@ export const REDACTED_PATHS = [
 export interface LoggerOptions {
   level?: LevelWithSilent;
   destination?: DestinationStream;
+  /** Default: logFormat(), which every thread of one process reads alike. */
+  format?: LogFormat;
+}
+
+export type LogFormat = 'json' | 'pretty';
+const FORMAT_ENV = 'FACEGATE_LOG_FORMAT';
+
+/**
+ * JSON lines for systemd's journal, pipes and tests; readable lines on a terminal.
+ * FACEGATE_LOG_FORMAT (json | pretty) wins, so that `--pretty` and worker threads (whose stderr is
+ * never a TTY) follow the choice the CLI made for the process.
+ */
+export function logFormat(env: NodeJS.ProcessEnv = process.env, tty = process.stderr.isTTY === true): LogFormat {
+  const chosen = env[FORMAT_ENV];
+  if (chosen === 'json' || chosen === 'pretty') return chosen;
+  if (chosen !== undefined && chosen !== '') throw new FacegateError('usage', `${FORMAT_ENV} is "${chosen}"; use json or pretty`, { exitCode: 64 });
+  return tty ? 'pretty' : 'json';
+}
+
+/** The CLI's choice for this process and the worker threads it starts (they copy the environment). */
+export function chooseLogFormat(format: LogFormat): void {
+  process.env[FORMAT_ENV] = format;
+}
+
+function prettyStream(): DestinationStream {
+  // Synchronous like pino.destination(2): the last lines before an exit (the relock) are never lost.
+  return pretty({ destination: 2, sync: true, colorize: process.env.NO_COLOR === undefined, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,svc' });
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
@@ -28,5 +57,6 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     timestamp: pino.stdTimeFunctions.isoTime,
   };
   // Logs go to stderr so that commands with --json keep stdout for data.
-  return pino(opts, options.destination ?? pino.destination(2));
+  const format = options.format ?? logFormat();
+  return pino(opts, options.destination ?? (format === 'pretty' ? prettyStream() : pino.destination(2)));
 }
