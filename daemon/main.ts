@@ -3,7 +3,7 @@ import { loadConfig, type Config } from './config/index.ts';
 import { EventStore, InstanceLock, prepareDataDir, type Database } from './store/index.ts';
 import { CpuLoad, DAEMON_SETTINGS_TEXT, SdNotify, Watchdog, cpuTemperature, memoryTuning } from './health/index.ts';
 import { createCamera, type Camera } from './camera/index.ts';
-import { Retention, openPrivacy, type Privacy } from './privacy/index.ts';
+import { Retention, SnapshotTaker, openPrivacy, type Privacy } from './privacy/index.ts';
 import { createDoors, type Doors } from './door/index.ts';
 import { createIdentity, identitySettings, type Identity } from './identity/index.ts';
 import { createAccess, validateSchedule } from './access/index.ts';
@@ -160,6 +160,8 @@ async function composeRooms(b: Base): Promise<{ running: RunningDaemon; notify: 
     lookupPerson: (personId) => identity.people.access(personId),
     subjectOf: (personId) => privacy.pseudonyms.subject(personId),
   }));
+  // Off by default (minimisation): the frame that concluded each decision, sealed, linked to its event.
+  if (config.privacy.snapshots_enabled) lifecycle.add('snapshots', new SnapshotTaker({ bus, snapshots: privacy.snapshots, log }));
   lifecycle.add('camera', camera);
   lifecycle.add('analysis', {
     start: () => {

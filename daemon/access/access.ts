@@ -72,21 +72,24 @@ export function createAccess(deps: AccessDeps): Access {
     const { granted, reason } = decide({ verdict, person, lockedOut, livenessMin: settings.livenessMin, now });
     // During a lockout nothing about the face is looked up or disclosed.
     const personId = lockedOut ? null : verdict.personId;
-    const decision: AccessDecision = {
-      door: verdict.door, granted, reason, personId,
-      score: lockedOut ? null : verdict.score,
-      liveness: lockedOut ? null : verdict.liveness,
-      at: now,
-    };
-    bus.emit('decision', decision);
-    bus.emit('event', makeEvent({
+    const event = makeEvent({
       door: verdict.door,
       type: EVENT_OF[reason] ?? 'access_denied',
       subject: personId !== null ? deps.subjectOf(personId) : null,
-      score: decision.score,
-      liveness: decision.liveness,
+      score: lockedOut ? null : verdict.score,
+      liveness: lockedOut ? null : verdict.liveness,
       reason,
-    }, now));
+    }, now);
+    const decision: AccessDecision = {
+      door: verdict.door, granted, reason, personId,
+      score: event.score,
+      liveness: event.liveness,
+      at: now,
+      eventId: event.id,
+      frameAt: verdict.at,
+    };
+    bus.emit('decision', decision);
+    bus.emit('event', event);
     if (granted) lockout.recordGrant();
     else if (!lockedOut) lockout.recordDenial();
     return decision;

@@ -101,6 +101,10 @@ export interface AccessDecision {
   score: number | null;
   liveness: number | null;
   at: number;
+  /** The public event this decision raised (bus 'event' follows the decision). */
+  eventId: string;
+  /** Monotonic capture time of the frame that concluded the vote (TrackVerdict.at): which frame to keep as a snapshot. */
+  frameAt: number;
 }
 
 /**

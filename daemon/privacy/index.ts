@@ -14,6 +14,8 @@ export { Retention } from './retention.ts';
 export type { RetentionOptions, RetentionRule } from './retention.ts';
 export { Snapshots } from './snapshots.ts';
 export type { Snapshot, SnapshotInput } from './snapshots.ts';
+export { SnapshotTaker } from './snapshot-taker.ts';
+export type { SnapshotTakerOptions } from './snapshot-taker.ts';
 export { SUBJECT_ACCESS_FORMAT, subjectAccessDocument } from './subject-access.ts';
 export type { SubjectAccessDocument, SubjectAccessInput, SubjectAccessSources } from './subject-access.ts';
 export { rotateDeviceKey } from './rotation.ts';

@@ -14,7 +14,7 @@ void test('in the daemon: a granted decision pulses the door; stop relocks it an
   writeFileSync(config, 'doors:\n  - id: front\n    name: Front\n    driver: simulated\n    unlock_pulse_ms: 60000\n');
   const daemon = await startDaemon({ configFile: config, env: isolatedEnv(dataDir, { FACEGATE_DAEMON__LOG_LEVEL: 'warn' }) });
   try {
-    const base = { reason: 'match' as const, personId: 'p1', score: 0.9, liveness: 0.99, at: Date.now() };
+    const base = { reason: 'match' as const, personId: 'p1', score: 0.9, liveness: 0.99, at: Date.now(), eventId: 'e1', frameAt: 0 };
     daemon.bus.emit('decision', { ...base, door: 'front', granted: false, reason: 'unknown' });
     assert.equal(daemon.doors.status('front').lock, 'locked', 'a denial does nothing');
     daemon.bus.emit('decision', { ...base, door: 'garage', granted: true });

@@ -65,11 +65,12 @@ function setup(settings: Partial<AccessSettings> = {}) {
 
 void test('a verdict on the bus becomes one decision and one pseudonymous public event', () => {
   const { bus, events, decisions, pseudonyms } = setup({ lockoutAttempts: 10 });
-  bus.emit('verdict', verdict());
+  bus.emit('verdict', verdict({ at: 1234 }));
   assert.equal(decisions.length, 1);
-  assert.deepEqual({ ...decisions[0], at: 0 }, { door: 'front', granted: true, reason: 'match', personId: 'alice', score: 0.8, liveness: 0.9, at: 0 });
   assert.equal(events.length, 1);
   const e = events[0]!;
+  // The decision names its event and the frame that concluded the vote (for a snapshot).
+  assert.deepEqual({ ...decisions[0], at: 0 }, { door: 'front', granted: true, reason: 'match', personId: 'alice', score: 0.8, liveness: 0.9, at: 0, eventId: e.id, frameAt: 1234 });
   assert.equal(e.type, 'access_granted');
   assert.equal(e.subject, pseudonyms.subject('alice'));
   assert.match(e.subject!, /^p_[0-9a-f]{16}$/);

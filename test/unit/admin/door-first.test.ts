@@ -6,7 +6,7 @@ import { FakeClock } from '../../fakes/clock.ts';
 import { memoryLogger } from '../../support/logger.ts';
 
 const frame = (trigger: Frame['trigger']): Frame => ({ seq: 1, capturedAt: 0, sourceId: 'test', width: 1, height: 1, rgb: new Uint8Array(3), trigger });
-const decision: AccessDecision = { door: 'front', granted: true, reason: 'match', personId: 'p1', score: 0.9, liveness: 0.9, at: 0 };
+const decision: AccessDecision = { door: 'front', granted: true, reason: 'match', personId: 'p1', score: 0.9, liveness: 0.9, at: 0, eventId: 'e1', frameAt: 0 };
 
 function setUp(stillMs = 1000) {
   const clock = new FakeClock();
