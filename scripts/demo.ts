@@ -2,25 +2,22 @@
 // A temporary data directory, a person enrolled from sample photos through the real CLI, then the
 // real daemon with a replay camera showing that person, a stranger and a printed photo of the
 // person. The embedded MQTT broker, the admin panel and the simulated lock run as on a board.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import { connect } from 'mqtt';
 import { EMBEDDED_CREDENTIALS_FILE, type BrokerCredentials } from '../daemon/mqtt/index.ts';
 import { buildScenario, ENROLL_DIR } from './e2e/scenario.ts';
+import { facegateEnv, launchFacegate, runFacegate } from './lib/facegate-process.ts';
 
-const BIN = fileURLToPath(new URL('../bin/facegate.js', import.meta.url));
 const { values: args } = parseArgs({ options: { exit: { type: 'boolean', default: false }, 'keep-data': { type: 'boolean', default: false } } });
 
 const say = (line: string): void => { process.stdout.write(`${line}\n`); };
 const work = mkdtempSync(join(tmpdir(), 'facegate-demo-'));
 const dataDir = join(work, 'data');
-const env: NodeJS.ProcessEnv = { ...process.env, FACEGATE_DAEMON__DATA_DIR: dataDir };
-for (const k of Object.keys(env)) if (k.startsWith('FACEGATE_') && k !== 'FACEGATE_DAEMON__DATA_DIR') delete env[k];
-Object.assign(env, {
+const env = facegateEnv({
+  FACEGATE_DAEMON__DATA_DIR: dataDir,
   FACEGATE_CAMERA__SOURCE: 'replay',
   FACEGATE_CAMERA__REPLAY__LOOP: 'false',
   // Free ports, so the demo runs beside a real facegate or anything else on 8080/1883.
@@ -38,23 +35,20 @@ env.FACEGATE_CAMERA__REPLAY__PATH = scenario.dir;
 say(`replay camera: ${scenario.frames} frames at ${scenario.fps} fps — ${scenario.starts.map((s) => `${s.segment} at ${(s.frame / scenario.fps).toFixed(0)} s`).join(', ')}`);
 
 say('1. enrolling "Demo Person" from 3 sample photos (facegate enroll) …');
-const enroll = spawn(process.execPath, [BIN, 'enroll', ENROLL_DIR, '--name', 'Demo Person', '--json'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-let enrollOut = '';
-enroll.stdout.on('data', (d: Buffer) => (enrollOut += d.toString()));
-const enrollCode = await new Promise<number | null>((resolve) => enroll.once('exit', resolve));
-if (enrollCode !== 0) {
-  say(`enrollment failed (exit ${enrollCode})`);
+const enroll = await runFacegate(['enroll', ENROLL_DIR, '--name', 'Demo Person', '--json'], { env });
+if (enroll.code !== 0) {
+  say(`enrollment failed (exit ${enroll.code}): ${enroll.stderr.slice(-2000)}`);
   cleanup();
   process.exit(1);
 }
-const enrolled = JSON.parse(enrollOut) as { personId: string; photos: { name: string; reason: string | null }[] };
+const enrolled = JSON.parse(enroll.stdout) as { personId: string; photos: { name: string; reason: string | null }[] };
 say(`   person ${enrolled.personId}: ${enrolled.photos.filter((p) => p.reason === null).length} of ${enrolled.photos.length} photos accepted`);
 
 say('2. starting the daemon (facegate run) with the replay camera …');
-const daemon = spawn(process.execPath, [BIN, 'run'], { env, stdio: ['ignore', 'inherit', 'pipe'] });
+// Launched as the systemd unit launches it (its memory settings too).
+const daemon = launchFacegate(['run'], { env, stdout: 'inherit' });
 const counts = new Map<string, number>();
 let mqttClient: ReturnType<typeof connect> | null = null;
-let buf = '';
 
 function onLog(line: Record<string, unknown>): void {
   const msg = String(line.msg ?? '');
@@ -68,7 +62,7 @@ function onLog(line: Record<string, unknown>): void {
     const summary = ['access_granted', 'unknown_face', 'spoof_suspected'].map((t) => `${t}: ${counts.get(t) ?? 0}`).join(', ');
     setTimeout(() => {
       say(`   events on MQTT — ${summary}`);
-      if (args.exit) daemon.kill('SIGTERM');
+      if (args.exit) daemon.child.kill('SIGTERM');
       else say('   the daemon keeps running: look around in the admin panel, Ctrl-C to stop (the data directory is removed).');
     }, 3000);
   } else if (msg === 'no mqtt.url configured: embedded MQTT broker listening on loopback') {
@@ -88,23 +82,14 @@ function onLog(line: Record<string, unknown>): void {
   } else if (typeof line.level === 'number' && line.level >= 50) say(`   daemon error: ${msg}`);
 }
 
-daemon.stderr.on('data', (d: Buffer) => {
-  buf += d.toString();
-  let nl: number;
-  while ((nl = buf.indexOf('\n')) >= 0) {
-    const raw = buf.slice(0, nl);
-    buf = buf.slice(nl + 1);
-    try {
-      onLog(JSON.parse(raw) as Record<string, unknown>);
-    } catch {
-      say(`   ${raw}`);
-    }
-  }
+daemon.onLog((line) => {
+  if ('raw' in line) say(`   ${String(line.raw)}`);
+  else onLog(line);
 });
 
-process.on('SIGINT', () => daemon.kill('SIGTERM'));
-process.on('SIGTERM', () => daemon.kill('SIGTERM'));
-const code = await new Promise<number | null>((resolve) => daemon.once('exit', resolve));
+process.on('SIGINT', () => daemon.child.kill('SIGTERM'));
+process.on('SIGTERM', () => daemon.child.kill('SIGTERM'));
+const code = await daemon.exited;
 await (mqttClient as ReturnType<typeof connect> | null)?.endAsync(true);
 say(`daemon stopped (exit ${code}).`);
 cleanup();

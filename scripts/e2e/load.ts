@@ -1,14 +1,11 @@
 // Load on the admin API while the camera pipeline runs: the real daemon as a child process with a
 // looping replay camera (faces coming and going), an API token made through first-run setup, then
 // autocannon (loopback only, bounded) on GET /api/status and GET /api/events.
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { facegateEnv, launchFacegate, runFacegate } from '../lib/facegate-process.ts';
 import { adminLoad, viewerToken } from './admin-client.ts';
 import { buildScenario, ENROLL_DIR } from './scenario.ts';
 import { SOAK_STEPS } from './soak.ts';
-
-const BIN = fileURLToPath(new URL('../../bin/facegate.js', import.meta.url));
 
 export interface LoadResult {
   requestsPerS: number;
@@ -33,9 +30,7 @@ export async function runLoad(opts: { workDir: string; connections: number; seco
   const say = opts.log ?? (() => undefined);
   const scenario = await buildScenario(join(opts.workDir, 'frames'), SOAK_STEPS);
   const dataDir = join(opts.workDir, 'data');
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('FACEGATE_') && k !== 'NOTIFY_SOCKET' && k !== 'WATCHDOG_USEC') env[k] = v;
-  Object.assign(env, {
+  const env = facegateEnv({
     FACEGATE_DAEMON__DATA_DIR: dataDir,
     FACEGATE_CAMERA__SOURCE: 'replay',
     FACEGATE_CAMERA__REPLAY__PATH: scenario.dir,
@@ -47,31 +42,13 @@ export async function runLoad(opts: { workDir: string; connections: number; seco
     // limiter is raised to its maximum, so the figures are the server's, not the limiter's.
     FACEGATE_ADMIN__RATE_LIMIT_PER_MIN: '100000',
   });
-  const enroll = spawn(process.execPath, [BIN, 'enroll', ENROLL_DIR, '--name', 'Load Person'], { env, stdio: 'ignore' });
-  const code = await new Promise<number | null>((r) => enroll.once('exit', r));
-  if (code !== 0) throw new Error(`enrollment failed (${code})`);
+  const enrolled = await runFacegate(['enroll', ENROLL_DIR, '--name', 'Load Person'], { env, stdout: 'ignore' });
+  if (enrolled.code !== 0) throw new Error(`enrollment failed (${enrolled.code}): ${enrolled.stderr.slice(-2000)}`);
 
-  const daemon = spawn(process.execPath, [BIN, 'run'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  const logs: LogLine[] = [];
-  let buf = '';
-  daemon.stderr.on('data', (d: Buffer) => {
-    buf += d.toString();
-    let nl: number;
-    while ((nl = buf.indexOf('\n')) >= 0) {
-      try { logs.push(JSON.parse(buf.slice(0, nl)) as LogLine); } catch { /* not JSON */ }
-      buf = buf.slice(nl + 1);
-    }
-  });
-  const waitLog = async (msg: string, ms = 120_000): Promise<LogLine> => {
-    const end = Date.now() + ms;
-    for (;;) {
-      const hit = logs.find((l) => l.msg === msg);
-      if (hit) return hit;
-      if (daemon.exitCode !== null) throw new Error(`daemon exited (${daemon.exitCode})`);
-      if (Date.now() > end) throw new Error(`no "${msg}" in the daemon log`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
+  // Launched as the systemd unit launches it, so the load measures the daemon as shipped.
+  const p = launchFacegate(['run'], { env, stdout: 'ignore' });
+  const logs = p.logs as LogLine[];
+  const waitLog = (msg: string, ms = 120_000): Promise<LogLine> => p.waitForLog((l) => l.msg === msg, ms) as Promise<LogLine>;
   try {
     const base = String((await waitLog('admin panel listening')).address);
     await waitLog('vision pipeline ready');
@@ -123,7 +100,7 @@ export async function runLoad(opts: { workDir: string; connections: number; seco
       grantLatencyDuringMs: latencies(loadStart, loadEnd),
     };
   } finally {
-    daemon.kill('SIGTERM');
-    await new Promise((r) => daemon.once('exit', r));
+    p.child.kill('SIGTERM');
+    await p.exited;
   }
 }

@@ -1,14 +1,11 @@
 // The soak run: the daemon in this process (so its memory, tensors, event loop and CPU can be
 // sampled directly) with a looping replay camera at 10 fps where faces come and go.
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { startDaemon } from '../../daemon/main.ts';
+import { facegateEnv, runFacegate } from '../lib/facegate-process.ts';
 import { buildScenario, ENROLL_DIR, type ScenarioStep } from './scenario.ts';
-
-const BIN = fileURLToPath(new URL('../../bin/facegate.js', import.meta.url));
 
 export interface SoakSample {
   /** Seconds since the start of the run. */
@@ -56,20 +53,15 @@ export function slope(xs: number[], ys: number[]): number {
   return den === 0 ? 0 : num / den;
 }
 
-function enroll(env: NodeJS.ProcessEnv): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'enroll', ENROLL_DIR, '--name', 'Soak Person'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`enrollment failed (${code}): ${err}`))));
-  });
+async function enroll(env: NodeJS.ProcessEnv): Promise<void> {
+  const r = await runFacegate(['enroll', ENROLL_DIR, '--name', 'Soak Person'], { env, stdout: 'ignore' });
+  if (r.code !== 0) throw new Error(`enrollment failed (${r.code}): ${r.stderr.slice(-2000)}`);
 }
 
 export async function runSoak(opts: { workDir: string; seconds: number; warmupS: number; sampleS: number; onSample?: (s: SoakSample) => void }): Promise<SoakResult> {
   const scenario = await buildScenario(join(opts.workDir, 'frames'), SOAK_STEPS);
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('FACEGATE_') && k !== 'NOTIFY_SOCKET' && k !== 'WATCHDOG_USEC') env[k] = v;
-  Object.assign(env, {
+  // The daemon runs in this process (npm run soak gives it the daemon's node flags) so it can be sampled directly.
+  const env = facegateEnv({
     FACEGATE_DAEMON__DATA_DIR: join(opts.workDir, 'data'),
     FACEGATE_DAEMON__LOG_LEVEL: 'warn',
     FACEGATE_CAMERA__SOURCE: 'replay',

@@ -1,16 +1,13 @@
 // A real `facegate run` child for the bench parts that measure the whole daemon: written config
-// (only keys this build's schema has), launched as the systemd unit launches it, stopped cleanly.
-import { spawn, type ChildProcess } from 'node:child_process';
+// (only keys this build's schema has), launched as the systemd unit launches it (scripts/lib/facegate-process.ts), stopped cleanly.
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { embeddedDefaults } from '../../../daemon/config/index.ts';
-import { DAEMON_ENV, DAEMON_NODE_FLAGS } from '../../../daemon/health/index.ts';
-
-const BIN = fileURLToPath(new URL('../../../bin/facegate.js', import.meta.url));
+import { facegateEnv, launchFacegate, runFacegate } from '../../lib/facegate-process.ts';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -88,63 +85,31 @@ async function writeBenchConfig(dir: string, frames: string, extra: Record<strin
   return file;
 }
 
-/** The environment and node flags of a launch: as the systemd unit does it, or a bare `node`. */
-function launch(tuned: boolean): { env: NodeJS.ProcessEnv; flags: readonly string[] } {
-  const env = { ...process.env };
-  delete env.MALLOC_ARENA_MAX;
-  delete env.NODE_OPTIONS;
-  return tuned ? { env: { ...env, ...DAEMON_ENV }, flags: DAEMON_NODE_FLAGS } : { env, flags: [] };
-}
-
 /** Runs a `facegate` command to completion (e.g. enroll) on a bench config; throws with its stderr if it fails. */
 export async function runFacegateCommand(args: string[]): Promise<void> {
-  const { env, flags } = launch(true);
-  const child = spawn(process.execPath, [...flags, BIN, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  child.stderr.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  if (code !== 0) throw new Error(`facegate ${args[0]} failed (${code}): ${err}`);
+  const r = await runFacegate(args, { env: facegateEnv() });
+  if (r.code !== 0) throw new Error(`facegate ${args[0]} failed (${r.code}): ${r.stderr.slice(-4000)}`);
 }
 
 /** Starts `facegate run` on a config file; `tuned` false launches it as a bare `node bin/facegate.js run`, without the memory settings. */
 function startBenchDaemon(file: string, tuned: boolean, dataDir: string): BenchDaemon {
-  const { env, flags } = launch(tuned);
-  const child = spawn(process.execPath, [...flags, BIN, 'run', '--config', file], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  let tail = '';
-  let partial = '';
-  const logs: Record<string, unknown>[] = [];
+  const p = launchFacegate(['run', '--config', file], { env: facegateEnv(), tuned, stdout: 'ignore' });
   const seen = new Set<string>();
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (t: string) => {
-    tail = (tail + t).slice(-4000);
-    partial += t;
-    for (let nl = partial.indexOf('\n'); nl >= 0; nl = partial.indexOf('\n')) {
-      const line = partial.slice(0, nl);
-      partial = partial.slice(nl + 1);
-      try {
-        const entry = JSON.parse(line) as Record<string, unknown>;
-        logs.push(entry);
-        if (typeof entry.msg === 'string') seen.add(entry.msg);
-      } catch {
-        // not a log line
-      }
-    }
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  p.onLog((entry) => { if (typeof entry.msg === 'string') seen.add(entry.msg); });
   return {
-    child,
-    pid: child.pid as number,
+    child: p.child,
+    pid: p.child.pid as number,
     dataDir,
-    logs,
-    stderr: () => tail,
+    logs: p.logs,
+    stderr: () => p.stderrTail(),
     saw: (msg) => seen.has(msg),
-    sleep: (s) => Promise.race([exited, new Promise((r) => setTimeout(r, s * 1000))]),
+    sleep: (s) => Promise.race([p.exited, new Promise((r) => setTimeout(r, s * 1000))]),
     assertRunning() {
-      if (child.exitCode !== null) throw new Error(`the daemon exited: ${tail}`);
+      if (p.child.exitCode !== null) throw new Error(`the daemon exited: ${p.stderrTail()}`);
     },
     async stop() {
-      child.kill('SIGTERM');
-      await exited;
+      p.child.kill('SIGTERM');
+      await p.exited;
     },
   };
 }

@@ -2,12 +2,11 @@
 // half-enrolled, and the lock output starts locked again.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { buildScenario, defaultSteps, ENROLL_DIR } from '../../../scripts/e2e/scenario.ts';
-import { FACEGATE_BIN, isolatedEnv, runFacegate, startFacegate } from '../../support/daemon.ts';
+import { isolatedEnv, runFacegate, startFacegate } from '../../support/daemon.ts';
 import { tempDir } from '../../support/tmp.ts';
 
 function check(dataDir: string): { integrity: string; persons: number; personsWithoutTemplate: number; events: { type: string }[] } {
@@ -34,9 +33,8 @@ void test('SIGKILL of `facegate enroll` part-way through a folder leaves no half
   const env = isolatedEnv(dataDir);
   assert.equal((await runFacegate(['enroll', ENROLL_DIR, '--name', 'First'], env)).code, 0, 'a first person so the database exists');
 
-  const child = spawn(process.execPath, [FACEGATE_BIN, 'enroll', photos, '--name', 'Interrupted'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const enroll = startFacegate(['enroll', photos, '--name', 'Interrupted'], env);
+  const { child } = enroll;
   // Killed once its first photos are stored (more templates than the first person's three) and before the last.
   const db = new Database(join(dataDir, 'facegate.db'), { readonly: true });
   try {
@@ -44,13 +42,13 @@ void test('SIGKILL of `facegate enroll` part-way through a folder leaves no half
       const timer = setInterval(() => {
         if ((db.prepare('SELECT count(*) AS n FROM templates').get() as { n: number }).n > 3) { clearInterval(timer); resolve(); }
       }, 10);
-      child.once('exit', () => { clearInterval(timer); reject(new Error(`enroll ended before the kill: ${stderr}`)); });
+      child.once('exit', () => { clearInterval(timer); reject(new Error(`enroll ended before the kill: ${enroll.stderrTail()}`)); });
     });
   } finally {
     db.close();
   }
   child.kill('SIGKILL');
-  await new Promise((r) => child.once('exit', r));
+  await enroll.exited;
 
   const after = check(dataDir);
   assert.equal(after.integrity, 'ok');
