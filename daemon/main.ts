@@ -353,6 +353,7 @@ function adminOptions({ config, bus, log, privacy }: Base, r: AdminRooms): Param
       people: identityPeople(r.identity, { analyzeImage: (bytes) => r.vision.analyzeImage(bytes), nextCameraFace }),
       doors: doorService(r.doors),
       events: { query: (q) => r.events.query(q) },
+      snapshots: privacy.snapshots,
       audit: privacy.audit,
       loginNameTag: (typed) => privacy.pseudonyms.loginName(typed),
       padSelftest: padSelftestService(r.selftests, selftestStateJson),

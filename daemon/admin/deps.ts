@@ -10,4 +10,4 @@ export type { FaceObservation, FrameAnalysis } from '../core/index.ts';
 export { EnrollmentRefusedError, PersonNotFoundError, REFUSAL_TEXT } from '../identity/index.ts';
 export type { EnrollResult, Identity, Person as IdentityPerson, RefusalReason } from '../identity/index.ts';
 export type { Doors } from '../door/index.ts';
-export type { AuditEntry as PrivacyAuditEntry, AuditRow } from '../privacy/index.ts';
+export type { AuditEntry as PrivacyAuditEntry, AuditRow, Snapshot } from '../privacy/index.ts';

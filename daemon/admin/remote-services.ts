@@ -16,6 +16,7 @@ const METHODS: { [G in Group]-?: readonly MethodsOf<NonNullable<AdminServices[G]
   people: ['list', 'get', 'create', 'rename', 'setValidity', 'setSchedule', 'addTemplateFromPhoto', 'addTemplateFromCamera', 'erase', 'export'],
   doors: ['list', 'status', 'unlock', 'holdUnlockedUntil', 'setLockdown'],
   status: ['snapshot'],
+  snapshots: ['forEvent'],
   audit: ['append', 'list'],
   padSelftest: ['start', 'next', 'state', 'cancel'],
 };
@@ -56,6 +57,7 @@ export function remoteAdminServices(port: RpcPort, opts: { padSelftest: boolean;
     doors: group('doors'),
     status: group('status'),
     events: opts.events,
+    snapshots: group('snapshots'),
     audit: group('audit'),
     loginNameTag: (typed: string) => client.call('loginNameTag', [typed]),
     ...(opts.padSelftest ? { padSelftest: group('padSelftest') } : {}),

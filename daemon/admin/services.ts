@@ -5,7 +5,7 @@
  */
 import type { Static } from '@sinclair/typebox';
 import type { SelftestViewSchema } from './selftest-schema.ts';
-import type { AuditRow, Box, DoorStatus, EventQuery, EventType, FacegateEvent, PrivacyAuditEntry, WeeklySchedule } from './deps.ts';
+import type { AuditRow, Box, DoorStatus, EventQuery, EventType, FacegateEvent, PrivacyAuditEntry, Snapshot, WeeklySchedule } from './deps.ts';
 
 type MaybePromise<T> = T | Promise<T>;
 
@@ -95,6 +95,11 @@ export interface EventsService {
   query(q: EventQuery): MaybePromise<StoredEvent[]>;
 }
 
+/** Privacy's sealed snapshots (privacy.snapshots_enabled): the frame that concluded an access event's decision (its Snapshots fits as it is). */
+export interface SnapshotService {
+  forEvent(eventId: string): MaybePromise<Pick<Snapshot, 'mime' | 'image' | 'taken_at'> | null>;
+}
+
 /** A row of privacy's audit log as the API shows it (its chain hashes stay inside privacy). */
 export type AuditEntry = Omit<AuditRow, 'prev_hash' | 'hash'>;
 
@@ -130,6 +135,7 @@ export interface AdminServices {
   doors: DoorService;
   status: StatusService;
   events: EventsService;
+  snapshots: SnapshotService;
   audit: AuditService;
   /** A keyed hash of a typed sign-in name that matched no operator: the audit log keeps this, never the name. */
   loginNameTag(typed: string): MaybePromise<string>;

@@ -69,6 +69,12 @@ export class Snapshots {
     return row ? this.#open(row) : null;
   }
 
+  /** The snapshot taken for one event (the frame that concluded its decision), or null. */
+  forEvent(eventId: string): Snapshot | null {
+    const row = this.#db.prepare('SELECT * FROM snapshots WHERE event_id = ? ORDER BY taken_at LIMIT 1').get(eventId) as Row | undefined;
+    return row ? this.#open(row) : null;
+  }
+
   forPerson(personId: string): Snapshot[] {
     return (this.#db.prepare('SELECT * FROM snapshots WHERE person_id = ? ORDER BY taken_at').all(personId) as Row[]).map((r) => this.#open(r));
   }

@@ -55,6 +55,7 @@ const part: BenchPart = {
         doors: { list: () => [door], status: () => door, unlock: () => true, holdUnlockedUntil: () => true, setLockdown: () => true },
         status: { snapshot: () => ({ vision: null, camera: null, temperatureC: null }) },
         events: { query: (q) => events.query(q) },
+        snapshots: { forEvent: () => null },
         audit: new AuditLog(db),
         loginNameTag: (typed) => pseudonyms.loginName(typed),
       },

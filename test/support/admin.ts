@@ -4,7 +4,7 @@ import { EventBus, createLogger, type BusEvents, type Clock, type DoorStatus, ty
 import { embeddedDefaults, type Config } from '../../daemon/config/index.ts';
 import { EventStore, openDatabase, type Database } from '../../daemon/store/index.ts';
 import { randomBytes } from 'node:crypto';
-import { AuditLog, Pseudonyms } from '../../daemon/privacy/index.ts';
+import { AuditLog, DeviceKeys, PersonKeys, Pseudonyms, Snapshots } from '../../daemon/privacy/index.ts';
 import { createAdminServer, type AdminServer, type AdminServices, type DoorService, type NewPerson, type PadSelftestService, type PeopleService, type Person, type WeeklySchedule, type StatusService, type TemplateResult } from '../../daemon/admin/index.ts';
 import { tempDir } from './tmp.ts';
 
@@ -105,6 +105,8 @@ export interface AdminHarness {
   bus: EventBus<BusEvents>;
   events: EventStore;
   audit: AuditLog;
+  /** Privacy's real sealed snapshots, on the harness's database. */
+  snapshots: Snapshots;
   people: StandInPeople;
   doors: StandInDoors;
   config: Config;
@@ -134,12 +136,14 @@ export async function adminHarness(change: (c: Config) => void = () => undefined
   const people = new StandInPeople();
   const doors = new StandInDoors(bus, config.doors.map((d) => d.id));
   const pseudonyms = new Pseudonyms(randomBytes(32));
+  const snapshots = new Snapshots(db, new PersonKeys(db, DeviceKeys.open({ dataDir, env: {}, log, db })));
   const services: AdminServices = {
     people, doors, status: standInStatus, audit, events: { query: (q) => events.query(q) }, loginNameTag: (typed) => pseudonyms.loginName(typed),
+    snapshots,
     ...(options.padSelftest ? { padSelftest: options.padSelftest(bus) } : {}) };
   const server = await createAdminServer({ config, services, db, bus, log, version: '9.9.9-test', transport: { https: null, source: 'plain-localhost' }, ...(options.clock ? { clock: options.clock } : {}) });
   after(async () => { await server.stop(); db.close(); });
-  return { server, services, db, bus, events, audit, people, doors, config, dataDir, log };
+  return { server, services, db, bus, events, audit, snapshots, people, doors, config, dataDir, log };
 }
 
 /** Headers of a signed-in admin session (cookie + CSRF), made through the real setup route. */

@@ -1,10 +1,11 @@
 import { PassThrough } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import type { FastifyTypebox } from '../app-type.ts';
-import type { AdminContext } from '../context.ts';
+import { audit, type AdminContext } from '../context.ts';
 import { stillValid, type Principal } from '../auth/guard.ts';
 import type { DoorStatus, FacegateEvent } from '../deps.ts';
-import { EventsPage, EventsQuery, replies } from '../schemas.ts';
+import { EventsPage, EventsQuery, IdParams, replies } from '../schemas.ts';
+import { notFound } from '../errors.ts';
 import { httpTimeouts } from '../http-timeouts.ts';
 import { doorJson } from './status.ts';
 
@@ -30,6 +31,23 @@ export function eventsRoutes(app: FastifyTypebox, ctx: AdminContext): void {
     const rows = await ctx.services.events.query({ from: iso(q.from), to: iso(q.to), type: q.type, door: q.door, before: q.before, limit: q.limit });
     const last = rows[rows.length - 1];
     return { events: rows, next_before: rows.length === q.limit && last ? last.seq : null };
+  });
+
+  app.get('/api/events/:id/snapshot', {
+    config: { access: 'admin' },
+    schema: {
+      tags: ['events'],
+      summary: 'The camera frame that concluded this access decision (only with privacy.snapshots_enabled); every view is audited',
+      params: IdParams,
+      produces: ['image/jpeg'],
+      response: replies({ 200: Type.String({ description: 'the image, as the camera encoded it' }) }),
+    },
+  }, async (request, reply) => {
+    const snapshot = await ctx.services.snapshots.forEvent(request.params.id);
+    if (!snapshot) throw notFound(`snapshot of event ${request.params.id}`);
+    // Biometric data: who looked at whom is accountable, and no cache keeps a copy.
+    await audit(ctx, request, 'privacy.snapshot.view', request.params.id, { taken_at: snapshot.taken_at });
+    return reply.header('content-type', snapshot.mime).header('cache-control', 'no-store').send(Buffer.from(snapshot.image));
   });
 
   app.get('/api/events/stream', {
