@@ -116,7 +116,7 @@ async function composeRooms(b: Base): Promise<{ running: RunningDaemon; notify: 
   const camera = createCamera({ config: config.camera, bus, log, clock: systemClock, wantsKeepalive: () => analysis.wantsKeepalive() });
   let admin: AdminHost | null = null;
   const mqtt = createMqtt(b, doors, camera, () => admin);
-  const identity = createIdentityRoom(b, vision, mqtt);
+  const identity = createIdentityRoom(b, events, vision, mqtt);
   wireDecisions(b, doors);
   const notify = new SdNotify(b.env);
   const selftests = createSelftests({
@@ -287,9 +287,9 @@ function requireAdmin(admin: AdminHost | null): AdminHost {
   return admin;
 }
 
-function createIdentityRoom({ config, db, privacy, log, bus }: Base, vision: VisionService, mqtt: MqttService): Identity {
+function createIdentityRoom({ config, db, privacy, log, bus }: Base, events: EventStore, vision: VisionService, mqtt: MqttService): Identity {
   return createIdentity({
-    db, personKeys: privacy.persons, pseudonyms: privacy.pseudonyms, audit: privacy.audit, consents: privacy.consents, snapshots: privacy.snapshots,
+    db, events, personKeys: privacy.persons, pseudonyms: privacy.pseudonyms, audit: privacy.audit, consents: privacy.consents, snapshots: privacy.snapshots,
     // The outbox is mqtt's, which identity may not import: a person's waiting events go with them.
     erasers: [{ table: 'mqtt_outbox', erase: ({ subject }) => mqtt.outbox.deleteSubject(subject) }],
     analyzeImage: (bytes) => vision.analyzeImage(bytes),

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { EventBus, FacegateError, createLogger, systemClock, type BusEvents } from '../core/index.ts';
 import { loadConfig } from '../config/index.ts';
-import { InstanceLock, prepareDataDir } from '../store/index.ts';
+import { EventStore, InstanceLock, prepareDataDir } from '../store/index.ts';
 import { CONSENT_METHODS, LEGAL_BASES, openPrivacy, type ConsentMethod, type LegalBasis } from '../privacy/index.ts';
 import { createIdentity, identitySettings, type EnrollPhoto, type EnrollResult } from '../identity/index.ts';
 import { validateSchedule } from '../access/index.ts';
@@ -82,7 +82,7 @@ export async function enrollCommand(args: string[], env: NodeJS.ProcessEnv = pro
     if (config.pad.enabled && settings.quality.requireLiveness.upload) vision.setLiveness(await createPadLivenessCheck(config.pad));
     const analyzer = vision;
     const identity = createIdentity({
-      db, personKeys: privacy.persons, pseudonyms: privacy.pseudonyms, audit: privacy.audit, consents: privacy.consents, snapshots: privacy.snapshots,
+      db, events: new EventStore(db), personKeys: privacy.persons, pseudonyms: privacy.pseudonyms, audit: privacy.audit, consents: privacy.consents, snapshots: privacy.snapshots,
       analyzeImage: (bytes) => analyzer.analyzeImage(bytes),
       model: config.vision.embedder.model,
       thresholdsKey: modelKey(config.vision.embedder.model, config.vision.variant),

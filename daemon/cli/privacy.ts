@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EventBus, FacegateError, createLogger, systemClock, type BusEvents, type Logger } from '../core/index.ts';
 import { loadConfig, type Config } from '../config/index.ts';
-import { DB_FILE, openDatabase, type Database } from '../store/index.ts';
+import { DB_FILE, EventStore, openDatabase, type Database } from '../store/index.ts';
 import { AuditLog, openPrivacy, rotateDeviceKey, type Privacy } from '../privacy/index.ts';
 import { createIdentity, identitySettings } from '../identity/index.ts';
 import { validateSchedule } from '../access/index.ts';
@@ -118,7 +118,7 @@ export function privacyCommand(args: string[], env: NodeJS.ProcessEnv = process.
   const personId = positionals[0] as string;
   const doc = withPrivacy(values.config, env, ({ config, db, log, privacy }) => {
     const identity = createIdentity({
-      db, personKeys: privacy.persons, pseudonyms: privacy.pseudonyms, audit: privacy.audit, consents: privacy.consents, snapshots: privacy.snapshots,
+      db, events: new EventStore(db), personKeys: privacy.persons, pseudonyms: privacy.pseudonyms, audit: privacy.audit, consents: privacy.consents, snapshots: privacy.snapshots,
       analyzeImage: () => Promise.reject(new FacegateError('unavailable', 'no face analysis in the export command')),
       model: 'export', settings: identitySettings(config), validateSchedule,
       door: config.doors[0]?.id ?? 'front', log, bus: new EventBus<BusEvents>(log), clock: systemClock,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import { FacegateError, type BusEvents, type Clock, type EventBus, type FaceObservation, type FrameAnalysis, type Logger, type MatchResult, type PersonAccess, type Service, type WeeklySchedule } from '../core/index.ts';
+import type { EventStore } from '../store/index.ts';
 import type { AuditLog, ConsentInput, Consents, Pseudonyms, Snapshots } from '../privacy/index.ts';
 import { validateProfile, type ProfileInput } from './profile.ts';
 import { Gallery } from './gallery/gallery.ts';
@@ -45,7 +46,10 @@ export interface EnrollInput extends ProfileInput {
 }
 
 export interface IdentityDeps {
+  /** The store's connection: identity's tables, and one transaction around erasure. */
   db: Database;
+  /** The store's event log (on the same db): a person's events go into their export and with their erasure. */
+  events: Pick<EventStore, 'forSubject' | 'deleteSubject'>;
   personKeys: PersonSealer;
   pseudonyms: Pick<Pseudonyms, 'subject'>;
   audit: Pick<AuditLog, 'append' | 'list'>;

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { Clock } from '../core/index.ts';
-import { EventStore } from '../store/index.ts';
+import type { EventStore } from '../store/index.ts';
 import { subjectAccessDocument, type AuditLog, type Consents, type Pseudonyms, type Snapshots, type SubjectAccessDocument } from '../privacy/index.ts';
 import type { PersonRepository, PersonSealer } from './persons.ts';
 
@@ -16,6 +16,7 @@ export type ErasureCounts = { templates: number; events: number; snapshots: numb
 export interface PersonDataDeps {
   db: Database;
   repo: PersonRepository;
+  events: Pick<EventStore, 'forSubject' | 'deleteSubject'>;
   personKeys: PersonSealer;
   pseudonyms: Pick<Pseudonyms, 'subject'>;
   audit: Pick<AuditLog, 'append' | 'list'>;
@@ -37,7 +38,7 @@ export function exportPersonData(d: PersonDataDeps, personId: string, actor: str
       created_at: person.createdAt, updated_at: person.updatedAt,
     },
     templates: d.repo.templates(personId).map((t) => ({ id: t.id, model: t.model, dim: t.embedding.length, created_at: t.createdAt, embedding: Array.from(t.embedding) })),
-    events: new EventStore(d.db).forSubject(subject),
+    events: d.events.forSubject(subject),
   });
 }
 
@@ -50,9 +51,9 @@ export function erasePersonData(d: PersonDataDeps, personId: string, actor: stri
   const subject = d.pseudonyms.subject(personId);
   let counts: ErasureCounts = { templates: 0, events: 0, snapshots: 0 };
   d.db.transaction(() => {
-    const templates = (d.db.prepare('SELECT count(*) AS n FROM templates WHERE person_id = ?').get(personId) as { n: number }).n;
+    const templates = d.repo.templateCount(personId);
     d.repo.deletePerson(personId);
-    counts = { templates, events: new EventStore(d.db).deleteSubject(subject), snapshots: d.snapshots.deleteForPerson(personId) };
+    counts = { templates, events: d.events.deleteSubject(subject), snapshots: d.snapshots.deleteForPerson(personId) };
     for (const eraser of d.erasers) counts[eraser.table] = eraser.erase({ personId, subject });
     d.consents.withdraw(personId, actor);
     d.audit.append({ actor, action: 'person.erase', target: personId, detail: counts });

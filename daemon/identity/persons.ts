@@ -88,8 +88,11 @@ export class PersonRepository {
 
   #row(row: { id: string; profile: Buffer; created_at: string; updated_at: string }): Person {
     const profile = JSON.parse(Buffer.from(this.#keys.open(row.id, PROFILE_KIND, row.id, row.profile)).toString('utf8')) as PersonProfile;
-    const { n } = this.#countTemplates.get(row.id) as { n: number };
-    return { ...profile, id: row.id, createdAt: row.created_at, updatedAt: row.updated_at, templates: n };
+    return { ...profile, id: row.id, createdAt: row.created_at, updatedAt: row.updated_at, templates: this.templateCount(row.id) };
+  }
+
+  templateCount(personId: string): number {
+    return (this.#countTemplates.get(personId) as { n: number }).n;
   }
 
   exists(id: string): boolean {

@@ -5,7 +5,7 @@ import { ConfigSchema } from '../../daemon/config/index.ts';
 import { Value } from '@sinclair/typebox/value';
 import { createIdentity, identitySettings, type Identity } from '../../daemon/identity/index.ts';
 import { AuditLog, Consents, DeviceKeys, PersonKeys, Pseudonyms, Snapshots } from '../../daemon/privacy/index.ts';
-import { openDatabase, type Database } from '../../daemon/store/index.ts';
+import { EventStore, openDatabase, type Database } from '../../daemon/store/index.ts';
 import { memoryLogger } from './logger.ts';
 import { FakeClock } from '../fakes/clock.ts';
 
@@ -81,7 +81,7 @@ export function openHarness(dataDir: string, overrides: Record<string, unknown> 
   const bus = new EventBus<BusEvents>(log);
   const config = Value.Default(ConfigSchema, structuredClone({ identity: { thresholds_file: join(dataDir, 'no-thresholds.json'), ...overrides } })) as Parameters<typeof identitySettings>[0];
   const identity = createIdentity({
-    db, personKeys, pseudonyms, audit, consents: new Consents(db, clock), snapshots: new Snapshots(db, personKeys, clock),
+    db, events: new EventStore(db), personKeys, pseudonyms, audit, consents: new Consents(db, clock), snapshots: new Snapshots(db, personKeys, clock),
     analyzeImage: fakeAnalyzeImage, model: 'test-embedder', settings: identitySettings(config),
     validateSchedule, door: 'front', log, bus, clock,
   });

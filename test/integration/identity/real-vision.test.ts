@@ -13,7 +13,7 @@ import { ConfigSchema, embeddedDefaults, type Config } from '../../../daemon/con
 import { EventBus, type AccessDecision, type BusEvents, type TrackVerdict } from '../../../daemon/core/index.ts';
 import { EnrollmentRefusedError, createIdentity, identitySettings, type Identity } from '../../../daemon/identity/index.ts';
 import { openPrivacy } from '../../../daemon/privacy/index.ts';
-import { openDatabase } from '../../../daemon/store/index.ts';
+import { EventStore, openDatabase } from '../../../daemon/store/index.ts';
 import { createVisionPipeline, type VisionPipeline } from '../../../daemon/vision/index.ts';
 import { memoryLogger } from '../../support/logger.ts';
 import { FakeClock } from '../../fakes/clock.ts';
@@ -42,7 +42,7 @@ before(async () => {
   const config = Value.Default(ConfigSchema, { identity: { match_threshold: 0.3, enroll: { require_liveness: false } } }) as Config;
   bus = new EventBus<BusEvents>(log);
   identity = createIdentity({
-    db, personKeys: privacy.persons, pseudonyms: privacy.pseudonyms, audit: privacy.audit, consents: privacy.consents, snapshots: privacy.snapshots,
+    db, events: new EventStore(db), personKeys: privacy.persons, pseudonyms: privacy.pseudonyms, audit: privacy.audit, consents: privacy.consents, snapshots: privacy.snapshots,
     analyzeImage: (bytes) => vision.analyzeImage(bytes), model: config.vision.embedder.model,
     settings: identitySettings(config), validateSchedule, door: 'front', log, bus, clock: new FakeClock('2026-01-05T12:00:00Z'),
   });
