@@ -7,7 +7,7 @@ export type { Config } from '../config/index.ts';
 export { EventStore, openDatabase, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, restrictMode } from '../store/index.ts';
 export type { Database, EventQuery } from '../store/index.ts';
 export type { FaceObservation, FrameAnalysis } from '../core/index.ts';
-export { EnrollmentRefusedError, PersonNotFoundError, REFUSAL_TEXT } from '../identity/index.ts';
+export { EnrollmentRefusedError, PersonNotFoundError, REFUSAL_TEXT, imageKind } from '../identity/index.ts';
 export type { EnrollResult, Identity, Person as IdentityPerson, RefusalReason } from '../identity/index.ts';
 export type { Doors } from '../door/index.ts';
 export type { AuditEntry as PrivacyAuditEntry, AuditRow, Snapshot } from '../privacy/index.ts';

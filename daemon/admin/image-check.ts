@@ -1,14 +1,8 @@
 import sharp from 'sharp';
+import { imageKind } from './deps.ts';
 import { ApiError } from './errors.ts';
 
 const MAX_PIXELS = 40_000_000;
-
-function sniff(b: Buffer): 'jpeg' | 'png' | 'webp' | null {
-  if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'jpeg';
-  if (b.length >= 8 && b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'png';
-  if (b.length >= 12 && b.toString('latin1', 0, 4) === 'RIFF' && b.toString('latin1', 8, 12) === 'WEBP') return 'webp';
-  return null;
-}
 
 /** A file name as the browser sends it: a bare name. Anything with a path in it is refused, never used. */
 export function checkFileName(name: string | undefined): string | null {
@@ -22,7 +16,8 @@ export function checkFileName(name: string | undefined): string | null {
 
 /** The upload is a JPEG, PNG or WebP (by its bytes, not its claimed type) that decodes in full. */
 export async function checkImage(bytes: Buffer, label: string): Promise<{ format: string; width: number; height: number }> {
-  const format = sniff(bytes);
+  // Identity's sniffing: the upload route refuses exactly what enrollment would.
+  const format = imageKind(bytes);
   if (!format) throw new ApiError(415, 'unsupported_media_type', `${label} is not a JPEG, PNG or WebP image`);
   try {
     const image = sharp(bytes, { failOn: 'truncated', limitInputPixels: MAX_PIXELS });

@@ -7,7 +7,7 @@ export { PersonNotFoundError, PersonRepository, PROFILE_KIND, TEMPLATE_KIND } fr
 export type { Person, PersonProfile, PersonSealer, StoredTemplate } from './persons.ts';
 export type { ProfileInput } from './profile.ts';
 export { REFUSAL_TEXT, checkBytes, checkFace, imageKind } from './quality.ts';
-export type { EnrollSource, QualityRules, RefusalReason } from './quality.ts';
+export type { EnrollSource, ImageKind, QualityRules, RefusalReason } from './quality.ts';
 export { identitySettings } from './settings.ts';
 export type { IdentitySettings } from './settings.ts';
 export { FALLBACK_THRESHOLDS, SECURITY_LEVELS, loadThresholds } from './thresholds.ts';

@@ -54,11 +54,21 @@ function refuse(reason: RefusalReason, detail?: string): Checked {
   return { ok: false, reason, detail: detail ?? REFUSAL_TEXT[reason] };
 }
 
-/** Sniffs the magic bytes: the decoders get only what looks like a photo. */
-export function imageKind(bytes: Uint8Array): 'jpeg' | 'png' | 'webp' | null {
-  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
-  if (bytes.length >= 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return 'png';
-  if (bytes.length >= 12 && Buffer.from(bytes.subarray(0, 4)).toString('latin1') === 'RIFF' && Buffer.from(bytes.subarray(8, 12)).toString('latin1') === 'WEBP') return 'webp';
+export type ImageKind = 'jpeg' | 'png' | 'webp';
+
+// The whole PNG signature: its CR LF, EOF and LF bytes catch files mangled by a text-mode copy.
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+const startsWith = (bytes: Uint8Array, at: number, expected: readonly number[]): boolean =>
+  bytes.length >= at + expected.length && expected.every((b, i) => bytes[at + i] === b);
+
+const ascii = (text: string): number[] => [...text].map((c) => c.charCodeAt(0));
+
+/** Sniffs the magic bytes (never the claimed type): the decoders get only what looks like a photo. */
+export function imageKind(bytes: Uint8Array): ImageKind | null {
+  if (startsWith(bytes, 0, [0xff, 0xd8, 0xff])) return 'jpeg';
+  if (startsWith(bytes, 0, PNG_SIGNATURE)) return 'png';
+  if (startsWith(bytes, 0, ascii('RIFF')) && startsWith(bytes, 8, ascii('WEBP'))) return 'webp';
   return null;
 }
 
