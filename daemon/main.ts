@@ -350,7 +350,7 @@ function adminOptions({ config, bus, log, privacy }: Base, r: AdminRooms): Param
       },
     },
     services: {
-      people: identityPeople(r.identity, { analyzeImage: (bytes) => r.vision.analyzeImage(bytes), nextCameraFace }),
+      people: identityPeople(r.identity, { nextCameraFace }),
       doors: doorService(r.doors),
       events: { query: (q) => r.events.query(q) },
       snapshots: privacy.snapshots,

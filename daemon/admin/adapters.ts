@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { EnrollmentRefusedError, FacegateError, PersonNotFoundError, REFUSAL_TEXT } from './deps.ts';
-import type { BusEvents, Clock, EventBus, Doors, EnrollResult, FaceObservation, FrameAnalysis, Identity, IdentityPerson, RefusalReason } from './deps.ts';
+import type { BusEvents, Clock, EventBus, Doors, FaceObservation, Identity, IdentityPerson, PhotoOutcome, RefusalReason } from './deps.ts';
 import { ServiceError, type DoorService, type NewPerson, type PadSelftestService, type PeopleService, type Person, type QualityVerdict, type SelftestView, type TemplateResult } from './services.ts';
 
 const toPerson = (p: IdentityPerson): Person => ({
@@ -38,8 +38,6 @@ export interface CameraFace {
 }
 
 export interface IdentityPeopleOptions {
-  /** Vision on one photo, to draw the box the verdict is about (identity runs its own pass to enroll). */
-  analyzeImage?: (bytes: Uint8Array) => Promise<FrameAnalysis>;
   /** The next analysed camera frame of the door; absent when no camera runs. */
   nextCameraFace?: () => Promise<CameraFace>;
 }
@@ -51,18 +49,10 @@ export interface IdentityPeopleOptions {
 export function identityPeople(identity: Identity, options: IdentityPeopleOptions = {}): PeopleService {
   const pending = new Map<string, Person>();
 
-  async function verdictFor(bytes: Uint8Array, refusal: RefusalReason | null, detail: string | null): Promise<QualityVerdict> {
-    let box = null;
-    let width = 0;
-    let height = 0;
-    if (options.analyzeImage) {
-      const a = await options.analyzeImage(bytes);
-      width = a.width;
-      height = a.height;
-      box = a.faces.length === 1 ? a.faces[0]?.box ?? null : null;
-    }
-    const reasons = refusal ? [detail ?? REFUSAL_TEXT[refusal]] : [];
-    return { ok: refusal === null, reasons, box, imageWidth: width, imageHeight: height };
+  // Identity's outcome carries what vision saw (box, image size): the photo is analysed once.
+  function verdictFor(outcome: PhotoOutcome | undefined, refusal: RefusalReason | null): QualityVerdict {
+    const reasons = refusal ? [outcome?.detail ?? REFUSAL_TEXT[refusal]] : [];
+    return { ok: refusal === null, reasons, box: outcome?.box ?? null, imageWidth: outcome?.imageWidth ?? 0, imageHeight: outcome?.imageHeight ?? 0 };
   }
 
   const templatesOf = (id: string): number => {
@@ -98,7 +88,7 @@ export function identityPeople(identity: Identity, options: IdentityPeopleOption
     },
     async addTemplateFromPhoto(id, bytes, actor) {
       const p = pending.get(id);
-      let outcome: EnrollResult['photos'][number] | undefined;
+      let outcome: PhotoOutcome | undefined;
       try {
         const r = p
           ? await identity.enroll({ personId: id, displayName: p.name, validFrom: p.validFrom, validUntil: p.validUntil, schedule: p.schedule, photos: [{ name: 'upload', bytes }], actor })
@@ -111,7 +101,7 @@ export function identityPeople(identity: Identity, options: IdentityPeopleOption
         outcome = err.photos[0];
       }
       const added = outcome?.templateId !== null && outcome?.templateId !== undefined;
-      const verdict = await verdictFor(bytes, added ? null : (outcome?.reason ?? 'poor_quality'), outcome?.detail ?? null);
+      const verdict = verdictFor(outcome, added ? null : (outcome?.reason ?? 'poor_quality'));
       if (added && outcome?.similarTo) verdict.reasons.push(`looks like another enrolled person (score ${outcome.similarTo.score.toFixed(2)}); check the photo`);
       return { added, verdict, templates: templatesOf(id) } satisfies TemplateResult;
     },

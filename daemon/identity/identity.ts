@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
-import { FacegateError, type BusEvents, type Clock, type EventBus, type FaceObservation, type FrameAnalysis, type Logger, type MatchResult, type PersonAccess, type Service, type WeeklySchedule } from '../core/index.ts';
+import { FacegateError, type Box, type BusEvents, type Clock, type EventBus, type FaceObservation, type FrameAnalysis, type Logger, type MatchResult, type PersonAccess, type Service, type WeeklySchedule } from '../core/index.ts';
 import type { EventStore } from '../store/index.ts';
 import type { AuditLog, ConsentInput, Consents, Pseudonyms, Snapshots } from '../privacy/index.ts';
 import { validateProfile, type ProfileInput } from './profile.ts';
@@ -27,7 +27,21 @@ export interface PhotoOutcome {
   detail: string | null;
   /** Set when the photo looks like another enrolled person (mislabelled photo, or a look-alike). */
   similarTo: { personId: string; score: number } | null;
+  /** The face the verdict is about, in the photo's pixels: the accepted one, or the only one found; null when none or several. */
+  box: Box | null;
+  /** The decoded photo's size; 0 when it was refused before decoding, or for a camera face (the frame is the caller's). */
+  imageWidth: number;
+  imageHeight: number;
 }
+
+const blankOutcome = (name: string): PhotoOutcome => ({ name, templateId: null, reason: null, detail: null, similarTo: null, box: null, imageWidth: 0, imageHeight: 0 });
+
+/** What vision saw of a photo, for the verdict's drawing: one analysis serves the check and the box. */
+const seenIn = (analysis: FrameAnalysis): Pick<PhotoOutcome, 'box' | 'imageWidth' | 'imageHeight'> => ({
+  box: analysis.faces.length === 1 ? analysis.faces[0]?.box ?? null : null,
+  imageWidth: analysis.width,
+  imageHeight: analysis.height,
+});
 
 export interface EnrollResult {
   personId: string;
@@ -189,13 +203,15 @@ export function createIdentity(deps: IdentityDeps): Identity {
     const accepted: { outcome: PhotoOutcome; embedding: Float32Array }[] = [];
     let done = 0;
     for (const photo of photos) {
-      const outcome: PhotoOutcome = { name: photo.name, templateId: null, reason: null, detail: null, similarTo: null };
+      const outcome = blankOutcome(photo.name);
       outcomes.push(outcome);
       const early = checkBytes(photo.bytes, settings.quality, photo.size);
       let checked = early;
       if (!checked) {
         try {
-          checked = checkFace(await deps.analyzeImage(photo.bytes), settings.quality, gallery?.dim ?? accepted[0]?.embedding.length ?? null, 'upload');
+          const analysis = await deps.analyzeImage(photo.bytes);
+          Object.assign(outcome, seenIn(analysis));
+          checked = checkFace(analysis, settings.quality, gallery?.dim ?? accepted[0]?.embedding.length ?? null, 'upload');
         } catch (err) {
           log.debug({ err, photo: photo.name }, 'photo could not be analysed');
           checked = { ok: false, reason: 'unreadable_image', detail: `${REFUSAL_TEXT.unreadable_image}: ${(err as Error).message.split('\n')[0]}` };
@@ -203,6 +219,7 @@ export function createIdentity(deps: IdentityDeps): Identity {
       }
       if (checked.ok) {
         outcome.templateId = randomUUID();
+        outcome.box = checked.face.box;
         outcome.similarTo = similarOther(checked.face.embedding, personId);
         accepted.push({ outcome, embedding: Float32Array.from(checked.face.embedding) });
       } else {
@@ -304,7 +321,7 @@ export function createIdentity(deps: IdentityDeps): Identity {
       if (!people.has(personId)) throw new PersonNotFoundError(personId);
       const analysis: FrameAnalysis = { frameSeq: 0, capturedAt: clock.now(), analysedAt: clock.now(), width: 0, height: 0, faces: [face], timings: {} };
       const checked = checkFace(analysis, settings.quality, gallery?.dim ?? null, 'camera');
-      const outcome: PhotoOutcome = { name: 'camera', templateId: null, reason: null, detail: null, similarTo: null };
+      const outcome: PhotoOutcome = { ...blankOutcome('camera'), box: face.box };
       if (!checked.ok) throw new EnrollmentRefusedError([{ ...outcome, reason: checked.reason, detail: checked.detail }]);
       outcome.templateId = randomUUID();
       outcome.similarTo = similarOther(checked.face.embedding, personId);

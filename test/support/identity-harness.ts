@@ -66,6 +66,8 @@ export interface Harness {
   audit: AuditLog;
   pseudonyms: Pseudonyms;
   personKeys: PersonKeys;
+  /** How many photos the fake vision has analysed so far. */
+  analyses(): number;
   close(): void;
 }
 
@@ -80,14 +82,16 @@ export function openHarness(dataDir: string, overrides: Record<string, unknown> 
   const pseudonyms = new Pseudonyms(keys.pseudonymSecret);
   const bus = new EventBus<BusEvents>(log);
   const config = Value.Default(ConfigSchema, structuredClone({ identity: { thresholds_file: join(dataDir, 'no-thresholds.json'), ...overrides } })) as Parameters<typeof identitySettings>[0];
+  let analyses = 0;
   const identity = createIdentity({
     db, events: new EventStore(db), personKeys, pseudonyms, audit, consents: new Consents(db, clock), snapshots: new Snapshots(db, personKeys, clock),
-    analyzeImage: fakeAnalyzeImage, model: 'test-embedder', settings: identitySettings(config),
+    analyzeImage: (bytes) => { analyses += 1; return fakeAnalyzeImage(bytes); }, model: 'test-embedder', settings: identitySettings(config),
     validateSchedule, door: 'front', log, bus, clock,
   });
   identity.start();
   return {
     dataDir, db, identity, bus, clock, audit, pseudonyms, personKeys,
+    analyses: () => analyses,
     close() {
       identity.stop();
       db.close();
