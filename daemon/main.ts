@@ -130,7 +130,7 @@ async function composeRooms(b: Base): Promise<{ running: RunningDaemon; notify: 
     start: () => { privacy.audit.append({ actor: 'daemon', action: 'daemon.start', detail: { keyId: privacy.keys.id, persons: privacy.health.persons } }); },
     stop: () => { privacy.audit.append({ actor: 'daemon', action: 'daemon.stop', detail: { reason: stopReason } }); },
   });
-  lifecycle.add('retention', retention(b, events, mqtt));
+  lifecycle.add('retention', retention(b, events, mqtt, identity));
   // After the store (events of the last relock are stored) and stopped before it: on stop every
   // lock output goes to its locked level; a process 'exit' handler covers crashes.
   // A door whose lock line cannot be held (gpiod: its holder exits) stops the start-up.
@@ -245,7 +245,7 @@ function storeEvents({ db, bus, privacy }: Base): EventStore {
   return events;
 }
 
-function retention({ config, log, privacy }: Base, events: EventStore, mqtt: MqttService): Retention {
+function retention({ config, log, privacy }: Base, events: EventStore, mqtt: MqttService, identity: Identity): Retention {
   return new Retention({
     clock: systemClock, log,
     intervalMs: config.privacy.retention_sweep_min * 60_000,
@@ -254,6 +254,8 @@ function retention({ config, log, privacy }: Base, events: EventStore, mqtt: Mqt
       { name: 'snapshots', days: () => config.privacy.snapshot_retention_days, purge: (cutoff) => privacy.snapshots.purgeBefore(cutoff) },
       // Events waiting for a broker that stayed away are not kept longer than the events themselves.
       { name: 'mqtt_outbox', days: () => config.privacy.event_retention_days, purge: (cutoff) => mqtt.outbox.purgeBefore(cutoff) },
+      // A person added in the panel but never enrolled: erased like a person, their key destroyed.
+      { name: 'person_drafts', days: () => config.privacy.draft_retention_days, purge: (cutoff) => identity.purgeDraftsBefore(cutoff) },
     ],
     onPurged: (counts) => { privacy.audit.append({ actor: 'daemon', action: 'retention.purge', detail: counts }); },
   });

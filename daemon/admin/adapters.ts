@@ -2,13 +2,12 @@
  * The admin interfaces over the real rooms, for main.ts: identity for people, door for doors.
  * Kept here (admin may import rooms to its left) so main.ts stays a list of wiring lines.
  */
-import { randomUUID } from 'node:crypto';
 import { EnrollmentRefusedError, FacegateError, PersonNotFoundError, REFUSAL_TEXT } from './deps.ts';
-import type { BusEvents, Clock, EventBus, Doors, FaceObservation, Identity, IdentityPerson, PhotoOutcome, RefusalReason } from './deps.ts';
+import type { BusEvents, Clock, EventBus, Doors, FaceObservation, Identity, IdentityDraft, IdentityPerson, PhotoOutcome, RefusalReason } from './deps.ts';
 import { ServiceError, type DoorService, type NewPerson, type PadSelftestService, type PeopleService, type Person, type QualityVerdict, type SelftestView, type TemplateResult } from './services.ts';
 
-const toPerson = (p: IdentityPerson): Person => ({
-  id: p.id, name: p.displayName, validFrom: p.validFrom, validUntil: p.validUntil, schedule: p.schedule, templates: p.templates, createdAt: p.createdAt,
+const toPerson = (p: IdentityPerson | IdentityDraft): Person => ({
+  id: p.id, name: p.displayName, validFrom: p.validFrom, validUntil: p.validUntil, schedule: p.schedule, templates: 'templates' in p ? p.templates : 0, createdAt: p.createdAt,
 });
 
 /** Identity's own errors become 409/422 with its message; anything else stays a 500. */
@@ -44,16 +43,16 @@ export interface IdentityPeopleOptions {
 
 /**
  * Identity enrolls a person only with a first accepted photo ("nothing saved" otherwise), so a person
- * added from the panel waits here, in memory, until their first template is accepted.
+ * added from the panel is one of identity's drafts (stored sealed) until their first template is accepted.
  */
 export function identityPeople(identity: Identity, options: IdentityPeopleOptions = {}): PeopleService {
-  const pending = new Map<string, Person>();
-
   // Identity's outcome carries what vision saw (box, image size): the photo is analysed once.
   function verdictFor(outcome: PhotoOutcome | undefined, refusal: RefusalReason | null): QualityVerdict {
     const reasons = refusal ? [outcome?.detail ?? REFUSAL_TEXT[refusal]] : [];
     return { ok: refusal === null, reasons, box: outcome?.box ?? null, imageWidth: outcome?.imageWidth ?? 0, imageHeight: outcome?.imageHeight ?? 0 };
   }
+
+  const isDraft = (id: string): boolean => identity.drafts.has(id);
 
   const templatesOf = (id: string): number => {
     try {
@@ -63,38 +62,30 @@ export function identityPeople(identity: Identity, options: IdentityPeopleOption
     }
   };
 
+  /** A change to a person, or to a draft when the id is one: either way the stored record. */
+  const edit = (id: string, patch: { displayName?: string; validFrom?: string | null; validUntil?: string | null; schedule?: Person['schedule'] }, actor: string) =>
+    orNull(() => toPerson(isDraft(id) ? identity.drafts.update(id, patch, actor) : identity.people.update(id, patch, actor)));
+
   return {
-    list: () => [...identity.people.list().map(toPerson), ...pending.values()],
-    get: (id) => pending.get(id) ?? orNull(() => toPerson(identity.people.get(id))),
-    create(input: NewPerson) {
-      const p: Person = { id: `p_${randomUUID()}`, name: input.name, validFrom: input.validFrom ?? null, validUntil: input.validUntil ?? null, schedule: input.schedule ?? null, templates: 0, createdAt: new Date().toISOString() };
-      pending.set(p.id, p);
-      return p;
+    list: () => [...identity.people.list(), ...identity.drafts.list()].map(toPerson),
+    get: (id) => orNull(() => toPerson(isDraft(id) ? identity.drafts.get(id) : identity.people.get(id))),
+    create(input: NewPerson, actor) {
+      const draft = { displayName: input.name, validFrom: input.validFrom ?? null, validUntil: input.validUntil ?? null, schedule: input.schedule ?? null };
+      try {
+        return toPerson(identity.drafts.create(draft, actor));
+      } catch (err) {
+        return translate(err);
+      }
     },
-    rename: (id, name, actor) => {
-      const p = pending.get(id);
-      if (p) return Object.assign(p, { name });
-      return orNull(() => toPerson(identity.people.update(id, { displayName: name }, actor)));
-    },
-    setValidity: (id, v, actor) => {
-      const p = pending.get(id);
-      if (p) return Object.assign(p, v);
-      return orNull(() => toPerson(identity.people.update(id, { validFrom: v.validFrom, validUntil: v.validUntil }, actor)));
-    },
-    setSchedule: (id, schedule, actor) => {
-      const p = pending.get(id);
-      if (p) return Object.assign(p, { schedule });
-      return orNull(() => toPerson(identity.people.update(id, { schedule }, actor)));
-    },
+    rename: (id, name, actor) => edit(id, { displayName: name }, actor),
+    setValidity: (id, v, actor) => edit(id, { validFrom: v.validFrom, validUntil: v.validUntil }, actor),
+    setSchedule: (id, schedule, actor) => edit(id, { schedule }, actor),
     async addTemplateFromPhoto(id, bytes, actor) {
-      const p = pending.get(id);
       let outcome: PhotoOutcome | undefined;
       try {
-        const r = p
-          ? await identity.enroll({ personId: id, displayName: p.name, validFrom: p.validFrom, validUntil: p.validUntil, schedule: p.schedule, photos: [{ name: 'upload', bytes }], actor })
-          : await identity.addPhotos(id, [{ name: 'upload', bytes }], actor);
+        const photos = [{ name: 'upload', bytes }];
+        const r = isDraft(id) ? await identity.drafts.enroll(id, photos, actor) : await identity.addPhotos(id, photos, actor);
         outcome = r.photos[0];
-        if (p) pending.delete(id);
       } catch (err) {
         if (err instanceof PersonNotFoundError) return null;
         if (!(err instanceof EnrollmentRefusedError)) return translate(err);
@@ -108,7 +99,7 @@ export function identityPeople(identity: Identity, options: IdentityPeopleOption
     async addTemplateFromCamera(id, actor) {
       if (!(await this.get(id))) return null;
       if (!options.nextCameraFace) throw new ServiceError('unavailable', 'no camera is running; enroll from photos instead');
-      if (pending.has(id)) throw new ServiceError('conflict', 'add a first photo before camera templates (identity stores a person with a photo)');
+      if (isDraft(id)) throw new ServiceError('conflict', 'add a first photo before camera templates (identity stores a person with a photo)');
       const cam = await options.nextCameraFace();
       const base = { imageWidth: cam.width, imageHeight: cam.height };
       if (!cam.face || cam.faces !== 1) {
@@ -125,15 +116,9 @@ export function identityPeople(identity: Identity, options: IdentityPeopleOption
         return { added: false, templates: templatesOf(id), previewJpeg: cam.jpeg, verdict: { ok: false, reasons: [o?.detail ?? REFUSAL_TEXT[o?.reason ?? 'poor_quality']], box: cam.face.box, ...base } };
       }
     },
-    async erase(id, actor) {
-      if (pending.delete(id)) return true;
-      return (await orNull(() => identity.erasePerson(id, actor))) !== null;
-    },
-    export: (id, actor) => {
-      const p = pending.get(id);
-      if (p) return { person: { ...p }, templates: [], note: 'not stored yet: no accepted photo' };
-      return orNull(() => identity.exportPerson(id, actor));
-    },
+    // Identity erases a person or a draft alike: rows, and the key destroyed.
+    erase: async (id, actor) => (await orNull(() => identity.erasePerson(id, actor))) !== null,
+    export: (id, actor) => orNull(() => identity.exportPerson(id, actor)),
   };
 }
 

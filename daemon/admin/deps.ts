@@ -8,6 +8,6 @@ export { EventStore, openDatabase, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, restrict
 export type { Database, EventQuery } from '../store/index.ts';
 export type { FaceObservation } from '../core/index.ts';
 export { EnrollmentRefusedError, PersonNotFoundError, REFUSAL_TEXT, imageKind } from '../identity/index.ts';
-export type { Identity, Person as IdentityPerson, PhotoOutcome, RefusalReason } from '../identity/index.ts';
+export type { Draft as IdentityDraft, Identity, Person as IdentityPerson, PhotoOutcome, RefusalReason } from '../identity/index.ts';
 export type { Doors } from '../door/index.ts';
 export type { AuditEntry as PrivacyAuditEntry, AuditRow, Snapshot } from '../privacy/index.ts';

@@ -5,6 +5,7 @@ import type { EventStore } from '../store/index.ts';
 import type { AuditLog, ConsentInput, Consents, Pseudonyms, Snapshots } from '../privacy/index.ts';
 import { validateProfile, type ProfileInput } from './profile.ts';
 import { Gallery } from './gallery/gallery.ts';
+import { DraftRepository, newDraftId, type Draft, type DraftProfile } from './drafts.ts';
 import { erasePersonData, exportPersonData, type ErasureCounts, type PersonEraser } from './person-data.ts';
 import { PersonNotFoundError, PersonRepository, checkPersonId, newPersonId, toAccess, type Person, type PersonProfile, type PersonSealer } from './persons.ts';
 import { REFUSAL_TEXT, checkBytes, checkFace, type EnrollSource, type RefusalReason } from './quality.ts';
@@ -49,6 +50,9 @@ export interface EnrollResult {
   photos: PhotoOutcome[];
 }
 
+/** What the panel's "add person" gives: a name, and optionally when and when not. */
+export type DraftInput = Pick<ProfileInput, 'validFrom' | 'validUntil' | 'schedule'> & { displayName: string };
+
 export interface EnrollInput extends ProfileInput {
   /** Chosen id; a random UUID when absent. */
   personId?: string;
@@ -91,6 +95,12 @@ export interface IdentityDeps {
   trackLiveness?: TrackLiveness | null;
 }
 
+/** A batch of photos after the checks: every photo's outcome, and the templates to store. */
+interface Examined {
+  outcomes: PhotoOutcome[];
+  accepted: { outcome: PhotoOutcome; embedding: Float32Array }[];
+}
+
 export class EnrollmentRefusedError extends FacegateError {
   readonly photos: PhotoOutcome[];
   constructor(photos: PhotoOutcome[]) {
@@ -125,9 +135,21 @@ export interface Identity extends Service {
     removeTemplate(personId: string, templateId: string, actor: string): void;
     access(personId: string): PersonAccess | null;
   };
-  /** Subject-access export: everything stored about the person, opened, as privacy's one document. */
+  /** People added before their first accepted photo (the panel's "add person"): stored sealed, not in the gallery, no access. */
+  drafts: {
+    has(draftId: string): boolean;
+    list(): Draft[];
+    get(draftId: string): Draft;
+    create(input: DraftInput, actor: string): Draft;
+    update(draftId: string, patch: Partial<DraftInput>, actor: string): Draft;
+    /** The draft becomes a person (same id and key) with its first accepted photos; if none is accepted it stays a draft. */
+    enroll(draftId: string, photos: EnrollPhoto[], actor: string): Promise<EnrollResult>;
+  };
+  /** Retention: drafts made before the cutoff are erased, keys and all; returns how many went. */
+  purgeDraftsBefore(cutoffIso: string): number;
+  /** Subject-access export (of a person or a draft): everything stored about them, opened, as privacy's one document. */
   exportPerson(personId: string, actor: string): Record<string, unknown>;
-  /** Erasure: rows, events, snapshots, what the erasers reach and the person's key, in one transaction, with an audit row. */
+  /** Erasure (of a person or a draft): rows, events, snapshots, what the erasers reach and the key, in one transaction, with an audit row. */
   erasePerson(personId: string, actor: string): ErasureCounts;
   /** Decrypts every person and template from the store into the gallery, then follows bus 'analysis'. */
   start(): void;
@@ -137,7 +159,8 @@ export interface Identity extends Service {
 export function createIdentity(deps: IdentityDeps): Identity {
   const { db, log, bus, clock, settings } = deps;
   const repo = new PersonRepository(db, deps.personKeys);
-  const data = { ...deps, repo, erasers: deps.erasers ?? [] };
+  const drafts = new DraftRepository(db, deps.personKeys);
+  const data = { ...deps, repo, drafts, erasers: deps.erasers ?? [] };
   const { thresholds, source } = loadThresholds(settings.thresholdsFile, log, deps.thresholdsKey ?? deps.model);
   // The panel (and Home Assistant's select, through it) can change the level while the daemon runs.
   let levelThreshold = settings.matchThreshold ?? thresholds[settings.securityLevel];
@@ -197,7 +220,7 @@ export function createIdentity(deps: IdentityDeps): Identity {
   };
 
   /** Runs the checks on a batch of photos; returns what to store, touches nothing. */
-  const examine = async (personId: string, photos: EnrollPhoto[]): Promise<{ outcomes: PhotoOutcome[]; accepted: { outcome: PhotoOutcome; embedding: Float32Array }[] }> => {
+  const examine = async (personId: string, photos: EnrollPhoto[]): Promise<Examined> => {
     if (photos.length === 0) throw new FacegateError('enroll_input', 'no photos given', { exitCode: 64 });
     const outcomes: PhotoOutcome[] = [];
     const accepted: { outcome: PhotoOutcome; embedding: Float32Array }[] = [];
@@ -241,6 +264,33 @@ export function createIdentity(deps: IdentityDeps): Identity {
 
   const addToGallery = (personId: string, accepted: { outcome: PhotoOutcome; embedding: Float32Array }[]): void => {
     for (const a of accepted) galleryFor(a.embedding.length).add(personId, a.outcome.templateId as string, a.embedding);
+  };
+
+  /** A new person with their first accepted photos: `insert` writes their row, inside the one transaction. */
+  const commitNewPerson = (personId: string, examined: Examined, actor: string, insert: (now: string) => void): EnrollResult => {
+    const { outcomes, accepted } = examined;
+    if (accepted.length === 0) throw new EnrollmentRefusedError(outcomes);
+    const now = iso();
+    db.transaction(() => {
+      insert(now);
+      storeTemplates(personId, accepted, now);
+      deps.audit.append({ actor, action: 'person.enroll', target: personId, detail: auditPhotos(outcomes, 'upload') });
+    })();
+    addToGallery(personId, accepted);
+    refresh(personId);
+    log.info({ personId, templates: accepted.length, refused: outcomes.length - accepted.length }, 'person enrolled');
+    return { personId, created: true, photos: outcomes };
+  };
+
+  const draftOf = (draftId: string): Draft => {
+    const draft = drafts.get(draftId);
+    if (!draft) throw new PersonNotFoundError(draftId);
+    return draft;
+  };
+
+  const draftProfile = (input: DraftInput): DraftProfile => {
+    const { displayName, validFrom, validUntil, schedule } = validateProfile(input, deps.validateSchedule);
+    return { displayName, validFrom, validUntil, schedule };
   };
 
   const refresh = (personId: string): Person => {
@@ -300,19 +350,12 @@ export function createIdentity(deps: IdentityDeps): Identity {
       const personId = input.personId === undefined ? newPersonId() : checkPersonId(input.personId);
       const profile = validateProfile({ ...input, displayName: input.displayName }, deps.validateSchedule);
       if (repo.exists(personId)) throw new FacegateError('person_exists', `a person with id ${JSON.stringify(personId)} is already enrolled; add photos to them instead`, { exitCode: 65 });
-      const { outcomes, accepted } = await examine(personId, input.photos);
-      if (accepted.length === 0) throw new EnrollmentRefusedError(outcomes);
-      const now = iso();
-      db.transaction(() => {
+      if (drafts.exists(personId)) throw new FacegateError('person_exists', `a person with id ${JSON.stringify(personId)} was added and waits for a first photo; add photos to them instead`, { exitCode: 65 });
+      const examined = await examine(personId, input.photos);
+      return commitNewPerson(personId, examined, input.actor, (now) => {
         repo.insert(personId, profile, now);
-        storeTemplates(personId, accepted, now);
         if (input.consent) deps.consents.record({ ...input.consent, personId, recordedBy: input.actor });
-        deps.audit.append({ actor: input.actor, action: 'person.enroll', target: personId, detail: auditPhotos(outcomes, 'upload') });
-      })();
-      addToGallery(personId, accepted);
-      refresh(personId);
-      log.info({ personId, templates: accepted.length, refused: outcomes.length - accepted.length }, 'person enrolled');
-      return { personId, created: true, photos: outcomes };
+      });
     },
 
     addPhotos,
@@ -374,10 +417,49 @@ export function createIdentity(deps: IdentityDeps): Identity {
       },
     },
 
+    drafts: {
+      has: (draftId) => drafts.exists(draftId),
+      list: () => drafts.list((id, err) => log.error({ id, err: (err as Error).message }, 'a sealed draft cannot be opened; it is not listed')),
+      get: (draftId) => draftOf(draftId),
+      create(input, actor) {
+        const profile = draftProfile(input);
+        const draftId = newDraftId();
+        db.transaction(() => {
+          drafts.insert(draftId, profile, iso());
+          deps.audit.append({ actor, action: 'person.draft.create', target: draftId });
+        })();
+        return draftOf(draftId);
+      },
+      update(draftId, patch, actor) {
+        const current = draftOf(draftId);
+        const profile = draftProfile({ ...current, ...patch });
+        db.transaction(() => {
+          drafts.update(draftId, profile, iso());
+          deps.audit.append({ actor, action: 'person.draft.update', target: draftId, detail: { fields: Object.keys(patch) } });
+        })();
+        return draftOf(draftId);
+      },
+      async enroll(draftId, photos, actor) {
+        const profile = validateProfile(draftOf(draftId), deps.validateSchedule);
+        const examined = await examine(draftId, photos);
+        return commitNewPerson(draftId, examined, actor, (now) => {
+          // Erased while its photos were examined: there is nobody to enroll.
+          if (!drafts.delete(draftId)) throw new PersonNotFoundError(draftId);
+          repo.insertUnderExistingKey(draftId, profile, now);
+        });
+      },
+    },
+
+    purgeDraftsBefore(cutoffIso) {
+      const old = drafts.createdBefore(cutoffIso);
+      for (const draftId of old) identity.erasePerson(draftId, 'daemon');
+      return old.length;
+    },
+
     exportPerson: (personId, actor) => exportPersonData(data, personId, actor),
 
     erasePerson(personId, actor) {
-      if (!repo.exists(personId)) throw new PersonNotFoundError(personId);
+      if (!repo.exists(personId) && !drafts.exists(personId)) throw new PersonNotFoundError(personId);
       const counts = erasePersonData(data, personId, actor);
       // The checkpoint inside the transaction could not run: now the erased rows leave the WAL too.
       db.pragma('wal_checkpoint(TRUNCATE)');

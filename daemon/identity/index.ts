@@ -1,7 +1,9 @@
 export { Gallery, normalized } from './gallery/gallery.ts';
 export type { GalleryHit, GalleryOptions } from './gallery/gallery.ts';
 export { createIdentity, EnrollmentRefusedError } from './identity.ts';
-export type { EnrollInput, EnrollPhoto, EnrollResult, Identity, IdentityDeps, PhotoOutcome } from './identity.ts';
+export type { DraftInput, EnrollInput, EnrollPhoto, EnrollResult, Identity, IdentityDeps, PhotoOutcome } from './identity.ts';
+export { DraftRepository } from './drafts.ts';
+export type { Draft } from './drafts.ts';
 export type { ErasureCounts, PersonEraser } from './person-data.ts';
 export { PersonNotFoundError, PersonRepository, PROFILE_KIND, TEMPLATE_KIND } from './persons.ts';
 export type { Person, PersonProfile, PersonSealer, StoredTemplate } from './persons.ts';

@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import type { Clock } from '../core/index.ts';
 import type { EventStore } from '../store/index.ts';
 import { subjectAccessDocument, type AuditLog, type Consents, type Pseudonyms, type Snapshots, type SubjectAccessDocument } from '../privacy/index.ts';
+import type { Draft, DraftRepository } from './drafts.ts';
 import type { PersonRepository, PersonSealer } from './persons.ts';
 
 /** A person's data in a room identity may not import (the MQTT outbox): main.ts wires its delete in. */
@@ -16,6 +17,7 @@ export type ErasureCounts = { templates: number; events: number; snapshots: numb
 export interface PersonDataDeps {
   db: Database;
   repo: PersonRepository;
+  drafts: DraftRepository;
   events: Pick<EventStore, 'forSubject' | 'deleteSubject'>;
   personKeys: PersonSealer;
   pseudonyms: Pick<Pseudonyms, 'subject'>;
@@ -28,6 +30,8 @@ export interface PersonDataDeps {
 
 /** Subject-access export: identity's part (profile, templates) and the person's events, into privacy's one document. */
 export function exportPersonData(d: PersonDataDeps, personId: string, actor: string): SubjectAccessDocument {
+  const draft = d.repo.exists(personId) ? null : d.drafts.get(personId);
+  if (draft) return exportDraft(d, draft, actor);
   const person = d.repo.require(personId);
   const subject = d.pseudonyms.subject(personId);
   return subjectAccessDocument(d, {
@@ -42,8 +46,22 @@ export function exportPersonData(d: PersonDataDeps, personId: string, actor: str
   });
 }
 
+/** A draft has a profile only: no template, and no event (it never matched). */
+function exportDraft(d: PersonDataDeps, draft: Draft, actor: string): SubjectAccessDocument {
+  return subjectAccessDocument(d, {
+    personId: draft.id, actor,
+    person: {
+      id: draft.id, subject: d.pseudonyms.subject(draft.id), display_name: draft.displayName, enrolled: false,
+      valid_from: draft.validFrom, valid_until: draft.validUntil, schedule: draft.schedule,
+      created_at: draft.createdAt, updated_at: draft.updatedAt,
+    },
+    templates: [],
+    events: [],
+  });
+}
+
 /**
- * Erasure, in one transaction: the person's rows, their events and snapshots, what other rooms
+ * Erasure, in one transaction: the person's (or draft's) rows, their events and snapshots, what other rooms
  * hold of them (erasers), their consents withdrawn (the records stay: Art. 7(1)), an audit row,
  * and last their key. Consents and the audit chain are kept on purpose (docs/PRIVACY.md).
  */
@@ -53,6 +71,7 @@ export function erasePersonData(d: PersonDataDeps, personId: string, actor: stri
   d.db.transaction(() => {
     const templates = d.repo.templateCount(personId);
     d.repo.deletePerson(personId);
+    d.drafts.delete(personId);
     counts = { templates, events: d.events.deleteSubject(subject), snapshots: d.snapshots.deleteForPerson(personId) };
     for (const eraser of d.erasers) counts[eraser.table] = eraser.erase({ personId, subject });
     d.consents.withdraw(personId, actor);

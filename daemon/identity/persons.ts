@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
 import { FacegateError, type PersonAccess, type WeeklySchedule } from '../core/index.ts';
+import { openEach, type OnUnreadable } from './open-each.ts';
 
 /** What privacy's PersonKeys offers; identity seals every personal column with it. */
 export interface PersonSealer {
@@ -102,6 +103,11 @@ export class PersonRepository {
   insert(id: string, profile: PersonProfile, now: string): void {
     if (this.exists(id)) throw new FacegateError('person_exists', `a person with id ${JSON.stringify(id)} is already enrolled`, { exitCode: 65 });
     this.#keys.create(id);
+    this.insertUnderExistingKey(id, profile, now);
+  }
+
+  /** For a draft becoming a person: their key was made with the draft and stays theirs. */
+  insertUnderExistingKey(id: string, profile: PersonProfile, now: string): void {
     this.#db.prepare('INSERT INTO persons (id, profile, created_at, updated_at) VALUES (?, ?, ?, ?)').run(id, this.#seal(id, profile), now, now);
   }
 
@@ -122,18 +128,9 @@ export class PersonRepository {
   }
 
   /** Every person, opened; a row that cannot be opened goes to onError (or throws when none is given). */
-  list(onError?: (id: string, err: unknown) => void): Person[] {
+  list(onError?: OnUnreadable): Person[] {
     const rows = this.#db.prepare('SELECT id, profile, created_at, updated_at FROM persons ORDER BY created_at, id').all() as { id: string; profile: Buffer; created_at: string; updated_at: string }[];
-    const out: Person[] = [];
-    for (const r of rows) {
-      try {
-        out.push(this.#row(r));
-      } catch (err) {
-        if (!onError) throw err;
-        onError(r.id, err);
-      }
-    }
-    return out;
+    return openEach(rows, (r) => this.#row(r), onError);
   }
 
   insertTemplate(t: StoredTemplate): void {
@@ -147,26 +144,19 @@ export class PersonRepository {
   }
 
   /** Every template of a person (or of everyone), opened. */
-  templates(personId?: string, onError?: (id: string, err: unknown) => void): StoredTemplate[] {
+  templates(personId?: string, onError?: OnUnreadable): StoredTemplate[] {
     const rows = (personId === undefined
       ? this.#db.prepare('SELECT id, person_id, model, dim, sealed, created_at FROM templates ORDER BY person_id, created_at, id').all()
       : this.#db.prepare('SELECT id, person_id, model, dim, sealed, created_at FROM templates WHERE person_id = ? ORDER BY created_at, id').all(personId)) as {
       id: string; person_id: string; model: string; dim: number; sealed: Buffer; created_at: string;
     }[];
-    const out: StoredTemplate[] = [];
-    for (const r of rows) {
-      try {
-        const plain = this.#keys.open(r.person_id, TEMPLATE_KIND, r.id, r.sealed);
-        if (plain.byteLength !== r.dim * 4) throw new FacegateError('template_corrupt', `template ${r.id}: ${plain.byteLength} bytes, expected ${r.dim * 4}`);
-        // A fresh, exactly sized copy: Buffer views may sit at an unaligned offset of a shared pool.
-        const embedding = new Float32Array(new Uint8Array(plain).buffer, 0, r.dim);
-        out.push({ id: r.id, personId: r.person_id, model: r.model, embedding, createdAt: r.created_at });
-      } catch (err) {
-        if (!onError) throw err;
-        onError(r.id, err);
-      }
-    }
-    return out;
+    return openEach(rows, (r) => {
+      const plain = this.#keys.open(r.person_id, TEMPLATE_KIND, r.id, r.sealed);
+      if (plain.byteLength !== r.dim * 4) throw new FacegateError('template_corrupt', `template ${r.id}: ${plain.byteLength} bytes, expected ${r.dim * 4}`);
+      // A fresh, exactly sized copy: Buffer views may sit at an unaligned offset of a shared pool.
+      const embedding = new Float32Array(new Uint8Array(plain).buffer, 0, r.dim);
+      return { id: r.id, personId: r.person_id, model: r.model, embedding, createdAt: r.created_at };
+    }, onError);
   }
 
   deletePerson(id: string): void {

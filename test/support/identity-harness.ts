@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateSchedule } from '../../daemon/access/index.ts';
 import { EventBus, type BusEvents, type FaceObservation, type FrameAnalysis } from '../../daemon/core/index.ts';
@@ -55,6 +56,20 @@ export async function fakeAnalyzeImage(bytes: Uint8Array): Promise<FrameAnalysis
     throw new Error('Input buffer contains unsupported image format');
   }
   return { frameSeq: 0, capturedAt: 0, analysedAt: 0, width: 640, height: 480, faces, timings: {} };
+}
+
+/** Every byte facegate left in the data directory (database, WAL, key shares...). */
+export function allBytes(dir: string): Buffer {
+  const parts: Buffer[] = [];
+  const walk = (d: string): void => {
+    for (const f of readdirSync(d)) {
+      const p = join(d, f);
+      if (statSync(p).isDirectory()) walk(p);
+      else parts.push(readFileSync(p));
+    }
+  };
+  walk(dir);
+  return Buffer.concat(parts);
 }
 
 export interface Harness {

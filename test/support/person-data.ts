@@ -1,7 +1,7 @@
 import { makeEvent } from '../../daemon/core/index.ts';
 import { openDatabase } from '../../daemon/store/index.ts';
 import { AuditLog, Consents, DeviceKeys, PersonKeys, Pseudonyms, Snapshots } from '../../daemon/privacy/index.ts';
-import { PersonRepository } from '../../daemon/identity/index.ts';
+import { DraftRepository, PersonRepository } from '../../daemon/identity/index.ts';
 import type { RunningDaemon } from '../../daemon/main.ts';
 import { isolatedEnv } from './daemon.ts';
 import { quietLog as log } from './privacy.ts';
@@ -11,16 +11,21 @@ export interface Who { id: string; subject: string }
 
 export const ALICE = 'alice-7f3kq';
 export const BOB = 'bob-2q9zx';
+/** Drafts (added in the panel, no photo accepted yet): ids that hold neither person's id. */
+export const ALICE_DRAFT = 'p_draft-alice-4m8wd';
+export const BOB_DRAFT = 'p_draft-bob-6t1hn';
 
 /**
  * Alice and Bob enrolled as identity stores them (profile, a template, the person key), each with
- * a consent, an audit row and a snapshot; written before a daemon starts on `dir`.
+ * a consent, an audit row and a snapshot, and a draft of each (a sealed profile and its key);
+ * written before a daemon starts on `dir`.
  */
-export function seedPeople(dir: string): { alice: Who; bob: Who } {
+export function seedPeople(dir: string): { alice: Who; bob: Who; aliceDraft: Who; bobDraft: Who } {
   const db = openDatabase(dir);
   const keys = DeviceKeys.open({ dataDir: dir, env: {}, log, db });
   const personKeys = new PersonKeys(db, keys, log);
   const repo = new PersonRepository(db, personKeys);
+  const drafts = new DraftRepository(db, personKeys);
   const consents = new Consents(db);
   const snapshots = new Snapshots(db, personKeys);
   const audit = new AuditLog(db);
@@ -32,9 +37,11 @@ export function seedPeople(dir: string): { alice: Who; bob: Who } {
     audit.append({ actor: 'admin:test', action: 'person.enroll', target: id });
     snapshots.put({ image: Buffer.from(`${id}-jpeg`), mime: 'image/jpeg', personId: id });
   }
+  for (const id of [ALICE_DRAFT, BOB_DRAFT]) drafts.insert(id, { displayName: `Name of ${id}`, validFrom: null, validUntil: null, schedule: null }, now);
   const pseudonyms = new Pseudonyms(keys.pseudonymSecret);
   db.close();
-  return { alice: { id: ALICE, subject: pseudonyms.subject(ALICE) }, bob: { id: BOB, subject: pseudonyms.subject(BOB) } };
+  const who = (id: string): Who => ({ id, subject: pseudonyms.subject(id) });
+  return { alice: who(ALICE), bob: who(BOB), aliceDraft: who(ALICE_DRAFT), bobDraft: who(BOB_DRAFT) };
 }
 
 /** A daemon on `dir` without camera; MQTT pointed where nothing listens, so published events stay in the outbox. */

@@ -18,6 +18,12 @@ export const PrivacySection = Type.Object(
       default: 7,
       description: 'Sealed snapshots are deleted after this many days.',
     }),
+    draft_retention_days: Type.Integer({
+      minimum: 1,
+      maximum: 365,
+      default: 30,
+      description: 'A person added in the admin panel whose first photo was never accepted is erased (with their key) this many days after being added.',
+    }),
     retention_sweep_min: Type.Integer({
       minimum: 1,
       maximum: 1440,

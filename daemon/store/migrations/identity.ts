@@ -25,4 +25,16 @@ export const identityMigrations: Migration[] = [
          ) STRICT;
          CREATE INDEX templates_person ON templates (person_id);`,
   },
+  {
+    // A person added before their first accepted photo: the profile sealed under their own key
+    // (kept when they become a person), so a restart keeps them and the file holds no name.
+    id: 'identity-002-person-drafts',
+    up: `CREATE TABLE person_drafts (
+           id TEXT PRIMARY KEY,
+           profile BLOB NOT NULL,
+           created_at TEXT NOT NULL,
+           updated_at TEXT NOT NULL
+         ) STRICT;
+         CREATE INDEX person_drafts_created_at ON person_drafts (created_at);`,
+  },
 ];

@@ -1,27 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { makeEvent } from '../../../daemon/core/index.ts';
 import { EventStore } from '../../../daemon/store/index.ts';
 import { tempDir } from '../../support/tmp.ts';
-import { face, identityVector, openHarness, photo } from '../../support/identity-harness.ts';
+import { allBytes, face, identityVector, openHarness, photo } from '../../support/identity-harness.ts';
 
 const NAME = 'Zebedee Quarterfield';
-
-/** Every byte facegate left in the data directory (database, WAL, key shares...). */
-function allBytes(dir: string): Buffer {
-  const parts: Buffer[] = [];
-  const walk = (d: string): void => {
-    for (const f of readdirSync(d)) {
-      const p = join(d, f);
-      if (statSync(p).isDirectory()) walk(p);
-      else parts.push(readFileSync(p));
-    }
-  };
-  walk(dir);
-  return Buffer.concat(parts);
-}
 
 function floatBytes(v: Float32Array): Buffer {
   return Buffer.from(v.buffer, v.byteOffset, v.byteLength);

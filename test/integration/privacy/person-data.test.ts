@@ -27,6 +27,7 @@ const TABLES: Record<string, Coverage> = {
   schema_migrations: { holds: 'nobody', why: 'which migrations ran' },
   persons: { holds: 'person', erasure: 'deleted', retention: 'until erased' },
   templates: { holds: 'person', erasure: 'deleted', retention: 'until erased' },
+  person_drafts: { holds: 'person', erasure: 'deleted', retention: { rule: 'person_drafts', column: 'created_at' } },
   person_keys: { holds: 'person', erasure: 'deleted', retention: 'until erased' },
   events: { holds: 'person', erasure: 'deleted', retention: { rule: 'events', column: 'ts' } },
   snapshots: { holds: 'person', erasure: 'deleted', retention: { rule: 'snapshots', column: 'taken_at' } },
@@ -68,6 +69,9 @@ function rowsOf(db: Database, table: string, who: Who): { rowid: number }[] {
     .map((r) => ({ rowid: r.rowid_ as number }));
 }
 
+/** A person's rows together with those of their draft (a draft is a person added, not yet enrolled). */
+const rowsOfAll = (db: Database, table: string, whos: readonly Who[]): { rowid: number }[] => whos.flatMap((who) => rowsOf(db, table, who));
+
 const daemonEnv = (dir: string): NodeJS.ProcessEnv => personDataEnv(dir, { FACEGATE_ADMIN__ENABLED: 'false' });
 
 function inspect<T>(dir: string, fn: (db: Database) => T): T {
@@ -79,12 +83,13 @@ function inspect<T>(dir: string, fn: (db: Database) => T): T {
   }
 }
 
-async function seeded(dir: string): Promise<{ alice: Who; bob: Who; daemon: RunningDaemon }> {
-  const people = seedPeople(dir);
+/** Whose rows a test takes away (Alice and a draft) and whose it must keep (Bob and another draft). */
+async function seeded(dir: string): Promise<{ gone: Who[]; kept: Who[]; daemon: RunningDaemon }> {
+  const { alice, bob, aliceDraft, bobDraft } = seedPeople(dir);
   const daemon = await startDaemon({ env: daemonEnv(dir) });
-  passBy(daemon, people.alice);
-  passBy(daemon, people.bob);
-  return { ...people, daemon };
+  passBy(daemon, alice);
+  passBy(daemon, bob);
+  return { gone: [alice, aliceDraft], kept: [bob, bobDraft], daemon };
 }
 
 function personTables(): [string, Exclude<Coverage, { holds: 'nobody' }>][] {
@@ -103,37 +108,37 @@ void test('every table of the database is classified: person-free, or covered by
 
 void test('erasure: nothing of the person is left in any person-bearing table, the other person is untouched', async () => {
   const dir = dataDir();
-  const { alice, bob, daemon } = await seeded(dir);
+  const { gone, kept, daemon } = await seeded(dir);
   try {
     inspect(dir, (db) => {
       for (const [table, c] of Object.entries(TABLES)) {
-        if (c.holds === 'nobody') assert.equal(rowsOf(db, table, alice).length + rowsOf(db, table, bob).length, 0, `${table} is declared person-free but holds a person's id or pseudonym`);
-        else assert.ok(rowsOf(db, table, alice).length > 0, `the test seeds ${table}`);
+        if (c.holds === 'nobody') assert.equal(rowsOfAll(db, table, [...gone, ...kept]).length, 0, `${table} is declared person-free but holds a person's id or pseudonym`);
+        else assert.ok(rowsOfAll(db, table, gone).length > 0, `the test seeds ${table}`);
       }
     });
-    daemon.identity.erasePerson(alice.id, 'admin:test');
+    for (const who of gone) daemon.identity.erasePerson(who.id, 'admin:test');
   } finally {
     await daemon.stop('test');
   }
   inspect(dir, (db) => {
     for (const [table, c] of personTables()) {
       if (c.erasure === 'deleted') {
-        assert.deepEqual(rowsOf(db, table, alice), [], `erasure left the person's rows in ${table}`);
-        assert.ok(rowsOf(db, table, bob).length > 0, `erasure took another person's rows from ${table}`);
-      } else c.afterErasure(db, alice.id);
+        assert.deepEqual(rowsOfAll(db, table, gone), [], `erasure left the person's rows in ${table}`);
+        assert.ok(rowsOfAll(db, table, kept).length > 0, `erasure took another person's rows from ${table}`);
+      } else for (const who of gone) c.afterErasure(db, who.id);
     }
   });
 });
 
 void test('retention: rows past their period go from every time-bound person-bearing table, newer ones stay', async () => {
   const dir = dataDir();
-  const { alice, bob, daemon } = await seeded(dir);
+  const { gone, kept, daemon } = await seeded(dir);
   await daemon.stop('test');
   const timeBound = personTables().flatMap(([table, c]) => (typeof c.retention === 'object' ? [{ table, column: c.retention.column }] : []));
   // Alice's rows become old; the next start's sweep must take them (Bob's are today's).
   const db = new BetterSqlite3(join(dir, DB_FILE));
   for (const { table, column } of timeBound) {
-    const rows = rowsOf(db, table, alice);
+    const rows = rowsOfAll(db, table, gone);
     assert.ok(rows.length > 0, `the test seeds ${table}`);
     for (const r of rows) db.prepare(`UPDATE "${table}" SET "${column}" = ? WHERE rowid = ?`).run(OLD, r.rowid);
   }
@@ -142,8 +147,8 @@ void test('retention: rows past their period go from every time-bound person-bea
   await again.stop('test');
   inspect(dir, (db) => {
     for (const { table } of timeBound) {
-      assert.deepEqual(rowsOf(db, table, alice), [], `retention left rows past their period in ${table}`);
-      assert.ok(rowsOf(db, table, bob).length > 0, `retention took rows within their period from ${table}`);
+      assert.deepEqual(rowsOfAll(db, table, gone), [], `retention left rows past their period in ${table}`);
+      assert.ok(rowsOfAll(db, table, kept).length > 0, `retention took rows within their period from ${table}`);
     }
     const purge = db.prepare("SELECT detail FROM audit_log WHERE action = 'retention.purge' ORDER BY seq DESC").get() as { detail: string } | undefined;
     const counts = JSON.parse(purge?.detail ?? '{}') as Record<string, number>;

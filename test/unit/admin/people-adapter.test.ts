@@ -30,3 +30,27 @@ test('a photo upload is analysed once: identity\'s outcome carries the face box 
     h.close();
   }
 });
+
+test('a person added in the panel is kept by identity as a draft: listed, edited, still there after a reopen, then erased with its key', async () => {
+  const dir = tempDir();
+  let h = openHarness(dir);
+  const created = await identityPeople(h.identity).create({ name: 'Zeb Quill', validFrom: null, validUntil: null, schedule: null }, 'admin:test');
+  assert.equal(created.templates, 0);
+  assert.equal((await identityPeople(h.identity).rename(created.id, 'Zebedee Quill', 'admin:test'))?.name, 'Zebedee Quill');
+  h.close();
+
+  h = openHarness(dir);
+  try {
+    const people = identityPeople(h.identity);
+    assert.deepEqual((await people.list()).map((p) => [p.id, p.name, p.templates]), [[created.id, 'Zebedee Quill', 0]]);
+    assert.equal((await people.get(created.id))?.createdAt, created.createdAt);
+    assert.equal((await people.export(created.id, 'admin:test'))?.format, 'facegate.subject-access.v1');
+    await assert.rejects(async () => people.addTemplateFromCamera(created.id, 'admin:test'), /no camera is running/);
+    assert.equal(await people.erase(created.id, 'admin:test'), true);
+    assert.equal(await people.get(created.id), null);
+    assert.equal(h.personKeys.has(created.id), false, 'the draft\'s key is destroyed');
+    assert.equal(await people.erase(created.id, 'admin:test'), false);
+  } finally {
+    h.close();
+  }
+});
