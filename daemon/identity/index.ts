@@ -1,7 +1,8 @@
 export { Gallery, normalized } from './gallery/gallery.ts';
 export type { GalleryHit, GalleryOptions } from './gallery/gallery.ts';
-export { createIdentity, EnrollmentRefusedError } from './identity.ts';
-export type { DraftInput, EnrollInput, EnrollPhoto, EnrollResult, Identity, IdentityDeps, PhotoOutcome } from './identity.ts';
+export { createIdentity } from './identity.ts';
+export { EnrollmentRefusedError } from './contracts.ts';
+export type { DraftInput, EnrollInput, EnrollPhoto, EnrollResult, Identity, IdentityDeps, PhotoOutcome } from './contracts.ts';
 export { DraftRepository } from './drafts.ts';
 export type { Draft } from './drafts.ts';
 export type { ErasureCounts, PersonEraser } from './person-data.ts';
