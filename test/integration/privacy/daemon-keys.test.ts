@@ -46,7 +46,7 @@ void test('the daemon writes audit rows for start and stop, and refuses to start
   const rows = new AuditLog(db).list({});
   assert.deepEqual(rows.map((r) => r.action), ['daemon.stop', 'retention.purge', 'daemon.start']);
   assert.deepEqual(rows[0]?.detail, { reason: 'test' });
-  assert.deepEqual(rows[1]?.detail, { events: 1, mqtt_outbox: 0, snapshots: 0 });
+  assert.deepEqual(rows[1]?.detail, { events: 1, mqtt_outbox: 0, snapshots: 0, person_drafts: 0 });
   const ids = new EventStore(db).query({}).map((e) => e.event.id);
   assert.equal(ids.includes(old.id), false, 'the 40-day-old event was purged');
   assert.equal(ids.includes(fresh.id), true, 'the fresh event was kept');
