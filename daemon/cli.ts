@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { FacegateError, chooseLogFormat, logFormat, packageInfo } from './core/index.ts';
+import { FacegateError, PACKAGE_ROOT, chooseLogFormat, logFormat, packageInfo } from './core/index.ts';
 import { ConfigSchema, loadConfig } from './config/index.ts';
 import { startDaemon } from './main.ts';
 import { auditCommand, keysCommand, privacyCommand } from './cli/privacy.ts';
@@ -93,7 +93,7 @@ const commands: Record<string, Command> = {
       return 0;
     }
     if (sub === 'schema') {
-      const out = file ?? fileURLToPath(new URL('../config/schema.json', import.meta.url));
+      const out = file ?? join(PACKAGE_ROOT, 'config', 'schema.json');
       writeFileSync(out, `${JSON.stringify(ConfigSchema, null, 2)}\n`);
       console.log(`wrote ${out}`);
       return 0;

@@ -4,7 +4,7 @@
  * worker's service calls. A worker that dies is started again; the door never depended on it.
  */
 import { Worker } from 'node:worker_threads';
-import { FacegateError, WORKER_YOUNG_GENERATION_MB, type BusEvents, type Config, type EventBus, type Logger } from './deps.ts';
+import { FacegateError, WORKER_YOUNG_GENERATION_MB, moduleUrl, type BusEvents, type Config, type EventBus, type Logger } from './deps.ts';
 import { serveAdminServices } from './remote-services.ts';
 import type { AdminServices } from './services.ts';
 import { FORWARDED_EVENTS, type AdminWorkerData, type FromWorker, type ToWorker } from './worker-messages.ts';
@@ -52,7 +52,7 @@ export async function createAdminHost(opts: AdminHostOptions): Promise<AdminHost
   const log = opts.log.child({ room: 'admin' });
   const live = opts.live ?? {};
   const data: AdminWorkerData = {
-    entry: (opts.entry ?? new URL('./worker.ts', import.meta.url)).href,
+    entry: (opts.entry ?? moduleUrl('./worker.ts', import.meta.url)).href,
     config: opts.config,
     ...(opts.version === undefined ? {} : { version: opts.version }),
     padSelftest: opts.services.padSelftest !== undefined,

@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { EventBus, FacegateError, createLogger, systemClock, type BusEvents, type Logger } from '../core/index.ts';
+import { EventBus, FacegateError, createLogger, moduleUrl, systemClock, type BusEvents, type Logger } from '../core/index.ts';
 import { loadConfig, type Config } from '../config/index.ts';
 import { InstanceLock, prepareDataDir } from '../store/index.ts';
 import { createCamera } from '../camera/index.ts';
@@ -20,7 +20,7 @@ function usage(why: string): FacegateError {
 /** The vision worker exactly as the daemon starts it: the operator's pad section in the liveness slot. */
 function startVision(config: Config, log: Logger): Promise<VisionWorker> {
   if (!config.pad.enabled) throw new FacegateError('pad_disabled', 'pad.enabled is false: no face is judged, so there is nothing to test', { exitCode: 78 });
-  return createVisionWorker(config.vision, log, { livenessModule: new URL('../vision/pad/module.ts', import.meta.url).href, livenessOptions: config.pad });
+  return createVisionWorker(config.vision, log, { livenessModule: moduleUrl('../vision/pad/module.ts', import.meta.url).href, livenessOptions: config.pad });
 }
 
 const pct = (v: number | null): string => (v === null ? '-' : `${(100 * v).toFixed(1)} %`);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { FacegateError, createLogger } from '../core/index.ts';
+import { FacegateError, createLogger, moduleUrl } from '../core/index.ts';
 import { loadConfig } from '../config/index.ts';
 import { createPadLivenessCheck, createVisionPipeline, createVisionWorker, describeBackend } from '../vision/index.ts';
 
@@ -20,7 +20,7 @@ export async function visionCommand(args: string[]): Promise<number> {
   const { config } = loadConfig({ file: values.config });
   const log = createLogger({ level: 'warn' });
   // The presentation-attack check goes into the liveness slot as in the daemon (pad.enabled).
-  const padModule = new URL('../vision/pad/module.ts', import.meta.url).href;
+  const padModule = moduleUrl('../vision/pad/module.ts', import.meta.url).href;
   let vision;
   if (config.vision.worker) {
     vision = await createVisionWorker(config.vision, log, config.pad.enabled ? { livenessModule: padModule, livenessOptions: config.pad } : {});

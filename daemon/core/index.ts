@@ -16,3 +16,4 @@ export { lowerThreadPriority } from './thread-priority.ts';
 export { WORKER_YOUNG_GENERATION_MB } from './worker-memory.ts';
 export { packageInfo } from './package-info.ts';
 export type { PackageInfo } from './package-info.ts';
+export { PACKAGE_ROOT, findPackageRoot, moduleUrl } from './module-paths.ts';

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from './module-paths.ts';
 
 export interface PackageInfo {
   version: string;
@@ -12,7 +14,7 @@ let cached: PackageInfo | null = null;
 export function packageInfo(): PackageInfo {
   if (cached) return cached;
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown; homepage?: unknown };
+    const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version?: unknown; homepage?: unknown };
     cached = {
       version: typeof pkg.version === 'string' ? pkg.version : '0.0.0',
       homepage: typeof pkg.homepage === 'string' && /^https?:\/\//.test(pkg.homepage) ? pkg.homepage : null,

@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/index.ts';
+import { PACKAGE_ROOT } from '../core/index.ts';
 import type { EnrollSource, QualityRules } from './quality.ts';
 import type { SecurityLevel } from './thresholds.ts';
 import type { TrackerSettings } from './tracker.ts';
@@ -14,9 +14,6 @@ export interface IdentitySettings {
   quality: QualityRules;
 }
 
-/** Relative paths (the default models/thresholds.json) are read from the facegate checkout, whatever the working directory. */
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
 /** `require_liveness: true/false` (the old form) applies to both sources. */
 function requireLivenessBySource(v: Config['identity']['enroll']['require_liveness']): Record<EnrollSource, boolean> {
   return typeof v === 'boolean' ? { camera: v, upload: v } : { camera: v.camera, upload: v.upload };
@@ -27,7 +24,8 @@ export function identitySettings(config: Pick<Config, 'identity' | 'access'>): I
   const i = config.identity;
   return {
     securityLevel: config.access.security_level,
-    thresholdsFile: i.thresholds_file === null || isAbsolute(i.thresholds_file) ? i.thresholds_file : resolve(ROOT, i.thresholds_file),
+    // A relative path (the default models/thresholds.json) is facegate's own file, whatever the working directory.
+    thresholdsFile: i.thresholds_file === null || isAbsolute(i.thresholds_file) ? i.thresholds_file : resolve(PACKAGE_ROOT, i.thresholds_file),
     matchThreshold: i.match_threshold,
     minMargin: i.min_margin,
     tracker: {

@@ -3,9 +3,8 @@
 // TensorFlow here: the daemon's main thread reads the manifest without loading tfjs (~100 MB).
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { FacegateError } from '../core/index.ts';
+import { dirname, join } from 'node:path';
+import { FacegateError, PACKAGE_ROOT } from '../core/index.ts';
 import type { AlignPoints } from './align.ts';
 
 export type Variant = 'float32' | 'float16' | 'uint8';
@@ -45,7 +44,7 @@ export interface Manifest {
   models: Record<string, ManifestEntry>;
 }
 
-export const MODELS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../models');
+export const MODELS_DIR = join(PACKAGE_ROOT, 'models');
 
 export function readManifest(dir = MODELS_DIR): Manifest {
   const path = join(dir, 'manifest.json');

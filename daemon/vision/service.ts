@@ -1,7 +1,7 @@
 // The vision worker's life, seen from the main thread: started on first use (with camera.source
 // none only enrollment ever starts it), replaced on the next use after it died, closed at stop.
 import type { Frame, FrameAnalysis, Logger } from '../core/index.ts';
-import { FacegateError } from '../core/index.ts';
+import { FacegateError, moduleUrl } from '../core/index.ts';
 import type { Config } from '../config/index.ts';
 import { describeBackend } from './backend-info.ts';
 import { createVisionWorker, type VisionWorker, type VisionWorkerStats } from './worker-client.ts';
@@ -38,7 +38,7 @@ export class VisionService {
     if (this.#worker) return this.#worker;
     const { config, pad, log } = this.#opts;
     const start = this.#opts.startWorker ?? createVisionWorker;
-    const started = start(config, log, pad ? { livenessModule: new URL('./pad/module.ts', import.meta.url).href, livenessOptions: pad } : {});
+    const started = start(config, log, pad ? { livenessModule: moduleUrl('./pad/module.ts', import.meta.url).href, livenessOptions: pad } : {});
     this.#worker = started;
     this.#status = { backend: null, models: [], ready: false };
     const forget = (): void => {

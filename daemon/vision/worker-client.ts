@@ -1,9 +1,9 @@
 // Runs a vision pipeline in a worker thread, so inference never blocks the daemon's event loop.
-// The worker is TypeScript: core/worker-boot.mjs registers tsx's loader inside the new thread first
-// (works whatever the working directory, and when the daemon was started through bin/facegate.js).
+// core/worker-boot.mjs starts the worker: the compiled worker.js from dist/, or worker.ts with tsx's
+// loader registered inside the new thread first (whatever the working directory).
 import { Worker } from 'node:worker_threads';
 import { WORKER_YOUNG_GENERATION_MB, type Frame, type FrameAnalysis, type Logger } from '../core/index.ts';
-import { FacegateError } from '../core/index.ts';
+import { FacegateError, moduleUrl } from '../core/index.ts';
 import type { Config } from '../config/index.ts';
 import type { BackendInfo } from './backend-info.ts';
 
@@ -46,7 +46,7 @@ export async function createVisionWorker(config: VisionConfig, log: Logger, opts
     // A small young generation: each frame's typed arrays are freed at the next scavenge, and
     // with V8's default (48 MB) their native memory piled up to ~45 MB more RSS between them.
     resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
-    workerData: { entry: new URL('./worker.ts', import.meta.url).href, config, modelsDir: opts.modelsDir, livenessModule: opts.livenessModule, livenessOptions: opts.livenessOptions, level: log.level },
+    workerData: { entry: moduleUrl('./worker.ts', import.meta.url).href, config, modelsDir: opts.modelsDir, livenessModule: opts.livenessModule, livenessOptions: opts.livenessOptions, level: log.level },
   });
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;
