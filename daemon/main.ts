@@ -375,7 +375,8 @@ function adminOptions({ config, bus, log, privacy }: Base, r: AdminRooms): Param
 
 async function announceStart({ config, log }: Base, notify: SdNotify): Promise<void> {
   await notify.ready('facegate running');
-  log.info({ dataDir: config.daemon.data_dir, doors: config.doors.map((d) => d.id) }, 'facegate started');
+  // compiled: the build in dist/ runs (bin/runtime.js chose it), not the TypeScript source through tsx.
+  log.info({ dataDir: config.daemon.data_dir, doors: config.doors.map((d) => d.id), compiled: import.meta.url.endsWith('.js') }, 'facegate started');
   const tuning = memoryTuning();
   if (!tuning.tuned) {
     log.warn({ malloc_arena_max: tuning.mallocArenaMax, semi_space_mb: tuning.semiSpaceMb },

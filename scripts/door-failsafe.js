@@ -1,6 +1,6 @@
-// The entry the systemd unit's ExecStopPost= runs with plain node: it takes no loader flags, so
-// this registers tsx's loader (as bin/facegate.js does) and runs the TypeScript script.
-import { register } from 'tsx/esm/api';
+// The entry the systemd unit's ExecStopPost= runs with plain node (no loader flags): the compiled
+// fail-safe in dist/ when that build is current, else door-failsafe.ts through tsx (bin/runtime.js).
+// FACEGATE_DIST is not read here: the fail-safe runs whichever code it finds, it never refuses.
+import { importEntry } from '../bin/runtime.js';
 
-register();
-await import('./door-failsafe.ts');
+await importEntry('scripts/door-failsafe', { name: 'door-failsafe', env: {} });

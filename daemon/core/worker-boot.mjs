@@ -1,7 +1,7 @@
-// Entry of a worker thread written in TypeScript: registers tsx's loader in this thread (loader
-// hooks of the parent thread do not reach workers in Node 20), then imports workerData.entry.
+// Entry of facegate's worker threads; imports workerData.entry. A compiled entry (dist/, .js) runs
+// as it is. A TypeScript entry needs tsx's loader registered in this thread first: the loader hooks
+// of the parent thread do not reach workers in Node 20.
 import { workerData } from 'node:worker_threads';
-import { register } from 'tsx/esm/api';
 
-register();
+if (workerData.entry.endsWith('.ts')) (await import('tsx/esm/api')).register();
 await import(workerData.entry);

@@ -18,6 +18,8 @@ export interface LaunchOptions {
   stdout?: 'pipe' | 'inherit' | 'ignore';
   uid?: number;
   gid?: number;
+  /** Another tree's bin/facegate.js (an installed or built copy); default this checkout's. */
+  bin?: string;
 }
 
 export interface FacegateProcess {
@@ -37,12 +39,13 @@ export interface FacegateProcess {
 
 /**
  * The environment for a facegate child: this process's, without any FACEGATE_ setting or systemd
- * socket it may carry, with JSON log lines (whatever the terminal), then `settings` on top.
+ * socket it may carry (FACEGATE_DIST passes), with JSON log lines (whatever the terminal), then `settings` on top.
  */
 export function facegateEnv(settings: NodeJS.ProcessEnv = {}, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(base)) {
-    if (k.startsWith('FACEGATE_') || k === 'NOTIFY_SOCKET' || k === 'WATCHDOG_USEC' || k === 'MALLOC_ARENA_MAX' || k === 'NODE_OPTIONS') continue;
+    // FACEGATE_DIST is how to run (compiled or source, bin/runtime.js), not a setting: it passes.
+    if ((k.startsWith('FACEGATE_') && k !== 'FACEGATE_DIST') || k === 'NOTIFY_SOCKET' || k === 'WATCHDOG_USEC' || k === 'MALLOC_ARENA_MAX' || k === 'NODE_OPTIONS') continue;
     env[k] = v;
   }
   return { ...env, FACEGATE_LOG_FORMAT: 'json', ...settings };
@@ -50,7 +53,7 @@ export function facegateEnv(settings: NodeJS.ProcessEnv = {}, base: NodeJS.Proce
 
 export function launchFacegate(args: readonly string[], opts: LaunchOptions): FacegateProcess {
   const tuned = opts.tuned ?? true;
-  const child = spawn(process.execPath, [...(tuned ? DAEMON_NODE_FLAGS : []), FACEGATE_BIN, ...args], {
+  const child = spawn(process.execPath, [...(tuned ? DAEMON_NODE_FLAGS : []), opts.bin ?? FACEGATE_BIN, ...args], {
     env: tuned ? { ...opts.env, ...DAEMON_ENV } : opts.env,
     stdio: ['ignore', opts.stdout ?? 'pipe', 'pipe'],
     ...(opts.uid !== undefined ? { uid: opts.uid } : {}),

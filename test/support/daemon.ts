@@ -7,9 +7,10 @@ import { facegateEnv, launchFacegate, runFacegate as runFacegateCommand, type Fa
 export { FACEGATE_BIN } from '../../scripts/lib/facegate-process.ts';
 export type DaemonProcess = FacegateProcess;
 
-/** Env that keeps a test daemon to itself: its own data dir, no camera, no fixed ports. */
+/** Env that keeps a test daemon to itself: its own data dir, no camera, no fixed ports, the TypeScript source (not a dist/ build). */
 export function isolatedEnv(dataDir: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return facegateEnv({
+    FACEGATE_DIST: '0',
     FACEGATE_DAEMON__DATA_DIR: dataDir,
     FACEGATE_CAMERA__SOURCE: 'none',
     FACEGATE_ADMIN__PORT: '0',
@@ -18,8 +19,8 @@ export function isolatedEnv(dataDir: string, extra: NodeJS.ProcessEnv = {}): Nod
   });
 }
 
-/** Starts `facegate <args>` as a real child process, launched as the systemd unit launches it. */
-export function startFacegate(args: string[], env: NodeJS.ProcessEnv, options: { uid?: number; gid?: number } = {}): DaemonProcess {
+/** Starts `facegate <args>` as a real child process, launched as the systemd unit launches it; `bin`: another tree's bin/facegate.js. */
+export function startFacegate(args: string[], env: NodeJS.ProcessEnv, options: { uid?: number; gid?: number; bin?: string } = {}): DaemonProcess {
   return launchFacegate(args, { env, ...options });
 }
 
