@@ -22,11 +22,13 @@ function walk(dir: string): string[] {
   return out;
 }
 
-/** A small checkout as a user clones it: their files, group-writable (umask 002), no dependencies to fetch. */
+/** A small checkout as a user clones it: their files, group-writable (umask 002), no dependencies to fetch, a stand-in compiler. */
 function checkout(dir: string): string {
   const src = join(dir, 'src');
-  for (const d of ['bin', 'scripts', 'daemon', 'node_modules/left-behind', '.git', 'test']) mkdirSync(join(src, d), { recursive: true });
-  writeFileSync(join(src, 'package.json'), JSON.stringify({ name: 'facegate-fake', version: '1.0.0', private: true }));
+  for (const d of ['bin', 'scripts', 'daemon', 'node_modules/left-behind', 'node_modules/typescript', '.git', 'test', 'dist/stale']) mkdirSync(join(src, d), { recursive: true });
+  // `npm run build -- --out DIR`: the stand-in writes DIR/.build-stamp as the real build does last.
+  const build = 'sh -c \'mkdir -p "$2" && echo built > "$2/.build-stamp"\' build';
+  writeFileSync(join(src, 'package.json'), JSON.stringify({ name: 'facegate-fake', version: '1.0.0', private: true, scripts: { build } }));
   writeFileSync(join(src, 'package-lock.json'), JSON.stringify({ name: 'facegate-fake', version: '1.0.0', lockfileVersion: 3, requires: true, packages: { '': { name: 'facegate-fake', version: '1.0.0' } } }));
   writeFileSync(join(src, 'bin', 'facegate.js'), '#!/usr/bin/env node\n', { mode: 0o775 });
   writeFileSync(join(src, 'scripts', 'door-failsafe.js'), '// fail-safe\n');
@@ -51,10 +53,11 @@ test('--dry-run: the app is extracted without the archive\'s owners, then made r
   };
   const extract = at(new RegExp(`^would run: tar --no-same-owner --no-same-permissions -C ${prefix} -xf`));
   const npm = at(/^would run: .*npm ci --omit=dev/);
+  const build = at(new RegExp(`^would run: sh -c cd '.*' && npm run --silent build -- --out '${prefix}/dist'$`));
   const chown = at(new RegExp(`^would run: chown -R root:root ${prefix}$`));
   const chmod = at(new RegExp(`^would run: chmod -R u\\+rwX,go\\+rX,go-w ${prefix}$`));
   const unit = at(/^would run: install -m 0644 .*facegate\.service/);
-  assert.ok(extract < npm && npm < chown && chown < chmod && chmod < unit, r.stdout);
+  assert.ok(extract < npm && npm < build && build < chown && chown < chmod && chmod < unit, r.stdout);
 });
 
 test('in a temporary prefix: the installed code and fail-safe are root-owned and nobody else can write them', { skip: process.getuid?.() !== 0 ? 'needs root (chown)' : false }, () => {
@@ -70,7 +73,8 @@ test('in a temporary prefix: the installed code and fail-safe are root-owned and
   assert.equal(r.status, 0, r.stderr + r.stdout);
   const paths = walk(prefix);
   assert.ok(paths.some((p) => p.endsWith(join('scripts', 'door-failsafe.js'))));
-  assert.ok(!paths.some((p) => p.includes('left-behind') || p.includes('.git') || p.endsWith('/test')), 'dev parts are not installed');
+  assert.ok(!paths.some((p) => p.includes('left-behind') || p.includes('.git') || p.endsWith('/test') || p.includes('stale')), 'dev parts and the checkout\'s own build are not installed');
+  assert.ok(paths.includes(join(prefix, 'dist', '.build-stamp')), 'the install was built into PREFIX/dist');
   for (const p of paths) {
     const st = lstatSync(p);
     assert.deepEqual([st.uid, st.gid], [0, 0], `${p} is owned by ${st.uid}:${st.gid}`);
