@@ -60,6 +60,8 @@ export interface BenchDaemon {
   stderr(): string;
   /** Whether a log line with this message has been seen. */
   saw(msg: string): boolean;
+  /** The first log line with this message and when it came, ms after the spawn; throws if the daemon exits or `timeoutMs` passes first. */
+  waitFor(msg: string, timeoutMs?: number): Promise<{ line: Record<string, unknown>; ms: number }>;
   /** Sleeps, waking early if the daemon exits. */
   sleep(seconds: number): Promise<unknown>;
   /** Throws with the log tail if the daemon is gone. */
@@ -92,10 +94,12 @@ export async function runFacegateCommand(args: string[]): Promise<void> {
 }
 
 /** Starts `facegate run` on a config file; `tuned` false launches it as a bare `node bin/facegate.js run`, without the memory settings. */
-function startBenchDaemon(file: string, tuned: boolean, dataDir: string): BenchDaemon {
-  const p = launchFacegate(['run', '--config', file], { env: facegateEnv(), tuned, stdout: 'ignore' });
-  const seen = new Set<string>();
-  p.onLog((entry) => { if (typeof entry.msg === 'string') seen.add(entry.msg); });
+function startBenchDaemon(file: string, tuned: boolean, dataDir: string, extraEnv: NodeJS.ProcessEnv = {}): BenchDaemon {
+  const spawnedAt = performance.now();
+  const p = launchFacegate(['run', '--config', file], { env: facegateEnv(extraEnv), tuned, stdout: 'ignore' });
+  /** First line of each message, with when it came. */
+  const seen = new Map<string, { line: Record<string, unknown>; ms: number }>();
+  p.onLog((entry) => { if (typeof entry.msg === 'string' && !seen.has(entry.msg)) seen.set(entry.msg, { line: entry, ms: performance.now() - spawnedAt }); });
   return {
     child: p.child,
     pid: p.child.pid as number,
@@ -103,6 +107,10 @@ function startBenchDaemon(file: string, tuned: boolean, dataDir: string): BenchD
     logs: p.logs,
     stderr: () => p.stderrTail(),
     saw: (msg) => seen.has(msg),
+    async waitFor(msg, timeoutMs = 180_000) {
+      await p.waitForLog((l) => l.msg === msg, timeoutMs).catch((err: unknown) => { throw new Error(`waiting for "${msg}": ${String(err)}`.slice(0, 6000)); });
+      return seen.get(msg) as { line: Record<string, unknown>; ms: number };
+    },
     sleep: (s) => Promise.race([p.exited, new Promise((r) => setTimeout(r, s * 1000))]),
     assertRunning() {
       if (p.child.exitCode !== null) throw new Error(`the daemon exited: ${p.stderrTail()}`);
@@ -120,7 +128,7 @@ function startBenchDaemon(file: string, tuned: boolean, dataDir: string): BenchD
  * enrollment), `use` measures. The daemon is stopped and the directory removed whatever happens.
  */
 export async function withBenchDaemon<T>(
-  opts: { name: string; frames: (dir: string) => Promise<string>; tuned?: boolean; config?: Record<string, Record<string, unknown>>; beforeStart?: (config: string) => Promise<void> },
+  opts: { name: string; frames: (dir: string) => Promise<string>; tuned?: boolean; env?: NodeJS.ProcessEnv; config?: Record<string, Record<string, unknown>>; beforeStart?: (config: string) => Promise<void> },
   use: (daemon: BenchDaemon) => Promise<T>,
 ): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), `facegate-bench-${opts.name}-`));
@@ -128,7 +136,7 @@ export async function withBenchDaemon<T>(
     const frames = await opts.frames(dir);
     const config = await writeBenchConfig(dir, frames, opts.config);
     await opts.beforeStart?.(config);
-    const daemon = startBenchDaemon(config, opts.tuned ?? true, join(dir, 'data'));
+    const daemon = startBenchDaemon(config, opts.tuned ?? true, join(dir, 'data'), opts.env);
     try {
       return await use(daemon);
     } finally {
