@@ -27,12 +27,13 @@ export class BuildChoiceError extends Error {
 }
 
 /**
- * The first build input (a file, under `root`) modified after `sinceMs`, or null. An install that
- * ships no source has none, so its dist/ is current.
- * @param {string} root @param {number} sinceMs @returns {string | null}
+ * The most recently modified build input (a file, under `root`), or null. An install that ships no
+ * source has none, so its dist/ is current.
+ * @param {string} root @returns {{ path: string, mtimeMs: number } | null}
  */
-export function newerInput(root, sinceMs) {
+export function newestInput(root) {
   const todo = BUILD_INPUTS.map((p) => join(root, p));
+  let newest = null;
   for (let p = todo.pop(); p !== undefined; p = todo.pop()) {
     let st;
     try {
@@ -41,9 +42,9 @@ export function newerInput(root, sinceMs) {
       continue;
     }
     if (st.isDirectory()) for (const name of readdirSync(p)) todo.push(join(p, name));
-    else if (st.mtimeMs > sinceMs) return p;
+    else if (newest === null || st.mtimeMs > newest.mtimeMs) newest = { path: p, mtimeMs: st.mtimeMs };
   }
-  return null;
+  return newest;
 }
 
 /** @param {string} root @returns {string | null} why `root`'s dist/ cannot run, or null when it is current */
@@ -54,8 +55,8 @@ function distProblem(root) {
   } catch {
     return `there is no build in ${DIST}/`;
   }
-  const newer = newerInput(root, stampMs);
-  return newer === null ? null : `${relative(root, newer)} changed after the build in ${DIST}/`;
+  const newest = newestInput(root);
+  return newest === null || newest.mtimeMs <= stampMs ? null : `${relative(root, newest.path)} changed after the build in ${DIST}/`;
 }
 
 /**

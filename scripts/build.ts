@@ -8,7 +8,7 @@ import { cpSync, mkdirSync, rmSync, statSync, utimesSync, writeFileSync } from '
 import { createRequire } from 'node:module';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BUILD_STAMP, DIST, ROOT } from '../bin/runtime.js';
+import { BUILD_STAMP, DIST, ROOT, newestInput } from '../bin/runtime.js';
 
 const { values } = parseArgs({ options: { out: { type: 'string' } }, strict: true });
 const out = resolve(values.out ?? join(ROOT, DIST));
@@ -17,7 +17,10 @@ if (out === ROOT || out === resolve('/')) {
   process.exit(64);
 }
 
-const started = new Date();
+// A board without a real-time clock may build before its clock is set, earlier than its files'
+// dates: the stamp is then dated like the newest input, or that build would never count as current.
+const t0 = Date.now();
+const started = new Date(Math.max(t0, newestInput(ROOT)?.mtimeMs ?? 0));
 const stamp = join(out, BUILD_STAMP);
 // No stamp while the build is half written: an entry starting meanwhile runs the source.
 rmSync(stamp, { force: true });
@@ -31,4 +34,4 @@ cpSync(join(ROOT, 'daemon'), join(out, 'daemon'), { recursive: true, filter: (sr
 mkdirSync(out, { recursive: true });
 writeFileSync(stamp, `${JSON.stringify({ started: started.toISOString() })}\n`);
 utimesSync(stamp, started, started);
-console.log(`build: ${relative(process.cwd(), out) || '.'} in ${((Date.now() - started.getTime()) / 1000).toFixed(1)} s`);
+console.log(`build: ${relative(process.cwd(), out) || '.'} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);

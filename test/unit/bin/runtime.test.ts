@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUILD_STAMP, BuildChoiceError, chooseBuild } from '../../../bin/runtime.js';
+import { BUILD_STAMP, BuildChoiceError, chooseBuild, newestInput } from '../../../bin/runtime.js';
 import { tempDir } from '../../support/tmp.ts';
 
 /** A package folder with one source file and, when `built` is given, a dist/ stamped at that time (seconds). */
@@ -52,4 +52,15 @@ void test('FACEGATE_DIST: 0 always the source, 1 only a current build, anything 
   refused({ FACEGATE_DIST: '1' }, tree(T), 69, /^FACEGATE_DIST=1, but there is no build in dist\/: run npm run build$/);
   refused({ FACEGATE_DIST: '1' }, tree(T + 20, T + 10), 69, /daemon\/core\/bus\.ts changed after the build/);
   refused({ FACEGATE_DIST: 'yes' }, tree(T), 64, /^FACEGATE_DIST must be 0 .* or 1 .*, not "yes"$/);
+});
+
+void test('newestInput: the latest file of the build inputs, whichever folder it is in', () => {
+  const root = tree(T);
+  mkdirSync(join(root, 'daemon', 'door'));
+  writeFileSync(join(root, 'daemon', 'door', 'gpiod-line.py'), '');
+  utimesSync(join(root, 'daemon', 'door', 'gpiod-line.py'), T + 5, T + 5);
+  writeFileSync(join(root, 'tsconfig.json'), '{}');
+  utimesSync(join(root, 'tsconfig.json'), T + 3, T + 3);
+  writeFileSync(join(root, 'README.md'), '');
+  assert.deepEqual(newestInput(root), { path: join(root, 'daemon', 'door', 'gpiod-line.py'), mtimeMs: (T + 5) * 1000 });
 });
