@@ -39,6 +39,8 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 
 if [ "$mode" = run ]; then
+  # The daemon as the unit runs it: compiled to dist/ (an edit afterwards runs through tsx until the next build).
+  npm run --silent build >&2
   exec npm start
 fi
 exec npm test
