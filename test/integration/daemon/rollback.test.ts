@@ -29,10 +29,10 @@ const env = (extra: NodeJS.ProcessEnv = {}) => isolatedEnv(dataDir, {
   ...extra,
 });
 
-/** This test process's own children (the daemon's tools and camera run as them), without ps and tsx's esbuild service. */
+/** This test process's own children (the daemon's tools and camera run as them), without ps and tsx's esbuild service (running, or exited and not yet reaped: "[esbuild] <defunct>"). */
 function children(): string[] {
   const out = execFileSync('ps', ['--ppid', String(process.pid), '-o', 'pid=,args='], { encoding: 'utf8' });
-  return out.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/^\d+ (ps |\S*esbuild )/.test(l));
+  return out.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/^\d+ (ps |\S*esbuild\]? )/.test(l));
 }
 
 // Node's diagnostic report lists every running worker thread, tsx's loader thread among them
