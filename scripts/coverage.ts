@@ -147,7 +147,7 @@ function listTs(dir: string): string[] {
 
 /** A daemon file no process loaded: every line TypeScript emits code for counts as uncovered. */
 export function unloaded(path: string, root: string): FileCoverage {
-  const out = ts.transpileModule(readFileSync(path, 'utf8'), { fileName: path, compilerOptions: { sourceMap: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, verbatimModuleSyntax: false } });
+  const out = ts.transpileModule(readFileSync(path, 'utf8'), { fileName: path, compilerOptions: { sourceMap: true, removeComments: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, verbatimModuleSyntax: false } });
   const map = JSON.parse(out.sourceMapText ?? '{"mappings":""}') as { mappings: string };
   const js = out.outputText.split('\n').map((l) => l.length);
   const lines = [...new Set(decodeMappings(map.mappings, js).map((s) => s.line + 1))].sort((a, b) => a - b);

@@ -74,7 +74,11 @@ void test('counts from several processes add up: a line is covered when any of t
 void test('a daemon file no test loads counts every line of code as uncovered, and none of its comments', () => {
   const dir = tempDir();
   const path = join(dir, 'never.ts');
-  writeFileSync(path, '// a comment\nexport interface T { a: number }\n\nexport function f(t: T): number {\n  return t.a;\n}\n');
+  writeFileSync(path, '/** a doc comment */\nexport interface T { a: number }\n\nexport function f(t: T): number {\n  return t.a;\n}\n');
   const u = unloaded(path, dir);
   assert.deepEqual([u.file, u.lines, u.linesCovered, runs(u.uncoveredLines)], ['never.ts', 3, 0, '4-6']);
+  // A file of types only (core/contracts.ts) is never loaded at run time and has nothing to cover.
+  const types = join(dir, 'types.ts');
+  writeFileSync(types, '/**\n * Types that cross rooms.\n */\n\nexport interface T { a: number }\n');
+  assert.equal(unloaded(types, dir).lines, 0);
 });
