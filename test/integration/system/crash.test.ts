@@ -1,6 +1,6 @@
 // SIGKILL in the middle of work, then a restart: nothing stored is lost or corrupted, nobody is
 // half-enrolled, and the lock output starts locked again.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -74,6 +74,8 @@ void test('SIGKILL of the daemon while the lock is open and events are being wri
   assert.equal((await runFacegate(['enroll', ENROLL_DIR, '--name', 'Door Tester'], env)).code, 0);
 
   const first = startFacegate(['run'], env);
+  // If the unlock never comes, the daemon must not outlive the test: its pipes would keep this file, and the run, waiting.
+  after(() => { if (first.child.exitCode === null && first.child.signalCode === null) first.child.kill('SIGKILL'); });
   await first.waitForLog((l) => l.msg === 'unlocked', 120_000);
   first.child.kill('SIGKILL');
   assert.equal(await first.exited, 'SIGKILL');
