@@ -1,9 +1,18 @@
 // The room order of DESIGN.md: a room imports only rooms to its left, and only through their index.ts.
 // core ← config ← {store, privacy} ← {camera, vision, identity, access, door} ← {mqtt, admin, health} ← main
 const tier = {
-  core: 0, config: 1, store: 2, privacy: 2,
-  camera: 3, vision: 3, identity: 3, access: 3, door: 3,
-  mqtt: 4, admin: 4, health: 4,
+  core: 0,
+  config: 1,
+  store: 2,
+  privacy: 2,
+  camera: 3,
+  vision: 3,
+  identity: 3,
+  access: 3,
+  door: 3,
+  mqtt: 4,
+  admin: 4,
+  health: 4,
 };
 const rooms = Object.keys(tier);
 const forbidden = [];
@@ -42,7 +51,7 @@ forbidden.push({
 });
 forbidden.push({
   name: 'main-thread-without-ml-runtimes',
-  comment: 'TensorFlow.js and onnxruntime belong in the vision worker: loaded by the daemon\'s main thread they cost ~100 MB for nothing',
+  comment: "TensorFlow.js and onnxruntime belong in the vision worker: loaded by the daemon's main thread they cost ~100 MB for nothing",
   severity: 'error',
   from: { path: '^daemon/main\\.ts$' },
   to: { path: 'node_modules/(@tensorflow|onnxruntime-web)', reachable: true },

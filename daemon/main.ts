@@ -7,9 +7,27 @@ import { Retention, SnapshotTaker, openPrivacy, type Privacy } from './privacy/i
 import { createDoors, type Doors } from './door/index.ts';
 import { createIdentity, identitySettings, type Identity } from './identity/index.ts';
 import { createAccess, validateSchedule } from './access/index.ts';
-import { AnalysisLoop, VisionService, createPadTrackCheck, createSelftests, modelKey, selftestReportJson, selftestStateJson, type VisionWorkerStats } from './vision/main-thread.ts';
+import {
+  AnalysisLoop,
+  VisionService,
+  createPadTrackCheck,
+  createSelftests,
+  modelKey,
+  selftestReportJson,
+  selftestStateJson,
+  type VisionWorkerStats,
+} from './vision/main-thread.ts';
 import { MqttService } from './mqtt/index.ts';
-import { adminPanelUrl, applyStoredSettings, createAdminHost, doorService, identityPeople, nextFaceFromBus, padSelftestService, type AdminHost } from './admin/index.ts';
+import {
+  adminPanelUrl,
+  applyStoredSettings,
+  createAdminHost,
+  doorService,
+  identityPeople,
+  nextFaceFromBus,
+  padSelftestService,
+  type AdminHost,
+} from './admin/index.ts';
 
 export interface DaemonOptions {
   configFile?: string | undefined;
@@ -81,16 +99,23 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
 /** The data directory, its single-instance lock and the database; settings kept by the panel applied. */
 function initStore(fileConfig: Config, log: Logger, lifecycle: Lifecycle): { db: Database; config: Config } {
   const dataDir = fileConfig.daemon.data_dir;
-  const { db } = lifecycle.acquire('store', () => {
-    prepareDataDir(dataDir);
-    const lock = InstanceLock.acquire(dataDir);
-    try {
-      return { lock, db: lock.openDatabase() };
-    } catch (err) {
+  const { db } = lifecycle.acquire(
+    'store',
+    () => {
+      prepareDataDir(dataDir);
+      const lock = InstanceLock.acquire(dataDir);
+      try {
+        return { lock, db: lock.openDatabase() };
+      } catch (err) {
+        lock.release();
+        throw err;
+      }
+    },
+    ({ lock, db: opened }) => {
+      opened.close();
       lock.release();
-      throw err;
-    }
-  }, ({ lock, db: opened }) => { opened.close(); lock.release(); });
+    },
+  );
   // Keys an operator changed in the admin panel (admin_settings) override the file, before any room reads them.
   const stored = lifecycle.step('settings', () => applyStoredSettings(db, fileConfig));
   if (stored.applied.length > 0) log.info({ keys: stored.applied }, 'settings changed in the admin panel applied');
@@ -103,13 +128,21 @@ async function composeRooms(b: Base): Promise<{ running: RunningDaemon; notify: 
   const { config, log, lifecycle, bus, privacy } = b;
   const events = storeEvents(b);
   // A bad pin or a pin used twice stops the start here; the lock outputs are claimed at start.
-  const doors = lifecycle.step('doors:config', () => createDoors({ config, bus, log, clock: systemClock, sysfsRoot: config.daemon.sysfs_gpio_root, gpiodEnv: b.env }));
+  const doors = lifecycle.step('doors:config', () =>
+    createDoors({ config, bus, log, clock: systemClock, sysfsRoot: config.daemon.sysfs_gpio_root, gpiodEnv: b.env }),
+  );
   // With PAD off no face is ever judged live.
   const vision = new VisionService({ config: config.vision, pad: config.pad.enabled ? config.pad : null, log });
   // The live pipeline: bus 'frame' (after the motion gate) → vision worker → bus 'analysis'.
   // At most one frame in flight; while the worker is busy the newest frame waits and older ones
   // are dropped (counted). Errors are logged, never fatal.
-  const analysis = new AnalysisLoop({ bus, log, clock: systemClock, stallMs: config.daemon.watchdog_stall_s * 1000, analyze: (frame) => vision.analyze(frame) });
+  const analysis = new AnalysisLoop({
+    bus,
+    log,
+    clock: systemClock,
+    stallMs: config.daemon.watchdog_stall_s * 1000,
+    analyze: (frame) => vision.analyze(frame),
+  });
   // The camera: source → MJPEG splitter → decode → motion gate → bus 'frame'; camera_lost/restored
   // as public events; its capture loop sends the 'camera' heartbeat the watchdog waits for.
   // A keep-alive frame the analysis loop would skip (a still scene) is not even decoded to RGB.
@@ -120,15 +153,25 @@ async function composeRooms(b: Base): Promise<{ running: RunningDaemon; notify: 
   wireDecisions(b, doors);
   const notify = new SdNotify(b.env);
   const selftests = createSelftests({
-    bus, clock: systemClock, pad: config.pad, camera: config.camera.source !== 'none', wantFrame: () => analysis.wantNextFrame(),
+    bus,
+    clock: systemClock,
+    pad: config.pad,
+    camera: config.camera.source !== 'none',
+    wantFrame: () => analysis.wantNextFrame(),
     // The installer's PAD self-test: only the resulting numbers are kept, in memory and in the audit log.
-    onReport: (report) => { privacy.audit.append({ actor: 'daemon', action: 'pad.selftest.report', detail: { ...selftestReportJson(report), warnings: report.warnings.length } }); },
+    onReport: (report) => {
+      privacy.audit.append({ actor: 'daemon', action: 'pad.selftest.report', detail: { ...selftestReportJson(report), warnings: report.warnings.length } });
+    },
   });
 
   let stopReason = 'stop';
   lifecycle.add('audit', {
-    start: () => { privacy.audit.append({ actor: 'daemon', action: 'daemon.start', detail: { keyId: privacy.keys.id, persons: privacy.health.persons } }); },
-    stop: () => { privacy.audit.append({ actor: 'daemon', action: 'daemon.stop', detail: { reason: stopReason } }); },
+    start: () => {
+      privacy.audit.append({ actor: 'daemon', action: 'daemon.start', detail: { keyId: privacy.keys.id, persons: privacy.health.persons } });
+    },
+    stop: () => {
+      privacy.audit.append({ actor: 'daemon', action: 'daemon.stop', detail: { reason: stopReason } });
+    },
   });
   lifecycle.add('retention', retention(b, events, mqtt, identity));
   // After the store (events of the last relock are stored) and stopped before it: on stop every
@@ -149,17 +192,22 @@ async function composeRooms(b: Base): Promise<{ running: RunningDaemon; notify: 
   lifecycle.add('vision', { start: () => undefined, stop: () => vision.close() });
   // identity: bus 'analysis' → tracks → votes → bus 'verdict'; access: 'verdict' → 'decision' + public event.
   lifecycle.add('identity', { start: () => identity.start(), stop: () => identity.stop() });
-  lifecycle.add('access', createAccess({
-    bus, clock: systemClock, log,
-    settings: {
-      livenessMin: config.access.liveness_min,
-      lockoutAttempts: config.access.lockout_attempts,
-      lockoutWindowMs: config.access.lockout_window_s * 1000,
-      lockoutCooldownMs: config.access.lockout_cooldown_s * 1000,
-    },
-    lookupPerson: (personId) => identity.people.access(personId),
-    subjectOf: (personId) => privacy.pseudonyms.subject(personId),
-  }));
+  lifecycle.add(
+    'access',
+    createAccess({
+      bus,
+      clock: systemClock,
+      log,
+      settings: {
+        livenessMin: config.access.liveness_min,
+        lockoutAttempts: config.access.lockout_attempts,
+        lockoutWindowMs: config.access.lockout_window_s * 1000,
+        lockoutCooldownMs: config.access.lockout_cooldown_s * 1000,
+      },
+      lookupPerson: (personId) => identity.people.access(personId),
+      subjectOf: (personId) => privacy.pseudonyms.subject(personId),
+    }),
+  );
   // Off by default (minimisation): the frame that concluded each decision, sealed, linked to its event.
   if (config.privacy.snapshots_enabled) lifecycle.add('snapshots', new SnapshotTaker({ bus, snapshots: privacy.snapshots, log }));
   lifecycle.add('camera', camera);
@@ -176,15 +224,23 @@ async function composeRooms(b: Base): Promise<{ running: RunningDaemon; notify: 
   // The supervisor tick shows the event loop is alive (and, being a live timer, keeps the process running until stop).
   let supervisor: NodeJS.Timeout | undefined;
   lifecycle.add('supervisor', {
-    start: () => { supervisor = setInterval(() => bus.emit('heartbeat', { source: 'supervisor', at: systemClock.monotonic() }), 1000); },
+    start: () => {
+      supervisor = setInterval(() => bus.emit('heartbeat', { source: 'supervisor', at: systemClock.monotonic() }), 1000);
+    },
     stop: () => clearInterval(supervisor),
   });
-  lifecycle.add('watchdog', new Watchdog({
-    notify, bus, clock: systemClock, log,
-    stallMs: config.daemon.watchdog_stall_s * 1000,
-    intervalMs: SdNotify.watchdogIntervalMs(b.env),
-    sources: ['supervisor', 'camera', 'analysis'],
-  }));
+  lifecycle.add(
+    'watchdog',
+    new Watchdog({
+      notify,
+      bus,
+      clock: systemClock,
+      log,
+      stallMs: config.daemon.watchdog_stall_s * 1000,
+      intervalMs: SdNotify.watchdogIntervalMs(b.env),
+      sources: ['supervisor', 'camera', 'analysis'],
+    }),
+  );
   // Admin API and web panel on the rooms above (through admin's interfaces), in a worker thread
   // of lower priority so that a busy panel cannot slow the door; started last, stopped first.
   if (config.admin.enabled) {
@@ -205,9 +261,20 @@ async function composeRooms(b: Base): Promise<{ running: RunningDaemon; notify: 
 
   let stopped: Promise<void> | null = null;
   const running: RunningDaemon = {
-    config, log, bus, privacy, doors, camera, identity, analysis,
-    get admin() { return admin; },
-    get steps() { return lifecycle.steps; },
+    config,
+    log,
+    bus,
+    privacy,
+    doors,
+    camera,
+    identity,
+    analysis,
+    get admin() {
+      return admin;
+    },
+    get steps() {
+      return lifecycle.steps;
+    },
     visionStats: () => vision.stats(),
     stop(reason: string) {
       stopped ??= (async () => {
@@ -247,7 +314,8 @@ function storeEvents({ db, bus, privacy }: Base): EventStore {
 
 function retention({ config, log, privacy }: Base, events: EventStore, mqtt: MqttService, identity: Identity): Retention {
   return new Retention({
-    clock: systemClock, log,
+    clock: systemClock,
+    log,
     intervalMs: config.privacy.retention_sweep_min * 60_000,
     rules: [
       { name: 'events', days: () => config.privacy.event_retention_days, purge: (cutoff) => events.purgeBefore(cutoff) },
@@ -257,7 +325,9 @@ function retention({ config, log, privacy }: Base, events: EventStore, mqtt: Mqt
       // A person added in the panel but never enrolled: erased like a person, their key destroyed.
       { name: 'person_drafts', days: () => config.privacy.draft_retention_days, purge: (cutoff) => identity.purgeDraftsBefore(cutoff) },
     ],
-    onPurged: (counts) => { privacy.audit.append({ actor: 'daemon', action: 'retention.purge', detail: counts }); },
+    onPurged: (counts) => {
+      privacy.audit.append({ actor: 'daemon', action: 'retention.purge', detail: counts });
+    },
   });
 }
 
@@ -269,7 +339,13 @@ function createMqtt({ config, db, bus, log }: Base, doors: Doors, camera: Camera
   // Read from the kernel, not through systeminformation: its shell and tools cost an idle door ~1.5 % CPU.
   const cpuLoad = new CpuLoad();
   return new MqttService({
-    config: config.mqtt, doors: config.doors, db, dataDir: config.daemon.data_dir, bus, log, clock: systemClock,
+    config: config.mqtt,
+    doors: config.doors,
+    db,
+    dataDir: config.daemon.data_dir,
+    bus,
+    log,
+    clock: systemClock,
     doorControl: (id) => (doors.has(id) ? doors.get(id) : undefined),
     doorStatuses: () => doors.list(),
     metrics: async () => ({ cameraFps: camera.metrics().fpsIn, boardTemperatureC: await cpuTemperature(), cpuLoadPct: cpuLoad.sample() }),
@@ -291,7 +367,13 @@ function requireAdmin(admin: AdminHost | null): AdminHost {
 
 function createIdentityRoom({ config, db, privacy, log, bus }: Base, events: EventStore, vision: VisionService, mqtt: MqttService): Identity {
   return createIdentity({
-    db, events, personKeys: privacy.persons, pseudonyms: privacy.pseudonyms, audit: privacy.audit, consents: privacy.consents, snapshots: privacy.snapshots,
+    db,
+    events,
+    personKeys: privacy.persons,
+    pseudonyms: privacy.pseudonyms,
+    audit: privacy.audit,
+    consents: privacy.consents,
+    snapshots: privacy.snapshots,
     // The outbox is mqtt's, which identity may not import: a person's waiting events go with them.
     erasers: [{ table: 'mqtt_outbox', erase: ({ subject }) => mqtt.outbox.deleteSubject(subject) }],
     analyzeImage: (bytes) => vision.analyzeImage(bytes),
@@ -302,7 +384,9 @@ function createIdentityRoom({ config, db, privacy, log, bus }: Base, events: Eve
     door: config.camera.door,
     // Across a track's frames: a photo's landmarks move as one plane, a head's do not; blinks; challenge.
     trackLiveness: config.pad.enabled ? createPadTrackCheck(config.pad) : null,
-    log, bus, clock: systemClock,
+    log,
+    bus,
+    clock: systemClock,
   });
 }
 
@@ -343,9 +427,13 @@ function adminOptions({ config, bus, log, privacy }: Base, r: AdminRooms): Param
     return temperature.value;
   };
   return {
-    config, bus, log,
+    config,
+    bus,
+    log,
     live: {
-      'daemon.log_level': (c) => { log.level = c.daemon.log_level; },
+      'daemon.log_level': (c) => {
+        log.level = c.daemon.log_level;
+      },
       'access.security_level': (c) => {
         r.identity.setSecurityLevel(c.access.security_level);
         r.mqtt.securityLevelChanged(c.access.security_level);
@@ -379,7 +467,9 @@ async function announceStart({ config, log }: Base, notify: SdNotify): Promise<v
   log.info({ dataDir: config.daemon.data_dir, doors: config.doors.map((d) => d.id), compiled: import.meta.url.endsWith('.js') }, 'facegate started');
   const tuning = memoryTuning();
   if (!tuning.tuned) {
-    log.warn({ malloc_arena_max: tuning.mallocArenaMax, semi_space_mb: tuning.semiSpaceMb },
-      `node was started without facegate's memory settings (${DAEMON_SETTINGS_TEXT}): expect ~100 MB more memory; the systemd unit and npm start set them`);
+    log.warn(
+      { malloc_arena_max: tuning.mallocArenaMax, semi_space_mb: tuning.semiSpaceMb },
+      `node was started without facegate's memory settings (${DAEMON_SETTINGS_TEXT}): expect ~100 MB more memory; the systemd unit and npm start set them`,
+    );
   }
 }

@@ -13,7 +13,9 @@ if (adminLoad !== null && !(Number.isInteger(adminLoad) && adminLoad >= 1 && adm
 }
 const options: BenchOptions = { adminLoad };
 const dir = fileURLToPath(new URL('./bench/', import.meta.url));
-const files = readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== 'types.ts').sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.ts') && f !== 'types.ts')
+  .sort();
 const only = values.only ? new Set(values.only.split(',')) : null;
 const log = (msg: string): void => void process.stderr.write(`${msg}\n`);
 

@@ -20,14 +20,34 @@ import { join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
 
-interface Range { startOffset: number; endOffset: number; count: number }
-interface FunctionCoverage { functionName: string; ranges: Range[]; isBlockCoverage: boolean }
-interface ScriptCoverage { url: string; functions: FunctionCoverage[] }
-interface SourceMapEntry { lineLengths: number[] | null; data: { mappings: string; sources: string[] } | null }
-interface V8File { result: ScriptCoverage[]; 'source-map-cache'?: Record<string, SourceMapEntry> }
+interface Range {
+  startOffset: number;
+  endOffset: number;
+  count: number;
+}
+interface FunctionCoverage {
+  functionName: string;
+  ranges: Range[];
+  isBlockCoverage: boolean;
+}
+interface ScriptCoverage {
+  url: string;
+  functions: FunctionCoverage[];
+}
+interface SourceMapEntry {
+  lineLengths: number[] | null;
+  data: { mappings: string; sources: string[] } | null;
+}
+interface V8File {
+  result: ScriptCoverage[];
+  'source-map-cache'?: Record<string, SourceMapEntry>;
+}
 
 /** One mapping: a generated offset and the TypeScript line (0-based) it came from. */
-interface Segment { offset: number; line: number }
+interface Segment {
+  offset: number;
+  line: number;
+}
 
 export interface FileCoverage {
   file: string;
@@ -86,7 +106,12 @@ export function ranAt(functions: FunctionCoverage[], length: number): Uint8Array
   return ran;
 }
 
-interface Accumulated { segments: Segment[]; length: number; ran: Uint8Array; blocks: Map<string, number> }
+interface Accumulated {
+  segments: Segment[];
+  length: number;
+  ran: Uint8Array;
+  blocks: Map<string, number>;
+}
 
 /** Merges the V8 coverage files in `dir` for the TypeScript files under `root/daemon`. */
 export function collect(dir: string, root: string): FileCoverage[] {
@@ -124,7 +149,10 @@ export function collect(dir: string, root: string): FileCoverage[] {
   for (const [url, acc] of files) {
     const code = new Set(acc.segments.map((s) => s.line));
     const covered = new Set(acc.segments.filter((s) => acc.ran[s.offset] === 1).map((s) => s.line));
-    const uncoveredLines = [...code].filter((l) => !covered.has(l)).map((l) => l + 1).sort((a, b) => a - b);
+    const uncoveredLines = [...code]
+      .filter((l) => !covered.has(l))
+      .map((l) => l + 1)
+      .sort((a, b) => a - b);
     out.push({
       file: relative(root, fileURLToPath(url)),
       lines: code.size,
@@ -147,7 +175,10 @@ function listTs(dir: string): string[] {
 
 /** A daemon file no process loaded: every line TypeScript emits code for counts as uncovered. */
 export function unloaded(path: string, root: string): FileCoverage {
-  const out = ts.transpileModule(readFileSync(path, 'utf8'), { fileName: path, compilerOptions: { sourceMap: true, removeComments: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, verbatimModuleSyntax: false } });
+  const out = ts.transpileModule(readFileSync(path, 'utf8'), {
+    fileName: path,
+    compilerOptions: { sourceMap: true, removeComments: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, verbatimModuleSyntax: false },
+  });
   const map = JSON.parse(out.sourceMapText ?? '{"mappings":""}') as { mappings: string };
   const js = out.outputText.split('\n').map((l) => l.length);
   const lines = [...new Set(decodeMappings(map.mappings, js).map((s) => s.line + 1))].sort((a, b) => a - b);
@@ -188,7 +219,12 @@ function table(files: FileCoverage[]): string {
   return lines.join('\n');
 }
 
-interface Args { lines: number; branches: number; from: string | null; command: string[] }
+interface Args {
+  lines: number;
+  branches: number;
+  from: string | null;
+  command: string[];
+}
 
 const USAGE = 'usage: coverage.ts [--lines N] [--branches N] -- <test command…> | coverage.ts [--lines N] [--branches N] --from <NODE_V8_COVERAGE dir>';
 
@@ -200,7 +236,8 @@ function parseArgs(argv: string[]): Args {
     const [key, value] = [opts[i], opts[i + 1]];
     if (key === '--from' && value) args.from = value;
     else if ((key === '--lines' || key === '--branches') && Number.isFinite(Number(value))) args[key === '--lines' ? 'lines' : 'branches'] = Number(value);
-    else throw new Error(`${USAGE}
+    else
+      throw new Error(`${USAGE}
 (not understood: ${key ?? ''} ${value ?? ''})`);
   }
   if ((args.from === null) === (args.command.length === 0)) throw new Error(USAGE);
@@ -212,7 +249,10 @@ function runTests(command: string[], dir: string): Promise<number> {
   return new Promise<number>((done) => {
     const child = spawn(cmd, rest, { stdio: 'inherit', env: { ...process.env, NODE_V8_COVERAGE: dir } });
     child.on('exit', (c, signal) => done(c ?? (signal ? 128 : 1)));
-    child.on('error', (err) => { console.error(err.message); done(127); });
+    child.on('error', (err) => {
+      console.error(err.message);
+      done(127);
+    });
   });
 }
 
@@ -220,12 +260,19 @@ function runTests(command: string[], dir: string): Promise<number> {
 function report(dir: string, root: string, args: Args): boolean {
   const measured = collect(dir, root);
   const seen = new Set(measured.map((f) => f.file));
-  const never = listTs(join(root, 'daemon')).filter((p) => !seen.has(relative(root, p))).map((p) => unloaded(p, root));
+  const never = listTs(join(root, 'daemon'))
+    .filter((p) => !seen.has(relative(root, p)))
+    .map((p) => unloaded(p, root));
   const files = [...measured, ...never].filter((f) => f.lines > 0);
   const s = summarize(files);
   console.log(`\ncoverage of daemon/** (${files.length} files, ${never.filter((f) => f.lines > 0).length} never loaded)\n${table(files)}`);
-  console.log(`\nlines ${s.lines.toFixed(2)} % (${s.linesOf[0]}/${s.linesOf[1]}), branches ${s.branches.toFixed(2)} % (${s.branchesOf[0]}/${s.branchesOf[1]}); floor: lines ${args.lines} %, branches ${args.branches} %`);
-  const low = [s.lines < args.lines ? `lines ${s.lines.toFixed(2)} % < ${args.lines} %` : '', s.branches < args.branches ? `branches ${s.branches.toFixed(2)} % < ${args.branches} %` : ''].filter(Boolean);
+  console.log(
+    `\nlines ${s.lines.toFixed(2)} % (${s.linesOf[0]}/${s.linesOf[1]}), branches ${s.branches.toFixed(2)} % (${s.branchesOf[0]}/${s.branchesOf[1]}); floor: lines ${args.lines} %, branches ${args.branches} %`,
+  );
+  const low = [
+    s.lines < args.lines ? `lines ${s.lines.toFixed(2)} % < ${args.lines} %` : '',
+    s.branches < args.branches ? `branches ${s.branches.toFixed(2)} % < ${args.branches} %` : '',
+  ].filter(Boolean);
   if (low.length > 0) console.error(`coverage below the floor: ${low.join(', ')}`);
   return low.length === 0;
 }

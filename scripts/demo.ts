@@ -13,7 +13,9 @@ import { facegateEnv, launchFacegate, runFacegate } from './lib/facegate-process
 
 const { values: args } = parseArgs({ options: { exit: { type: 'boolean', default: false }, 'keep-data': { type: 'boolean', default: false } } });
 
-const say = (line: string): void => { process.stdout.write(`${line}\n`); };
+const say = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
 const work = mkdtempSync(join(tmpdir(), 'facegate-demo-'));
 const dataDir = join(work, 'data');
 const env = facegateEnv({
@@ -32,7 +34,9 @@ function cleanup(): void {
 say(`facegate demo — data directory ${dataDir}`);
 const scenario = await buildScenario(join(work, 'frames'));
 env.FACEGATE_CAMERA__REPLAY__PATH = scenario.dir;
-say(`replay camera: ${scenario.frames} frames at ${scenario.fps} fps — ${scenario.starts.map((s) => `${s.segment} at ${(s.frame / scenario.fps).toFixed(0)} s`).join(', ')}`);
+say(
+  `replay camera: ${scenario.frames} frames at ${scenario.fps} fps — ${scenario.starts.map((s) => `${s.segment} at ${(s.frame / scenario.fps).toFixed(0)} s`).join(', ')}`,
+);
 
 say('1. enrolling "Demo Person" from 3 sample photos (facegate enroll) …');
 const enroll = await runFacegate(['enroll', ENROLL_DIR, '--name', 'Demo Person', '--json'], { env });
@@ -70,9 +74,13 @@ function onLog(line: Record<string, unknown>): void {
     // The embedded broker takes only the credentials facegate made for it in the data directory.
     const credsFile = join(dataDir, EMBEDDED_CREDENTIALS_FILE);
     const creds = JSON.parse(readFileSync(credsFile, 'utf8')) as BrokerCredentials;
-    say(`   embedded MQTT broker: ${url} — watch it with: mosquitto_sub -h 127.0.0.1 -p ${new URL(url).port} -u ${creds.username} -P "$(jq -r .password ${credsFile})" -t 'facegate/#' -v`);
+    say(
+      `   embedded MQTT broker: ${url} — watch it with: mosquitto_sub -h 127.0.0.1 -p ${new URL(url).port} -u ${creds.username} -P "$(jq -r .password ${credsFile})" -t 'facegate/#' -v`,
+    );
     mqttClient = connect(url, { reconnectPeriod: 500, ...creds });
-    mqttClient.on('connect', () => { void mqttClient?.subscribeAsync('facegate/+/event', { qos: 1 }); });
+    mqttClient.on('connect', () => {
+      void mqttClient?.subscribeAsync('facegate/+/event', { qos: 1 });
+    });
     mqttClient.on('message', (topic, payload) => {
       const e = JSON.parse(payload.toString()) as { type: string; subject: string | null; score: number | null; liveness: number | null };
       counts.set(e.type, (counts.get(e.type) ?? 0) + 1);

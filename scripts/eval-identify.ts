@@ -14,8 +14,11 @@ import { createVisionPipeline, modelKey } from '../daemon/vision/index.ts';
 
 const { values } = parseArgs({
   options: {
-    images: { type: 'string' }, level: { type: 'string' }, threshold: { type: 'string' },
-    limit: { type: 'string' }, json: { type: 'boolean', default: false },
+    images: { type: 'string' },
+    level: { type: 'string' },
+    threshold: { type: 'string' },
+    limit: { type: 'string' },
+    json: { type: 'boolean', default: false },
   },
 });
 if (!values.images) {
@@ -32,9 +35,15 @@ const { thresholds, source } = loadThresholds(identitySettings(config).threshold
 const threshold = values.threshold !== undefined ? Number(values.threshold) : thresholds[level];
 const say = (m: string): void => void process.stderr.write(`${m}\n`);
 
-const people = readdirSync(dir).filter((p) => statSync(join(dir, p)).isDirectory()).sort();
+const people = readdirSync(dir)
+  .filter((p) => statSync(join(dir, p)).isDirectory())
+  .sort();
 const limit = values.limit !== undefined ? Number(values.limit) : Infinity;
-const imagesOf = (p: string): string[] => readdirSync(join(dir, p)).filter((f) => /\.(jpe?g|png|webp)$/i.test(f)).sort().map((f) => join(dir, p, f));
+const imagesOf = (p: string): string[] =>
+  readdirSync(join(dir, p))
+    .filter((f) => /\.(jpe?g|png|webp)$/i.test(f))
+    .sort()
+    .map((f) => join(dir, p, f));
 const vision = await createVisionPipeline(config.vision, log);
 
 let analysed = 0;
@@ -139,6 +148,7 @@ const result = {
 if (values.json) {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 } else {
-  for (const [k, v] of Object.entries(result)) console.log(`${k.padEnd(22)} ${typeof v === 'number' ? (Number.isInteger(v) ? v : v.toFixed(4)) : JSON.stringify(v)}`);
+  for (const [k, v] of Object.entries(result))
+    console.log(`${k.padEnd(22)} ${typeof v === 'number' ? (Number.isInteger(v) ? v : v.toFixed(4)) : JSON.stringify(v)}`);
 }
 process.exit(0);

@@ -31,7 +31,10 @@ async function main(): Promise<void> {
       json: { type: 'boolean', default: false },
     },
   });
-  if (!values.images) throw new Error('usage: npm run eval:pad -- --images DIR [--label live|spoof] [--level convenience|balanced|strict] [--models DIR] [--loso [--inputs cnn,texture]] [--json]');
+  if (!values.images)
+    throw new Error(
+      'usage: npm run eval:pad -- --images DIR [--label live|spoof] [--level convenience|balanced|strict] [--models DIR] [--loso [--inputs cnn,texture]] [--json]',
+    );
   if (values.label !== undefined && values.label !== 'live' && values.label !== 'spoof') throw new Error(`--label must be live or spoof, got ${values.label}`);
   const level = values.level as PadSecurityLevel;
   if (!LEVELS.includes(level)) throw new Error(`--level must be one of ${LEVELS.join(', ')}, got ${values.level}`);
@@ -108,14 +111,17 @@ async function main(): Promise<void> {
   console.log(`APCER ${pct(result.apcer)}   BPCER ${pct(result.bpcer)}   ACER ${pct(result.acer)}   (score ≥ 0.5; raw threshold ${result.raw_threshold})`);
   console.log(`BPCER counting unjudged live faces as rejected: ${pct(result.bpcer_with_unjudged)}; unjudged: ${JSON.stringify(unjudged)}`);
   console.log(`EER on this set ${pct(result.eer)}; APCER at BPCER 5 % with a threshold fitted to this set ${pct(result.apcer_at_bpcer_5_on_this_set)}`);
-  console.log(`no-face rate ${pct(result.no_face_rate)}; PAD cost per face p50 ${result.latency_ms.p50} ms, p90 ${result.latency_ms.p90} ms (CPU p50 ${result.cpu_ms.p50} ms; ${result.backend}, detector ${result.models.detector})`);
+  console.log(
+    `no-face rate ${pct(result.no_face_rate)}; PAD cost per face p50 ${result.latency_ms.p50} ms, p90 ${result.latency_ms.p90} ms (CPU p50 ${result.cpu_ms.p50} ms; ${result.backend}, detector ${result.models.detector})`,
+  );
 }
 
 async function leaveOneOut(dir: string, rows: PadRow[], inputsText: string, json: boolean): Promise<void> {
   const inputs = inputsText.split(',').map((t) => t.trim()) as PadEvidenceName[];
   if (!inputs.every((i) => i === 'cnn' || i === 'texture')) throw new Error(`--inputs takes cnn, texture or both, got ${inputsText}`);
   const { samples, noFace } = await collectEvidence(dir, rows, PAD_FEATURES, MIN_FACE_PX);
-  if (new Set(samples.map((s) => s.subject)).size < 3) throw new Error('--loso needs faces of at least 3 subjects (the identity column, or the first folder of relpath)');
+  if (new Set(samples.map((s) => s.subject)).size < 3)
+    throw new Error('--loso needs faces of at least 3 subjects (the identity column, or the first folder of relpath)');
   const loso = leaveOneSubjectOut(inputs, samples, PAD_FIT);
   const r = (v: number): number => r4(v);
   const result = {
@@ -127,9 +133,24 @@ async function leaveOneOut(dir: string, rows: PadRow[], inputsText: string, json
     apcer: r(loso.frame.balanced.apcer),
     bpcer: r(loso.frame.balanced.bpcer),
     acer: r(loso.frame.balanced.acer),
-    levels: Object.fromEntries(LEVELS.map((l) => [l, { frame: { apcer: r(loso.frame[l].apcer), bpcer: r(loso.frame[l].bpcer) }, track: { apcer: r(loso.track[l].apcer), bpcer: r(loso.track[l].bpcer), tracks: loso.track[l].tracks } }])),
+    levels: Object.fromEntries(
+      LEVELS.map((l) => [
+        l,
+        {
+          frame: { apcer: r(loso.frame[l].apcer), bpcer: r(loso.frame[l].bpcer) },
+          track: { apcer: r(loso.track[l].apcer), bpcer: r(loso.track[l].bpcer), tracks: loso.track[l].tracks },
+        },
+      ]),
+    ),
     track_frames: loso.trackFrames,
-    folds: loso.folds.map((f) => ({ subject: f.subject, live: f.live, spoof: f.spoof, threshold_balanced: r(f.thresholds.balanced), apcer: r(f.apcer), bpcer: r(f.bpcer) })),
+    folds: loso.folds.map((f) => ({
+      subject: f.subject,
+      live: f.live,
+      spoof: f.spoof,
+      threshold_balanced: r(f.thresholds.balanced),
+      apcer: r(f.apcer),
+      bpcer: r(f.bpcer),
+    })),
   };
   if (json) {
     process.stdout.write(`${JSON.stringify(result)}\n`);

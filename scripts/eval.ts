@@ -40,7 +40,9 @@ const pairsPath = resolve(values.pairs);
 if (!existsSync(pairsPath)) fail(`no pairs file ${pairsPath}`);
 
 // The pairs file: header fold,img_a,img_b,same (column order taken from the header).
-const lines = readFileSync(pairsPath, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
+const lines = readFileSync(pairsPath, 'utf8')
+  .split(/\r?\n/)
+  .filter((l) => l.trim() !== '');
 const header = (lines.shift() ?? '').split(',').map((h) => h.trim());
 const col = (name: string): number => {
   const i = header.indexOf(name);
@@ -81,7 +83,9 @@ function labelledFace(faces: FaceObservation[], w: number, h: number): FaceObser
 const unique = [...new Set(pairs.flatMap((p) => [p.a, p.b]))];
 const embeddings = new Map<string, Float32Array | null>();
 const latencies: number[] = [];
-let noFace = 0, rejected = 0, unreadable = 0;
+let noFace = 0,
+  rejected = 0,
+  unreadable = 0;
 const reasons: Record<string, number> = {};
 const started = Date.now();
 for (const [i, rel] of unique.entries()) {
@@ -113,7 +117,8 @@ for (const [i, rel] of unique.entries()) {
 }
 
 const scored: ScoredPair[] = pairs.map((p) => {
-  const ea = embeddings.get(p.a), eb = embeddings.get(p.b);
+  const ea = embeddings.get(p.a),
+    eb = embeddings.get(p.b);
   return { fold: p.fold, same: p.same, score: ea && eb ? cosine(ea, eb) : -Infinity };
 });
 const genuine = scored.filter((p) => p.same).map((p) => p.score);

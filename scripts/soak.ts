@@ -17,19 +17,29 @@ const { values } = parseArgs({
     json: { type: 'boolean', default: false },
   },
 });
-const minutes = Number(values.minutes), warmupS = Number(values.warmup), sampleS = Number(values.sample);
+const minutes = Number(values.minutes),
+  warmupS = Number(values.warmup),
+  sampleS = Number(values.sample);
 if (!(minutes > 0) || !(warmupS >= 0) || !(sampleS > 0) || warmupS >= minutes * 60) {
   process.stderr.write('usage: npm run soak -- --minutes N (> 0) [--warmup S (< N minutes)] [--sample S (> 0)] [--png FILE] [--json]\n');
   process.exit(2);
 }
 const work = mkdtempSync(join(tmpdir(), 'facegate-soak-'));
-const out = (line: string) => { if (!values.json) process.stdout.write(`${line}\n`); };
+const out = (line: string) => {
+  if (!values.json) process.stdout.write(`${line}\n`);
+};
 out(`soak: ${minutes} min, warm-up ${warmupS} s, a sample every ${sampleS} s`);
 out('     t   rss MB  heap MB  worker MB  tensors  lag p99 ms  cpu %  analysed  skipped  decisions');
 try {
   const result = await runSoak({
-    workDir: work, seconds: minutes * 60, warmupS, sampleS,
-    onSample: (s) => out(`${s.t.toFixed(0).padStart(6)} ${s.rssMb.toFixed(0).padStart(8)} ${s.heapMb.toFixed(1).padStart(8)} ${(s.workerHeapMb?.toFixed(1) ?? '-').padStart(10)} ${String(s.tensors ?? '-').padStart(8)} ${s.lagP99Ms.toFixed(1).padStart(11)} ${s.cpuPct.toFixed(0).padStart(6)} ${String(s.analysed).padStart(9)} ${String(s.skipped).padStart(8)} ${String(s.decisions).padStart(10)}`),
+    workDir: work,
+    seconds: minutes * 60,
+    warmupS,
+    sampleS,
+    onSample: (s) =>
+      out(
+        `${s.t.toFixed(0).padStart(6)} ${s.rssMb.toFixed(0).padStart(8)} ${s.heapMb.toFixed(1).padStart(8)} ${(s.workerHeapMb?.toFixed(1) ?? '-').padStart(10)} ${String(s.tensors ?? '-').padStart(8)} ${s.lagP99Ms.toFixed(1).padStart(11)} ${s.cpuPct.toFixed(0).padStart(6)} ${String(s.analysed).padStart(9)} ${String(s.skipped).padStart(8)} ${String(s.decisions).padStart(10)}`,
+      ),
   });
   await plotSoak(result, values.png);
   const last = result.samples.at(-1);
@@ -49,7 +59,9 @@ try {
   };
   if (values.json) process.stdout.write(`${JSON.stringify({ ...summary, events: result.events })}\n`);
   else {
-    out(`slopes after warm-up: RSS ${summary['soak.rss_mb_per_min'].toFixed(2)} MB/min, heap ${summary['soak.heap_mb_per_min'].toFixed(2)} MB/min, worker heap ${summary['soak.worker_heap_mb_per_min'].toFixed(2)} MB/min, tensors ${summary['soak.tensors_per_min'].toFixed(2)}/min`);
+    out(
+      `slopes after warm-up: RSS ${summary['soak.rss_mb_per_min'].toFixed(2)} MB/min, heap ${summary['soak.heap_mb_per_min'].toFixed(2)} MB/min, worker heap ${summary['soak.worker_heap_mb_per_min'].toFixed(2)} MB/min, tensors ${summary['soak.tensors_per_min'].toFixed(2)}/min`,
+    );
     out(`events: ${JSON.stringify(result.events)}`);
     out(`plot: ${values.png}`);
   }

@@ -18,7 +18,6 @@ import { thresholdForBpcer, type PadRates } from './pad/metrics.ts';
 import { seededRandom } from './lib/seeded-random.ts';
 import { printLoso } from './pad/loso-table.ts';
 
-
 function shuffled<T>(items: readonly T[], seed: number): T[] {
   const out = [...items];
   const next = seededRandom(seed);
@@ -34,7 +33,8 @@ const pct = (v: number): string => `${(100 * v).toFixed(1)}%`;
 
 function parseInputs(text: string): PadEvidenceName[] {
   const names = text.split(',').map((t) => t.trim());
-  if (names.length === 0 || !names.every((n): n is PadEvidenceName => n === 'cnn' || n === 'texture')) throw new Error(`--inputs takes cnn, texture or both, got ${text}`);
+  if (names.length === 0 || !names.every((n): n is PadEvidenceName => n === 'cnn' || n === 'texture'))
+    throw new Error(`--inputs takes cnn, texture or both, got ${text}`);
   return names;
 }
 
@@ -50,7 +50,11 @@ function fuseAndReport(inputs: PadEvidenceName[], samples: readonly EvidenceSamp
     inputs,
     weights: stack.weights.map(round),
     bias: round(stack.bias),
-    operatingPoints: { convenience: round(levels.thresholds.convenience), balanced: round(levels.thresholds.balanced), strict: round(levels.thresholds.strict) },
+    operatingPoints: {
+      convenience: round(levels.thresholds.convenience),
+      balanced: round(levels.thresholds.balanced),
+      strict: round(levels.thresholds.strict),
+    },
     minFacePx: MIN_FACE_PX,
     training: {
       data,
@@ -115,7 +119,9 @@ async function main(): Promise<void> {
   const orderedEvidence = shuffled(evidence.samples, seed);
   const samples: Sample[] = evidence.samples.map((e) => ({ x: e.texture, live: e.live, subject: e.subject }));
   const ordered: Sample[] = orderedEvidence.map((e) => ({ x: e.texture, live: e.live, subject: e.subject }));
-  process.stderr.write(`${samples.length} faces from ${rows.length} images (${noFace} without a usable face), ${new Set(samples.map((s) => s.subject)).size} subjects; cross-validating…\n`);
+  process.stderr.write(
+    `${samples.length} faces from ${rows.length} images (${noFace} without a usable face), ${new Set(samples.map((s) => s.subject)).size} subjects; cross-validating…\n`,
+  );
 
   const target = Number(values.bpcer);
   if (!(target >= 0 && target < 1)) throw new Error(`--bpcer must be in [0, 1), got ${values.bpcer}`);
@@ -129,16 +135,37 @@ async function main(): Promise<void> {
     detector: finder.detector,
     cv: {
       scheme: 'leave-one-subject-out',
-      folds: cv.folds.map((f) => ({ subject: f.subject, live: f.live, spoof: f.spoof, threshold: round(f.threshold), apcer: round(f.apcer), bpcer: round(f.bpcer) })),
+      folds: cv.folds.map((f) => ({
+        subject: f.subject,
+        live: f.live,
+        spoof: f.spoof,
+        threshold: round(f.threshold),
+        apcer: round(f.apcer),
+        bpcer: round(f.bpcer),
+      })),
       bpcer_target: target,
-      pooled_at_target: { apcer: round(cv.pooledAtTarget.apcer), bpcer: round(cv.pooledAtTarget.bpcer), acer: round(cv.pooledAtTarget.acer), threshold: round(cv.pooledAtTarget.threshold) },
-      pooled_eer: { apcer: round(cv.pooledEer.apcer), bpcer: round(cv.pooledEer.bpcer), acer: round(cv.pooledEer.acer), threshold: round(cv.pooledEer.threshold) },
+      pooled_at_target: {
+        apcer: round(cv.pooledAtTarget.apcer),
+        bpcer: round(cv.pooledAtTarget.bpcer),
+        acer: round(cv.pooledAtTarget.acer),
+        threshold: round(cv.pooledAtTarget.threshold),
+      },
+      pooled_eer: {
+        apcer: round(cv.pooledEer.apcer),
+        bpcer: round(cv.pooledEer.bpcer),
+        acer: round(cv.pooledEer.acer),
+        threshold: round(cv.pooledEer.threshold),
+      },
       nested: { apcer: round(cv.nested.apcer), bpcer: round(cv.nested.bpcer), acer: round(cv.nested.acer) },
     },
   };
 
   if (!values['cv-only']) {
-    const model = fitLogistic(ordered.map((s) => s.x), ordered.map((s) => s.live), PAD_FIT);
+    const model = fitLogistic(
+      ordered.map((s) => s.x),
+      ordered.map((s) => s.live),
+      PAD_FIT,
+    );
     const at = (b: number): number => round(thresholdForBpcer(cv.scores, b).threshold);
     const file: PadModelFile = {
       format: 'facegate-pad',
@@ -164,7 +191,12 @@ async function main(): Promise<void> {
   }
   if (!values['cv-only'] && !values['no-pin']) {
     pinPadFile(PAD_MODEL_NAME, resolve(values.out), seed, 'the colour-texture model');
-    pinPadFile(PAD_FUSION_NAME, resolve(values['fusion-out']), seed, `the fused score over ${inputs.join(' + ')} (the CNN is faceplugin-liveness, pinned in "models")`);
+    pinPadFile(
+      PAD_FUSION_NAME,
+      resolve(values['fusion-out']),
+      seed,
+      `the fused score over ${inputs.join(' + ')} (the CNN is faceplugin-liveness, pinned in "models")`,
+    );
   }
 
   if (values.json) {
@@ -174,7 +206,10 @@ async function main(): Promise<void> {
   printLoso(fusion.loso);
   console.log(`subject-disjoint cross-validation (${report.cv.scheme}) on ${report.faces} faces, ${report.data}`);
   console.log('subject  live spoof  threshold  APCER   BPCER');
-  for (const f of report.cv.folds) console.log(`${f.subject.padEnd(8)} ${String(f.live).padStart(4)} ${String(f.spoof).padStart(5)}  ${f.threshold.toFixed(3).padStart(9)}  ${pct(f.apcer).padStart(6)}  ${pct(f.bpcer).padStart(6)}`);
+  for (const f of report.cv.folds)
+    console.log(
+      `${f.subject.padEnd(8)} ${String(f.live).padStart(4)} ${String(f.spoof).padStart(5)}  ${f.threshold.toFixed(3).padStart(9)}  ${pct(f.apcer).padStart(6)}  ${pct(f.bpcer).padStart(6)}`,
+    );
   const p = report.cv.pooled_at_target;
   const e = report.cv.pooled_eer;
   const n = report.cv.nested;

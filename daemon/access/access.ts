@@ -1,4 +1,15 @@
-import { makeEvent, type AccessDecision, type BusEvents, type Clock, type EventBus, type EventType, type Logger, type PersonAccess, type Service, type TrackVerdict } from '../core/index.ts';
+import {
+  makeEvent,
+  type AccessDecision,
+  type BusEvents,
+  type Clock,
+  type EventBus,
+  type EventType,
+  type Logger,
+  type PersonAccess,
+  type Service,
+  type TrackVerdict,
+} from '../core/index.ts';
 import { Lockout } from './lockout.ts';
 import { decide, type DecisionReason } from './policy.ts';
 
@@ -72,16 +83,22 @@ export function createAccess(deps: AccessDeps): Access {
     const { granted, reason } = decide({ verdict, person, lockedOut, livenessMin: settings.livenessMin, now });
     // During a lockout nothing about the face is looked up or disclosed.
     const personId = lockedOut ? null : verdict.personId;
-    const event = makeEvent({
-      door: verdict.door,
-      type: EVENT_OF[reason] ?? 'access_denied',
-      subject: personId !== null ? deps.subjectOf(personId) : null,
-      score: lockedOut ? null : verdict.score,
-      liveness: lockedOut ? null : verdict.liveness,
-      reason,
-    }, now);
+    const event = makeEvent(
+      {
+        door: verdict.door,
+        type: EVENT_OF[reason] ?? 'access_denied',
+        subject: personId !== null ? deps.subjectOf(personId) : null,
+        score: lockedOut ? null : verdict.score,
+        liveness: lockedOut ? null : verdict.liveness,
+        reason,
+      },
+      now,
+    );
     const decision: AccessDecision = {
-      door: verdict.door, granted, reason, personId,
+      door: verdict.door,
+      granted,
+      reason,
+      personId,
       score: event.score,
       liveness: event.liveness,
       at: now,

@@ -4,10 +4,26 @@
  */
 import { EnrollmentRefusedError, FacegateError, PersonNotFoundError, REFUSAL_TEXT } from './deps.ts';
 import type { BusEvents, Clock, EventBus, Doors, FaceObservation, Identity, IdentityDraft, IdentityPerson, PhotoOutcome, RefusalReason } from './deps.ts';
-import { ServiceError, type DoorService, type NewPerson, type PadSelftestService, type PeopleService, type Person, type QualityVerdict, type SelftestView, type TemplateResult } from './services.ts';
+import {
+  ServiceError,
+  type DoorService,
+  type NewPerson,
+  type PadSelftestService,
+  type PeopleService,
+  type Person,
+  type QualityVerdict,
+  type SelftestView,
+  type TemplateResult,
+} from './services.ts';
 
 const toPerson = (p: IdentityPerson | IdentityDraft): Person => ({
-  id: p.id, name: p.displayName, validFrom: p.validFrom, validUntil: p.validUntil, schedule: p.schedule, templates: 'templates' in p ? p.templates : 0, createdAt: p.createdAt,
+  id: p.id,
+  name: p.displayName,
+  validFrom: p.validFrom,
+  validUntil: p.validUntil,
+  schedule: p.schedule,
+  templates: 'templates' in p ? p.templates : 0,
+  createdAt: p.createdAt,
 });
 
 /** Identity's own errors become 409/422 with its message; anything else stays a 500. */
@@ -63,8 +79,11 @@ export function identityPeople(identity: Identity, options: IdentityPeopleOption
   };
 
   /** A change to a person, or to a draft when the id is one: either way the stored record. */
-  const edit = (id: string, patch: { displayName?: string; validFrom?: string | null; validUntil?: string | null; schedule?: Person['schedule'] }, actor: string) =>
-    orNull(() => toPerson(isDraft(id) ? identity.drafts.update(id, patch, actor) : identity.people.update(id, patch, actor)));
+  const edit = (
+    id: string,
+    patch: { displayName?: string; validFrom?: string | null; validUntil?: string | null; schedule?: Person['schedule'] },
+    actor: string,
+  ) => orNull(() => toPerson(isDraft(id) ? identity.drafts.update(id, patch, actor) : identity.people.update(id, patch, actor)));
 
   return {
     list: () => [...identity.people.list(), ...identity.drafts.list()].map(toPerson),
@@ -93,7 +112,8 @@ export function identityPeople(identity: Identity, options: IdentityPeopleOption
       }
       const added = outcome?.templateId !== null && outcome?.templateId !== undefined;
       const verdict = verdictFor(outcome, added ? null : (outcome?.reason ?? 'poor_quality'));
-      if (added && outcome?.similarTo) verdict.reasons.push(`looks like another enrolled person (score ${outcome.similarTo.score.toFixed(2)}); check the photo`);
+      if (added && outcome?.similarTo)
+        verdict.reasons.push(`looks like another enrolled person (score ${outcome.similarTo.score.toFixed(2)}); check the photo`);
       return { added, verdict, templates: templatesOf(id) } satisfies TemplateResult;
     },
     async addTemplateFromCamera(id, actor) {
@@ -113,7 +133,12 @@ export function identityPeople(identity: Identity, options: IdentityPeopleOption
         if (err instanceof PersonNotFoundError) return null;
         if (!(err instanceof EnrollmentRefusedError)) return translate(err);
         const o = err.photos[0];
-        return { added: false, templates: templatesOf(id), previewJpeg: cam.jpeg, verdict: { ok: false, reasons: [o?.detail ?? REFUSAL_TEXT[o?.reason ?? 'poor_quality']], box: cam.face.box, ...base } };
+        return {
+          added: false,
+          templates: templatesOf(id),
+          previewJpeg: cam.jpeg,
+          verdict: { ok: false, reasons: [o?.detail ?? REFUSAL_TEXT[o?.reason ?? 'poor_quality']], box: cam.face.box, ...base },
+        };
       }
     },
     // Identity erases a person or a draft alike: rows, and the key destroyed.
@@ -137,38 +162,48 @@ export function doorService(doors: Doors): DoorService {
     list: () => doors.list(),
     status: (id) => (doors.has(id) ? doors.status(id) : null),
     unlock: (id, actor) => run(id, () => doors.get(id).unlock({ kind: 'api', actor })),
-    holdUnlockedUntil: (id, until, actor) => run(id, () => { doors.get(id).holdUnlockedUntil(until, actor); return true; }),
-    setLockdown: (id, on, actor) => run(id, () => { doors.get(id).setLockdown(on, actor); return true; }),
+    holdUnlockedUntil: (id, until, actor) =>
+      run(id, () => {
+        doors.get(id).holdUnlockedUntil(until, actor);
+        return true;
+      }),
+    setLockdown: (id, on, actor) =>
+      run(id, () => {
+        doors.get(id).setLockdown(on, actor);
+        return true;
+      }),
   };
 }
-
 
 /**
  * The next analysed camera frame, from the bus: 'frame' carries the JPEG, 'analysis' the faces of the
  * same frame (by seq). Frames are held only while someone waits; no answer in `timeoutMs` → 503.
  */
 export function nextFaceFromBus(bus: EventBus<BusEvents>, clock: Clock, timeoutMs = 5000): () => Promise<CameraFace> {
-  return () => new Promise<CameraFace>((resolve, reject) => {
-    const jpegs = new Map<number, Uint8Array | null>();
-    const offFrame = bus.on('frame', (f) => {
-      jpegs.set(f.seq, f.jpeg ?? null);
-      if (jpegs.size > 8) jpegs.delete(jpegs.keys().next().value as number);
+  return () =>
+    new Promise<CameraFace>((resolve, reject) => {
+      const jpegs = new Map<number, Uint8Array | null>();
+      const offFrame = bus.on('frame', (f) => {
+        jpegs.set(f.seq, f.jpeg ?? null);
+        if (jpegs.size > 8) jpegs.delete(jpegs.keys().next().value as number);
+      });
+      const offAnalysis = bus.on('analysis', (a) => {
+        done();
+        const face = a.faces.find((f) => f.embedding !== null) ?? a.faces[0] ?? null;
+        resolve({ face, faces: a.faces.length, width: a.width, height: a.height, jpeg: jpegs.get(a.frameSeq) ?? null });
+      });
+      const timer = clock.setTimeout(() => {
+        done();
+        reject(
+          new ServiceError('unavailable', `no analysed camera frame within ${Math.round(timeoutMs / 1000)} s; is the camera running and the face pipeline on?`),
+        );
+      }, timeoutMs);
+      function done(): void {
+        offFrame();
+        offAnalysis();
+        clock.clearTimeout(timer);
+      }
     });
-    const offAnalysis = bus.on('analysis', (a) => {
-      done();
-      const face = a.faces.find((f) => f.embedding !== null) ?? a.faces[0] ?? null;
-      resolve({ face, faces: a.faces.length, width: a.width, height: a.height, jpeg: jpegs.get(a.frameSeq) ?? null });
-    });
-    const timer = clock.setTimeout(() => {
-      done();
-      reject(new ServiceError('unavailable', `no analysed camera frame within ${Math.round(timeoutMs / 1000)} s; is the camera running and the face pipeline on?`));
-    }, timeoutMs);
-    function done(): void {
-      offFrame();
-      offAnalysis();
-      clock.clearTimeout(timer);
-    }
-  });
 }
 
 /** What admin needs of vision's SelftestRuns (built in main.ts): S is vision's own state type. */
@@ -180,7 +215,11 @@ export interface SelftestRunsLike<S> {
 }
 
 const SELFTEST_ERRORS: Record<string, ServiceError['kind']> = {
-  selftest_running: 'conflict', selftest_state: 'conflict', selftest_invalid: 'invalid', no_camera: 'unavailable', pad_disabled: 'unavailable',
+  selftest_running: 'conflict',
+  selftest_state: 'conflict',
+  selftest_invalid: 'invalid',
+  no_camera: 'unavailable',
+  pad_disabled: 'unavailable',
 };
 
 /** Vision's self-tests behind PadSelftestService: its refusals become 409/422/503, "no run yet" null (404). */

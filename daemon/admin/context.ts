@@ -30,6 +30,12 @@ export function actor(request: FastifyRequest): string {
 }
 
 /** Every admin change goes to the audit log; a failing audit write fails the request (nothing unaudited). */
-export async function audit(ctx: AdminContext, request: FastifyRequest, action: string, target: string | null, detail: Record<string, unknown> | null = null): Promise<void> {
+export async function audit(
+  ctx: AdminContext,
+  request: FastifyRequest,
+  action: string,
+  target: string | null,
+  detail: Record<string, unknown> | null = null,
+): Promise<void> {
   await ctx.services.audit.append({ actor: actor(request), action, target, detail: { ...detail, ip: request.ip } });
 }

@@ -1,5 +1,17 @@
 /** Everything the admin room takes from the rooms to its left, through their index.ts only. */
-export { EVENT_TYPES, EventBus, FacegateError, createLogger, lowerThreadPriority, moduleUrl, packageInfo, rpcClient, serveRpc, systemClock, WORKER_YOUNG_GENERATION_MB } from '../core/index.ts';
+export {
+  EVENT_TYPES,
+  EventBus,
+  FacegateError,
+  createLogger,
+  lowerThreadPriority,
+  moduleUrl,
+  packageInfo,
+  rpcClient,
+  serveRpc,
+  systemClock,
+  WORKER_YOUNG_GENERATION_MB,
+} from '../core/index.ts';
 export type { RpcErrorData, RpcPort } from '../core/index.ts';
 export type { Box, BusEvents, Clock, DoorStatus, TimerHandle, EventType, FacegateEvent, Logger, WeeklySchedule } from '../core/index.ts';
 export { ConfigSchema, validateConfig } from '../config/index.ts';

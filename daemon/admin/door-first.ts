@@ -37,7 +37,9 @@ export class DoorFirst {
     this.#passageMs = opts.passageMs ?? 2000;
     this.#stillMs = opts.stillMs ?? 1000;
     this.#off = [
-      opts.bus.on('frame', (f) => { if (f.trigger !== 'keepalive') this.#moved(); }),
+      opts.bus.on('frame', (f) => {
+        if (f.trigger !== 'keepalive') this.#moved();
+      }),
       opts.bus.on('decision', () => this.#release()),
     ];
   }
@@ -99,10 +101,13 @@ export class DoorFirst {
     if (this.#timer) this.#clock.clearTimeout(this.#timer);
     const now = this.#clock.monotonic();
     const until = Math.min(this.#passageStart + this.#passageMs, this.#lastMoving + this.#stillMs) - now;
-    this.#timer = this.#clock.setTimeout(() => {
-      this.#timer = null;
-      if (this.busy()) this.#schedule();
-      else this.#wakeAll();
-    }, Math.max(0, until));
+    this.#timer = this.#clock.setTimeout(
+      () => {
+        this.#timer = null;
+        if (this.busy()) this.#schedule();
+        else this.#wakeAll();
+      },
+      Math.max(0, until),
+    );
   }
 }

@@ -72,9 +72,11 @@ export async function createAdminHost(opts: AdminHostOptions): Promise<AdminHost
       workerData: data,
     });
     const stopServing = serveAdminServices(worker, opts.services);
-    const offBus = FORWARDED_EVENTS.map((name) => opts.bus.on(name, (payload: unknown) => {
-      worker.postMessage({ type: 'bus', name, payload: name === 'frame' ? withoutPixels(payload as BusEvents['frame']) : payload } satisfies ToWorker);
-    }));
+    const offBus = FORWARDED_EVENTS.map((name) =>
+      opts.bus.on(name, (payload: unknown) => {
+        worker.postMessage({ type: 'bus', name, payload: name === 'frame' ? withoutPixels(payload as BusEvents['frame']) : payload } satisfies ToWorker);
+      }),
+    );
     const waiters = new Set<(m: FromWorker) => void>();
     worker.on('message', (m: FromWorker | { rpc: string }) => {
       if (!('type' in m)) return;
@@ -82,28 +84,39 @@ export async function createAdminHost(opts: AdminHostOptions): Promise<AdminHost
       for (const w of [...waiters]) w(m);
     });
     worker.on('error', (err) => log.error({ err }, 'admin worker failed'));
-    const exited = new Promise<number>((resolve) => worker.once('exit', (code) => {
-      stopServing();
-      for (const off of offBus) off();
-      resolve(code);
-    }));
-    const next = (types: FromWorker['type'][], which?: (m: FromWorker) => boolean): Promise<FromWorker> => new Promise((resolve, reject) => {
-      const w = (m: FromWorker): void => {
-        if (!types.includes(m.type) || (which && !which(m))) return;
-        waiters.delete(w);
-        resolve(m);
-      };
-      waiters.add(w);
-      void exited.then((code) => { waiters.delete(w); reject(new FacegateError('admin_worker', `admin worker exited (code ${code})`)); });
-    });
+    const exited = new Promise<number>((resolve) =>
+      worker.once('exit', (code) => {
+        stopServing();
+        for (const off of offBus) off();
+        resolve(code);
+      }),
+    );
+    const next = (types: FromWorker['type'][], which?: (m: FromWorker) => boolean): Promise<FromWorker> =>
+      new Promise((resolve, reject) => {
+        const w = (m: FromWorker): void => {
+          if (!types.includes(m.type) || (which && !which(m))) return;
+          waiters.delete(w);
+          resolve(m);
+        };
+        waiters.add(w);
+        void exited.then((code) => {
+          waiters.delete(w);
+          reject(new FacegateError('admin_worker', `admin worker exited (code ${code})`));
+        });
+      });
     const running: Running = { worker, exited, next };
-    const ready = await next(['ready', 'failed']).catch(async (err: unknown) => { await worker.terminate(); throw err; });
+    const ready = await next(['ready', 'failed']).catch(async (err: unknown) => {
+      await worker.terminate();
+      throw err;
+    });
     if (ready.type === 'failed') {
       await worker.terminate();
       throw new FacegateError('admin_start', ready.message);
     }
     if (ready.type === 'ready') setupCode = ready.setupCode;
-    void exited.then((code) => { if (current === running) onUnexpectedExit(code); });
+    void exited.then((code) => {
+      if (current === running) onUnexpectedExit(code);
+    });
     return running;
   };
 
@@ -138,8 +151,12 @@ export async function createAdminHost(opts: AdminHostOptions): Promise<AdminHost
   current = await spawn();
 
   return {
-    get setupCode() { return setupCode; },
-    get address() { return address; },
+    get setupCode() {
+      return setupCode;
+    },
+    get address() {
+      return address;
+    },
     async start() {
       wanted = true;
       return listen(current!);

@@ -4,8 +4,23 @@ export { createAdminHost } from './host.ts';
 export type { AdminHost, AdminHostOptions } from './host.ts';
 export { ServiceError } from './services.ts';
 export type {
-  AdminServices, AuditEntry, AuditRecord, AuditService, DoorService, EventsService, NewPerson, PadSelftestService, PeopleService, Person,
-  QualityVerdict, SelftestView, SnapshotService, StatusService, StoredEvent, SystemStatus, TemplateResult,
+  AdminServices,
+  AuditEntry,
+  AuditRecord,
+  AuditService,
+  DoorService,
+  EventsService,
+  NewPerson,
+  PadSelftestService,
+  PeopleService,
+  Person,
+  QualityVerdict,
+  SelftestView,
+  SnapshotService,
+  StatusService,
+  StoredEvent,
+  SystemStatus,
+  TemplateResult,
   WeeklySchedule,
 } from './services.ts';
 export { RuntimeSettings, applyStoredSettings, availableRuntimeKeys, redact } from './settings.ts';

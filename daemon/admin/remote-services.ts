@@ -48,7 +48,10 @@ export function serveAdminServices(port: RpcPort, services: AdminServices): () =
 }
 
 /** Admin worker: the services as calls to the main thread, but for `events`. `padSelftest` only when the daemon offers it. */
-export function remoteAdminServices(port: RpcPort, opts: { padSelftest: boolean; events: EventsService }): { services: AdminServices; close(reason: Error): void } {
+export function remoteAdminServices(
+  port: RpcPort,
+  opts: { padSelftest: boolean; events: EventsService },
+): { services: AdminServices; close(reason: Error): void } {
   const client = rpcClient(port, rebuild);
   const group = (g: Group): Record<string, (...args: unknown[]) => Promise<unknown>> =>
     Object.fromEntries(METHODS[g].map((m) => [m, (...args: unknown[]) => client.call(`${g}.${String(m)}`, args)]));

@@ -37,16 +37,19 @@ export const Me = Type.Object(
   { kind: Type.Union([Type.Literal('session'), Type.Literal('token')]), name: Type.String(), role: Role, csrf_token: Nullable(Type.String()) },
   { additionalProperties: false },
 );
-export const AuthState = Type.Object(
-  { setup_required: Type.Boolean(), authenticated: Type.Boolean(), me: Nullable(Me) },
+export const AuthState = Type.Object({ setup_required: Type.Boolean(), authenticated: Type.Boolean(), me: Nullable(Me) }, { additionalProperties: false });
+export const LoginBody = Type.Object(
+  { username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 256 }) },
   { additionalProperties: false },
 );
-export const LoginBody = Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false });
 export const SetupBody = Type.Object(
   { code: Type.String({ minLength: 1, maxLength: 64 }), username: Username, password: Password },
   { additionalProperties: false },
 );
-export const PasswordBody = Type.Object({ current_password: Type.String({ minLength: 1, maxLength: 256 }), new_password: Password }, { additionalProperties: false });
+export const PasswordBody = Type.Object(
+  { current_password: Type.String({ minLength: 1, maxLength: 256 }), new_password: Password },
+  { additionalProperties: false },
+);
 
 // --- status ---
 
@@ -84,12 +87,23 @@ export const Status = Type.Object(
 // --- people ---
 
 const HHMM = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' });
-const Weekday = Type.Union([Type.Literal('mon'), Type.Literal('tue'), Type.Literal('wed'), Type.Literal('thu'), Type.Literal('fri'), Type.Literal('sat'), Type.Literal('sun')]);
+const Weekday = Type.Union([
+  Type.Literal('mon'),
+  Type.Literal('tue'),
+  Type.Literal('wed'),
+  Type.Literal('thu'),
+  Type.Literal('fri'),
+  Type.Literal('sat'),
+  Type.Literal('sun'),
+]);
 /** Weekly windows in the schedule's IANA time zone; a window whose `to` is before `from` runs past midnight. */
 const WeeklyScheduleSchema = Type.Object(
   {
     timezone: Type.String({ minLength: 1, maxLength: 64, description: 'IANA zone, e.g. Europe/Paris' }),
-    windows: Type.Array(Type.Object({ days: Type.Array(Weekday, { minItems: 1, maxItems: 7, uniqueItems: true }), from: HHMM, to: HHMM }, { additionalProperties: false }), { minItems: 1, maxItems: 28 }),
+    windows: Type.Array(
+      Type.Object({ days: Type.Array(Weekday, { minItems: 1, maxItems: 7, uniqueItems: true }), from: HHMM, to: HHMM }, { additionalProperties: false }),
+      { minItems: 1, maxItems: 28 },
+    ),
   },
   { additionalProperties: false },
 );
@@ -97,8 +111,13 @@ export const Schedule = Nullable(WeeklyScheduleSchema);
 const ScheduleInput = OrNull(WeeklyScheduleSchema);
 export const PersonSchema = Type.Object(
   {
-    id: Type.String(), name: Type.String(), valid_from: Nullable(Type.String()), valid_until: Nullable(Type.String()),
-    schedule: Schedule, templates: Type.Integer(), created_at: Type.String(),
+    id: Type.String(),
+    name: Type.String(),
+    valid_from: Nullable(Type.String()),
+    valid_until: Nullable(Type.String()),
+    schedule: Schedule,
+    templates: Type.Integer(),
+    created_at: Type.String(),
   },
   { additionalProperties: false },
 );
@@ -107,20 +126,32 @@ export const NewPersonBody = Type.Object(
   { additionalProperties: false },
 );
 export const PatchPersonBody = Type.Object(
-  { name: Type.Optional(Name), valid_from: Type.Optional(OrNull(IsoTime)), valid_until: Type.Optional(OrNull(IsoTime)), schedule: Type.Optional(ScheduleInput) },
+  {
+    name: Type.Optional(Name),
+    valid_from: Type.Optional(OrNull(IsoTime)),
+    valid_until: Type.Optional(OrNull(IsoTime)),
+    schedule: Type.Optional(ScheduleInput),
+  },
   { additionalProperties: false, minProperties: 1 },
 );
 export const Verdict = Type.Object(
   {
-    ok: Type.Boolean(), reasons: Type.Array(Type.String()),
+    ok: Type.Boolean(),
+    reasons: Type.Array(Type.String()),
     box: Nullable(Type.Object({ x: Type.Number(), y: Type.Number(), width: Type.Number(), height: Type.Number() })),
-    image_width: Type.Integer(), image_height: Type.Integer(),
+    image_width: Type.Integer(),
+    image_height: Type.Integer(),
   },
   { additionalProperties: false },
 );
 export const TemplateReply = Type.Object(
   {
-    results: Type.Array(Type.Object({ file: Nullable(Type.String()), added: Type.Boolean(), verdict: Verdict, preview_jpeg_base64: Nullable(Type.String()) }, { additionalProperties: false })),
+    results: Type.Array(
+      Type.Object(
+        { file: Nullable(Type.String()), added: Type.Boolean(), verdict: Verdict, preview_jpeg_base64: Nullable(Type.String()) },
+        { additionalProperties: false },
+      ),
+    ),
     templates: Type.Integer(),
   },
   { additionalProperties: false },
@@ -130,15 +161,23 @@ export const TemplateReply = Type.Object(
 
 export const EventSchema = Type.Object(
   {
-    v: Type.Literal(1), id: Type.String(), ts: Type.String(), door: Type.String(), type: Type.String(),
-    subject: Nullable(Type.String()), score: Nullable(Type.Number()), liveness: Nullable(Type.Number()), reason: Nullable(Type.String()),
+    v: Type.Literal(1),
+    id: Type.String(),
+    ts: Type.String(),
+    door: Type.String(),
+    type: Type.String(),
+    subject: Nullable(Type.String()),
+    score: Nullable(Type.Number()),
+    liveness: Nullable(Type.Number()),
+    reason: Nullable(Type.String()),
     attributes: Nullable(Type.Object({ emotion: Type.Optional(Type.String()), age_band: Type.Optional(Type.String()), gender: Type.Optional(Type.String()) })),
   },
   { additionalProperties: false },
 );
 export const EventsQuery = Type.Object(
   {
-    from: Type.Optional(IsoTime), to: Type.Optional(IsoTime),
+    from: Type.Optional(IsoTime),
+    to: Type.Optional(IsoTime),
     type: Type.Optional(Type.Union(EVENT_TYPES.map((t) => Type.Literal(t)))),
     door: Type.Optional(Type.String({ pattern: '^[a-z0-9_-]{1,32}$' })),
     before: Type.Optional(Type.Integer({ minimum: 1 })),
@@ -166,23 +205,44 @@ export const UserSchema = Type.Object(
 export const NewUserBody = Type.Object({ username: Username, password: Password, role: Role }, { additionalProperties: false });
 export const TokenSchema = Type.Object(
   {
-    id: Type.String(), name: Type.String(), role: Role, created_by: Type.String(), created_at: Type.String(),
-    last_used_at: Nullable(Type.String()), revoked_at: Nullable(Type.String()),
+    id: Type.String(),
+    name: Type.String(),
+    role: Role,
+    created_by: Type.String(),
+    created_at: Type.String(),
+    last_used_at: Nullable(Type.String()),
+    revoked_at: Nullable(Type.String()),
   },
   { additionalProperties: false },
 );
 export const NewTokenBody = Type.Object({ name: Name, role: Role }, { additionalProperties: false });
-export const NewTokenReply = Type.Object({ token: Type.String({ description: 'Shown once; only its hash is kept.' }), info: TokenSchema }, { additionalProperties: false });
+export const NewTokenReply = Type.Object(
+  { token: Type.String({ description: 'Shown once; only its hash is kept.' }), info: TokenSchema },
+  { additionalProperties: false },
+);
 export const AuditQuery = Type.Object(
-  { before: Type.Optional(Type.Integer({ minimum: 1 })), limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }), action: Type.Optional(Type.String({ pattern: '^[a-z_.]{1,64}$' })) },
+  {
+    before: Type.Optional(Type.Integer({ minimum: 1 })),
+    limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+    action: Type.Optional(Type.String({ pattern: '^[a-z_.]{1,64}$' })),
+  },
   { additionalProperties: false },
 );
 export const AuditPage = Type.Object(
   {
-    entries: Type.Array(Type.Object(
-      { seq: Type.Integer(), ts: Type.String(), actor: Type.String(), action: Type.String(), target: Nullable(Type.String()), detail: Nullable(Type.Record(Type.String(), Type.Unknown())) },
-      { additionalProperties: false },
-    )),
+    entries: Type.Array(
+      Type.Object(
+        {
+          seq: Type.Integer(),
+          ts: Type.String(),
+          actor: Type.String(),
+          action: Type.String(),
+          target: Nullable(Type.String()),
+          detail: Nullable(Type.Record(Type.String(), Type.Unknown())),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     next_before: Nullable(Type.Integer()),
   },
   { additionalProperties: false },

@@ -59,7 +59,9 @@ export const SelftestViewSchema = Type.Object(
 export const SelftestStartBody = Type.Object(
   {
     seconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 60, description: 'Length of each phase (default 5).' })),
-    attacks: Type.Optional(Type.Array(AttackName, { minItems: 1, maxItems: 8, uniqueItems: true, description: 'Attack phases after the live one (default print, screen).' })),
+    attacks: Type.Optional(
+      Type.Array(AttackName, { minItems: 1, maxItems: 8, uniqueItems: true, description: 'Attack phases after the live one (default print, screen).' }),
+    ),
   },
   { additionalProperties: false },
 );

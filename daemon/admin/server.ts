@@ -91,7 +91,15 @@ export async function createAdminServer(options: AdminServerOptions): Promise<Ad
   }) as unknown as FastifyTypebox;
 
   const ctx: AdminContext = {
-    config, settings, auth, services, bus, log, clock, dataDir, secure,
+    config,
+    settings,
+    auth,
+    services,
+    bus,
+    log,
+    clock,
+    dataDir,
+    secure,
     throttle: new LoginThrottle(c.login_window_min * 60_000, () => clock.monotonic()),
     version: options.version ?? packageInfo().version,
     startedAt: clock.now(),
@@ -113,9 +121,17 @@ export async function createAdminServer(options: AdminServerOptions): Promise<Ad
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
-        defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:', 'blob:'],
-        connectSrc: ["'self'"], fontSrc: ["'self'"], objectSrc: ["'none'"], baseUri: ["'none'"], formAction: ["'self'"],
-        frameAncestors: ["'none'"], ...(secure ? { upgradeInsecureRequests: [] } : {}),
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        ...(secure ? { upgradeInsecureRequests: [] } : {}),
       },
     },
     hsts: secure ? { maxAge: 15552000, includeSubDomains: false } : false,
@@ -126,7 +142,8 @@ export async function createAdminServer(options: AdminServerOptions): Promise<Ad
     max: c.rate_limit_per_min,
     timeWindow: 60_000,
     keyGenerator: (request) => request.ip,
-    errorResponseBuilder: (_request, context) => new ApiError(429, 'rate_limited', `more than ${context.max} requests a minute; try again in ${Math.ceil(context.ttl / 1000)} s`),
+    errorResponseBuilder: (_request, context) =>
+      new ApiError(429, 'rate_limited', `more than ${context.max} requests a minute; try again in ${Math.ceil(context.ttl / 1000)} s`),
   });
   await app.register(multipart, {
     preservePath: true, // so a name with a path in it reaches checkFileName and is refused, not silently trimmed
@@ -135,7 +152,11 @@ export async function createAdminServer(options: AdminServerOptions): Promise<Ad
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
-      info: { title: 'facegate admin API', version: ctx.version, description: 'Errors are {error, message}. Auth: the session cookie (+ x-csrf-token on changes) or Authorization: Bearer <API token>.' },
+      info: {
+        title: 'facegate admin API',
+        version: ctx.version,
+        description: 'Errors are {error, message}. Auth: the session cookie (+ x-csrf-token on changes) or Authorization: Bearer <API token>.',
+      },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: 'fg_session' } } },
       security: [{ bearer: [] }, { session: [] }],
     },
@@ -149,10 +170,14 @@ export async function createAdminServer(options: AdminServerOptions): Promise<Ad
     }
   });
 
-  app.get('/api/openapi.json', {
-    config: { access: 'viewer' },
-    schema: { tags: ['meta'], summary: 'This OpenAPI document', response: { 200: Type.Record(Type.String(), Type.Unknown()) } },
-  }, async () => app.swagger() as unknown as Record<string, unknown>);
+  app.get(
+    '/api/openapi.json',
+    {
+      config: { access: 'viewer' },
+      schema: { tags: ['meta'], summary: 'This OpenAPI document', response: { 200: Type.Record(Type.String(), Type.Unknown()) } },
+    },
+    async () => app.swagger() as unknown as Record<string, unknown>,
+  );
 
   authRoutes(app, ctx);
   statusRoutes(app, ctx);
@@ -166,7 +191,11 @@ export async function createAdminServer(options: AdminServerOptions): Promise<Ad
   await app.register(fastifyStatic, { root: WEB_ROOT, prefix: '/', index: ['index.html'], dotfiles: 'deny', cacheControl: true, maxAge: 0 });
 
   return {
-    app, settings, setupCode, transport, routes,
+    app,
+    settings,
+    setupCode,
+    transport,
+    routes,
     async start() {
       const address = await app.listen({ host: c.host, port: c.port });
       log.info({ address, transport: transport.source }, 'admin panel listening');

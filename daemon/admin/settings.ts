@@ -147,7 +147,9 @@ export class RuntimeSettings {
     const upsert = this.#db.prepare(
       'INSERT INTO admin_settings (key, value, changed_by, changed_at) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, changed_by = excluded.changed_by, changed_at = excluded.changed_at',
     );
-    this.#db.transaction(() => { for (const [path, value] of entries) upsert.run(path, JSON.stringify(value), actor, now); })();
+    this.#db.transaction(() => {
+      for (const [path, value] of entries) upsert.run(path, JSON.stringify(value), actor, now);
+    })();
     this.#config = next as unknown as Config;
     const changed = entries.map(([p]) => p);
     const live: string[] = [];

@@ -34,11 +34,29 @@ export function selfSignedCertificate(dataDir: string, host: string, log: Logger
     if (isIP(host)) names.add(`IP:${host}`);
     else if (host !== '0.0.0.0' && host !== '::') names.add(`DNS:${host}`);
     try {
-      execFileSync('openssl', [
-        'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-        '-keyout', keyFile, '-out', certFile, '-days', '825', '-subj', '/CN=facegate',
-        '-addext', `subjectAltName=${[...names].join(',')}`,
-      ], { stdio: ['ignore', 'ignore', 'pipe'] });
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:prime256v1',
+          '-nodes',
+          '-keyout',
+          keyFile,
+          '-out',
+          certFile,
+          '-days',
+          '825',
+          '-subj',
+          '/CN=facegate',
+          '-addext',
+          `subjectAltName=${[...names].join(',')}`,
+        ],
+        { stdio: ['ignore', 'ignore', 'pipe'] },
+      );
     } catch (err) {
       throw new FacegateError('admin_tls', `admin: could not make a self-signed certificate with openssl: ${(err as Error).message}`, { exitCode: 78 });
     }

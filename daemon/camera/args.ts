@@ -16,26 +16,37 @@ export interface CaptureSize {
 /** rpicam-vid / libcamera-vid: MJPEG forever (-t 0) on stdout (-o -), no preview window. */
 export function libcameraArgs(o: CaptureSize & { camera: number; extraArgs: readonly string[] }): string[] {
   return [
-    '--camera', String(o.camera),
-    '--width', String(o.width),
-    '--height', String(o.height),
-    '--framerate', String(o.fps),
-    '--codec', 'mjpeg',
+    '--camera',
+    String(o.camera),
+    '--width',
+    String(o.width),
+    '--height',
+    String(o.height),
+    '--framerate',
+    String(o.fps),
+    '--codec',
+    'mjpeg',
     '--nopreview',
     ...o.extraArgs,
-    '-t', '0',
-    '-o', '-',
+    '-t',
+    '0',
+    '-o',
+    '-',
   ];
 }
 
 /** ffmpeg reading a V4L2 device. A camera that speaks MJPEG is copied through without re-encoding. */
 export function v4l2Args(o: CaptureSize & { device: string; inputFormat: 'mjpeg' | 'yuyv422' | 'auto' }): string[] {
   const input = [
-    '-f', 'v4l2',
+    '-f',
+    'v4l2',
     ...(o.inputFormat === 'auto' ? [] : ['-input_format', o.inputFormat]),
-    '-framerate', String(o.fps),
-    '-video_size', `${o.width}x${o.height}`,
-    '-i', o.device,
+    '-framerate',
+    String(o.fps),
+    '-video_size',
+    `${o.width}x${o.height}`,
+    '-i',
+    o.device,
   ];
   const output = o.inputFormat === 'mjpeg' ? ['-an', '-c:v', 'copy', '-f', 'mjpeg', 'pipe:1'] : FFMPEG_MJPEG_OUT;
   return [...FFMPEG_QUIET, ...input, ...output];
@@ -63,4 +74,3 @@ export function gstreamerArgs(o: CaptureSize & { pipeline: string; sensorId: num
 export function videoReplayArgs(o: { path: string; fps: number; loop: boolean }): string[] {
   return [...FFMPEG_QUIET, '-re', ...(o.loop ? ['-stream_loop', '-1'] : []), '-i', o.path, '-vf', `fps=${o.fps}`, ...FFMPEG_MJPEG_OUT];
 }
-

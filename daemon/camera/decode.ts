@@ -27,11 +27,7 @@ const input = { failOn: 'warning' } as const;
 
 /** A small grayscale copy for the motion gate. Rejects on a corrupt JPEG. */
 export async function decodeGray(jpeg: Uint8Array, width = GATE_WIDTH): Promise<Gray> {
-  const { data, info } = await sharp(jpeg, input)
-    .resize({ width, fastShrinkOnLoad: true })
-    .grayscale()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(jpeg, input).resize({ width, fastShrinkOnLoad: true }).grayscale().raw().toBuffer({ resolveWithObject: true });
   return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
 }
 

@@ -118,7 +118,17 @@ export class FramePump {
       this.stats.passed++;
       this.#handlers.good();
       this.#handlers.frame(
-        { seq: f.seq, capturedAt: f.capturedAt, capturedMono: f.capturedMono, sourceId: f.sourceId, width: rgb.width, height: rgb.height, rgb: rgb.data, jpeg: f.jpeg, ...(decision.reason !== 'still' ? { trigger: decision.reason } : {}) },
+        {
+          seq: f.seq,
+          capturedAt: f.capturedAt,
+          capturedMono: f.capturedMono,
+          sourceId: f.sourceId,
+          width: rgb.width,
+          height: rgb.height,
+          rgb: rgb.data,
+          jpeg: f.jpeg,
+          ...(decision.reason !== 'still' ? { trigger: decision.reason } : {}),
+        },
         decision,
       );
     } catch (err) {

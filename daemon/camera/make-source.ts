@@ -75,7 +75,9 @@ export function makeSource(kind: SourceKind, config: CameraConfig, clock: Clock,
       try {
         isDir = statSync(path).isDirectory();
       } catch (err) {
-        throw new SourceConfigError(`camera.replay.path ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (err as Error).message}`);
+        throw new SourceConfigError(
+          `camera.replay.path ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (err as Error).message}`,
+        );
       }
       const id = `replay:${basename(path)}`;
       if (isDir) return new FolderReplaySource({ id, folder: path, fps: config.fps, loop: config.replay.loop, clock });

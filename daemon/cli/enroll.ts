@@ -27,7 +27,10 @@ export function photosIn(dir: string): string[] {
     if (err instanceof FacegateError) throw err;
     throw usage(`cannot read folder ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  const files = names.filter((n) => PHOTO_EXT.has(extname(n).toLowerCase())).sort().map((n) => join(dir, n));
+  const files = names
+    .filter((n) => PHOTO_EXT.has(extname(n).toLowerCase()))
+    .sort()
+    .map((n) => join(dir, n));
   if (files.length === 0) throw usage(`no .jpg, .jpeg, .png or .webp photos in ${dir}`);
   return files;
 }
@@ -47,10 +50,16 @@ function parseConsent(text: string): { basis: LegalBasis; method: ConsentMethod;
  */
 export async function enrollCommand(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const { values, positionals } = parseArgs({
-    args, allowPositionals: true, strict: true,
+    args,
+    allowPositionals: true,
+    strict: true,
     options: {
-      name: { type: 'string' }, id: { type: 'string' }, consent: { type: 'string' }, 'valid-until': { type: 'string' },
-      config: { type: 'string', short: 'c' }, json: { type: 'boolean', default: false },
+      name: { type: 'string' },
+      id: { type: 'string' },
+      consent: { type: 'string' },
+      'valid-until': { type: 'string' },
+      config: { type: 'string', short: 'c' },
+      json: { type: 'boolean', default: false },
     },
   });
   if (positionals.length !== 1) throw usage('give exactly one folder of photos');
@@ -66,12 +75,17 @@ export async function enrollCommand(args: string[], env: NodeJS.ProcessEnv = pro
     lock = InstanceLock.acquire(dataDir);
   } catch (err) {
     if (err instanceof FacegateError && err.code === 'already_running') {
-      throw new FacegateError('already_running', `${err.message}: enroll through the admin panel, or stop the daemon first (it loads the gallery at start)`, { exitCode: 75 });
+      throw new FacegateError('already_running', `${err.message}: enroll through the admin panel, or stop the daemon first (it loads the gallery at start)`, {
+        exitCode: 75,
+      });
     }
     throw err;
   }
   const db = lock.openDatabase();
-  const bar = new cliProgress.SingleBar({ format: 'enroll [{bar}] {value}/{total} {photo}', stream: process.stderr, hideCursor: true, noTTYOutput: false }, cliProgress.Presets.shades_classic);
+  const bar = new cliProgress.SingleBar(
+    { format: 'enroll [{bar}] {value}/{total} {photo}', stream: process.stderr, hideCursor: true, noTTYOutput: false },
+    cliProgress.Presets.shades_classic,
+  );
   let vision: Awaited<ReturnType<typeof createVisionPipeline>> | null = null;
   try {
     const privacy = openPrivacy({ db, dataDir, env, log });
@@ -82,12 +96,22 @@ export async function enrollCommand(args: string[], env: NodeJS.ProcessEnv = pro
     if (config.pad.enabled && settings.quality.requireLiveness.upload) vision.setLiveness(await createPadLivenessCheck(config.pad));
     const analyzer = vision;
     const identity = createIdentity({
-      db, events: new EventStore(db), personKeys: privacy.persons, pseudonyms: privacy.pseudonyms, audit: privacy.audit, consents: privacy.consents, snapshots: privacy.snapshots,
+      db,
+      events: new EventStore(db),
+      personKeys: privacy.persons,
+      pseudonyms: privacy.pseudonyms,
+      audit: privacy.audit,
+      consents: privacy.consents,
+      snapshots: privacy.snapshots,
       analyzeImage: (bytes) => analyzer.analyzeImage(bytes),
       model: config.vision.embedder.model,
       thresholdsKey: modelKey(config.vision.embedder.model, config.vision.variant),
-      settings, validateSchedule,
-      door: config.camera.door, log, bus: new EventBus<BusEvents>(log), clock: systemClock,
+      settings,
+      validateSchedule,
+      door: config.camera.door,
+      log,
+      bus: new EventBus<BusEvents>(log),
+      clock: systemClock,
       onProgress: (done, _total, name) => bar.update(done, { photo: name }),
     });
     identity.start();
@@ -104,7 +128,9 @@ export async function enrollCommand(args: string[], env: NodeJS.ProcessEnv = pro
       } else {
         if (values.name === undefined) throw usage('--name is required for a new person');
         result = await identity.enroll({
-          displayName: values.name, photos, actor: 'cli',
+          displayName: values.name,
+          photos,
+          actor: 'cli',
           ...(values.id !== undefined ? { personId: values.id } : {}),
           ...(values['valid-until'] !== undefined ? { validUntil: values['valid-until'] } : {}),
           ...(consent ? { consent } : {}),
@@ -118,7 +144,11 @@ export async function enrollCommand(args: string[], env: NodeJS.ProcessEnv = pro
       console.log(JSON.stringify(result));
     } else {
       for (const p of result.photos) {
-        const status = p.reason ? `refused: ${p.detail}` : p.similarTo ? `enrolled, but FLAGGED: looks like enrolled person ${p.similarTo.personId} (score ${p.similarTo.score})` : 'enrolled';
+        const status = p.reason
+          ? `refused: ${p.detail}`
+          : p.similarTo
+            ? `enrolled, but FLAGGED: looks like enrolled person ${p.similarTo.personId} (score ${p.similarTo.score})`
+            : 'enrolled';
         console.log(`${p.name}: ${status}`);
       }
       const n = result.photos.filter((p) => p.templateId).length;

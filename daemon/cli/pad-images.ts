@@ -29,20 +29,23 @@ export function readSelftestCsv(dir: string): SelftestImage[] {
   const li = cols.indexOf('label');
   const ai = cols.indexOf('attack');
   if (ri < 0 || li < 0) throw bad(`${file} needs the columns relpath and label (found: ${cols.join(', ')})`);
-  const rows = lines.map((l, n) => [l, n + 2] as const).filter(([l]) => l.trim() !== '').map(([line, lineNo]) => {
-    const f = line.split(',').map((x) => x.trim());
-    const relpath = f[ri] ?? '';
-    const label = (f[li] ?? '').toLowerCase();
-    if (relpath === '') throw bad(`images.csv line ${lineNo}: relpath is empty`);
-    if (label === 'live') return { relpath, phase: LIVE_PHASE };
-    if (label !== 'spoof') throw bad(`images.csv line ${lineNo}: label must be live or spoof, got "${label}"`);
-    const attack = ai >= 0 && f[ai] ? f[ai] as string : 'spoof';
-    try {
-      return { relpath, phase: parseAttacks([attack])[0] as string };
-    } catch (err) {
-      throw bad(`images.csv line ${lineNo}: ${(err as Error).message}`);
-    }
-  });
+  const rows = lines
+    .map((l, n) => [l, n + 2] as const)
+    .filter(([l]) => l.trim() !== '')
+    .map(([line, lineNo]) => {
+      const f = line.split(',').map((x) => x.trim());
+      const relpath = f[ri] ?? '';
+      const label = (f[li] ?? '').toLowerCase();
+      if (relpath === '') throw bad(`images.csv line ${lineNo}: relpath is empty`);
+      if (label === 'live') return { relpath, phase: LIVE_PHASE };
+      if (label !== 'spoof') throw bad(`images.csv line ${lineNo}: label must be live or spoof, got "${label}"`);
+      const attack = ai >= 0 && f[ai] ? (f[ai] as string) : 'spoof';
+      try {
+        return { relpath, phase: parseAttacks([attack])[0] as string };
+      } catch (err) {
+        throw bad(`images.csv line ${lineNo}: ${(err as Error).message}`);
+      }
+    });
   if (rows.length === 0) throw bad(`${file} lists no images`);
   return rows;
 }
@@ -56,7 +59,12 @@ export interface FolderSamples {
 }
 
 /** Each image through the live pipeline (the vision worker with the PAD check): the largest face's raw P(live). */
-export async function scoreFolder(dir: string, rows: readonly SelftestImage[], vision: Pick<VisionWorker, 'analyzeImage'>, onProgress?: (done: number) => void): Promise<FolderSamples> {
+export async function scoreFolder(
+  dir: string,
+  rows: readonly SelftestImage[],
+  vision: Pick<VisionWorker, 'analyzeImage'>,
+  onProgress?: (done: number) => void,
+): Promise<FolderSamples> {
   const out: FolderSamples = { samples: [], noFace: {}, unreadable: [], attacks: [...new Set(rows.map((r) => r.phase).filter((p) => p !== LIVE_PHASE))] };
   for (const [i, row] of rows.entries()) {
     let face = null;

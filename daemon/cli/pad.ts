@@ -6,12 +6,23 @@ import { loadConfig, type Config } from '../config/index.ts';
 import { InstanceLock, prepareDataDir } from '../store/index.ts';
 import { createCamera } from '../camera/index.ts';
 import {
-  AnalysisLoop, DEFAULT_ATTACKS, DEFAULT_PHASE_SECONDS, SelftestRun, parseAttacks, createVisionWorker, readPadLevels, selftestReport, selftestReportJson,
-  type PadSecurityLevel, type SelftestReport, type VisionWorker,
+  AnalysisLoop,
+  DEFAULT_ATTACKS,
+  DEFAULT_PHASE_SECONDS,
+  SelftestRun,
+  parseAttacks,
+  createVisionWorker,
+  readPadLevels,
+  selftestReport,
+  selftestReportJson,
+  type PadSecurityLevel,
+  type SelftestReport,
+  type VisionWorker,
 } from '../vision/index.ts';
 import { readSelftestCsv, scoreFolder } from './pad-images.ts';
 
-export const PAD_USAGE = 'facegate pad selftest [--config FILE] [--seconds N] [--attacks print,screen] [--json]\n       facegate pad selftest --images DIR [--config FILE] [--json]';
+export const PAD_USAGE =
+  'facegate pad selftest [--config FILE] [--seconds N] [--attacks print,screen] [--json]\n       facegate pad selftest --images DIR [--config FILE] [--json]';
 
 function usage(why: string): FacegateError {
   return new FacegateError('usage', `${why}\nusage: ${PAD_USAGE}`, { exitCode: 64 });
@@ -35,13 +46,26 @@ export function formatReport(report: SelftestReport, configured: PadSecurityLeve
     `${l.level}${l.level === report.recommended ? ' *' : ''}`,
     l.threshold.toFixed(4),
     `${pct(l.bpcer)} (${l.liveRejected + l.liveUnjudged}/${report.phases.live?.frames ?? 0})`,
-    ...report.attacks.map((a) => { const f = l.apcer[a]; return f ? `${pct(f.apcer)} (${f.accepted}/${f.frames})` : '-'; }),
+    ...report.attacks.map((a) => {
+      const f = l.apcer[a];
+      return f ? `${pct(f.apcer)} (${f.accepted}/${f.frames})` : '-';
+    }),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  for (const r of [head, ...rows]) lines.push(r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd());
+  for (const r of [head, ...rows])
+    lines.push(
+      r
+        .map((c, i) => c.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    );
   const unjudged = report.phases.live?.unjudged ?? 0;
   if (unjudged > 0) lines.push(`BPCER counts the ${unjudged} live frames the check did not judge as refused (the door never opens for them).`);
-  lines.push(report.recommended ? `recommended: pad.security_level: ${report.recommended} (* above; configured now: ${configured})` : `no level recommended (configured now: ${configured})`);
+  lines.push(
+    report.recommended
+      ? `recommended: pad.security_level: ${report.recommended} (* above; configured now: ${configured})`
+      : `no level recommended (configured now: ${configured})`,
+  );
   for (const w of report.warnings) lines.push(`warning: ${w}`);
   lines.push('Only these numbers were kept: no frame or image was stored.');
   return lines.join('\n');
@@ -58,10 +82,15 @@ async function imagesMode(dir: string, config: Config, json: boolean): Promise<n
   const thresholds = readPadLevels();
   const vision = await startVision(config, log);
   try {
-    const scored = await scoreFolder(dir, rows, vision, (n) => { if (!json && process.stderr.isTTY) process.stderr.write(`\rscored ${n}/${rows.length}`); });
+    const scored = await scoreFolder(dir, rows, vision, (n) => {
+      if (!json && process.stderr.isTTY) process.stderr.write(`\rscored ${n}/${rows.length}`);
+    });
     if (!json && process.stderr.isTTY) process.stderr.write('\n');
     const report = selftestReport({ samples: scored.samples, thresholds, attacks: scored.attacks, noFace: scored.noFace });
-    if (scored.unreadable.length > 0) report.warnings.push(`${scored.unreadable.length} files could not be read as images (counted as without a face): ${scored.unreadable.slice(0, 5).join(', ')}${scored.unreadable.length > 5 ? ', …' : ''}`);
+    if (scored.unreadable.length > 0)
+      report.warnings.push(
+        `${scored.unreadable.length} files could not be read as images (counted as without a face): ${scored.unreadable.slice(0, 5).join(', ')}${scored.unreadable.length > 5 ? ', …' : ''}`,
+      );
     emit(report, config, json, { source: 'images', images: rows.length, unreadable: scored.unreadable.length });
     return 0;
   } finally {
@@ -88,7 +117,8 @@ async function waitToStart(phase: number, total: number, name: string, prompt: s
 }
 
 async function cameraMode(config: Config, seconds: number, attacks: string[], json: boolean): Promise<number> {
-  if (config.camera.source === 'none') throw new FacegateError('no_camera', 'camera.source is none: there is no camera to test (use --images DIR for a folder)', { exitCode: 78 });
+  if (config.camera.source === 'none')
+    throw new FacegateError('no_camera', 'camera.source is none: there is no camera to test (use --images DIR for a folder)', { exitCode: 78 });
   const dataDir = config.daemon.data_dir;
   const log = createLogger({ level: 'warn' });
   prepareDataDir(dataDir, log);
@@ -98,7 +128,11 @@ async function cameraMode(config: Config, seconds: number, attacks: string[], js
     lock = InstanceLock.acquire(dataDir);
   } catch (err) {
     if (err instanceof FacegateError && err.code === 'already_running') {
-      throw new FacegateError('already_running', `${err.message}: it holds the camera. Run the self-test from the admin panel (Self-test page), or stop the daemon first`, { exitCode: 75 });
+      throw new FacegateError(
+        'already_running',
+        `${err.message}: it holds the camera. Run the self-test from the admin panel (Self-test page), or stop the daemon first`,
+        { exitCode: 75 },
+      );
     }
     throw err;
   }
@@ -117,7 +151,15 @@ async function cameraMode(config: Config, seconds: number, attacks: string[], js
     parts.push(analysis);
     await camera.start();
     parts.push(camera);
-    const run = new SelftestRun({ bus, clock: systemClock, thresholds, configuredLevel: config.pad.security_level, attacks, seconds, wantFrame: () => analysis.wantNextFrame() });
+    const run = new SelftestRun({
+      bus,
+      clock: systemClock,
+      thresholds,
+      configuredLevel: config.pad.security_level,
+      attacks,
+      seconds,
+      wantFrame: () => analysis.wantNextFrame(),
+    });
     const { phases } = run.state();
     for (const [i, name] of phases.entries()) {
       await waitToStart(i + 1, phases.length, name, run.state().prompt ?? '', seconds);
@@ -129,7 +171,9 @@ async function cameraMode(config: Config, seconds: number, attacks: string[], js
         if (process.stderr.isTTY) process.stderr.write(`\r${name}: ${Math.ceil((s.remainingMs ?? 0) / 1000)} s left, ${c?.frames ?? 0} faces scored   `);
       }
       const c = run.state().counts[name];
-      process.stderr.write(`${process.stderr.isTTY ? '\n' : ''}${name}: ${c?.frames ?? 0} faces scored (${c?.judged ?? 0} judged), ${c?.noFace ?? 0} frames without a face\n`);
+      process.stderr.write(
+        `${process.stderr.isTTY ? '\n' : ''}${name}: ${c?.frames ?? 0} faces scored (${c?.judged ?? 0} judged), ${c?.noFace ?? 0} frames without a face\n`,
+      );
     }
     const report = await run.finished;
     if (!report) return 1;
@@ -145,16 +189,22 @@ async function cameraMode(config: Config, seconds: number, attacks: string[], js
 /** `facegate pad selftest`: APCER per attack type and BPCER at each security level for this door's camera (or a folder). */
 export async function padCommand(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const { values, positionals } = parseArgs({
-    args, allowPositionals: true, strict: true,
+    args,
+    allowPositionals: true,
+    strict: true,
     options: {
-      config: { type: 'string', short: 'c' }, images: { type: 'string' }, seconds: { type: 'string' }, attacks: { type: 'string' },
+      config: { type: 'string', short: 'c' },
+      images: { type: 'string' },
+      seconds: { type: 'string' },
+      attacks: { type: 'string' },
       json: { type: 'boolean', default: false },
     },
   });
   if (positionals.length !== 1 || positionals[0] !== 'selftest') throw usage('the pad command has one subcommand: selftest');
   const { config } = loadConfig({ file: values.config, env });
   if (values.images !== undefined) {
-    if (values.seconds !== undefined || values.attacks !== undefined) throw usage('--seconds and --attacks are for the camera; with --images the attack types come from images.csv');
+    if (values.seconds !== undefined || values.attacks !== undefined)
+      throw usage('--seconds and --attacks are for the camera; with --images the attack types come from images.csv');
     return imagesMode(resolve(values.images), config, values.json);
   }
   const seconds = values.seconds === undefined ? DEFAULT_PHASE_SECONDS : Number(values.seconds);

@@ -25,7 +25,9 @@ function openStore(configFile: string | undefined, env: NodeJS.ProcessEnv): { co
   const dir = config.daemon.data_dir;
   // These commands read what a daemon stored: never make an empty database and report on it.
   if (!existsSync(join(dir, DB_FILE))) {
-    throw new FacegateError('no_database', `no facegate database in ${dir} (daemon.data_dir); give the daemon's config with --config or FACEGATE_CONFIG`, { exitCode: 66 });
+    throw new FacegateError('no_database', `no facegate database in ${dir} (daemon.data_dir); give the daemon's config with --config or FACEGATE_CONFIG`, {
+      exitCode: 66,
+    });
   }
   return { config, db: openDatabase(dir), log };
 }
@@ -90,7 +92,9 @@ export function keysCommand(args: string[], env: NodeJS.ProcessEnv = process.env
       const r = rotateDeviceKey({ db, dataDir: config.daemon.data_dir, env, log, actor: 'cli', ...(newKey ? { newKey } : {}) });
       if (values.json) console.log(JSON.stringify(r));
       else {
-        console.log(`device key rotated: ${r.from} → ${r.to}; ${r.rewrapped} person keys re-wrapped${r.unrecoverable ? `, ${r.unrecoverable} already erased` : ''}`);
+        console.log(
+          `device key rotated: ${r.from} → ${r.to}; ${r.rewrapped} person keys re-wrapped${r.unrecoverable ? `, ${r.unrecoverable} already erased` : ''}`,
+        );
         if (r.keyFile) console.log(`new key: ${r.keyFile} (a running daemon follows it; back it up apart from the database)`);
         else console.log('now encrypt the new key as the device.key credential (systemd-creds encrypt --with-key=tpm2 …) and restart facegate');
       }
@@ -102,9 +106,19 @@ export function keysCommand(args: string[], env: NodeJS.ProcessEnv = process.env
   if (sub === 'status') {
     return withPrivacy(values.config, env, ({ privacy }) => {
       const h = privacy.persons.health();
-      const status = { keyId: privacy.keys.id, source: privacy.keys.source, origin: privacy.keys.origin, persons: h.persons, missingShares: h.missingShares.length, orphanShares: h.orphanShares };
+      const status = {
+        keyId: privacy.keys.id,
+        source: privacy.keys.source,
+        origin: privacy.keys.origin,
+        persons: h.persons,
+        missingShares: h.missingShares.length,
+        orphanShares: h.orphanShares,
+      };
       if (values.json) console.log(JSON.stringify(status));
-      else console.log(`device key ${status.keyId} from ${status.source} (${status.origin}); ${status.persons} person keys, ${status.missingShares} without a share, ${status.orphanShares} orphan shares`);
+      else
+        console.log(
+          `device key ${status.keyId} from ${status.source} (${status.origin}); ${status.persons} person keys, ${status.missingShares} without a share, ${status.orphanShares} orphan shares`,
+        );
       return 0;
     });
   }
@@ -113,15 +127,31 @@ export function keysCommand(args: string[], env: NodeJS.ProcessEnv = process.env
 
 export function privacyCommand(args: string[], env: NodeJS.ProcessEnv = process.env): number {
   const [sub, ...rest] = args;
-  const { values, positionals } = parseArgs({ args: rest, options: { ...configOption, out: { type: 'string', short: 'o' } }, allowPositionals: true, strict: true });
+  const { values, positionals } = parseArgs({
+    args: rest,
+    options: { ...configOption, out: { type: 'string', short: 'o' } },
+    allowPositionals: true,
+    strict: true,
+  });
   if (sub !== 'export' || positionals.length !== 1) throw usage('facegate privacy export PERSON_ID [--out FILE]');
   const personId = positionals[0] as string;
   const doc = withPrivacy(values.config, env, ({ config, db, log, privacy }) => {
     const identity = createIdentity({
-      db, events: new EventStore(db), personKeys: privacy.persons, pseudonyms: privacy.pseudonyms, audit: privacy.audit, consents: privacy.consents, snapshots: privacy.snapshots,
+      db,
+      events: new EventStore(db),
+      personKeys: privacy.persons,
+      pseudonyms: privacy.pseudonyms,
+      audit: privacy.audit,
+      consents: privacy.consents,
+      snapshots: privacy.snapshots,
       analyzeImage: () => Promise.reject(new FacegateError('unavailable', 'no face analysis in the export command')),
-      model: 'export', settings: identitySettings(config), validateSchedule,
-      door: config.doors[0]?.id ?? 'front', log, bus: new EventBus<BusEvents>(log), clock: systemClock,
+      model: 'export',
+      settings: identitySettings(config),
+      validateSchedule,
+      door: config.doors[0]?.id ?? 'front',
+      log,
+      bus: new EventBus<BusEvents>(log),
+      clock: systemClock,
     });
     // The same document as the admin panel's export: identity hands its part to privacy's one builder.
     return identity.exportPerson(personId, 'cli');

@@ -123,7 +123,8 @@ const SECRET_KEY = /(^|_)(password|secret|token)$/;
 function describe(path: string, value: unknown): string {
   if (value === undefined) return 'nothing';
   const key = path.split('.').pop() ?? '';
-  if (SECRET_KEY.test(key)) return typeof value === 'string' ? `a string of ${value.length} characters, not shown` : `a ${value === null ? 'null' : typeof value}, not shown`;
+  if (SECRET_KEY.test(key))
+    return typeof value === 'string' ? `a string of ${value.length} characters, not shown` : `a ${value === null ? 'null' : typeof value}, not shown`;
   const s = redactText(JSON.stringify(value));
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }

@@ -37,9 +37,10 @@ const uniqueDoorIds: Rule = (c) => {
   return out;
 };
 
-const cameraWatchesADoor: Rule = (c) => (c.doors.some((d) => d.id === c.camera.door)
-  ? []
-  : [`camera.door: "${c.camera.door}" is not a configured door (doors: ${c.doors.map((d) => d.id).join(', ')})`]);
+const cameraWatchesADoor: Rule = (c) =>
+  c.doors.some((d) => d.id === c.camera.door)
+    ? []
+    : [`camera.door: "${c.camera.door}" is not a configured door (doors: ${c.doors.map((d) => d.id).join(', ')})`];
 
 const pinsUsedOnce: Rule = (c) => {
   // The same pin written the same way twice; other spellings of one line are caught when the lines are claimed.
@@ -54,17 +55,25 @@ const pinsUsedOnce: Rule = (c) => {
   return out;
 };
 
-const signedUnlockHasSecret: Rule = ({ mqtt: { commands: m } }) => (m.unlock && m.require_signature && m.hmac_secret === null && m.trusted_user === null
-  ? ['mqtt.commands.hmac_secret: mqtt.commands.unlock is on and require_signature too, so a secret is needed (best as the systemd credential mqtt.commands.hmac_secret); or turn unlock off']
-  : []);
+const signedUnlockHasSecret: Rule = ({ mqtt: { commands: m } }) =>
+  m.unlock && m.require_signature && m.hmac_secret === null && m.trusted_user === null
+    ? [
+        'mqtt.commands.hmac_secret: mqtt.commands.unlock is on and require_signature too, so a secret is needed (best as the systemd credential mqtt.commands.hmac_secret); or turn unlock off',
+      ]
+    : [];
 
 // A trusted user is only as good as the broker's ACL and authentication: the embedded broker has
 // neither (one user, no ACL), and a broker that lets facegate in without a user name checks no one.
 const trustedUserNeedsAnAuthenticatingBroker: Rule = ({ mqtt: m }) => {
   if (m.commands.trusted_user === null) return [];
-  if (m.url === null) return ['mqtt.commands.trusted_user: needs an external broker (mqtt.url) whose ACL lets only that user publish the trusted command topics; the embedded broker has no ACL'];
-  if (m.username === null) return ['mqtt.commands.trusted_user: needs mqtt.username: a broker facegate joins without a user name authenticates no one, so no user can be trusted'];
-  if (m.username === m.commands.trusted_user) return ["mqtt.commands.trusted_user: must not be facegate's own broker user (mqtt.username): the ACL could not tell the two apart"];
+  if (m.url === null)
+    return [
+      'mqtt.commands.trusted_user: needs an external broker (mqtt.url) whose ACL lets only that user publish the trusted command topics; the embedded broker has no ACL',
+    ];
+  if (m.username === null)
+    return ['mqtt.commands.trusted_user: needs mqtt.username: a broker facegate joins without a user name authenticates no one, so no user can be trusted'];
+  if (m.username === m.commands.trusted_user)
+    return ["mqtt.commands.trusted_user: must not be facegate's own broker user (mqtt.username): the ACL could not tell the two apart"];
   return [];
 };
 

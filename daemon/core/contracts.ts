@@ -96,7 +96,18 @@ export interface MatchResult {
 export interface AccessDecision {
   door: string;
   granted: boolean;
-  reason: 'match' | 'unknown' | 'spoof_suspected' | 'liveness_unknown' | 'outside_schedule' | 'expired' | 'not_yet_valid' | 'lockout' | 'lockdown' | 'quality' | 'disabled';
+  reason:
+    | 'match'
+    | 'unknown'
+    | 'spoof_suspected'
+    | 'liveness_unknown'
+    | 'outside_schedule'
+    | 'expired'
+    | 'not_yet_valid'
+    | 'lockout'
+    | 'lockdown'
+    | 'quality'
+    | 'disabled';
   personId: string | null;
   score: number | null;
   liveness: number | null;

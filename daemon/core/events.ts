@@ -50,8 +50,7 @@ export interface FacegateEvent {
 }
 
 /** Everything but the envelope: what a module supplies when it raises an event. */
-export type EventInput = Pick<FacegateEvent, 'door' | 'type'> &
-  Partial<Pick<FacegateEvent, 'subject' | 'score' | 'liveness' | 'reason' | 'attributes'>>;
+export type EventInput = Pick<FacegateEvent, 'door' | 'type'> & Partial<Pick<FacegateEvent, 'subject' | 'score' | 'liveness' | 'reason' | 'attributes'>>;
 
 export function makeEvent(input: EventInput, now: number = Date.now()): FacegateEvent {
   return {

@@ -9,7 +9,20 @@ export { EVENT_TYPES, makeEvent } from './events.ts';
 export type { BusEvents, DoorPosition, DoorStatus, EventAttributes, EventInput, EventType, FacegateEvent, LockState } from './events.ts';
 export { FacegateError } from './errors.ts';
 export { redactText, redactUrl } from './redact.ts';
-export type { AccessDecision, Box, DoorControl, FaceObservation, Frame, FrameAnalysis, MatchResult, PersonAccess, Point, TrackVerdict, WeeklySchedule, Weekday } from './contracts.ts';
+export type {
+  AccessDecision,
+  Box,
+  DoorControl,
+  FaceObservation,
+  Frame,
+  FrameAnalysis,
+  MatchResult,
+  PersonAccess,
+  Point,
+  TrackVerdict,
+  WeeklySchedule,
+  Weekday,
+} from './contracts.ts';
 export { errorData, rpcClient, serveRpc } from './thread-rpc.ts';
 export type { RpcClient, RpcErrorData, RpcPort } from './thread-rpc.ts';
 export { lowerThreadPriority } from './thread-priority.ts';

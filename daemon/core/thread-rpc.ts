@@ -17,7 +17,12 @@ export interface RpcErrorData {
   fields: Record<string, unknown>;
 }
 
-interface RpcCall { rpc: 'call'; id: number; method: string; args: unknown[] }
+interface RpcCall {
+  rpc: 'call';
+  id: number;
+  method: string;
+  args: unknown[];
+}
 type RpcReply = { rpc: 'reply'; id: number; ok: true; value: unknown } | { rpc: 'reply'; id: number; ok: false; error: RpcErrorData };
 
 const isRpc = (m: unknown, kind: 'call' | 'reply'): boolean => typeof m === 'object' && m !== null && (m as { rpc?: unknown }).rpc === kind;
@@ -87,5 +92,7 @@ export function serveRpc(port: RpcPort, handle: (method: string, args: unknown[]
     })();
   };
   port.on('message', onMessage);
-  return () => { port.off('message', onMessage); };
+  return () => {
+    port.off('message', onMessage);
+  };
 }

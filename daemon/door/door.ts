@@ -1,6 +1,16 @@
 import {
-  FacegateError, makeEvent,
-  type BusEvents, type Clock, type DoorControl, type DoorPosition, type DoorStatus, type EventBus, type EventType, type LockState, type Logger, type TimerHandle,
+  FacegateError,
+  makeEvent,
+  type BusEvents,
+  type Clock,
+  type DoorControl,
+  type DoorPosition,
+  type DoorStatus,
+  type EventBus,
+  type EventType,
+  type LockState,
+  type Logger,
+  type TimerHandle,
 } from '../core/index.ts';
 import type { Config } from '../config/index.ts';
 import { Debouncer } from './debounce.ts';
@@ -106,7 +116,9 @@ export class Door implements DoorControl {
     // The line was claimed at its locked level; write it again in case it was left otherwise.
     this.#drive('locked', 'start');
     // A holder process that dies between writes (gpiod): the fault path, as for a failed write.
-    this.#out.onFailure?.((err) => { if (this.#running) this.#gpioFailure(err, this.#out.name, 'output'); });
+    this.#out.onFailure?.((err) => {
+      if (this.#running) this.#gpioFailure(err, this.#out.name, 'output');
+    });
     for (const role of ['door_contact', 'exit_button', 'tamper'] as const) {
       const line = this.#inputs[role];
       const wiring = this.#c[role];
@@ -163,7 +175,8 @@ export class Door implements DoorControl {
   unlock(by: UnlockRequest): boolean {
     // Callers behind the API and MQTT may hand in anything: refuse what is not a request, never unlock on it.
     const kind: unknown = (by as Partial<UnlockRequest> | null)?.kind;
-    if (typeof kind !== 'string' || !KINDS.has(kind)) throw badRequest(this.id, `unlock needs kind face, rex, manual, api or mqtt, not ${JSON.stringify(kind) ?? 'nothing'}`);
+    if (typeof kind !== 'string' || !KINDS.has(kind))
+      throw badRequest(this.id, `unlock needs kind face, rex, manual, api or mqtt, not ${JSON.stringify(kind) ?? 'nothing'}`);
     if (by.override !== undefined && typeof by.override !== 'boolean') throw badRequest(this.id, 'override must be true or false');
     const manual = MANUAL_KINDS.has(by.kind);
     if (!this.#running) {
@@ -211,7 +224,9 @@ export class Door implements DoorControl {
     if (ms <= 0) throw new FacegateError('door_hold_time', `door "${this.id}": hold until ${until.toISOString()} is not in the future`, { exitCode: 64 });
     if (ms > MAX_HOLD_MS) throw new FacegateError('door_hold_time', `door "${this.id}": hold until is more than 7 days ahead`, { exitCode: 64 });
     if (this.#lock === 'jammed') {
-      throw new FacegateError('door_jammed', `door "${this.id}": the lock output is jammed (it could not be set to locked); not holding it unlocked`, { exitCode: 64 });
+      throw new FacegateError('door_jammed', `door "${this.id}": the lock output is jammed (it could not be set to locked); not holding it unlocked`, {
+        exitCode: 64,
+      });
     }
     if (this.#mode === 'lockdown') {
       this.#event('command_rejected', 'lockdown:hold');
@@ -315,7 +330,10 @@ export class Door implements DoorControl {
       this.#lock = 'locked';
       if (!wasLocked) this.#event('door_locked', 'gpio_error');
     } catch (again) {
-      this.#log.error({ err: again, line: this.#out.name }, 'the lock output cannot be written; the lock hardware decides (fail_secure locks stay locked unpowered)');
+      this.#log.error(
+        { err: again, line: this.#out.name },
+        'the lock output cannot be written; the lock hardware decides (fail_secure locks stay locked unpowered)',
+      );
       // A failed unlock left a locked output as it was; a failed relock leaves the door open, or not: jammed.
       if (!wasLocked) this.#jam(`${this.#out.name}: ${again instanceof Error ? again.message : String(again)}`);
     }

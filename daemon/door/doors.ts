@@ -101,7 +101,10 @@ export class Doors implements Service {
         const key = `${driver.kind === 'simulated' ? 'sim' : 'gpio'}:${pin.gpio}`;
         const user = `${c.id}.${role}`;
         const other = used.get(key);
-        if (other) throw new FacegateError('door_pin', `GPIO ${pin.describe} (${pin.chip} line ${pin.offset}) is used twice: by ${other} and by ${user}`, { exitCode: 78 });
+        if (other)
+          throw new FacegateError('door_pin', `GPIO ${pin.describe} (${pin.chip} line ${pin.offset}) is used twice: by ${other} and by ${user}`, {
+            exitCode: 78,
+          });
         used.set(key, user);
       }
       plan.push({ config: c, driver, pins });
@@ -118,9 +121,18 @@ export class Doors implements Service {
       case 'simulated':
         return this.#simulated;
       case 'onoff':
-        return SysfsGpio.available(root) ? sysfs() : refuse(`driver onoff needs sysfs GPIO at ${root}, which this system does not have (see docs/door.md: kernels without CONFIG_GPIO_SYSFS); driver gpiod uses the character device`);
+        return SysfsGpio.available(root)
+          ? sysfs()
+          : refuse(
+              `driver onoff needs sysfs GPIO at ${root}, which this system does not have (see docs/door.md: kernels without CONFIG_GPIO_SYSFS); driver gpiod uses the character device`,
+            );
       case 'gpiod':
-        return gpiod() ?? refuse('driver gpiod needs libgpiod\'s tools (Debian/Ubuntu package gpiod: gpiodetect, gpioset, gpioget, gpiomon) and a /dev/gpiochipN they can open; none was found');
+        return (
+          gpiod() ??
+          refuse(
+            "driver gpiod needs libgpiod's tools (Debian/Ubuntu package gpiod: gpiodetect, gpioset, gpioget, gpiomon) and a /dev/gpiochipN they can open; none was found",
+          )
+        );
       default: {
         if (SysfsGpio.available(root)) return sysfs();
         const chardev = gpiod();
@@ -243,9 +255,16 @@ export class Doors implements Service {
         }
         const wiring = role === 'lock' ? null : c?.[role];
         out.push({
-          line: `${id}.${role}`, door: id, role, driver: r.driver.kind,
+          line: `${id}.${role}`,
+          door: id,
+          role,
+          driver: r.driver.kind,
           direction: role === 'lock' ? 'out' : 'in',
-          pin: pin.describe, gpio: pin.gpio, chip: pin.chip, offset: pin.offset, level,
+          pin: pin.describe,
+          gpio: pin.gpio,
+          chip: pin.chip,
+          offset: pin.offset,
+          level,
           active: wiring && level !== null ? level === activeLevel(wiring) : null,
         });
       }
@@ -268,7 +287,8 @@ export class Doors implements Service {
     const c = this.#plan.find((p) => p.config.id === id)?.config;
     const wiring = c?.[role];
     if (!r || !c) return;
-    if (r.driver.kind !== 'simulated') throw new FacegateError('door_not_simulated', `door "${id}" is on real GPIO; inputs cannot be simulated`, { exitCode: 64 });
+    if (r.driver.kind !== 'simulated')
+      throw new FacegateError('door_not_simulated', `door "${id}" is on real GPIO; inputs cannot be simulated`, { exitCode: 64 });
     if (!wiring) throw new FacegateError('door_no_input', `door "${id}" has no ${role} configured`, { exitCode: 64 });
     const level = activeLevel(wiring);
     this.#simulated.drive(`${id}.${role}`, active ? level : level === 1 ? 0 : 1);

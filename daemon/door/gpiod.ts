@@ -102,11 +102,13 @@ interface Dialect {
 }
 
 /** `%o %e` lines; `%e` is 1 for rising and `falling` for falling. */
-const edgeLevel = (falling: string) => (line: string, offset: number): Level | null => {
-  const [o, e] = line.trim().split(/\s+/);
-  if (o !== String(offset)) return null;
-  return e === '1' ? 1 : e === falling ? 0 : null;
-};
+const edgeLevel =
+  (falling: string) =>
+  (line: string, offset: number): Level | null => {
+    const [o, e] = line.trim().split(/\s+/);
+    if (o !== String(offset)) return null;
+    return e === '1' ? 1 : e === falling ? 0 : null;
+  };
 
 export function dialect(tools: Pick<GpiodTools, 'major' | 'lineHelper'>): Dialect {
   const bias = (flag: string, pull: Pull | null): string[] => (pull ? [flag, BIAS[pull]] : []);
@@ -118,7 +120,10 @@ export function dialect(tools: Pick<GpiodTools, 'major' | 'lineHelper'>): Dialec
       set: (offset, level) => `set ${offset}=${level}\n`,
       get: (chip, offset, pull) => ['--consumer', CONSUMER, '--chip', chip, '--numeric', ...bias('--bias', pull), String(offset)],
       // gpiomon writes through stdio: line-buffered, or edges would wait in a pipe buffer.
-      monitor: (chip, offset, pull) => ({ cmd: 'stdbuf', args: ['-oL', 'gpiomon', '--consumer', CONSUMER, '--chip', chip, ...bias('--bias', pull), '--edges', 'both', '--format', '%o %e', String(offset)] }),
+      monitor: (chip, offset, pull) => ({
+        cmd: 'stdbuf',
+        args: ['-oL', 'gpiomon', '--consumer', CONSUMER, '--chip', chip, ...bias('--bias', pull), '--edges', 'both', '--format', '%o %e', String(offset)],
+      }),
       levelOf: edgeLevel('2'),
     };
   }
@@ -152,7 +157,9 @@ function lineError(pin: ResolvedPin, what: string, why: string): FacegateError {
 /** A tool's last words, for the error: its stderr, trimmed. */
 function collectStderr(child: ChildProcess): () => string {
   let text = '';
-  child.stderr?.on('data', (d: Buffer) => { text = (text + d.toString()).slice(-400); });
+  child.stderr?.on('data', (d: Buffer) => {
+    text = (text + d.toString()).slice(-400);
+  });
   return () => text.trim().split('\n').at(-1) ?? '';
 }
 
@@ -184,7 +191,11 @@ export class GpiodGpio implements GpioDriver {
 
   resolve(spec: PinSpec): ResolvedPin {
     if (spec.numbering === 'sysfs') {
-      throw new FacegateError('door_pin', `GPIO sysfs ${spec.pin}: sysfs numbers mean nothing on the character device; use numbering bcm, board or line (with chip)`, { exitCode: 78 });
+      throw new FacegateError(
+        'door_pin',
+        `GPIO sysfs ${spec.pin}: sysfs numbers mean nothing on the character device; use numbering bcm, board or line (with chip)`,
+        { exitCode: 78 },
+      );
     }
     return resolvePin(spec, this.#chips);
   }
@@ -359,7 +370,10 @@ class HeldOutput implements OutputLine {
     const lived = performance.now() - this.#spawnedAt;
     this.#backoffMs = lived > HEALTHY_MS ? RESPAWN_MS : Math.min(this.#backoffMs * 2, RESPAWN_MAX_MS);
     const wait = lived > HEALTHY_MS ? RESPAWN_MS : this.#backoffMs;
-    if (!this.#child && !this.#released) this.#respawn = setTimeout(() => { if (!this.#child) this.#spawn(this.#level); }, wait);
+    if (!this.#child && !this.#released)
+      this.#respawn = setTimeout(() => {
+        if (!this.#child) this.#spawn(this.#level);
+      }, wait);
   }
 }
 
@@ -413,7 +427,12 @@ class MonitoredInput implements InputLine {
   #get(): Level {
     let out: string;
     try {
-      out = execFileSync('gpioget', this.#dialect.get(this.#chip, this.#pin.offset, this.#pull), { env: this.#env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 5000 }).trim();
+      out = execFileSync('gpioget', this.#dialect.get(this.#chip, this.#pin.offset, this.#pull), {
+        env: this.#env,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        timeout: 5000,
+      }).trim();
     } catch (err) {
       const stderr = String((err as { stderr?: unknown }).stderr ?? '').trim();
       throw lineError(this.#pin, 'cannot read the input', stderr || (err as Error).message);

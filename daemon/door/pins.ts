@@ -33,15 +33,60 @@ export const DEFAULT_SYSFS_ROOT = '/sys/class/gpio';
 
 /** Header pin → BCM GPIO on every Raspberry Pi with the 40-pin header (Pi 1 B+ to Pi 5). */
 const PI_HEADER: Readonly<Record<number, number>> = {
-  3: 2, 5: 3, 7: 4, 8: 14, 10: 15, 11: 17, 12: 18, 13: 27, 15: 22, 16: 23, 18: 24, 19: 10,
-  21: 9, 22: 25, 23: 11, 24: 8, 26: 7, 27: 0, 28: 1, 29: 5, 31: 6, 32: 12, 33: 13, 35: 19,
-  36: 16, 37: 26, 38: 20, 40: 21,
+  3: 2,
+  5: 3,
+  7: 4,
+  8: 14,
+  10: 15,
+  11: 17,
+  12: 18,
+  13: 27,
+  15: 22,
+  16: 23,
+  18: 24,
+  19: 10,
+  21: 9,
+  22: 25,
+  23: 11,
+  24: 8,
+  26: 7,
+  27: 0,
+  28: 1,
+  29: 5,
+  31: 6,
+  32: 12,
+  33: 13,
+  35: 19,
+  36: 16,
+  37: 26,
+  38: 20,
+  40: 21,
 };
 
 /** Header pin → line of the `tegra-gpio` chip on a Jetson Nano / TX1 developer kit (as Jetson.GPIO numbers them). */
 const JETSON_NANO_HEADER: Readonly<Record<number, number>> = {
-  7: 216, 11: 50, 12: 79, 13: 14, 15: 194, 16: 232, 18: 15, 19: 16, 21: 17, 22: 13, 23: 18,
-  24: 19, 26: 20, 29: 149, 31: 200, 32: 168, 33: 38, 35: 76, 36: 51, 37: 12, 38: 77, 40: 78,
+  7: 216,
+  11: 50,
+  12: 79,
+  13: 14,
+  15: 194,
+  16: 232,
+  18: 15,
+  19: 16,
+  21: 17,
+  22: 13,
+  23: 18,
+  24: 19,
+  26: 20,
+  29: 149,
+  31: 200,
+  32: 168,
+  33: 38,
+  35: 76,
+  36: 51,
+  37: 12,
+  38: 77,
+  40: 78,
 };
 
 /** The chip behind a Pi's header: RP1 on a Pi 5, the SoC's pinctrl on a Pi 0–4. */
@@ -107,7 +152,8 @@ export function resolvePin(spec: PinSpec, chips: ChipInfo[]): ResolvedPin {
   switch (spec.numbering) {
     case 'bcm': {
       const chip = piChip(chips);
-      if (!chip) fail(spec, `bcm numbering needs a Raspberry Pi GPIO chip (${PI_HEADER_CHIPS.join(', ')}); ${known(chips)}. Use numbering: line with a chip label.`);
+      if (!chip)
+        fail(spec, `bcm numbering needs a Raspberry Pi GPIO chip (${PI_HEADER_CHIPS.join(', ')}); ${known(chips)}. Use numbering: line with a chip label.`);
       if (spec.pin > 27) fail(spec, 'the Pi header carries BCM GPIO 0–27 only');
       return onChip(spec, chip, spec.pin);
     }

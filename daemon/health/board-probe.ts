@@ -18,15 +18,17 @@ export async function cpuTemperature(root = '/sys/class/thermal'): Promise<numbe
   } catch {
     return null;
   }
-  const zones = await Promise.all(names.map(async (name) => {
-    try {
-      const [type, temp] = await Promise.all([readFile(join(root, name, 'type'), 'utf8'), readFile(join(root, name, 'temp'), 'utf8')]);
-      const celsius = Number.parseInt(temp, 10) / 1000;
-      return Number.isFinite(celsius) && celsius > 0 ? { type: type.trim().toLowerCase(), celsius } : null;
-    } catch {
-      return null; // a zone whose sensor cannot be read right now
-    }
-  }));
+  const zones = await Promise.all(
+    names.map(async (name) => {
+      try {
+        const [type, temp] = await Promise.all([readFile(join(root, name, 'type'), 'utf8'), readFile(join(root, name, 'temp'), 'utf8')]);
+        const celsius = Number.parseInt(temp, 10) / 1000;
+        return Number.isFinite(celsius) && celsius > 0 ? { type: type.trim().toLowerCase(), celsius } : null;
+      } catch {
+        return null; // a zone whose sensor cannot be read right now
+      }
+    }),
+  );
   const known = zones.filter((z): z is { type: string; celsius: number } => z !== null);
   const zone = known.find((z) => z.type.includes('cpu')) ?? known.find((z) => z.type.includes('soc')) ?? known[0];
   return zone ? Math.round(zone.celsius * 10) / 10 : null;

@@ -42,7 +42,7 @@ export function memoryTuning(env: NodeJS.ProcessEnv = process.env, execArgv: rea
   // The command line comes after NODE_OPTIONS, so it wins when both are given.
   const semiSpaceMb = semiSpaceFlag(execArgv) ?? semiSpaceFlag((env.NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean));
   const arenas = mallocArenaMax === null ? NaN : Number(mallocArenaMax);
-  const tuned = Number.isInteger(arenas) && arenas > 0 && arenas <= Number(MALLOC_ARENA_MAX)
-    && semiSpaceMb !== null && semiSpaceMb > 0 && semiSpaceMb <= SEMI_SPACE_MB;
+  const tuned =
+    Number.isInteger(arenas) && arenas > 0 && arenas <= Number(MALLOC_ARENA_MAX) && semiSpaceMb !== null && semiSpaceMb > 0 && semiSpaceMb <= SEMI_SPACE_MB;
   return { mallocArenaMax, semiSpaceMb, tuned };
 }

@@ -21,7 +21,9 @@ export class SdNotify {
   send(...assignments: string[]): Promise<void> {
     if (!this.#socket) return Promise.resolve();
     return new Promise((resolve) => {
-      execFile(this.#binary, [`--pid=${process.pid}`, ...assignments], { env: { ...process.env, NOTIFY_SOCKET: this.#socket }, timeout: 5000 }, () => resolve());
+      execFile(this.#binary, [`--pid=${process.pid}`, ...assignments], { env: { ...process.env, NOTIFY_SOCKET: this.#socket }, timeout: 5000 }, () =>
+        resolve(),
+      );
     });
   }
 

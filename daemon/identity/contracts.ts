@@ -1,7 +1,20 @@
 // identity's public shapes: what it is given (IdentityDeps), what it offers (Identity) and what
 // enrollment takes and returns. createIdentity (identity.ts) builds the room on them.
 import type { Database } from 'better-sqlite3';
-import { FacegateError, type Box, type BusEvents, type Clock, type EventBus, type FaceObservation, type FrameAnalysis, type Logger, type MatchResult, type PersonAccess, type Service, type WeeklySchedule } from '../core/index.ts';
+import {
+  FacegateError,
+  type Box,
+  type BusEvents,
+  type Clock,
+  type EventBus,
+  type FaceObservation,
+  type FrameAnalysis,
+  type Logger,
+  type MatchResult,
+  type PersonAccess,
+  type Service,
+  type WeeklySchedule,
+} from '../core/index.ts';
 import type { EventStore } from '../store/index.ts';
 import type { AuditLog, ConsentInput, Consents, Pseudonyms, Snapshots } from '../privacy/index.ts';
 import type { ProfileInput } from './profile.ts';

@@ -8,13 +8,30 @@ import { PersonNotFoundError, PersonRepository, checkPersonId, newPersonId, toAc
 import { REFUSAL_TEXT, checkBytes, checkFace, type EnrollSource } from './quality.ts';
 import { loadThresholds } from './thresholds.ts';
 import { FaceTracker } from './tracker.ts';
-import { EnrollmentRefusedError, type DraftInput, type EnrollPhoto, type EnrollResult, type Identity, type IdentityDeps, type PhotoOutcome } from './contracts.ts';
+import {
+  EnrollmentRefusedError,
+  type DraftInput,
+  type EnrollPhoto,
+  type EnrollResult,
+  type Identity,
+  type IdentityDeps,
+  type PhotoOutcome,
+} from './contracts.ts';
 
-const blankOutcome = (name: string): PhotoOutcome => ({ name, templateId: null, reason: null, detail: null, similarTo: null, box: null, imageWidth: 0, imageHeight: 0 });
+const blankOutcome = (name: string): PhotoOutcome => ({
+  name,
+  templateId: null,
+  reason: null,
+  detail: null,
+  similarTo: null,
+  box: null,
+  imageWidth: 0,
+  imageHeight: 0,
+});
 
 /** What vision saw of a photo, for the verdict's drawing: one analysis serves the check and the box. */
 const seenIn = (analysis: FrameAnalysis): Pick<PhotoOutcome, 'box' | 'imageWidth' | 'imageHeight'> => ({
-  box: analysis.faces.length === 1 ? analysis.faces[0]?.box ?? null : null,
+  box: analysis.faces.length === 1 ? (analysis.faces[0]?.box ?? null) : null,
   imageWidth: analysis.width,
   imageHeight: analysis.height,
 });
@@ -218,8 +235,16 @@ export function createIdentity(deps: IdentityDeps): Identity {
     async enroll(input) {
       const personId = input.personId === undefined ? newPersonId() : checkPersonId(input.personId);
       const profile = validateProfile({ ...input, displayName: input.displayName }, deps.validateSchedule);
-      if (repo.exists(personId)) throw new FacegateError('person_exists', `a person with id ${JSON.stringify(personId)} is already enrolled; add photos to them instead`, { exitCode: 65 });
-      if (drafts.exists(personId)) throw new FacegateError('person_exists', `a person with id ${JSON.stringify(personId)} was added and waits for a first photo; add photos to them instead`, { exitCode: 65 });
+      if (repo.exists(personId))
+        throw new FacegateError('person_exists', `a person with id ${JSON.stringify(personId)} is already enrolled; add photos to them instead`, {
+          exitCode: 65,
+        });
+      if (drafts.exists(personId))
+        throw new FacegateError(
+          'person_exists',
+          `a person with id ${JSON.stringify(personId)} was added and waits for a first photo; add photos to them instead`,
+          { exitCode: 65 },
+        );
       const examined = await examine(personId, input.photos);
       return commitNewPerson(personId, examined, input.actor, (now) => {
         repo.insert(personId, profile, now);
@@ -257,14 +282,17 @@ export function createIdentity(deps: IdentityDeps): Identity {
       update(personId, patch, actor) {
         const current = people.get(personId);
         if (!current) throw new PersonNotFoundError(personId);
-        const merged: PersonProfile = validateProfile({
-          displayName: patch.displayName ?? current.displayName,
-          enabled: patch.enabled ?? current.enabled,
-          validFrom: patch.validFrom === undefined ? current.validFrom : patch.validFrom,
-          validUntil: patch.validUntil === undefined ? current.validUntil : patch.validUntil,
-          schedule: patch.schedule === undefined ? current.schedule : patch.schedule,
-          threshold: patch.threshold === undefined ? current.threshold : patch.threshold,
-        }, deps.validateSchedule);
+        const merged: PersonProfile = validateProfile(
+          {
+            displayName: patch.displayName ?? current.displayName,
+            enabled: patch.enabled ?? current.enabled,
+            validFrom: patch.validFrom === undefined ? current.validFrom : patch.validFrom,
+            validUntil: patch.validUntil === undefined ? current.validUntil : patch.validUntil,
+            schedule: patch.schedule === undefined ? current.schedule : patch.schedule,
+            threshold: patch.threshold === undefined ? current.threshold : patch.threshold,
+          },
+          deps.validateSchedule,
+        );
         db.transaction(() => {
           repo.update(personId, merged, iso());
           deps.audit.append({ actor, action: 'person.update', target: personId, detail: { fields: Object.keys(patch) } });
@@ -274,7 +302,8 @@ export function createIdentity(deps: IdentityDeps): Identity {
       removeTemplate(personId, templateId, actor) {
         if (!people.has(personId)) throw new PersonNotFoundError(personId);
         db.transaction(() => {
-          if (!repo.deleteTemplate(personId, templateId)) throw new FacegateError('template_not_found', `person ${personId} has no template ${JSON.stringify(templateId)}`, { exitCode: 66 });
+          if (!repo.deleteTemplate(personId, templateId))
+            throw new FacegateError('template_not_found', `person ${personId} has no template ${JSON.stringify(templateId)}`, { exitCode: 66 });
           deps.audit.append({ actor, action: 'person.templates.remove', target: personId, detail: { template: templateId } });
         })();
         gallery?.removeTemplate(templateId);

@@ -35,13 +35,23 @@ export function exportPersonData(d: PersonDataDeps, personId: string, actor: str
   const person = d.repo.require(personId);
   const subject = d.pseudonyms.subject(personId);
   return subjectAccessDocument(d, {
-    personId, actor,
+    personId,
+    actor,
     person: {
-      id: person.id, subject, display_name: person.displayName, enabled: person.enabled,
-      valid_from: person.validFrom, valid_until: person.validUntil, schedule: person.schedule, threshold: person.threshold,
-      created_at: person.createdAt, updated_at: person.updatedAt,
+      id: person.id,
+      subject,
+      display_name: person.displayName,
+      enabled: person.enabled,
+      valid_from: person.validFrom,
+      valid_until: person.validUntil,
+      schedule: person.schedule,
+      threshold: person.threshold,
+      created_at: person.createdAt,
+      updated_at: person.updatedAt,
     },
-    templates: d.repo.templates(personId).map((t) => ({ id: t.id, model: t.model, dim: t.embedding.length, created_at: t.createdAt, embedding: Array.from(t.embedding) })),
+    templates: d.repo
+      .templates(personId)
+      .map((t) => ({ id: t.id, model: t.model, dim: t.embedding.length, created_at: t.createdAt, embedding: Array.from(t.embedding) })),
     events: d.events.forSubject(subject),
   });
 }
@@ -49,11 +59,18 @@ export function exportPersonData(d: PersonDataDeps, personId: string, actor: str
 /** A draft has a profile only: no template, and no event (it never matched). */
 function exportDraft(d: PersonDataDeps, draft: Draft, actor: string): SubjectAccessDocument {
   return subjectAccessDocument(d, {
-    personId: draft.id, actor,
+    personId: draft.id,
+    actor,
     person: {
-      id: draft.id, subject: d.pseudonyms.subject(draft.id), display_name: draft.displayName, enrolled: false,
-      valid_from: draft.validFrom, valid_until: draft.validUntil, schedule: draft.schedule,
-      created_at: draft.createdAt, updated_at: draft.updatedAt,
+      id: draft.id,
+      subject: d.pseudonyms.subject(draft.id),
+      display_name: draft.displayName,
+      enrolled: false,
+      valid_from: draft.validFrom,
+      valid_until: draft.validUntil,
+      schedule: draft.schedule,
+      created_at: draft.createdAt,
+      updated_at: draft.updatedAt,
     },
     templates: [],
     events: [],

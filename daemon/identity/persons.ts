@@ -49,7 +49,11 @@ export class PersonNotFoundError extends FacegateError {
 
 export function checkPersonId(id: string): string {
   if (typeof id !== 'string' || !ID.test(id)) {
-    throw new FacegateError('person_id', `person id must be 1-64 characters of letters, digits, _ . - (starting with a letter or digit), got ${JSON.stringify(id)}`, { exitCode: 65 });
+    throw new FacegateError(
+      'person_id',
+      `person id must be 1-64 characters of letters, digits, _ . - (starting with a letter or digit), got ${JSON.stringify(id)}`,
+      { exitCode: 65 },
+    );
   }
   return id;
 }
@@ -129,14 +133,21 @@ export class PersonRepository {
 
   /** Every person, opened; a row that cannot be opened goes to onError (or throws when none is given). */
   list(onError?: OnUnreadable): Person[] {
-    const rows = this.#db.prepare('SELECT id, profile, created_at, updated_at FROM persons ORDER BY created_at, id').all() as { id: string; profile: Buffer; created_at: string; updated_at: string }[];
+    const rows = this.#db.prepare('SELECT id, profile, created_at, updated_at FROM persons ORDER BY created_at, id').all() as {
+      id: string;
+      profile: Buffer;
+      created_at: string;
+      updated_at: string;
+    }[];
     return openEach(rows, (r) => this.#row(r), onError);
   }
 
   insertTemplate(t: StoredTemplate): void {
     const bytes = new Uint8Array(t.embedding.buffer, t.embedding.byteOffset, t.embedding.byteLength);
     const sealed = this.#keys.seal(t.personId, TEMPLATE_KIND, t.id, bytes);
-    this.#db.prepare('INSERT INTO templates (id, person_id, model, dim, sealed, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(t.id, t.personId, t.model, t.embedding.length, sealed, t.createdAt);
+    this.#db
+      .prepare('INSERT INTO templates (id, person_id, model, dim, sealed, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(t.id, t.personId, t.model, t.embedding.length, sealed, t.createdAt);
   }
 
   deleteTemplate(personId: string, templateId: string): boolean {
@@ -145,18 +156,29 @@ export class PersonRepository {
 
   /** Every template of a person (or of everyone), opened. */
   templates(personId?: string, onError?: OnUnreadable): StoredTemplate[] {
-    const rows = (personId === undefined
-      ? this.#db.prepare('SELECT id, person_id, model, dim, sealed, created_at FROM templates ORDER BY person_id, created_at, id').all()
-      : this.#db.prepare('SELECT id, person_id, model, dim, sealed, created_at FROM templates WHERE person_id = ? ORDER BY created_at, id').all(personId)) as {
-      id: string; person_id: string; model: string; dim: number; sealed: Buffer; created_at: string;
+    const rows = (
+      personId === undefined
+        ? this.#db.prepare('SELECT id, person_id, model, dim, sealed, created_at FROM templates ORDER BY person_id, created_at, id').all()
+        : this.#db.prepare('SELECT id, person_id, model, dim, sealed, created_at FROM templates WHERE person_id = ? ORDER BY created_at, id').all(personId)
+    ) as {
+      id: string;
+      person_id: string;
+      model: string;
+      dim: number;
+      sealed: Buffer;
+      created_at: string;
     }[];
-    return openEach(rows, (r) => {
-      const plain = this.#keys.open(r.person_id, TEMPLATE_KIND, r.id, r.sealed);
-      if (plain.byteLength !== r.dim * 4) throw new FacegateError('template_corrupt', `template ${r.id}: ${plain.byteLength} bytes, expected ${r.dim * 4}`);
-      // A fresh, exactly sized copy: Buffer views may sit at an unaligned offset of a shared pool.
-      const embedding = new Float32Array(new Uint8Array(plain).buffer, 0, r.dim);
-      return { id: r.id, personId: r.person_id, model: r.model, embedding, createdAt: r.created_at };
-    }, onError);
+    return openEach(
+      rows,
+      (r) => {
+        const plain = this.#keys.open(r.person_id, TEMPLATE_KIND, r.id, r.sealed);
+        if (plain.byteLength !== r.dim * 4) throw new FacegateError('template_corrupt', `template ${r.id}: ${plain.byteLength} bytes, expected ${r.dim * 4}`);
+        // A fresh, exactly sized copy: Buffer views may sit at an unaligned offset of a shared pool.
+        const embedding = new Float32Array(new Uint8Array(plain).buffer, 0, r.dim);
+        return { id: r.id, personId: r.person_id, model: r.model, embedding, createdAt: r.created_at };
+      },
+      onError,
+    );
   }
 
   deletePerson(id: string): void {

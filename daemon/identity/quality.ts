@@ -95,10 +95,12 @@ export function checkFace(analysis: FrameAnalysis, rules: QualityRules, dim: num
   if (q.sharpness < rules.minSharpness) return refuse('blurry', `${REFUSAL_TEXT.blurry} (sharpness ${q.sharpness.toFixed(2)} < ${rules.minSharpness})`);
   if (rules.requireLiveness[source]) {
     if (face.liveness === null || !Number.isFinite(face.liveness)) return refuse('liveness_unknown');
-    if (face.liveness < rules.livenessMin) return refuse('spoof_suspected', `${REFUSAL_TEXT.spoof_suspected} (score ${face.liveness.toFixed(2)} < ${rules.livenessMin})`);
+    if (face.liveness < rules.livenessMin)
+      return refuse('spoof_suspected', `${REFUSAL_TEXT.spoof_suspected} (score ${face.liveness.toFixed(2)} < ${rules.livenessMin})`);
   }
   if (!q.ok) return refuse('poor_quality', `${REFUSAL_TEXT.poor_quality}${q.reasons.length ? ` (${q.reasons.join(', ')})` : ''}`);
   if (face.embedding === null) return refuse('no_embedding');
-  if (dim !== null && face.embedding.length !== dim) return refuse('wrong_dimension', `${REFUSAL_TEXT.wrong_dimension} (${face.embedding.length}, gallery ${dim})`);
+  if (dim !== null && face.embedding.length !== dim)
+    return refuse('wrong_dimension', `${REFUSAL_TEXT.wrong_dimension} (${face.embedding.length}, gallery ${dim})`);
   return { ok: true, face: face as FaceObservation & { embedding: Float32Array } };
 }

@@ -42,9 +42,11 @@ export function loadThresholds(file: string | null, log?: Logger, model?: string
   // eval writes { "<embedder>@<variant>": { "far": { "1e-3": … } } }; a flat file of levels works too.
   const forModel = model !== undefined ? (doc[model] as { far?: unknown } | undefined) : undefined;
   const nested =
-    forModel && typeof forModel.far === 'object' && forModel.far !== null ? (forModel.far as Record<string, unknown>)
-    : typeof doc.thresholds === 'object' && doc.thresholds !== null ? (doc.thresholds as Record<string, unknown>)
-    : doc;
+    forModel && typeof forModel.far === 'object' && forModel.far !== null
+      ? (forModel.far as Record<string, unknown>)
+      : typeof doc.thresholds === 'object' && doc.thresholds !== null
+        ? (doc.thresholds as Record<string, unknown>)
+        : doc;
   const out = { ...FALLBACK_THRESHOLDS };
   const missing: string[] = [];
   for (const level of SECURITY_LEVELS) {

@@ -8,7 +8,10 @@ export type MqttConfig = Config['mqtt'];
 
 /** The host name reduced to what MQTT client ids and HA object ids accept. */
 export function safeHostname(name: string = hostname()): string {
-  const cleaned = name.toLowerCase().replace(/[^a-z0-9_-]+/g, '_').replace(/^_+|_+$/g, '');
+  const cleaned = name
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, '_')
+    .replace(/^_+|_+$/g, '');
   return cleaned.slice(0, 40) || 'facegate';
 }
 

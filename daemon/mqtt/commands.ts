@@ -132,7 +132,9 @@ export class CommandHandler {
 
   #lowersSecurity(parsed: ParsedCommand): boolean {
     const current = this.#o.securityLevel?.current();
-    return parsed.action.command === 'security_level' && current !== undefined && SECURITY_LEVELS.indexOf(parsed.action.action) < SECURITY_LEVELS.indexOf(current);
+    return (
+      parsed.action.command === 'security_level' && current !== undefined && SECURITY_LEVELS.indexOf(parsed.action.action) < SECURITY_LEVELS.indexOf(current)
+    );
   }
 
   #act(door: string | null, parsed: ParsedCommand, trusted: boolean, reject: (reason: string) => CommandOutcome): CommandOutcome {
@@ -189,7 +191,10 @@ export class CommandHandler {
     this.#retainedIgnored += 1;
     if (!this.#retainedWarned.has(topic)) {
       this.#retainedWarned.add(topic);
-      this.#o.log.warn({ topic }, 'retained command ignored (commands are never retained; clear it on the broker with an empty retained message to this topic)');
+      this.#o.log.warn(
+        { topic },
+        'retained command ignored (commands are never retained; clear it on the broker with an empty retained message to this topic)',
+      );
     }
     return { accepted: false, reason: 'retained' };
   }

@@ -8,7 +8,9 @@ export class DiscoveryRegistry {
 
   constructor(db: Database) {
     this.#list = db.prepare('SELECT topic FROM mqtt_discovery ORDER BY topic');
-    this.#record = db.prepare('INSERT INTO mqtt_discovery (topic, published_at) VALUES (?, ?) ON CONFLICT (topic) DO UPDATE SET published_at = excluded.published_at');
+    this.#record = db.prepare(
+      'INSERT INTO mqtt_discovery (topic, published_at) VALUES (?, ?) ON CONFLICT (topic) DO UPDATE SET published_at = excluded.published_at',
+    );
     this.#forget = db.prepare('DELETE FROM mqtt_discovery WHERE topic = ?');
   }
 

@@ -34,8 +34,7 @@ export interface DiscoveryInput {
 const trustedUser = (c: DiscoveryInput['commands']): string | null => c?.trusted_user ?? null;
 
 /** Home Assistant cannot sign commands: it can open the door only when unsigned unlocking is allowed or its user is trusted. */
-const haCanOpen = (c: DiscoveryInput['commands']): boolean =>
-  c !== undefined && c.enabled && c.unlock && (!c.require_signature || trustedUser(c) !== null);
+const haCanOpen = (c: DiscoveryInput['commands']): boolean => c !== undefined && c.enabled && c.unlock && (!c.require_signature || trustedUser(c) !== null);
 
 /** Home Assistant can change a setting only as the trusted user: it cannot sign. */
 const haCanSet = (c: DiscoveryInput['commands']): boolean => c !== undefined && c.enabled && trustedUser(c) !== null;
@@ -112,7 +111,8 @@ export function discoveryMessages(input: DiscoveryInput): DiscoveryMessage[] {
       state_topic: state,
       // jammed: the lock output could not be set to locked (door.ts); HA shows it as a fault, not as
       // unlocked. Open: unlocked with the contact reporting the door open (a door without one never is).
-      value_template: "{{ 'LOCKED' if value_json.lock == 'locked' else ('JAMMED' if value_json.lock == 'jammed' else ('OPEN' if value_json.position == 'open' else 'UNLOCKED')) }}",
+      value_template:
+        "{{ 'LOCKED' if value_json.lock == 'locked' else ('JAMMED' if value_json.lock == 'jammed' else ('OPEN' if value_json.position == 'open' else 'UNLOCKED')) }}",
       payload_lock: 'LOCK',
       payload_unlock: 'UNLOCK',
       // The lock entity always has Unlock (HA's schema); a refused press raises command_rejected
@@ -220,7 +220,10 @@ export function discoveryMessages(input: DiscoveryInput): DiscoveryMessage[] {
       value_template: '{{ value_json.ts }}',
     });
     // Since the daemon started (total_increasing: HA takes the drop at a restart as a reset).
-    for (const [key, name, icon] of [['unknown_face', 'unknown faces', 'mdi:account-question'], ['spoof_suspected', 'spoof attempts', 'mdi:account-alert']] as const) {
+    for (const [key, name, icon] of [
+      ['unknown_face', 'unknown faces', 'mdi:account-question'],
+      ['spoof_suspected', 'spoof attempts', 'mdi:account-alert'],
+    ] as const) {
       add('sensor', `${door.id}_${key}_count`, door.id, {
         name: `${door.name} ${name}`,
         icon,
@@ -254,7 +257,11 @@ export function discoveryMessages(input: DiscoveryInput): DiscoveryMessage[] {
       ...extra,
     });
   metric('camera_fps', 'Camera fps', 'camera_fps', { unit_of_measurement: 'fps', icon: 'mdi:cctv', suggested_display_precision: 1 });
-  metric('board_temperature', 'Board temperature', 'board_temperature_c', { device_class: 'temperature', unit_of_measurement: '°C', suggested_display_precision: 1 });
+  metric('board_temperature', 'Board temperature', 'board_temperature_c', {
+    device_class: 'temperature',
+    unit_of_measurement: '°C',
+    suggested_display_precision: 1,
+  });
   metric('cpu_load', 'CPU load', 'cpu_load_pct', { unit_of_measurement: '%', icon: 'mdi:cpu-64-bit', suggested_display_precision: 0 });
 
   // The security level: a select where Home Assistant's choice would be carried out (its user is
@@ -284,7 +291,10 @@ export function discoveryMessages(input: DiscoveryInput): DiscoveryMessage[] {
  * platform; device and origin once, at the top. A removed component is listed with only its
  * platform: that is how HA is told to delete it (one left out is kept).
  */
-export function deviceDiscoveryMessage(messages: readonly DiscoveryMessage[], removed: readonly { platform: string; objectId: string }[] = []): Record<string, unknown> {
+export function deviceDiscoveryMessage(
+  messages: readonly DiscoveryMessage[],
+  removed: readonly { platform: string; objectId: string }[] = [],
+): Record<string, unknown> {
   const first = messages[0]?.payload ?? {};
   const components: Record<string, Record<string, unknown>> = {};
   for (const r of removed) components[r.objectId] = { platform: r.platform };

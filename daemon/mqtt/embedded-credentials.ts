@@ -29,7 +29,9 @@ function write(file: string, creds: BrokerCredentials): void {
 function parse(text: string): BrokerCredentials | null {
   try {
     const doc = JSON.parse(text) as Partial<BrokerCredentials>;
-    return typeof doc.username === 'string' && typeof doc.password === 'string' && doc.password.length >= 32 ? { username: doc.username, password: doc.password } : null;
+    return typeof doc.username === 'string' && typeof doc.password === 'string' && doc.password.length >= 32
+      ? { username: doc.username, password: doc.password }
+      : null;
   } catch {
     return null;
   }

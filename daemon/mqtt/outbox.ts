@@ -96,7 +96,9 @@ export class Outbox {
    */
   deleteSubject(subject: string): number {
     // Only event payloads carry a subject; anything that is not JSON has none.
-    const n = this.#db.prepare("DELETE FROM mqtt_outbox WHERE CASE WHEN json_valid(payload) THEN json_extract(payload, '$.subject') END = ?").run(subject).changes;
+    const n = this.#db
+      .prepare("DELETE FROM mqtt_outbox WHERE CASE WHEN json_valid(payload) THEN json_extract(payload, '$.subject') END = ?")
+      .run(subject).changes;
     this.#size -= n;
     return n;
   }

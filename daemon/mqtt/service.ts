@@ -297,13 +297,24 @@ export class MqttService implements Service {
     const { version, homepage } = packageInfo();
     const entities = enabled
       ? discoveryMessages({
-        topics: this.topics, node: this.#node, doors: this.#o.doors, version, homepage, commands: this.#o.config.commands,
-        configurationUrl: this.#o.configurationUrl ?? null, cameraDoor: this.#o.camera?.door ?? null,
-        ...(this.#o.securityLevel ? { securityLevel: { changeable: this.#o.securityLevel.change !== null } } : {}),
-      })
+          topics: this.topics,
+          node: this.#node,
+          doors: this.#o.doors,
+          version,
+          homepage,
+          commands: this.#o.config.commands,
+          configurationUrl: this.#o.configurationUrl ?? null,
+          cameraDoor: this.#o.camera?.door ?? null,
+          ...(this.#o.securityLevel ? { securityLevel: { changeable: this.#o.securityLevel.change !== null } } : {}),
+        })
       : [];
     const steps = planDiscovery({
-      enabled, mode, entities, known: this.#registry.topics(), deviceTopic: this.topics.discoveryDevice(this.#node), device: deviceDiscoveryMessage,
+      enabled,
+      mode,
+      entities,
+      known: this.#registry.topics(),
+      deviceTopic: this.topics.discoveryDevice(this.#node),
+      device: deviceDiscoveryMessage,
     });
     for (const step of steps) {
       client.publish(step.topic, step.payload, { qos: 1, retain: true }, (err) => {
@@ -387,7 +398,9 @@ export class MqttService implements Service {
       }
       const outcome = this.#commands.handle(topic, payload, retained);
       if (!outcome.accepted && !retained) this.#settle(topic);
-      void outcome.settled?.then((o) => { if (!o.accepted) this.#settle(topic); });
+      void outcome.settled?.then((o) => {
+        if (!o.accepted) this.#settle(topic);
+      });
     } catch (err) {
       this.#o.log.error({ err, topic }, 'MQTT message handling failed; nothing was acted on');
     }

@@ -31,7 +31,9 @@ export const GENESIS_HASH = '0'.repeat(64);
 
 /** The hash of one row: over its predecessor's hash and every field, in a fixed order. */
 export function auditHash(prev: string, row: { seq: number; ts: string; actor: string; action: string; target: string | null; detail: string | null }): string {
-  return createHash('sha256').update(JSON.stringify([prev, row.seq, row.ts, row.actor, row.action, row.target, row.detail])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([prev, row.seq, row.ts, row.actor, row.action, row.target, row.detail]))
+    .digest('hex');
 }
 
 const TEXT_LIMIT = 200;
@@ -62,7 +64,9 @@ export class AuditLog {
     this.#db = db;
     this.#clock = clock;
     this.#last = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
-    this.#insert = db.prepare('INSERT INTO audit_log (seq, ts, actor, action, target, detail, prev_hash, hash) VALUES (@seq, @ts, @actor, @action, @target, @detail, @prev_hash, @hash)');
+    this.#insert = db.prepare(
+      'INSERT INTO audit_log (seq, ts, actor, action, target, detail, prev_hash, hash) VALUES (@seq, @ts, @actor, @action, @target, @detail, @prev_hash, @hash)',
+    );
     this.#head = db.prepare("INSERT INTO meta (key, value) VALUES ('audit_head', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
   }
 
@@ -75,22 +79,24 @@ export class AuditLog {
     }
     const detail = entry.detail === undefined || entry.detail === null ? null : JSON.stringify(entry.detail);
     if (detail !== null && detail.length > 4000) throw new FacegateError('audit_input', 'audit detail is larger than 4000 characters');
-    return this.#db.transaction(() => {
-      const last = this.#last.get() as { seq: number; hash: string } | undefined;
-      const base = {
-        seq: (last?.seq ?? 0) + 1,
-        ts: new Date(this.#clock.now()).toISOString(),
-        actor: entry.actor,
-        action: entry.action,
-        target: entry.target ?? null,
-        detail,
-      };
-      const prev = last?.hash ?? GENESIS_HASH;
-      const hash = auditHash(prev, base);
-      this.#insert.run({ ...base, prev_hash: prev, hash });
-      this.#head.run(`${base.seq}:${hash}`);
-      return { ...base, detail: entry.detail ?? null, prev_hash: prev, hash };
-    }).immediate();
+    return this.#db
+      .transaction(() => {
+        const last = this.#last.get() as { seq: number; hash: string } | undefined;
+        const base = {
+          seq: (last?.seq ?? 0) + 1,
+          ts: new Date(this.#clock.now()).toISOString(),
+          actor: entry.actor,
+          action: entry.action,
+          target: entry.target ?? null,
+          detail,
+        };
+        const prev = last?.hash ?? GENESIS_HASH;
+        const hash = auditHash(prev, base);
+        this.#insert.run({ ...base, prev_hash: prev, hash });
+        this.#head.run(`${base.seq}:${hash}`);
+        return { ...base, detail: entry.detail ?? null, prev_hash: prev, hash };
+      })
+      .immediate();
   }
 
   /** Newest first; `before` pages back from a sequence number. */
@@ -98,10 +104,21 @@ export class AuditLog {
     const limit = Math.min(Math.max(Math.trunc(q.limit ?? 50), 1), 1000);
     const where: string[] = [];
     const args: unknown[] = [];
-    if (q.before !== undefined) { where.push('seq < ?'); args.push(q.before); }
-    if (q.target !== undefined) { where.push('target = ?'); args.push(q.target); }
-    if (q.action !== undefined) { where.push('action = ?'); args.push(q.action); }
-    const rows = this.#db.prepare(`SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`).all(...args, limit) as StoredRow[];
+    if (q.before !== undefined) {
+      where.push('seq < ?');
+      args.push(q.before);
+    }
+    if (q.target !== undefined) {
+      where.push('target = ?');
+      args.push(q.target);
+    }
+    if (q.action !== undefined) {
+      where.push('action = ?');
+      args.push(q.action);
+    }
+    const rows = this.#db
+      .prepare(`SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`)
+      .all(...args, limit) as StoredRow[];
     return rows.map((r) => ({ ...r, detail: r.detail === null ? null : (JSON.parse(r.detail) as Record<string, unknown>) }));
   }
 
@@ -115,7 +132,11 @@ export class AuditLog {
     for (const row of this.#db.prepare('SELECT * FROM audit_log ORDER BY seq').iterate() as IterableIterator<StoredRow>) {
       rows += 1;
       if (row.seq !== expectSeq) {
-        problems.push(row.seq > expectSeq ? `row ${row.seq}: rows ${expectSeq}..${row.seq - 1} are missing (deleted)` : `row ${row.seq}: out of order (expected row ${expectSeq})`);
+        problems.push(
+          row.seq > expectSeq
+            ? `row ${row.seq}: rows ${expectSeq}..${row.seq - 1} are missing (deleted)`
+            : `row ${row.seq}: out of order (expected row ${expectSeq})`,
+        );
       }
       if (row.prev_hash !== prev) problems.push(`row ${row.seq}: does not follow the row before it (deleted, inserted or reordered rows)`);
       if (auditHash(row.prev_hash, row) !== row.hash) problems.push(`row ${row.seq}: content changed after it was written`);

@@ -72,7 +72,10 @@ export class Consents {
 
   /** The consent in force for a person, or null (none given, or withdrawn). */
   current(personId: string): ConsentRecord | null {
-    return (this.#db.prepare('SELECT * FROM consents WHERE person_id = ? AND withdrawn_at IS NULL ORDER BY id DESC LIMIT 1').get(personId) as ConsentRecord | undefined) ?? null;
+    return (
+      (this.#db.prepare('SELECT * FROM consents WHERE person_id = ? AND withdrawn_at IS NULL ORDER BY id DESC LIMIT 1').get(personId) as
+        ConsentRecord | undefined) ?? null
+    );
   }
 
   history(personId: string): ConsentRecord[] {

@@ -38,7 +38,11 @@ export function parseKey(bytes: Buffer, where: string): Buffer {
     if (/^[0-9a-fA-F]{64}$/.test(text)) key = Buffer.from(text, 'hex');
     else if (/^[A-Za-z0-9+/]{43}=$/.test(text)) key = Buffer.from(text, 'base64');
   }
-  if (!key) throw keyError('key_format', `device key ${where}: expected 32 raw bytes, 64 hex characters or base64 of 32 bytes; found ${bytes.length} bytes of something else`);
+  if (!key)
+    throw keyError(
+      'key_format',
+      `device key ${where}: expected 32 raw bytes, 64 hex characters or base64 of 32 bytes; found ${bytes.length} bytes of something else`,
+    );
   if (key.every((b) => b === 0)) throw keyError('key_format', `device key ${where}: all zero bytes; refusing a key that is not random`);
   return key;
 }
@@ -49,7 +53,10 @@ function checkKeyFile(file: string): void {
   if (!st.isFile()) throw keyError('key_file', `device key ${file}: not a regular file`);
   if ((st.mode & 0o077) !== 0) {
     const mode = (st.mode & 0o777).toString(8).padStart(3, '0');
-    throw keyError('key_permissions', `device key ${file} is readable or writable by group/others (mode ${mode}); refusing to start. Fix with: chmod 600 ${file}`);
+    throw keyError(
+      'key_permissions',
+      `device key ${file} is readable or writable by group/others (mode ${mode}); refusing to start. Fix with: chmod 600 ${file}`,
+    );
   }
   const uid = process.getuid?.();
   // root (an operator's `sudo facegate keys rotate`) may use the daemon user's file.
@@ -78,13 +85,19 @@ export function writeKeyFile(file: string, key: Buffer): void {
 export function fsyncDir(dir: string): void {
   try {
     const fd = openSync(dir, 'r');
-    try { fsyncSync(fd); } finally { closeSync(fd); }
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
   } catch {
     /* not every file system lets a directory be fsynced; the rename is still atomic */
   }
 }
 
-interface MetaRow { value: string }
+interface MetaRow {
+  value: string;
+}
 
 /**
  * The device key: the root of every other key. It comes from the systemd credential
@@ -140,7 +153,10 @@ export class DeviceKeys {
         );
       } else {
         writeKeyFile(file, randomBytes(KEY_BYTES));
-        opts.log.warn({ file }, 'no device key: created a new one (0600). Back it up apart from the database, or better, make it a systemd credential (docs/SECURITY.md)');
+        opts.log.warn(
+          { file },
+          'no device key: created a new one (0600). Back it up apart from the database, or better, make it a systemd credential (docs/SECURITY.md)',
+        );
       }
     }
     const keys = new DeviceKeys(readKeyFile(file), 'file', file, opts.dataDir);
@@ -223,7 +239,10 @@ export class DeviceKeys {
     if (stored === undefined) {
       const persons = (db.prepare('SELECT count(*) AS n FROM person_keys').get() as { n: number }).n;
       if (persons > 0) {
-        throw keyError('key_unbound', `database in ${this.dataDir} holds ${persons} person keys but records no device key id: it was altered or not written by facegate; refusing to guess`);
+        throw keyError(
+          'key_unbound',
+          `database in ${this.dataDir} holds ${persons} person keys but records no device key id: it was altered or not written by facegate; refusing to guess`,
+        );
       }
       db.transaction(() => this.writeBinding(db, this.#pseudonymSecret))();
       return this;

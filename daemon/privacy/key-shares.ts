@@ -21,7 +21,11 @@ export class KeyShares {
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     const mode = statSync(this.dir).mode & 0o077;
     if (mode !== 0) {
-      throw new FacegateError('key_permissions', `key share directory ${this.dir} is open to group/others; refusing to start. Fix with: chmod 700 ${this.dir}`, { exitCode: 78 });
+      throw new FacegateError(
+        'key_permissions',
+        `key share directory ${this.dir} is open to group/others; refusing to start. Fix with: chmod 700 ${this.dir}`,
+        { exitCode: 78 },
+      );
     }
   }
 

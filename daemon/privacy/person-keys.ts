@@ -70,7 +70,11 @@ export class PersonKeys {
     if (current === undefined || current === this.#keys.id) return;
     const next = this.#keys.source === 'file' ? DeviceKeys.findOnDisk(this.#keys.dataDir, current) : null;
     if (!next) {
-      throw new FacegateError('key_mismatch', `the device key was rotated to ${current}, but that key is not in ${this.#keys.dataDir}; restart facegate with the new key`, { exitCode: 78 });
+      throw new FacegateError(
+        'key_mismatch',
+        `the device key was rotated to ${current}, but that key is not in ${this.#keys.dataDir}; restart facegate with the new key`,
+        { exitCode: 78 },
+      );
     }
     this.#keys = next.bind(this.#db, this.#log);
     this.#log?.info({ keyId: current }, 'following a device key rotation');
@@ -85,14 +89,16 @@ export class PersonKeys {
     let share: Buffer | null = null;
     const personKey = randomBytes(32);
     try {
-      this.#db.transaction(() => {
-        this.#sync();
-        if (this.has(personId)) throw new FacegateError('person_key_exists', `person ${personId} already has a key`, { exitCode: 65 });
-        share = this.#shares.create(personId);
-        this.#db
-          .prepare('INSERT INTO person_keys (person_id, wrapped, key_id, created_at) VALUES (?, ?, ?, ?)')
-          .run(personId, this.#keys.wrap(personKey, personId, share), this.#keys.id, new Date().toISOString());
-      }).immediate();
+      this.#db
+        .transaction(() => {
+          this.#sync();
+          if (this.has(personId)) throw new FacegateError('person_key_exists', `person ${personId} already has a key`, { exitCode: 65 });
+          share = this.#shares.create(personId);
+          this.#db
+            .prepare('INSERT INTO person_keys (person_id, wrapped, key_id, created_at) VALUES (?, ?, ?, ?)')
+            .run(personId, this.#keys.wrap(personKey, personId, share), this.#keys.id, new Date().toISOString());
+        })
+        .immediate();
     } catch (err) {
       if (share) this.#shares.shred(personId);
       throw err;
@@ -110,7 +116,9 @@ export class PersonKeys {
     if (!share) throw new PersonKeyGoneError(personId, `key share missing from ${this.#shares.dir} (erased, or keys/ was not restored)`);
     if (row.key_id !== this.#keys.id) this.#sync();
     if (row.key_id !== this.#keys.id) {
-      throw new FacegateError('key_mismatch', `person ${personId}: key wrapped by device key ${row.key_id}, but the device key is ${this.#keys.id}`, { exitCode: 78 });
+      throw new FacegateError('key_mismatch', `person ${personId}: key wrapped by device key ${row.key_id}, but the device key is ${this.#keys.id}`, {
+        exitCode: 78,
+      });
     }
     const key = this.#keys.unwrap(row.wrapped, personId, share);
     this.#cache.set(personId, key);
@@ -161,22 +169,24 @@ export class PersonKeys {
   rewrapAll(newKeys: DeviceKeys): { rewrapped: number; unrecoverable: string[] } {
     const unrecoverable: string[] = [];
     let rewrapped = 0;
-    this.#db.transaction(() => {
-      this.#sync();
-      const rows = this.#db.prepare('SELECT person_id, wrapped, key_id FROM person_keys').all() as KeyRow[];
-      const update = this.#db.prepare('UPDATE person_keys SET wrapped = ?, key_id = ? WHERE person_id = ?');
-      for (const row of rows) {
-        const share = this.#shares.read(row.person_id);
-        if (!share) {
-          unrecoverable.push(row.person_id);
-          continue;
+    this.#db
+      .transaction(() => {
+        this.#sync();
+        const rows = this.#db.prepare('SELECT person_id, wrapped, key_id FROM person_keys').all() as KeyRow[];
+        const update = this.#db.prepare('UPDATE person_keys SET wrapped = ?, key_id = ? WHERE person_id = ?');
+        for (const row of rows) {
+          const share = this.#shares.read(row.person_id);
+          if (!share) {
+            unrecoverable.push(row.person_id);
+            continue;
+          }
+          const personKey = this.#keys.unwrap(row.wrapped, row.person_id, share);
+          update.run(newKeys.wrap(personKey, row.person_id, share), newKeys.id, row.person_id);
+          rewrapped += 1;
         }
-        const personKey = this.#keys.unwrap(row.wrapped, row.person_id, share);
-        update.run(newKeys.wrap(personKey, row.person_id, share), newKeys.id, row.person_id);
-        rewrapped += 1;
-      }
-      newKeys.writeBinding(this.#db, this.#keys.pseudonymSecret);
-    }).immediate();
+        newKeys.writeBinding(this.#db, this.#keys.pseudonymSecret);
+      })
+      .immediate();
     this.#keys = newKeys;
     return { rewrapped, unrecoverable };
   }
@@ -200,14 +210,18 @@ export class PersonKeys {
   reconcile(): KeyHealth {
     // Under the write lock: an enrollment holds it from writing its share until its commit, so
     // a share without a row here really is an orphan, not one being enrolled by another process.
-    const health = this.#db.transaction(() => {
-      const h = this.health();
-      if (h.orphanShares > 0) {
-        const rows = new Set((this.#db.prepare('SELECT person_id FROM person_keys').all() as { person_id: string }[]).map((r) => KeyShares.fileName(r.person_id)));
-        for (const f of this.#shares.list()) if (!rows.has(f)) this.#shares.shredFile(f);
-      }
-      return h;
-    }).immediate();
+    const health = this.#db
+      .transaction(() => {
+        const h = this.health();
+        if (h.orphanShares > 0) {
+          const rows = new Set(
+            (this.#db.prepare('SELECT person_id FROM person_keys').all() as { person_id: string }[]).map((r) => KeyShares.fileName(r.person_id)),
+          );
+          for (const f of this.#shares.list()) if (!rows.has(f)) this.#shares.shredFile(f);
+        }
+        return h;
+      })
+      .immediate();
     if (health.persons > 0 && health.missingShares.length === health.persons) {
       throw new FacegateError(
         'keys_missing',
@@ -216,7 +230,10 @@ export class PersonKeys {
       );
     }
     if (health.missingShares.length > 0) {
-      this.#log?.warn({ count: health.missingShares.length }, 'some persons have no key share (erased after the restored backup was taken); their data cannot be opened');
+      this.#log?.warn(
+        { count: health.missingShares.length },
+        'some persons have no key share (erased after the restored backup was taken); their data cannot be opened',
+      );
     }
     return health;
   }

@@ -79,10 +79,6 @@ export function open(key: Buffer, sealed: Uint8Array, aad: SealAad): Uint8Array 
   try {
     return Buffer.concat([decipher.update(body), decipher.final()]);
   } catch (err) {
-    throw new SealError(
-      'seal_auth',
-      `${what}: failed authentication: wrong key, altered or truncated bytes, or a value copied from another record`,
-      err,
-    );
+    throw new SealError('seal_auth', `${what}: failed authentication: wrong key, altered or truncated bytes, or a value copied from another record`, err);
   }
 }

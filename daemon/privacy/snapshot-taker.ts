@@ -12,7 +12,10 @@ export interface SnapshotTakerOptions {
   keep?: number;
 }
 
-interface KeptFrame { capturedMono: number; jpeg: Uint8Array }
+interface KeptFrame {
+  capturedMono: number;
+  jpeg: Uint8Array;
+}
 
 /**
  * With privacy.snapshots_enabled: the camera frame that concluded each access decision, stored

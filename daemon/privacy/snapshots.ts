@@ -22,7 +22,14 @@ export interface Snapshot {
   image: Uint8Array;
 }
 
-interface Row { id: string; person_id: string | null; event_id: string | null; taken_at: string; mime: string; sealed: Buffer }
+interface Row {
+  id: string;
+  person_id: string | null;
+  event_id: string | null;
+  taken_at: string;
+  mime: string;
+  sealed: Buffer;
+}
 
 const MAX_BYTES = 2 * 1024 * 1024;
 
@@ -48,11 +55,15 @@ export class Snapshots {
   }
 
   put(input: SnapshotInput): string {
-    if (!(input.image instanceof Uint8Array) || input.image.length === 0) throw new FacegateError('snapshot_input', 'snapshot image must be non-empty bytes', { exitCode: 65 });
-    if (input.image.length > MAX_BYTES) throw new FacegateError('snapshot_input', `snapshot image is ${input.image.length} bytes; the limit is ${MAX_BYTES}`, { exitCode: 65 });
+    if (!(input.image instanceof Uint8Array) || input.image.length === 0)
+      throw new FacegateError('snapshot_input', 'snapshot image must be non-empty bytes', { exitCode: 65 });
+    if (input.image.length > MAX_BYTES)
+      throw new FacegateError('snapshot_input', `snapshot image is ${input.image.length} bytes; the limit is ${MAX_BYTES}`, { exitCode: 65 });
     const id = randomUUID();
     const personId = input.personId ?? null;
-    const sealed = personId ? this.#persons.seal(personId, 'snapshot', id, input.image) : seal(this.#unknownKey(), input.image, { recordId: id, kind: 'snapshot' });
+    const sealed = personId
+      ? this.#persons.seal(personId, 'snapshot', id, input.image)
+      : seal(this.#unknownKey(), input.image, { recordId: id, kind: 'snapshot' });
     this.#db
       .prepare('INSERT INTO snapshots (id, person_id, event_id, taken_at, mime, sealed) VALUES (?, ?, ?, ?, ?, ?)')
       .run(id, personId, input.eventId ?? null, new Date(this.#clock.now()).toISOString(), input.mime, sealed);
@@ -60,7 +71,9 @@ export class Snapshots {
   }
 
   #open(row: Row): Snapshot {
-    const image = row.person_id ? this.#persons.open(row.person_id, 'snapshot', row.id, row.sealed) : open(this.#unknownKey(), row.sealed, { recordId: row.id, kind: 'snapshot' });
+    const image = row.person_id
+      ? this.#persons.open(row.person_id, 'snapshot', row.id, row.sealed)
+      : open(this.#unknownKey(), row.sealed, { recordId: row.id, kind: 'snapshot' });
     return { id: row.id, person_id: row.person_id, event_id: row.event_id, taken_at: row.taken_at, mime: row.mime, image };
   }
 

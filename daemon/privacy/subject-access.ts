@@ -42,7 +42,9 @@ export type SubjectAccessDocument = {
 export function subjectAccessDocument(sources: SubjectAccessSources, input: SubjectAccessInput): SubjectAccessDocument {
   const { personId } = input;
   // Snapshots are sealed under the person's key: opened here for the person themself.
-  const snapshots = sources.snapshots.forPerson(personId).map((s) => ({ id: s.id, event_id: s.event_id, taken_at: s.taken_at, mime: s.mime, image_base64: Buffer.from(s.image).toString('base64') }));
+  const snapshots = sources.snapshots
+    .forPerson(personId)
+    .map((s) => ({ id: s.id, event_id: s.event_id, taken_at: s.taken_at, mime: s.mime, image_base64: Buffer.from(s.image).toString('base64') }));
   const doc: SubjectAccessDocument = {
     format: SUBJECT_ACCESS_FORMAT,
     exported_at: new Date(sources.clock.now()).toISOString(),
@@ -53,6 +55,11 @@ export function subjectAccessDocument(sources: SubjectAccessSources, input: Subj
     snapshots,
     audit: sources.audit.list({ target: personId, limit: 1000 }),
   };
-  sources.audit.append({ actor: input.actor, action: 'privacy.export', target: personId, detail: { templates: input.templates.length, events: input.events.length, snapshots: snapshots.length } });
+  sources.audit.append({
+    actor: input.actor,
+    action: 'privacy.export',
+    target: personId,
+    detail: { templates: input.templates.length, events: input.events.length, snapshots: snapshots.length },
+  });
   return doc;
 }

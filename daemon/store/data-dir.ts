@@ -20,11 +20,19 @@ export function prepareDataDir(dataDir: string, log?: Pick<Logger, 'warn'>): Mod
     accessSync(dataDir, constants.W_OK | constants.R_OK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'EACCES' || code === 'EPERM' ? 'not writable' : code === 'EEXIST' || code === 'ENOTDIR' ? 'not a directory' : code === 'EROFS' ? 'on a read-only file system' : (err as Error).message;
+    const why =
+      code === 'EACCES' || code === 'EPERM'
+        ? 'not writable'
+        : code === 'EEXIST' || code === 'ENOTDIR'
+          ? 'not a directory'
+          : code === 'EROFS'
+            ? 'on a read-only file system'
+            : (err as Error).message;
     throw new FacegateError('data_dir', `data directory ${dataDir}: ${why}`, { exitCode: 73, cause: err });
   }
-  const fixes = [restrictMode(dataDir, PRIVATE_DIR_MODE), ...STORE_FILES.map((f) => restrictMode(join(dataDir, f), PRIVATE_FILE_MODE))]
-    .filter((fix): fix is ModeFix => fix !== null);
+  const fixes = [restrictMode(dataDir, PRIVATE_DIR_MODE), ...STORE_FILES.map((f) => restrictMode(join(dataDir, f), PRIVATE_FILE_MODE))].filter(
+    (fix): fix is ModeFix => fix !== null,
+  );
   for (const fix of fixes) log?.warn(fix, `data directory: ${fix.path} was open to group/others (mode ${fix.was}); set to ${fix.now}`);
   return fixes;
 }

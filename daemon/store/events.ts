@@ -29,11 +29,26 @@ export class EventStore {
   query(q: EventQuery = {}): { seq: number; event: FacegateEvent }[] {
     const where: string[] = [];
     const args: Record<string, unknown> = {};
-    if (q.from) { where.push('ts >= @from'); args.from = q.from; }
-    if (q.to) { where.push('ts < @to'); args.to = q.to; }
-    if (q.type) { where.push('type = @type'); args.type = q.type; }
-    if (q.door) { where.push('door = @door'); args.door = q.door; }
-    if (q.before !== undefined) { where.push('seq < @before'); args.before = q.before; }
+    if (q.from) {
+      where.push('ts >= @from');
+      args.from = q.from;
+    }
+    if (q.to) {
+      where.push('ts < @to');
+      args.to = q.to;
+    }
+    if (q.type) {
+      where.push('type = @type');
+      args.type = q.type;
+    }
+    if (q.door) {
+      where.push('door = @door');
+      args.door = q.door;
+    }
+    if (q.before !== undefined) {
+      where.push('seq < @before');
+      args.before = q.before;
+    }
     args.limit = Math.min(Math.max(q.limit ?? 50, 1), 1000);
     const sql = `SELECT seq, body FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT @limit`;
     return (this.#db.prepare(sql).all(args) as { seq: number; body: string }[]).map((r) => ({ seq: r.seq, event: JSON.parse(r.body) as FacegateEvent }));
@@ -41,7 +56,9 @@ export class EventStore {
 
   /** Every stored event of one subject (a person's pseudonym), oldest first: their subject-access export. */
   forSubject(subject: string): FacegateEvent[] {
-    return (this.#db.prepare('SELECT body FROM events WHERE subject = ? ORDER BY seq').all(subject) as { body: string }[]).map((r) => JSON.parse(r.body) as FacegateEvent);
+    return (this.#db.prepare('SELECT body FROM events WHERE subject = ? ORDER BY seq').all(subject) as { body: string }[]).map(
+      (r) => JSON.parse(r.body) as FacegateEvent,
+    );
   }
 
   /** Deletes every event of one subject (erasure); returns how many went. */

@@ -30,7 +30,11 @@ export function restrictMode(path: string, mode: number): ModeFix | null {
     chmodSync(path, mode);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? String(err);
-    throw new FacegateError('data_permissions', `${path} is open to group/others (mode ${octal(was)}) and could not be changed (${code}); refusing to start. Fix with: chmod ${octal(mode)} ${path}`, { exitCode: 78, cause: err });
+    throw new FacegateError(
+      'data_permissions',
+      `${path} is open to group/others (mode ${octal(was)}) and could not be changed (${code}); refusing to start. Fix with: chmod ${octal(mode)} ${path}`,
+      { exitCode: 78, cause: err },
+    );
   }
   return { path, was: octal(was), now: octal(mode) };
 }

@@ -13,10 +13,7 @@ export function migrate(db: Database, migrations: readonly Migration[]): string[
   const done = new Set((db.prepare('SELECT id FROM schema_migrations').all() as { id: string }[]).map((r) => r.id));
   const unknown = [...done].filter((id) => !ids.has(id));
   if (unknown.length > 0) {
-    throw new FacegateError(
-      'store_newer',
-      `the database was written by a newer facegate (unknown migrations: ${unknown.join(', ')}); refusing to touch it`,
-    );
+    throw new FacegateError('store_newer', `the database was written by a newer facegate (unknown migrations: ${unknown.join(', ')}); refusing to touch it`);
   }
   const record = db.prepare('INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)');
   const applied: string[] = [];

@@ -15,7 +15,10 @@ const AGE_BINS = [15, 23, 28, 35.5, 45.5, 55.5, 65];
 const ATTRIBUTE_ZOOM = 0.75;
 
 export class Attributes {
-  private constructor(private readonly emotion: LoadedModel | null, private readonly gear: LoadedModel | null) {}
+  private constructor(
+    private readonly emotion: LoadedModel | null,
+    private readonly gear: LoadedModel | null,
+  ) {}
 
   static async load(enabled: { emotion: boolean; age_gender: boolean }, manifest: Manifest, dir: string): Promise<Attributes> {
     // Always float32: these are small and were not checked for quantization loss.
@@ -58,10 +61,15 @@ export class Attributes {
       const [age, gender] = await Promise.all(outs.map((o) => o.data() as Promise<Float32Array>));
       tf.dispose(outs);
       if (age && gender) {
-        let sum = 0, w = 0;
-        age.forEach((p, i) => { sum += p * (AGE_BINS[i] ?? 0); w += p; });
+        let sum = 0,
+          w = 0;
+        age.forEach((p, i) => {
+          sum += p * (AGE_BINS[i] ?? 0);
+          w += p;
+        });
         out.age = Math.round(sum / (w || 1));
-        const male = gender[0] ?? 0, female = gender[1] ?? 0;
+        const male = gender[0] ?? 0,
+          female = gender[1] ?? 0;
         out.gender = male >= female ? 'male' : 'female';
         out.genderScore = Math.max(male, female);
       }

@@ -9,8 +9,6 @@ import type { BackendInfo, BackendPreference } from './backend-info.ts';
 
 export type { BackendInfo, BackendPreference } from './backend-info.ts';
 
-
-
 let chosen: Promise<BackendInfo> | null = null;
 
 async function tryNative(): Promise<boolean> {

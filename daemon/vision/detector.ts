@@ -41,8 +41,10 @@ function anchors(size: number): Float32Array {
 }
 
 function iou(a: Box, b: Box): number {
-  const x1 = Math.max(a.x, b.x), y1 = Math.max(a.y, b.y);
-  const x2 = Math.min(a.x + a.width, b.x + b.width), y2 = Math.min(a.y + a.height, b.y + b.height);
+  const x1 = Math.max(a.x, b.x),
+    y1 = Math.max(a.y, b.y);
+  const x2 = Math.min(a.x + a.width, b.x + b.width),
+    y2 = Math.min(a.y + a.height, b.y + b.height);
   const inter = Math.max(0, x2 - x1) * Math.max(0, y2 - y1);
   const union = a.width * a.height + b.width * b.height - inter;
   return union > 0 ? inter / union : 0;
@@ -59,13 +61,18 @@ export function letterboxInput(img: RgbImage, size: number): Float32Array {
   for (let v = 0; v < size; v++) {
     const y = (v + 0.5) * scale - 0.5;
     if (y > h - 0.5) break;
-    const y0 = Math.max(0, Math.floor(y)), y1 = Math.min(h - 1, y0 + 1), fy = Math.max(0, y - y0);
+    const y0 = Math.max(0, Math.floor(y)),
+      y1 = Math.min(h - 1, y0 + 1),
+      fy = Math.max(0, y - y0);
     for (let u = 0; u < size; u++) {
       const x = (u + 0.5) * scale - 0.5;
       if (x > w - 0.5) break;
-      const x0 = Math.max(0, Math.floor(x)), x1 = Math.min(w - 1, x0 + 1), fx = Math.max(0, x - x0);
+      const x0 = Math.max(0, Math.floor(x)),
+        x1 = Math.min(w - 1, x0 + 1),
+        fx = Math.max(0, x - x0);
       const o = (v * size + u) * 3;
-      const r0 = y0 * w, r1 = y1 * w;
+      const r0 = y0 * w,
+        r1 = y1 * w;
       for (let c = 0; c < 3; c++) {
         const top = data[(r0 + x0) * 3 + c]! * (1 - fx) + data[(r0 + x1) * 3 + c]! * fx;
         const bottom = data[(r1 + x0) * 3 + c]! * (1 - fx) + data[(r1 + x1) * 3 + c]! * fx;
@@ -80,7 +87,10 @@ export class FaceDetector {
   readonly inputSize: number;
   private readonly anchorXY: Float32Array;
 
-  constructor(private readonly loaded: LoadedModel, private readonly opts: DetectorOptions) {
+  constructor(
+    private readonly loaded: LoadedModel,
+    private readonly opts: DetectorOptions,
+  ) {
     this.inputSize = loaded.entry.input[1] ?? 256;
     this.anchorXY = anchors(this.inputSize);
   }
@@ -106,7 +116,8 @@ export class FaceDetector {
     const size = this.inputSize;
     if ((det.box.width * size) / Math.max(img.width, img.height) >= REFINE_ABOVE_PX) return null;
     const side = det.box.width * 2.5;
-    const cx = det.box.x + det.box.width / 2, cy = det.box.y + det.box.height / 2;
+    const cx = det.box.x + det.box.width / 2,
+      cy = det.box.y + det.box.height / 2;
     const s = size / side;
     // crop = s * (frame - (cx, cy)) + size / 2
     const crop = warpCrop(img, { a: s, b: 0, tx: size / 2 - s * cx, ty: size / 2 - s * cy }, size);
@@ -144,9 +155,13 @@ export class FaceDetector {
     for (let i = 0; i < scores.length; i++) {
       const score = scores[i]!;
       if (score < this.opts.minScore) continue;
-      const ax = this.anchorXY[2 * i]!, ay = this.anchorXY[2 * i + 1]!;
+      const ax = this.anchorXY[2 * i]!,
+        ay = this.anchorXY[2 * i + 1]!;
       const r = i * 16;
-      const cx = ax + regs[r]!, cy = ay + regs[r + 1]!, w = regs[r + 2]!, h = regs[r + 3]!;
+      const cx = ax + regs[r]!,
+        cy = ay + regs[r + 1]!,
+        w = regs[r + 2]!,
+        h = regs[r + 3]!;
       const keypoints: Point[] = [];
       for (let p = 0; p < KEYPOINTS; p++) keypoints.push(toFrame(ax + regs[r + 4 + 2 * p]!, ay + regs[r + 5 + 2 * p]!));
       const [x0, y0] = toFrame(cx - w / 2, cy - h / 2);
@@ -164,15 +179,25 @@ export class FaceDetector {
     for (let i = 0; i < candidates.length && out.length < this.opts.maxFaces; i++) {
       if (used[i]) continue;
       const best = candidates[i]!;
-      let wsum = 0, bx = 0, by = 0, bw = 0, bh = 0;
+      let wsum = 0,
+        bx = 0,
+        by = 0,
+        bw = 0,
+        bh = 0;
       const kp = best.keypoints.map(() => [0, 0]);
       for (let j = i; j < candidates.length; j++) {
         const c = candidates[j]!;
         if (used[j] || iou(best.box, c.box) < this.opts.iou) continue;
         used[j] = 1;
         wsum += c.score;
-        bx += c.box.x * c.score; by += c.box.y * c.score; bw += c.box.width * c.score; bh += c.box.height * c.score;
-        c.keypoints.forEach((p, n) => { kp[n]![0]! += p[0] * c.score; kp[n]![1]! += p[1] * c.score; });
+        bx += c.box.x * c.score;
+        by += c.box.y * c.score;
+        bw += c.box.width * c.score;
+        bh += c.box.height * c.score;
+        c.keypoints.forEach((p, n) => {
+          kp[n]![0]! += p[0] * c.score;
+          kp[n]![1]! += p[1] * c.score;
+        });
       }
       const box = { x: bx / wsum, y: by / wsum, width: bw / wsum, height: bh / wsum };
       // A box wholly outside the real frame (inside the letterbox padding) is noise.

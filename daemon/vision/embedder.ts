@@ -50,7 +50,10 @@ export function scalePixel(scale: PixelScale, v: number): number {
 export class Embedder implements FaceEmbedder {
   readonly size: number;
 
-  constructor(readonly loaded: LoadedModel, readonly opts: EmbedderOptions) {
+  constructor(
+    readonly loaded: LoadedModel,
+    readonly opts: EmbedderOptions,
+  ) {
     this.size = loaded.entry.input[1] ?? 112;
   }
 

@@ -15,6 +15,9 @@ export function checkRgb(img: RgbImage): void {
     throw new FacegateError('VISION_BAD_FRAME', `frame size ${width}x${height} is not a positive integer size`);
   }
   if (!(data instanceof Uint8Array) || data.length !== width * height * 3) {
-    throw new FacegateError('VISION_BAD_FRAME', `frame ${width}x${height} needs ${width * height * 3} RGB bytes, got ${data instanceof Uint8Array ? data.length : typeof data}`);
+    throw new FacegateError(
+      'VISION_BAD_FRAME',
+      `frame ${width}x${height} needs ${width * height * 3} RGB bytes, got ${data instanceof Uint8Array ? data.length : typeof data}`,
+    );
   }
 }

@@ -26,7 +26,16 @@ export { decodeImage } from './decode.ts';
 export { checkRgb } from './image.ts';
 export type { RgbImage } from './image.ts';
 export type { LivenessCheck, LivenessInput, LivenessModule, LivenessTrackCheck } from './liveness.ts';
-export { PadScorer, PadLivenessCheck, PadTrackCheck, PadTrack, loadPadModel, createLivenessCheck as createPadLivenessCheck, createPadTrackCheck, padOptionsFromConfig } from './pad/index.ts';
+export {
+  PadScorer,
+  PadLivenessCheck,
+  PadTrackCheck,
+  PadTrack,
+  loadPadModel,
+  createLivenessCheck as createPadLivenessCheck,
+  createPadTrackCheck,
+  padOptionsFromConfig,
+} from './pad/index.ts';
 export type { PadJudgement, PadOptions, PadObservation, PadTrackOptions, PadTrackStatus, PadSecurityLevel, PadChallenge, PadModelFile } from './pad/index.ts';
 export { PAD_LEVELS, readPadLevels, scoreAtThreshold } from './pad/levels.ts';
 export { LIVE_PHASE, MIN_JUDGED_FRAMES, selftestReport, selftestReportJson } from './pad/selftest-report.ts';

@@ -122,7 +122,10 @@ export function readPinned(path: string, pins: Record<string, string>, name: str
   }
   const got = sha256(bytes);
   if (got !== pin) {
-    throw new FacegateError('VISION_MODEL_HASH', `model ${name}: ${path} has sha256 ${got}, but models/manifest.json pins ${pin}; refusing to load a changed model file`);
+    throw new FacegateError(
+      'VISION_MODEL_HASH',
+      `model ${name}: ${path} has sha256 ${got}, but models/manifest.json pins ${pin}; refusing to load a changed model file`,
+    );
   }
   return bytes;
 }
@@ -130,7 +133,8 @@ export function readPinned(path: string, pins: Record<string, string>, name: str
 /** A model's manifest entry; an unknown name throws VISION_MODEL_UNKNOWN. */
 export function entryOf(name: string, manifest: Manifest): ManifestEntry {
   const entry = manifest.models[name];
-  if (!entry) throw new FacegateError('VISION_MODEL_UNKNOWN', `model ${name} is not in models/manifest.json (known: ${Object.keys(manifest.models).join(', ')})`);
+  if (!entry)
+    throw new FacegateError('VISION_MODEL_UNKNOWN', `model ${name} is not in models/manifest.json (known: ${Object.keys(manifest.models).join(', ')})`);
   return entry;
 }
 
@@ -150,4 +154,3 @@ export interface Thresholds {
   /** Where this was measured (pairs file and count), for the record. */
   measuredOn: string;
 }
-

@@ -41,7 +41,8 @@ export interface MeshInput {
 
 function invert(t: Similarity): Similarity {
   const d = t.a * t.a + t.b * t.b;
-  const a = t.a / d, b = -t.b / d;
+  const a = t.a / d,
+    b = -t.b / d;
   return { a, b, tx: -(a * t.tx - b * t.ty), ty: -(b * t.tx + a * t.ty) };
 }
 
@@ -52,18 +53,23 @@ function invert(t: Similarity): Similarity {
 export function meshCropTransform(det: MeshInput, size: number, enlarge = MESH_ENLARGE): Similarity {
   const [e1, e2] = det.keypoints as [Point, Point];
   const { x, y, width, height } = det.box;
-  const cx = x + width / 2, cy = y + height / 2;
+  const cx = x + width / 2,
+    cy = y + height / 2;
   const angle = Math.atan2(e2[1] - e1[1], e2[0] - e1[0]);
   const s = size / (Math.max(width, height) * enlarge);
   // Rotating by -angle levels the eyes.
-  const a = s * Math.cos(angle), b = -s * Math.sin(angle);
+  const a = s * Math.cos(angle),
+    b = -s * Math.sin(angle);
   return { a, b, tx: size / 2 - (a * cx - b * cy), ty: size / 2 - (b * cx + a * cy) };
 }
 
 export class FaceMesh {
   readonly size: number;
 
-  private constructor(readonly loaded: LoadedModel, private readonly enlarge: number) {
+  private constructor(
+    readonly loaded: LoadedModel,
+    private readonly enlarge: number,
+  ) {
     this.size = loaded.entry.input[1] ?? 192;
   }
 
@@ -114,7 +120,8 @@ export class FaceMesh {
 }
 
 function mean(mesh: readonly Point[], idx: readonly number[]): Point {
-  let x = 0, y = 0;
+  let x = 0,
+    y = 0;
   for (const i of idx) {
     const p = mesh[i];
     if (!p) throw new Error(`mesh point ${i} missing: a mesh has ${MESH_POINTS} points`);

@@ -32,7 +32,8 @@ export class OnnxEmbedder implements FaceEmbedder {
     const area = size * size;
     let sum: Float32Array | null = null;
     for (const crop of crops) {
-      if (crop.length !== area * 3) throw new FacegateError('VISION_BAD_FRAME', `embedder ${this.name} wants ${size}x${size} RGB crops, got ${crop.length} bytes`);
+      if (crop.length !== area * 3)
+        throw new FacegateError('VISION_BAD_FRAME', `embedder ${this.name} wants ${size}x${size} RGB crops, got ${crop.length} bytes`);
       // Packed RGB → three planes (NCHW), scaled as the model was trained.
       for (let i = 0; i < area; i++) {
         planes[i] = scalePixel(this.opts.pixels, crop[i * 3]!);

@@ -42,7 +42,8 @@ export interface PipelineOptions {
 /** Mouth corners from the mouth centre along the eye axis (BlazeFace has no corners); 0.414 = ArcFace template half mouth width / eye distance. */
 function fivePoints(kp: readonly Point[]): Point[] {
   const [e1, e2, nose, mouth] = kp as [Point, Point, Point, Point];
-  const hx = (e2[0] - e1[0]) * 0.414, hy = (e2[1] - e1[1]) * 0.414;
+  const hx = (e2[0] - e1[0]) * 0.414,
+    hy = (e2[1] - e1[1]) * 0.414;
   // Contract order: subject's right eye first = the eye on the image left.
   return [e1, e2, nose, [mouth[0] - hx, mouth[1] - hy], [mouth[0] + hx, mouth[1] + hy]];
 }
@@ -50,13 +51,21 @@ function fivePoints(kp: readonly Point[]): Point[] {
 type Preprocess = NonNullable<ManifestEntry['preprocess']>;
 
 /** The configured embedder on whichever runtime its file format needs, with its preprocessing. */
-export async function loadEmbedder(name: string, variant: Variant, flip: boolean, manifest: Manifest, dir: string, threads = 1): Promise<{ embedder: FaceEmbedder; pre: Preprocess }> {
+export async function loadEmbedder(
+  name: string,
+  variant: Variant,
+  flip: boolean,
+  manifest: Manifest,
+  dir: string,
+  threads = 1,
+): Promise<{ embedder: FaceEmbedder; pre: Preprocess }> {
   const entry = entryOf(name, manifest);
   const pre = entry.preprocess;
   if (!pre) throw new FacegateError('VISION_MANIFEST', `model ${name} has no preprocess entry in models/manifest.json`);
-  const embedder = entry.format === 'onnx'
-    ? await OnnxEmbedder.load(name, manifest, dir, pre, threads)
-    : new Embedder(await loadModel(name, variant, manifest, dir), { ...pre, flip });
+  const embedder =
+    entry.format === 'onnx'
+      ? await OnnxEmbedder.load(name, manifest, dir, pre, threads)
+      : new Embedder(await loadModel(name, variant, manifest, dir), { ...pre, flip });
   return { embedder, pre };
 }
 
@@ -67,7 +76,12 @@ export async function createVisionPipeline(config: VisionConfig, log: Logger, op
   const variant = config.variant;
   const detModel = await loadModel(config.detector.model, variant, manifest, dir);
   const { embedder, pre } = await loadEmbedder(config.embedder.model, variant, config.embedder.flip, manifest, dir, config.embedder.threads);
-  const detector = new FaceDetector(detModel, { minScore: config.detector.min_score, iou: config.detector.iou, maxFaces: config.detector.max_faces, refine: config.detector.refine });
+  const detector = new FaceDetector(detModel, {
+    minScore: config.detector.min_score,
+    iou: config.detector.iou,
+    maxFaces: config.detector.max_faces,
+    refine: config.detector.refine,
+  });
   const attributes = config.attributes.emotion || config.attributes.age_gender ? await Attributes.load(config.attributes, manifest, dir) : null;
   const faceMesh = config.mesh.enabled ? await FaceMesh.load(manifest, dir) : null;
   const limits = {
@@ -127,7 +141,18 @@ export async function createVisionPipeline(config: VisionConfig, log: Logger, op
       attrs = await attributes.estimate(img, kp);
       timings.attributes = (timings.attributes ?? 0) + performance.now() - t;
     }
-    return { box: det.box, detectionScore: det.score, landmarks5: fivePoints(kp), keypoints: kp, mesh, embedding, quality, liveness: live, livenessRaw: liveRaw, attributes: attrs };
+    return {
+      box: det.box,
+      detectionScore: det.score,
+      landmarks5: fivePoints(kp),
+      keypoints: kp,
+      mesh,
+      embedding,
+      quality,
+      liveness: live,
+      livenessRaw: liveRaw,
+      attributes: attrs,
+    };
   }
 
   async function run(img: RgbImage, seq: number, capturedAt: number): Promise<FrameAnalysis> {

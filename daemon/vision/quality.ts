@@ -36,13 +36,16 @@ export function estimatePose(kp: readonly Point[]): { yaw: number; pitch: number
   if (!e1 || !e2 || !nose || !mouth) return { yaw: 0, pitch: 0 };
   // Along the eye axis: a turned head moves the (protruding) nose tip sideways off the eyes' midpoint.
   // The ear keypoints would be the textbook choice, but BlazeFace places them too loosely.
-  const mx = (e1[0] + e2[0]) / 2, my = (e1[1] + e2[1]) / 2;
-  const ax = e2[0] - mx, ay = e2[1] - my;
+  const mx = (e1[0] + e2[0]) / 2,
+    my = (e1[1] + e2[1]) / 2;
+  const ax = e2[0] - mx,
+    ay = e2[1] - my;
   const half2 = ax * ax + ay * ay || 1;
   const side = ((nose[0] - mx) * ax + (nose[1] - my) * ay) / half2 / 2; // in eye distances
   const yaw = Math.atan2(side, NOSE_DEPTH) * DEG;
   // Along the eyes-to-mouth direction: the nose rides up when the head tilts back, down when it nods.
-  const dx = mouth[0] - mx, dy = mouth[1] - my;
+  const dx = mouth[0] - mx,
+    dy = mouth[1] - my;
   const d2 = dx * dx + dy * dy || 1;
   const t = ((nose[0] - mx) * dx + (nose[1] - my) * dy) / d2;
   const pitch = Math.asin(clamp1((t - FRONTAL_NOSE_T) * 2)) * DEG;
@@ -53,9 +56,12 @@ export function estimatePose(kp: readonly Point[]): { yaw: number; pitch: number
 export function sharpness(crop: Uint8Array, size: number): number {
   const grey = new Float32Array(size * size);
   for (let i = 0; i < grey.length; i++) grey[i] = 0.299 * crop[i * 3]! + 0.587 * crop[i * 3 + 1]! + 0.114 * crop[i * 3 + 2]!;
-  let sum = 0, sum2 = 0, n = 0;
+  let sum = 0,
+    sum2 = 0,
+    n = 0;
   // The centre half of the crop: the face itself, not the background or black borders.
-  const lo = Math.floor(size / 4), hi = Math.ceil((3 * size) / 4);
+  const lo = Math.floor(size / 4),
+    hi = Math.ceil((3 * size) / 4);
   for (let y = lo; y < hi; y++) {
     for (let x = lo; x < hi; x++) {
       const i = y * size + x;

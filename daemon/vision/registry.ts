@@ -54,7 +54,8 @@ export interface LoadedModel {
 /** Loads one model of the manifest after checking every file's hash; a mismatch throws VISION_MODEL_HASH. */
 export async function loadModel(name: string, variant: Variant = 'float32', manifest = readManifest(), dir = MODELS_DIR): Promise<LoadedModel> {
   const entry = entryOf(name, manifest);
-  if (entry.format === 'onnx') throw new FacegateError('VISION_MANIFEST', `model ${name} is an ONNX model, not a tfjs graph model: it runs through onnxruntime-web`);
+  if (entry.format === 'onnx')
+    throw new FacegateError('VISION_MANIFEST', `model ${name} is an ONNX model, not a tfjs graph model: it runs through onnxruntime-web`);
   const { path, pins } = locate(name, entry, variant, dir);
   const artifacts = readArtifacts(name, path, pins);
   const model = await tf.loadGraphModel(tf.io.fromMemory(artifacts));

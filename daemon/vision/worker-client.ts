@@ -37,16 +37,29 @@ export interface VisionWorkerStats {
 }
 
 type Reply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: { code: string; message: string } };
-interface Ready { ready: true; backend: BackendInfo; models: Record<string, string> }
-interface Failed { ready: false; error: { code: string; message: string } }
-
+interface Ready {
+  ready: true;
+  backend: BackendInfo;
+  models: Record<string, string>;
+}
+interface Failed {
+  ready: false;
+  error: { code: string; message: string };
+}
 
 export async function createVisionWorker(config: VisionConfig, log: Logger, opts: VisionWorkerOptions = {}): Promise<VisionWorker> {
   const worker = new Worker(new URL('../core/worker-boot.mjs', import.meta.url), {
     // A small young generation: each frame's typed arrays are freed at the next scavenge, and
     // with V8's default (48 MB) their native memory piled up to ~45 MB more RSS between them.
     resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
-    workerData: { entry: moduleUrl('./worker.ts', import.meta.url).href, config, modelsDir: opts.modelsDir, livenessModule: opts.livenessModule, livenessOptions: opts.livenessOptions, level: log.level },
+    workerData: {
+      entry: moduleUrl('./worker.ts', import.meta.url).href,
+      config,
+      modelsDir: opts.modelsDir,
+      livenessModule: opts.livenessModule,
+      livenessOptions: opts.livenessOptions,
+      level: log.level,
+    },
   });
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;

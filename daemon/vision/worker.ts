@@ -6,7 +6,13 @@ import { createLogger, FacegateError } from '../core/index.ts';
 import { createVisionPipeline, type VisionConfig, type VisionPipeline } from './pipeline.ts';
 import type { LivenessModule } from './liveness.ts';
 
-interface Data { config: VisionConfig; modelsDir?: string; livenessModule?: string; livenessOptions?: unknown; level?: string }
+interface Data {
+  config: VisionConfig;
+  modelsDir?: string;
+  livenessModule?: string;
+  livenessOptions?: unknown;
+  level?: string;
+}
 const data = workerData as Data;
 const port = parentPort;
 if (!port) throw new Error('worker.ts runs only as a worker thread');
@@ -30,7 +36,11 @@ try {
   process.exit(1);
 }
 
-interface Request { id: number; kind: 'analyze' | 'analyzeImage' | 'stats' | 'close'; payload: unknown }
+interface Request {
+  id: number;
+  kind: 'analyze' | 'analyzeImage' | 'stats' | 'close';
+  payload: unknown;
+}
 
 port.on('message', (req: Request) => {
   void (async () => {

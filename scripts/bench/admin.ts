@@ -12,8 +12,21 @@ import { ServiceError, createAdminServer, type PeopleService } from '../../daemo
 import type { BenchPart } from './types.ts';
 
 /** This part measures the admin API alone: nobody is enrolled and every change of a person is refused. */
-const refuse = (): never => { throw new ServiceError('unavailable', 'no identity in the admin bench'); };
-const noPeople: PeopleService = { list: () => [], get: () => null, create: refuse, rename: refuse, setValidity: refuse, setSchedule: refuse, addTemplateFromPhoto: refuse, addTemplateFromCamera: refuse, erase: refuse, export: refuse };
+const refuse = (): never => {
+  throw new ServiceError('unavailable', 'no identity in the admin bench');
+};
+const noPeople: PeopleService = {
+  list: () => [],
+  get: () => null,
+  create: refuse,
+  rename: refuse,
+  setValidity: refuse,
+  setSchedule: refuse,
+  addTemplateFromPhoto: refuse,
+  addTemplateFromCamera: refuse,
+  erase: refuse,
+  export: refuse,
+};
 
 function pct(values: number[], p: number): number {
   const s = [...values].sort((a, b) => a - b);
@@ -45,11 +58,16 @@ const part: BenchPart = {
     const bus = new EventBus<BusEvents>(quiet);
     const events = new EventStore(db);
     const t0 = Date.now() - 1000 * 60_000;
-    for (let i = 0; i < 1000; i++) events.append(makeEvent({ door: 'front', type: i % 3 ? 'access_denied' : 'access_granted', subject: `p_${i % 40}` }, t0 + i * 60_000));
+    for (let i = 0; i < 1000; i++)
+      events.append(makeEvent({ door: 'front', type: i % 3 ? 'access_denied' : 'access_granted', subject: `p_${i % 40}` }, t0 + i * 60_000));
     const door: DoorStatus = { door: 'front', lock: 'locked', position: 'closed', mode: 'normal', alarm: 'none', heldUnlockedUntil: null };
     const pseudonyms = new Pseudonyms(randomBytes(32));
     const server = await createAdminServer({
-      config, db, bus, log: quiet, transport: { https: null, source: 'plain-localhost' },
+      config,
+      db,
+      bus,
+      log: quiet,
+      transport: { https: null, source: 'plain-localhost' },
       services: {
         people: noPeople,
         doors: { list: () => [door], status: () => door, unlock: () => true, holdUnlockedUntil: () => true, setLockdown: () => true },
@@ -62,22 +80,37 @@ const part: BenchPart = {
     });
     try {
       const base = await server.start();
-      const setup = await fetch(`${base}/api/auth/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: server.setupCode, username: 'bench', password: 'bench password 1' }) });
-      const cookie = setup.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+      const setup = await fetch(`${base}/api/auth/setup`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code: server.setupCode, username: 'bench', password: 'bench password 1' }),
+      });
+      const cookie = setup.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .join('; ');
       await timed(50, () => fetch(`${base}/api/health`)); // warm-up
       const health = await timed(300, () => fetch(`${base}/api/health`));
       const page = await timed(200, () => fetch(`${base}/api/events?limit=50`, { headers: { cookie } }));
-      const login = await timed(10, () => fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench', password: 'bench password 1' }) }));
+      const login = await timed(10, () =>
+        fetch(`${base}/api/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ username: 'bench', password: 'bench password 1' }),
+        }),
+      );
       // Throughput with 16 concurrent clients for 3 s on the events page.
       const until = performance.now() + 3000;
       let done = 0;
-      await Promise.all(Array.from({ length: 16 }, async () => {
-        while (performance.now() < until) {
-          const r = await fetch(`${base}/api/events?limit=50`, { headers: { cookie } });
-          await r.arrayBuffer();
-          done += 1;
-        }
-      }));
+      await Promise.all(
+        Array.from({ length: 16 }, async () => {
+          while (performance.now() < until) {
+            const r = await fetch(`${base}/api/events?limit=50`, { headers: { cookie } });
+            await r.arrayBuffer();
+            done += 1;
+          }
+        }),
+      );
       log(`admin: health p50 ${pct(health, 50).toFixed(2)} ms, events page p50 ${pct(page, 50).toFixed(2)} ms, login p50 ${pct(login, 50).toFixed(0)} ms`);
       return {
         'admin.health_ms.p50': pct(health, 50),

@@ -57,10 +57,30 @@ function stream(size: string, kind: 'moving' | Scene): Buffer {
 /** Runs a stream through the capture path one frame at a time, as the camera does; returns fps and CPU ms per frame. */
 async function capturePath(mjpeg: Buffer, gateOn: boolean): Promise<{ fps: number; cpuMs: number; passed: number }> {
   const m = embeddedDefaults().camera.motion;
-  const gate = new MotionGate({ enabled: gateOn, sensitivity: m.sensitivity, minArea: m.min_area, roi: m.roi, holdMs: m.hold_s * 1000, keepaliveMs: m.keepalive_s * 1000, idleCheckMs: 1000 / m.idle_check_fps });
+  const gate = new MotionGate({
+    enabled: gateOn,
+    sensitivity: m.sensitivity,
+    minArea: m.min_area,
+    roi: m.roi,
+    holdMs: m.hold_s * 1000,
+    keepaliveMs: m.keepalive_s * 1000,
+    idleCheckMs: 1000 / m.idle_check_fps,
+  });
   let passed = 0;
   let t = 0;
-  const pump = new FramePump({ width: 640, height: 480, gate, now: () => t, handlers: { frame: () => passed++, good: () => undefined, bad: (e) => { throw e; } } });
+  const pump = new FramePump({
+    width: 640,
+    height: 480,
+    gate,
+    now: () => t,
+    handlers: {
+      frame: () => passed++,
+      good: () => undefined,
+      bad: (e) => {
+        throw e;
+      },
+    },
+  });
   const splitter = new MjpegSplitter();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -83,7 +103,10 @@ async function daemonStaticCpu(scene: Scene, log: (msg: string) => void): Promis
   const frames = async (dir: string): Promise<string> => {
     const folder = join(dir, 'frames');
     mkdirSync(folder);
-    new MjpegSplitter().push(stream('640x480', scene)).slice(0, 30).forEach((j, i) => writeFileSync(join(folder, `f${String(i).padStart(3, '0')}.jpg`), j));
+    new MjpegSplitter()
+      .push(stream('640x480', scene))
+      .slice(0, 30)
+      .forEach((j, i) => writeFileSync(join(folder, `f${String(i).padStart(3, '0')}.jpg`), j));
     return folder;
   };
   return withBenchDaemon({ name: 'camera', frames }, async (daemon) => {

@@ -12,11 +12,17 @@ import { adminLoad as startAdminLoad, viewerToken, type CannonResult } from '../
 
 const PASSAGES = Number(process.env.BENCH_DECISION_PASSAGES ?? 12);
 /** Each passage: the person in view for 3 s, then nobody for 5 s (their track ends, the door relocks). */
-const PASSAGE: ScenarioStep[] = [{ segment: 'person', frames: 30 }, { segment: 'empty', frames: 50 }];
+const PASSAGE: ScenarioStep[] = [
+  { segment: 'person', frames: 30 },
+  { segment: 'empty', frames: 50 },
+];
 const FPS = 10;
 
 /** Latencies (ms) of the passages that opened the door, and how many passages were seen. */
-interface Phase { latencies: number[]; seen: number }
+interface Phase {
+  latencies: number[];
+  seen: number;
+}
 
 const summary = (prefix: string, p: Phase): Record<string, number> => ({
   [`${prefix}.p50`]: percentile(p.latencies, 50),
@@ -34,67 +40,70 @@ const part: BenchPart = {
     const idle: Phase = { latencies: [], seen: 0 };
     const loaded: Phase = { latencies: [], seen: 0 };
     let served: CannonResult | null = null;
-    const tail = await withBenchDaemon({
-      name: 'decision',
-      frames,
-      config: {
-        // The same person coming back every 8 s is not an attack here: no lockout.
-        access: { lockout_attempts: 100 },
-        // Under load the clients share one address: the per-client limiter is raised to its
-        // maximum, so the figure is the server's, not the limiter's (as in npm run load:admin).
-        ...(adminLoad === null ? {} : { admin: { rate_limit_per_min: 100_000 } }),
+    const tail = await withBenchDaemon(
+      {
+        name: 'decision',
+        frames,
+        config: {
+          // The same person coming back every 8 s is not an attack here: no lockout.
+          access: { lockout_attempts: 100 },
+          // Under load the clients share one address: the per-client limiter is raised to its
+          // maximum, so the figure is the server's, not the limiter's (as in npm run load:admin).
+          ...(adminLoad === null ? {} : { admin: { rate_limit_per_min: 100_000 } }),
+        },
+        beforeStart: (config) => runFacegateCommand(['enroll', ENROLL_DIR, '--name', 'Bench Person', '--config', config]),
       },
-      beforeStart: (config) => runFacegateCommand(['enroll', ENROLL_DIR, '--name', 'Bench Person', '--config', config]),
-    }, async (daemon) => {
-      const { frames: total, starts } = scenario!;
-      const personStarts = starts.filter((s) => s.segment === 'person').map((s) => s.frame);
-      // The first passage is the warm-up (the first inferences compile kernels): it does not count.
-      let faces = 0;
-      let scanned = 0;
-      let pending: { startAt: number; phase: Phase } | null = null;
-      let load: ReturnType<typeof startAdminLoad> | null = null;
-      let phase = idle;
-      const phases = adminLoad === null ? 1 : 2;
-      const deadline = Date.now() + (60 + (phases * PASSAGES + 2) * 8 * 1.5) * 1000;
-      try {
-        while (Date.now() < deadline) {
-          if (phase.latencies.length >= PASSAGES && pending === null) {
-            if (phase === loaded || adminLoad === null) break;
-            // The idle half is done: the admin clients start, and the same number of passages is measured under them.
-            const base = String(daemon.logs.find((l) => l.msg === 'admin panel listening')?.address);
-            load = startAdminLoad(base, await viewerToken(base, daemon.dataDir), adminLoad, 3600);
-            log(`decision: ${adminLoad} admin clients started`);
-            phase = loaded;
-          }
-          await daemon.sleep(1);
-          daemon.assertRunning();
-          for (; scanned < daemon.logs.length; scanned++) {
-            const l = daemon.logs[scanned]!;
-            if (l.msg === 'face in view') {
-              const seq = Number(l.frameSeq);
-              const index = (seq - 1) % total;
-              const start = personStarts.find((s) => index >= s && index < s + PASSAGE[0]!.frames);
-              if (start === undefined || faces++ === 0) continue;
-              // The first frame showing the face was captured (index - start) frames before this one.
-              pending = { startAt: Date.parse(String(l.capturedAt)) - ((index - start) * 1000) / FPS, phase };
-              phase.seen++;
-            } else if (l.msg === 'GPIO line' && pending) {
-              const g = l.gpio as { at: string; line: string; level: number };
-              if (g.line.endsWith('.lock') && g.level === 1) {
-                pending.phase.latencies.push(Date.parse(g.at) - pending.startAt);
-                pending = null;
+      async (daemon) => {
+        const { frames: total, starts } = scenario!;
+        const personStarts = starts.filter((s) => s.segment === 'person').map((s) => s.frame);
+        // The first passage is the warm-up (the first inferences compile kernels): it does not count.
+        let faces = 0;
+        let scanned = 0;
+        let pending: { startAt: number; phase: Phase } | null = null;
+        let load: ReturnType<typeof startAdminLoad> | null = null;
+        let phase = idle;
+        const phases = adminLoad === null ? 1 : 2;
+        const deadline = Date.now() + (60 + (phases * PASSAGES + 2) * 8 * 1.5) * 1000;
+        try {
+          while (Date.now() < deadline) {
+            if (phase.latencies.length >= PASSAGES && pending === null) {
+              if (phase === loaded || adminLoad === null) break;
+              // The idle half is done: the admin clients start, and the same number of passages is measured under them.
+              const base = String(daemon.logs.find((l) => l.msg === 'admin panel listening')?.address);
+              load = startAdminLoad(base, await viewerToken(base, daemon.dataDir), adminLoad, 3600);
+              log(`decision: ${adminLoad} admin clients started`);
+              phase = loaded;
+            }
+            await daemon.sleep(1);
+            daemon.assertRunning();
+            for (; scanned < daemon.logs.length; scanned++) {
+              const l = daemon.logs[scanned]!;
+              if (l.msg === 'face in view') {
+                const seq = Number(l.frameSeq);
+                const index = (seq - 1) % total;
+                const start = personStarts.find((s) => index >= s && index < s + PASSAGE[0]!.frames);
+                if (start === undefined || faces++ === 0) continue;
+                // The first frame showing the face was captured (index - start) frames before this one.
+                pending = { startAt: Date.parse(String(l.capturedAt)) - ((index - start) * 1000) / FPS, phase };
+                phase.seen++;
+              } else if (l.msg === 'GPIO line' && pending) {
+                const g = l.gpio as { at: string; line: string; level: number };
+                if (g.line.endsWith('.lock') && g.level === 1) {
+                  pending.phase.latencies.push(Date.parse(g.at) - pending.startAt);
+                  pending = null;
+                }
               }
             }
           }
+        } finally {
+          if (load) {
+            load.stop();
+            served = await load;
+          }
         }
-      } finally {
-        if (load) {
-          load.stop();
-          served = await load;
-        }
-      }
-      return daemon.stderr();
-    });
+        return daemon.stderr();
+      },
+    );
     /** A phase's figures under `prefix`, once it is logged; no passage opened at all is a failed bench. */
     const report = (label: string, prefix: string, p: Phase, opened: string): Record<string, number> => {
       if (p.latencies.length === 0) throw new Error(`${label}no passage opened the door (${p.seen} seen): ${tail.slice(-1500)}`);
@@ -103,7 +112,12 @@ const part: BenchPart = {
     };
     const out = report('decision: ', 'door.decision_latency_ms', idle, 'door.passages_opened_ratio');
     if (adminLoad === null) return out;
-    const underLoad = report(`decision under ${adminLoad} admin clients: `, 'door.decision_latency_under_load_ms', loaded, 'door.passages_opened_under_load_ratio');
+    const underLoad = report(
+      `decision under ${adminLoad} admin clients: `,
+      'door.decision_latency_under_load_ms',
+      loaded,
+      'door.passages_opened_under_load_ratio',
+    );
     const s = served as CannonResult | null;
     return {
       ...out,

@@ -39,12 +39,17 @@ const part: BenchPart = {
       received += 1;
       if (waiting && received >= waiting.n) waiting.resolve();
     });
-    const receivedAll = (n: number) => new Promise<void>((resolve) => {
-      if (received >= n) resolve();
-      else waiting = { n, resolve };
-    });
+    const receivedAll = (n: number) =>
+      new Promise<void>((resolve) => {
+        if (received >= n) resolve();
+        else waiting = { n, resolve };
+      });
     const raise = (n: number) => {
-      for (let i = 0; i < n; i++) bus.emit('event:stored', makeEvent({ door: 'front', type: 'access_denied', subject: 'p_0123456789abcdef', score: 0.42, liveness: 0.9, reason: 'unknown' }));
+      for (let i = 0; i < n; i++)
+        bus.emit(
+          'event:stored',
+          makeEvent({ door: 'front', type: 'access_denied', subject: 'p_0123456789abcdef', score: 0.42, liveness: 0.9, reason: 'unknown' }),
+        );
     };
     try {
       await new Promise<void>((resolve) => sub.once('connect', () => resolve()));

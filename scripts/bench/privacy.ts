@@ -38,8 +38,16 @@ const part: BenchPart = {
       const openT: number[] = [];
       for (let i = 0; i < 2000; i++) {
         let sealed: Buffer = Buffer.alloc(0);
-        sealT.push(time(() => { sealed = seal(key, template, aad); }));
-        openT.push(time(() => { open(key, sealed, aad); }));
+        sealT.push(
+          time(() => {
+            sealed = seal(key, template, aad);
+          }),
+        );
+        openT.push(
+          time(() => {
+            open(key, sealed, aad);
+          }),
+        );
       }
       out['privacy.seal_us.template512.p50'] = p50(sealT) * 1000;
       out['privacy.open_us.template512.p50'] = p50(openT) * 1000;

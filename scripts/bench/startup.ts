@@ -15,13 +15,18 @@ const RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 3);
 const SETTLE_S = 5;
 const CHECKOUT = fileURLToPath(new URL('../../', import.meta.url));
 
-interface Startup { startedMs: number; readyMs: number; rssMb: number }
+interface Startup {
+  startedMs: number;
+  readyMs: number;
+  rssMb: number;
+}
 
 async function startOnce(compiled: boolean): Promise<Startup> {
   const frames = async (dir: string): Promise<string> => (await buildScenario(join(dir, 'frames'), [{ segment: 'empty', frames: 20 }])).dir;
   return withBenchDaemon({ name: 'startup', frames, env: { FACEGATE_DIST: compiled ? '1' : '0' } }, async (daemon) => {
     const started = await daemon.waitFor('facegate started');
-    if (started.line.compiled !== compiled) throw new Error(`asked for ${compiled ? 'dist/' : 'the source'}, the daemon ran compiled: ${String(started.line.compiled)}`);
+    if (started.line.compiled !== compiled)
+      throw new Error(`asked for ${compiled ? 'dist/' : 'the source'}, the daemon ran compiled: ${String(started.line.compiled)}`);
     const ready = await daemon.waitFor('vision pipeline ready');
     await daemon.sleep(SETTLE_S);
     daemon.assertRunning();

@@ -18,13 +18,17 @@ const FRAMES = Number(process.env.BENCH_VISION_FRAMES ?? 24);
 const LFW = process.env.BENCH_LFW ?? join(MODELS_DIR, '../../shared/data/lfw-dev');
 
 async function makeFrames(): Promise<Frame[]> {
-  const people = readdirSync(LFW, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const people = readdirSync(LFW, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
   const frames: Frame[] = [];
   for (let i = 0; i < FRAMES; i++) {
     const dir = join(LFW, people[(i * 37) % people.length]!);
     const face = await decodeImage(readFileSync(join(dir, readdirSync(dir).sort()[0]!)));
     const rgb = new Uint8Array(640 * 480 * 3).fill(96);
-    const ox = 40 + ((i * 53) % 340), oy = 10 + ((i * 29) % 220);
+    const ox = 40 + ((i * 53) % 340),
+      oy = 10 + ((i * 29) % 220);
     for (let y = 0; y < face.height; y++) rgb.set(face.data.subarray(y * face.width * 3, (y + 1) * face.width * 3), ((y + oy) * 640 + ox) * 3);
     frames.push({ seq: i, capturedAt: i, sourceId: 'bench', width: 640, height: 480, rgb });
   }
@@ -35,7 +39,11 @@ async function makeFrames(): Promise<Frame[]> {
 async function serve(dir: string): Promise<{ url: string; server: Server }> {
   const server = createServer((req, res) => {
     const path = join(dir, decodeURIComponent((req.url ?? '/').split('?')[0]!).replace(/\.\.+/g, ''));
-    if (!existsSync(path)) { res.statusCode = 404; res.end(); return; }
+    if (!existsSync(path)) {
+      res.statusCode = 404;
+      res.end();
+      return;
+    }
     res.end(readFileSync(path));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -65,7 +73,12 @@ async function timeInTurns(frames: Frame[], fns: ((f: Frame) => Promise<unknown>
 }
 const pct = (s: number[], p: number): number => Number(s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!.toFixed(1));
 
-interface HumanLike { load(): Promise<void>; warmup?(): Promise<unknown>; detect(input: unknown): Promise<{ face: unknown[] }>; tf: { tensor3d(d: Uint8Array, s: number[], t: string): { dispose(): void } } }
+interface HumanLike {
+  load(): Promise<void>;
+  warmup?(): Promise<unknown>;
+  detect(input: unknown): Promise<{ face: unknown[] }>;
+  tf: { tensor3d(d: Uint8Array, s: number[], t: string): { dispose(): void } };
+}
 
 const part: BenchPart = {
   name: 'vision',
@@ -101,15 +114,36 @@ const part: BenchPart = {
       humanServer = server;
       const { Human } = require(join(humanDir, 'dist/human.node-wasm.js')) as { Human: new (c: object) => HumanLike };
       const human = new Human({
-        backend: 'wasm', wasmPath: `file://${join(packageDir('@tensorflow/tfjs-backend-wasm'), 'dist')}/`, modelBasePath: url, debug: false, async: true,
-        body: { enabled: false }, hand: { enabled: false }, object: { enabled: false }, gesture: { enabled: false }, segmentation: { enabled: false },
-        face: { enabled: true, detector: { rotation: false, maxDetected: 5 }, mesh: { enabled: true }, iris: { enabled: false }, description: { enabled: true }, emotion: { enabled: false }, antispoof: { enabled: pad }, liveness: { enabled: pad } },
+        backend: 'wasm',
+        wasmPath: `file://${join(packageDir('@tensorflow/tfjs-backend-wasm'), 'dist')}/`,
+        modelBasePath: url,
+        debug: false,
+        async: true,
+        body: { enabled: false },
+        hand: { enabled: false },
+        object: { enabled: false },
+        gesture: { enabled: false },
+        segmentation: { enabled: false },
+        face: {
+          enabled: true,
+          detector: { rotation: false, maxDetected: 5 },
+          mesh: { enabled: true },
+          iris: { enabled: false },
+          description: { enabled: true },
+          emotion: { enabled: false },
+          antispoof: { enabled: pad },
+          liveness: { enabled: pad },
+        },
         filter: { enabled: false },
       });
       await human.load();
       humanRun = async (f) => {
         const t = human.tf.tensor3d(f.rgb, [f.height, f.width, 3], 'int32');
-        try { await human.detect(t); } finally { t.dispose(); }
+        try {
+          await human.detect(t);
+        } finally {
+          t.dispose();
+        }
       };
     } catch (err) {
       log(`vision: Human peer failed: ${(err as Error).message}`);
@@ -118,7 +152,12 @@ const part: BenchPart = {
     humanServer?.close();
     await pipeline.close();
     // Where the time goes, stage by stage (medians), to see what to make faster.
-    for (const [k, v] of Object.entries(stages)) if (k !== 'total') out[`vision.stage_ms.${k}`] = pct(v.sort((a, b) => a - b), 50);
+    for (const [k, v] of Object.entries(stages))
+      if (k !== 'total')
+        out[`vision.stage_ms.${k}`] = pct(
+          v.sort((a, b) => a - b),
+          50,
+        );
     out['vision.pipeline_ms.p50'] = pct(ours!, 50);
     out['vision.pipeline_ms.p90'] = pct(ours!, 90);
     out['vision.faces_per_frame'] = Number((faces / (frames.length + 3)).toFixed(2));
@@ -146,10 +185,16 @@ const part: BenchPart = {
       await faceapi.tf.ready();
       for (const net of ['ssdMobilenetv1', 'faceLandmark68Net', 'faceRecognitionNet']) await faceapi.nets[net]!.loadFromUri(url);
       const opts = new faceapi.SsdMobilenetv1Options({ minConfidence: 0.5, maxResults: 5 });
-      const [peer] = await timeInTurns(frames, [async (f: Frame) => {
-        const t = faceapi.tf.tensor3d(f.rgb, [f.height, f.width, 3], 'int32');
-        try { await faceapi.detectAllFaces(t, opts).withFaceLandmarks().withFaceDescriptors(); } finally { t.dispose(); }
-      }]);
+      const [peer] = await timeInTurns(frames, [
+        async (f: Frame) => {
+          const t = faceapi.tf.tensor3d(f.rgb, [f.height, f.width, 3], 'int32');
+          try {
+            await faceapi.detectAllFaces(t, opts).withFaceLandmarks().withFaceDescriptors();
+          } finally {
+            t.dispose();
+          }
+        },
+      ]);
       server.close();
       out['peer.faceapi.pipeline_ms.p50'] = pct(peer!, 50);
       out['peer.faceapi.pipeline_ms.p90'] = pct(peer!, 90);

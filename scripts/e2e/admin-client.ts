@@ -23,7 +23,11 @@ const autocannon = createRequire(import.meta.url)('autocannon') as Cannon;
 /** Sets up the first admin and returns a viewer API token. */
 export async function viewerToken(base: string, dataDir: string): Promise<string> {
   const code = readFileSync(join(dataDir, 'setup-code'), 'utf8').trim();
-  const setup = await fetch(`${base}/api/auth/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, username: 'owner', password: 'load test password 1' }) });
+  const setup = await fetch(`${base}/api/auth/setup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ code, username: 'owner', password: 'load test password 1' }),
+  });
   if (setup.status !== 200) throw new Error(`setup: ${setup.status} ${await setup.text()}`);
   const jar = Object.fromEntries(setup.headers.getSetCookie().map((c) => c.split(';')[0]!.split('=') as [string, string]));
   const made = await fetch(`${base}/api/tokens`, {
@@ -45,6 +49,9 @@ export function adminLoad(base: string, token: string, connections: number, seco
     connections,
     duration: seconds,
     headers: { authorization: `Bearer ${token}` },
-    requests: [{ method: 'GET', path: '/api/status' }, { method: 'GET', path: '/api/events?limit=50' }],
+    requests: [
+      { method: 'GET', path: '/api/status' },
+      { method: 'GET', path: '/api/events?limit=50' },
+    ],
   });
 }

@@ -24,7 +24,11 @@ export interface LoadResult {
   grantLatencyDuringMs: number[];
 }
 
-interface LogLine { time?: string; msg?: string; [k: string]: unknown }
+interface LogLine {
+  time?: string;
+  msg?: string;
+  [k: string]: unknown;
+}
 
 export async function runLoad(opts: { workDir: string; connections: number; seconds: number; log?: (line: string) => void }): Promise<LoadResult> {
   const say = opts.log ?? (() => undefined);
@@ -64,7 +68,8 @@ export async function runLoad(opts: { workDir: string; connections: number; seco
       const res = await fetch(`${base}/api/events?limit=500`, { headers: { authorization: `Bearer ${token}` } });
       const body = (await res.json()) as { events: { event: { type: string; ts: string } }[] };
       const out: Record<string, number> = {};
-      for (const { event: e } of body.events.filter((x) => Date.parse(x.event.ts) >= from && Date.parse(x.event.ts) < to)) if (['access_granted', 'unknown_face', 'spoof_suspected', 'access_denied'].includes(e.type)) out[e.type] = (out[e.type] ?? 0) + 1;
+      for (const { event: e } of body.events.filter((x) => Date.parse(x.event.ts) >= from && Date.parse(x.event.ts) < to))
+        if (['access_granted', 'unknown_face', 'spoof_suspected', 'access_denied'].includes(e.type)) out[e.type] = (out[e.type] ?? 0) + 1;
       return out;
     };
     const beforeStart = Date.now();
@@ -81,7 +86,10 @@ export async function runLoad(opts: { workDir: string; connections: number; seco
       for (const l of logs) {
         const t = Date.parse(String(l.time));
         if (l.msg === 'face in view') seen = Date.parse(String(l.capturedAt));
-        if (l.msg === 'unlocked' && seen !== null && t >= from && t <= to) { out.push(t - seen); seen = null; }
+        if (l.msg === 'unlocked' && seen !== null && t >= from && t <= to) {
+          out.push(t - seen);
+          seen = null;
+        }
       }
       return out;
     };

@@ -43,18 +43,25 @@ export function defaultSteps(opts: { leadIn?: number; faceFrames?: number; gap?:
 
 function faceFiles(segment: Exclude<Segment, 'empty'>): string[] {
   const dir = join(E2E_FIXTURES, segment);
-  return readdirSync(dir).filter((f) => f.endsWith('.jpg')).sort().map((f) => join(dir, f));
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.jpg'))
+    .sort()
+    .map((f) => join(dir, f));
 }
 
 /** A 640x480 empty scene (a wall-grey frame with a little texture, so the motion gate sees a change when a face appears). */
 async function emptyScene(): Promise<Buffer> {
-  const w = 640, h = 480;
+  const w = 640,
+    h = 480;
   const raw = Buffer.alloc(w * h * 3);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-    const v = 150 + ((x >> 5) + (y >> 5)) % 2 * 12;
-    raw.fill(v, (y * w + x) * 3, (y * w + x) * 3 + 3);
-  }
-  return sharp(raw, { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 85 }).toBuffer();
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const v = 150 + (((x >> 5) + (y >> 5)) % 2) * 12;
+      raw.fill(v, (y * w + x) * 3, (y * w + x) * 3 + 3);
+    }
+  return sharp(raw, { raw: { width: w, height: h, channels: 3 } })
+    .jpeg({ quality: 85 })
+    .toBuffer();
 }
 
 /** Writes the frames of `steps` into `dir` (created) as 000000.jpg, 000001.jpg, … */

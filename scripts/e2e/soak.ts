@@ -34,9 +34,12 @@ export interface SoakResult {
 
 /** Faces come and go: the enrolled person, a stranger and a printed photo, with empty scenes between (one loop = 18 s). */
 export const SOAK_STEPS: ScenarioStep[] = [
-  { segment: 'person', frames: 30 }, { segment: 'empty', frames: 30 },
-  { segment: 'unknown', frames: 30 }, { segment: 'empty', frames: 30 },
-  { segment: 'spoof', frames: 30 }, { segment: 'empty', frames: 30 },
+  { segment: 'person', frames: 30 },
+  { segment: 'empty', frames: 30 },
+  { segment: 'unknown', frames: 30 },
+  { segment: 'empty', frames: 30 },
+  { segment: 'spoof', frames: 30 },
+  { segment: 'empty', frames: 30 },
 ];
 
 /** Least-squares slope of y over x. */
@@ -45,7 +48,8 @@ export function slope(xs: number[], ys: number[]): number {
   if (n < 2) return 0;
   const mx = xs.reduce((a, b) => a + b, 0) / n;
   const my = ys.reduce((a, b) => a + b, 0) / n;
-  let num = 0, den = 0;
+  let num = 0,
+    den = 0;
   for (let i = 0; i < n; i++) {
     num += (xs[i]! - mx) * (ys[i]! - my);
     den += (xs[i]! - mx) ** 2;
@@ -58,7 +62,13 @@ async function enroll(env: NodeJS.ProcessEnv): Promise<void> {
   if (r.code !== 0) throw new Error(`enrollment failed (${r.code}): ${r.stderr.slice(-2000)}`);
 }
 
-export async function runSoak(opts: { workDir: string; seconds: number; warmupS: number; sampleS: number; onSample?: (s: SoakSample) => void }): Promise<SoakResult> {
+export async function runSoak(opts: {
+  workDir: string;
+  seconds: number;
+  warmupS: number;
+  sampleS: number;
+  onSample?: (s: SoakSample) => void;
+}): Promise<SoakResult> {
   const scenario = await buildScenario(join(opts.workDir, 'frames'), SOAK_STEPS);
   // The daemon runs in this process (npm run soak gives it the daemon's node flags) so it can be sampled directly.
   const env = facegateEnv({
@@ -76,8 +86,12 @@ export async function runSoak(opts: { workDir: string; seconds: number; warmupS:
   const daemon = await startDaemon({ env });
   const events: Record<string, number> = {};
   let decisions = 0;
-  daemon.bus.on('event', (e) => { events[e.type] = (events[e.type] ?? 0) + 1; });
-  daemon.bus.on('decision', () => { decisions++; });
+  daemon.bus.on('event', (e) => {
+    events[e.type] = (events[e.type] ?? 0) + 1;
+  });
+  daemon.bus.on('decision', () => {
+    decisions++;
+  });
   const samples: SoakSample[] = [];
   const lag = monitorEventLoopDelay({ resolution: 10 });
   lag.enable();
@@ -118,37 +132,74 @@ export async function runSoak(opts: { workDir: string; seconds: number; warmupS:
   const after = samples.filter((s) => s.t >= opts.warmupS);
   const fit = (pick: (s: SoakSample) => number | null): number => {
     const pts = after.filter((s) => pick(s) !== null);
-    return slope(pts.map((s) => s.t / 60), pts.map((s) => pick(s)!));
+    return slope(
+      pts.map((s) => s.t / 60),
+      pts.map((s) => pick(s)!),
+    );
   };
   return {
-    samples, warmupS: opts.warmupS, events,
-    slopes: { rssMbPerMin: fit((s) => s.rssMb), heapMbPerMin: fit((s) => s.heapMb), workerHeapMbPerMin: fit((s) => s.workerHeapMb), tensorsPerMin: fit((s) => s.tensors) },
+    samples,
+    warmupS: opts.warmupS,
+    events,
+    slopes: {
+      rssMbPerMin: fit((s) => s.rssMb),
+      heapMbPerMin: fit((s) => s.heapMb),
+      workerHeapMbPerMin: fit((s) => s.workerHeapMb),
+      tensorsPerMin: fit((s) => s.tensors),
+    },
   };
 }
 
 /** A small PNG of the curves: four panels (RSS, heaps, tensors, event-loop lag p99 + CPU), warm-up shaded. */
 export async function plotSoak(result: SoakResult, file: string): Promise<void> {
-  const W = 800, H = 520, pad = 46, cols = 2, rows = 2;
-  const pw = (W - pad * (cols + 1)) / cols, ph = (H - 40 - pad * (rows + 1)) / rows;
+  const W = 800,
+    H = 520,
+    pad = 46,
+    cols = 2,
+    rows = 2;
+  const pw = (W - pad * (cols + 1)) / cols,
+    ph = (H - 40 - pad * (rows + 1)) / rows;
   const s = result.samples;
   const tMax = Math.max(1, ...s.map((x) => x.t));
   const panels: { title: string; series: { name: string; color: string; ys: (number | null)[] }[] }[] = [
     { title: 'RSS (MB)', series: [{ name: 'rss', color: '#1f77b4', ys: s.map((x) => x.rssMb) }] },
-    { title: 'JS heap (MB)', series: [{ name: 'main', color: '#2ca02c', ys: s.map((x) => x.heapMb) }, { name: 'vision worker', color: '#ff7f0e', ys: s.map((x) => x.workerHeapMb) }] },
+    {
+      title: 'JS heap (MB)',
+      series: [
+        { name: 'main', color: '#2ca02c', ys: s.map((x) => x.heapMb) },
+        { name: 'vision worker', color: '#ff7f0e', ys: s.map((x) => x.workerHeapMb) },
+      ],
+    },
     { title: 'tensors in the vision worker', series: [{ name: 'tensors', color: '#9467bd', ys: s.map((x) => x.tensors) }] },
-    { title: 'event-loop lag p99 (ms) · CPU (% of a core)', series: [{ name: 'lag p99', color: '#d62728', ys: s.map((x) => x.lagP99Ms) }, { name: 'cpu %', color: '#7f7f7f', ys: s.map((x) => x.cpuPct) }] },
+    {
+      title: 'event-loop lag p99 (ms) · CPU (% of a core)',
+      series: [
+        { name: 'lag p99', color: '#d62728', ys: s.map((x) => x.lagP99Ms) },
+        { name: 'cpu %', color: '#7f7f7f', ys: s.map((x) => x.cpuPct) },
+      ],
+    },
   ];
   const esc = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;');
   let svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="DejaVu Sans, sans-serif" font-size="11"><rect width="100%" height="100%" fill="white"/>`;
   svg += `<text x="${W / 2}" y="22" text-anchor="middle" font-size="14">facegate soak: ${(tMax / 60).toFixed(1)} min, replay 10 fps, faces coming and going (warm-up shaded)</text>`;
   panels.forEach((p, i) => {
-    const x0 = pad + (i % cols) * (pw + pad), y0 = 40 + pad + Math.floor(i / cols) * (ph + pad);
+    const x0 = pad + (i % cols) * (pw + pad),
+      y0 = 40 + pad + Math.floor(i / cols) * (ph + pad);
     const all = p.series.flatMap((se) => se.ys.filter((y): y is number => y !== null));
-    let lo = Math.min(...all), hi = Math.max(...all);
-    if (!Number.isFinite(lo)) { lo = 0; hi = 1; }
-    if (hi - lo < 1e-9) { hi += 1; lo = Math.max(0, lo - 1); }
-    lo = Math.max(0, lo - (hi - lo) * 0.1); hi += (hi - lo) * 0.1;
-    const X = (t: number) => x0 + (t / tMax) * pw, Y = (v: number) => y0 + ph - ((v - lo) / (hi - lo)) * ph;
+    let lo = Math.min(...all),
+      hi = Math.max(...all);
+    if (!Number.isFinite(lo)) {
+      lo = 0;
+      hi = 1;
+    }
+    if (hi - lo < 1e-9) {
+      hi += 1;
+      lo = Math.max(0, lo - 1);
+    }
+    lo = Math.max(0, lo - (hi - lo) * 0.1);
+    hi += (hi - lo) * 0.1;
+    const X = (t: number) => x0 + (t / tMax) * pw,
+      Y = (v: number) => y0 + ph - ((v - lo) / (hi - lo)) * ph;
     svg += `<rect x="${x0}" y="${y0}" width="${X(result.warmupS) - x0}" height="${ph}" fill="#eee"/>`;
     svg += `<rect x="${x0}" y="${y0}" width="${pw}" height="${ph}" fill="none" stroke="#999"/>`;
     svg += `<text x="${x0}" y="${y0 - 6}" font-size="12">${esc(p.title)}</text>`;

@@ -10,7 +10,7 @@ export interface ScoredPair {
 function accuracyAt(pairs: readonly ScoredPair[], t: number): number {
   if (pairs.length === 0) return 0;
   let ok = 0;
-  for (const p of pairs) if ((p.score >= t) === p.same) ok++;
+  for (const p of pairs) if (p.score >= t === p.same) ok++;
   return ok / pairs.length;
 }
 
@@ -19,10 +19,14 @@ export function bestThreshold(pairs: readonly ScoredPair[]): number {
   const scores = [...new Set(pairs.map((p) => p.score).filter(Number.isFinite))].sort((a, b) => a - b);
   if (scores.length === 0) return 0;
   const candidates = [scores[0]! - 1e-6, ...scores.slice(1).map((s, i) => (s + scores[i]!) / 2), scores[scores.length - 1]! + 1e-6];
-  let best = candidates[0]!, bestAcc = -1;
+  let best = candidates[0]!,
+    bestAcc = -1;
   for (const t of candidates) {
     const acc = accuracyAt(pairs, t);
-    if (acc > bestAcc) { bestAcc = acc; best = t; }
+    if (acc > bestAcc) {
+      bestAcc = acc;
+      best = t;
+    }
   }
   return best;
 }
@@ -42,7 +46,12 @@ export function crossValidated(pairs: readonly ScoredPair[]): { accuracy: number
   for (const f of folds) {
     const t = bestThreshold(pairs.filter((p) => p.fold !== f));
     ts.push(t);
-    accs.push(accuracyAt(pairs.filter((p) => p.fold === f), t));
+    accs.push(
+      accuracyAt(
+        pairs.filter((p) => p.fold === f),
+        t,
+      ),
+    );
   }
   const mean = accs.reduce((a, b) => a + b, 0) / accs.length;
   const std = Math.sqrt(accs.reduce((a, b) => a + (b - mean) ** 2, 0) / accs.length);
@@ -54,19 +63,24 @@ export function equalErrorRate(genuine: readonly number[], impostor: readonly nu
   const g = [...genuine].sort((a, b) => a - b);
   const im = [...impostor].sort((a, b) => a - b);
   if (g.length === 0 || im.length === 0) return NaN;
-  let best = 1, bestGap = Infinity;
+  let best = 1,
+    bestGap = Infinity;
   for (const t of [...new Set([...g, ...im])].filter(Number.isFinite)) {
     const frr = lowerCount(g, t) / g.length; // genuine below t are rejected
     const far = (im.length - lowerCount(im, t)) / im.length; // impostors at or above t are accepted
     const gap = Math.abs(far - frr);
-    if (gap < bestGap) { bestGap = gap; best = (far + frr) / 2; }
+    if (gap < bestGap) {
+      bestGap = gap;
+      best = (far + frr) / 2;
+    }
   }
   return best;
 }
 
 /** How many of the sorted values are < t. */
 function lowerCount(sorted: readonly number[], t: number): number {
-  let lo = 0, hi = sorted.length;
+  let lo = 0,
+    hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
     if (sorted[mid]! < t) lo = mid + 1;

@@ -45,7 +45,14 @@ export function facegateEnv(settings: NodeJS.ProcessEnv = {}, base: NodeJS.Proce
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(base)) {
     // FACEGATE_DIST is how to run (compiled or source, bin/runtime.js), not a setting: it passes.
-    if ((k.startsWith('FACEGATE_') && k !== 'FACEGATE_DIST') || k === 'NOTIFY_SOCKET' || k === 'WATCHDOG_USEC' || k === 'MALLOC_ARENA_MAX' || k === 'NODE_OPTIONS') continue;
+    if (
+      (k.startsWith('FACEGATE_') && k !== 'FACEGATE_DIST') ||
+      k === 'NOTIFY_SOCKET' ||
+      k === 'WATCHDOG_USEC' ||
+      k === 'MALLOC_ARENA_MAX' ||
+      k === 'NODE_OPTIONS'
+    )
+      continue;
     env[k] = v;
   }
   return { ...env, FACEGATE_LOG_FORMAT: 'json', ...settings };
@@ -90,7 +97,9 @@ export function launchFacegate(args: readonly string[], opts: LaunchOptions): Fa
     exited,
     stdout: () => out,
     stderrTail: () => tail,
-    onLog: (listener) => { listeners.push(listener); },
+    onLog: (listener) => {
+      listeners.push(listener);
+    },
     waitForLog(match, timeoutMs = 60_000) {
       const found = logs.find(match);
       if (found) return Promise.resolve(found);
@@ -105,9 +114,15 @@ export function launchFacegate(args: readonly string[], opts: LaunchOptions): Fa
           const at = listeners.indexOf(listener);
           if (at >= 0) listeners.splice(at, 1);
         };
-        const timer = setTimeout(() => { done(); reject(new Error(`no matching log line within ${timeoutMs} ms; got:\n${dump()}`)); }, timeoutMs);
+        const timer = setTimeout(() => {
+          done();
+          reject(new Error(`no matching log line within ${timeoutMs} ms; got:\n${dump()}`));
+        }, timeoutMs);
         listeners.push(listener);
-        void exited.then((code) => { done(); reject(new Error(`facegate exited (${code}) before the log line; logs:\n${dump()}`)); });
+        void exited.then((code) => {
+          done();
+          reject(new Error(`facegate exited (${code}) before the log line; logs:\n${dump()}`));
+        });
       });
     },
   };

@@ -38,7 +38,11 @@ export function outOfFold(samples: readonly Sample[], fit: FitOptions, holdOut: 
   for (const g of groups) {
     const train = samples.filter((s) => holdOut(s) !== g);
     const test = samples.filter((s) => holdOut(s) === g);
-    const model = fitLogistic(train.map((s) => s.x), train.map((s) => s.live), fit);
+    const model = fitLogistic(
+      train.map((s) => s.x),
+      train.map((s) => s.live),
+      fit,
+    );
     for (const s of test) out.push({ score: predictLogistic(model, s.x), live: s.live, subject: s.subject });
   }
   return out;
@@ -48,11 +52,18 @@ export function crossValidate(samples: readonly Sample[], fit: FitOptions, bpcer
   const subjects = [...new Set(samples.map((s) => s.subject))].sort();
   const folds: FoldReport[] = [];
   const scores: (Scored & { subject: string })[] = [];
-  let attacks = 0, attacksAccepted = 0, bona = 0, bonaRejected = 0;
+  let attacks = 0,
+    attacksAccepted = 0,
+    bona = 0,
+    bonaRejected = 0;
   for (const subject of subjects) {
     const train = samples.filter((s) => s.subject !== subject);
     const test = samples.filter((s) => s.subject === subject);
-    const model: LinearModel = fitLogistic(train.map((s) => s.x), train.map((s) => s.live), fit);
+    const model: LinearModel = fitLogistic(
+      train.map((s) => s.x),
+      train.map((s) => s.live),
+      fit,
+    );
     const threshold = thresholdForBpcer(outOfFold(train, fit), bpcerTarget).threshold;
     const scored = test.map((s) => ({ score: predictLogistic(model, s.x), live: s.live, subject }));
     scores.push(...scored);

@@ -28,16 +28,21 @@ export function readPadCsv(dir: string, label?: 'live' | 'spoof'): PadRow[] {
   const li = cols.indexOf('label');
   const si = cols.indexOf('identity');
   const ti = cols.indexOf('session');
-  if (ri < 0 || (li < 0 && !label)) throw new Error(`${join(dir, 'images.csv')} needs the columns relpath and label (found: ${cols.join(', ')}); for a folder of one kind give --label live or --label spoof`);
-  return lines.filter((l) => l.trim() !== '').map((line, n) => {
-    const f = line.split(',');
-    const relpath = (f[ri] ?? '').trim();
-    const kind = li >= 0 ? (f[li] ?? '').trim().toLowerCase() : label;
-    if (kind !== 'live' && kind !== 'spoof') throw new Error(`images.csv line ${n + 2}: label must be live or spoof, got "${kind}"`);
-    const subject = si >= 0 ? (f[si] ?? '').trim() : relpath.split('/')[0] ?? '';
-    const session = ti >= 0 ? (f[ti] ?? '').trim() : '';
-    return { relpath, live: kind === 'live', subject, track: `${subject}/${kind}/${session}` };
-  });
+  if (ri < 0 || (li < 0 && !label))
+    throw new Error(
+      `${join(dir, 'images.csv')} needs the columns relpath and label (found: ${cols.join(', ')}); for a folder of one kind give --label live or --label spoof`,
+    );
+  return lines
+    .filter((l) => l.trim() !== '')
+    .map((line, n) => {
+      const f = line.split(',');
+      const relpath = (f[ri] ?? '').trim();
+      const kind = li >= 0 ? (f[li] ?? '').trim().toLowerCase() : label;
+      if (kind !== 'live' && kind !== 'spoof') throw new Error(`images.csv line ${n + 2}: label must be live or spoof, got "${kind}"`);
+      const subject = si >= 0 ? (f[si] ?? '').trim() : (relpath.split('/')[0] ?? '');
+      const session = ti >= 0 ? (f[ti] ?? '').trim() : '';
+      return { relpath, live: kind === 'live', subject, track: `${subject}/${kind}/${session}` };
+    });
 }
 
 export interface FoundFace {

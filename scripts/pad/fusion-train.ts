@@ -29,7 +29,12 @@ export interface Stack {
 }
 
 /** Finds each image's largest face with the daemon's detector and computes both models' inputs. */
-export async function collectEvidence(dir: string, rows: readonly PadRow[], features: FeatureSpec, minFacePx: number): Promise<{ samples: EvidenceSample[]; noFace: number; detector: string }> {
+export async function collectEvidence(
+  dir: string,
+  rows: readonly PadRow[],
+  features: FeatureSpec,
+  minFacePx: number,
+): Promise<{ samples: EvidenceSample[]; noFace: number; detector: string }> {
   const finder = await createFaceFinder();
   const cnn = await CnnLiveness.load();
   const samples: EvidenceSample[] = [];
@@ -64,7 +69,11 @@ export function textureOutOfFold(samples: readonly EvidenceSample[], fit: FitOpt
   const out = new Array<number>(samples.length).fill(Number.NaN);
   for (const g of subjectsOf(samples)) {
     const train = samples.filter((s) => s.subject !== g);
-    const model = fitLogistic(train.map((s) => s.texture), train.map((s) => s.live), fit);
+    const model = fitLogistic(
+      train.map((s) => s.texture),
+      train.map((s) => s.live),
+      fit,
+    );
     samples.forEach((s, i) => {
       if (s.subject === g) out[i] = predictLogistic(model, s.texture);
     });
@@ -81,7 +90,11 @@ function evidenceLogits(inputs: readonly PadEvidenceName[], cnn: number, texture
 /** Fits the logistic stack on evidence log-odds; its weights are folded back onto raw log-odds. */
 export function fitStack(inputs: PadEvidenceName[], rows: readonly { cnn: number; texture: number; live: boolean }[]): Stack {
   const xs = rows.map((r) => evidenceLogits(inputs, r.cnn, r.texture));
-  const m = fitLogistic(xs, rows.map((r) => r.live), STACK_FIT);
+  const m = fitLogistic(
+    xs,
+    rows.map((r) => r.live),
+    STACK_FIT,
+  );
   const weights = m.weights.map((w, j) => w * (m.scale[j] ?? 0));
   const bias = m.bias - weights.reduce((s, w, j) => s + w * (m.mean[j] ?? 0), 0);
   return { inputs, weights, bias };
@@ -96,7 +109,9 @@ export function applyStack(stack: Stack, cnn: number, texture: number): number {
 function stackOutOfFold(inputs: PadEvidenceName[], samples: readonly EvidenceSample[], textureOof: readonly number[]): Scored[] {
   const scores = new Array<Scored>(samples.length);
   for (const g of subjectsOf(samples)) {
-    const train = samples.map((s, i) => ({ cnn: s.cnn, texture: textureOof[i] ?? Number.NaN, live: s.live, subject: s.subject })).filter((r) => r.subject !== g);
+    const train = samples
+      .map((s, i) => ({ cnn: s.cnn, texture: textureOof[i] ?? Number.NaN, live: s.live, subject: s.subject }))
+      .filter((r) => r.subject !== g);
     const stack = fitStack(inputs, train);
     samples.forEach((s, i) => {
       if (s.subject === g) scores[i] = { score: applyStack(stack, s.cnn, textureOof[i] ?? Number.NaN), live: s.live };
@@ -108,7 +123,10 @@ function stackOutOfFold(inputs: PadEvidenceName[], samples: readonly EvidenceSam
 /** Everything that is shipped, fitted on all of `samples`: texture model, stack, level thresholds. */
 export function fitAll(inputs: PadEvidenceName[], samples: readonly EvidenceSample[], fit: FitOptions): { stack: Stack; levels: LevelRule; oof: Scored[] } {
   const texOof = inputs.includes('texture') ? textureOutOfFold(samples, fit) : samples.map(() => Number.NaN);
-  const stack = fitStack(inputs, samples.map((s, i) => ({ cnn: s.cnn, texture: texOof[i] ?? Number.NaN, live: s.live })));
+  const stack = fitStack(
+    inputs,
+    samples.map((s, i) => ({ cnn: s.cnn, texture: texOof[i] ?? Number.NaN, live: s.live })),
+  );
   const oof = stackOutOfFold(inputs, samples, texOof);
   return { stack, levels: levelThresholds(oof), oof };
 }
@@ -152,11 +170,31 @@ export function leaveOneSubjectOut(inputs: PadEvidenceName[], samples: readonly 
     const train = samples.filter((s) => s.subject !== g);
     const test = samples.filter((s) => s.subject === g);
     const { stack, levels } = fitAll(inputs, train, fit);
-    const texModel = inputs.includes('texture') ? fitLogistic(train.map((s) => s.texture), train.map((s) => s.live), fit) : null;
-    const scored = test.map((s) => ({ s, score: applyStack(stack, s.cnn, texModel ? predictLogistic(texModel, s.texture) : Number.NaN), thresholds: levels.thresholds }));
+    const texModel = inputs.includes('texture')
+      ? fitLogistic(
+          train.map((s) => s.texture),
+          train.map((s) => s.live),
+          fit,
+        )
+      : null;
+    const scored = test.map((s) => ({
+      s,
+      score: applyStack(stack, s.cnn, texModel ? predictLogistic(texModel, s.texture) : Number.NaN),
+      thresholds: levels.thresholds,
+    }));
     held.push(...scored);
-    const r = ratesAt(scored.map((x) => ({ score: x.score, live: x.s.live })), levels.thresholds.balanced);
-    folds.push({ subject: g, live: test.filter((s) => s.live).length, spoof: test.filter((s) => !s.live).length, thresholds: levels.thresholds, apcer: r.apcer, bpcer: r.bpcer });
+    const r = ratesAt(
+      scored.map((x) => ({ score: x.score, live: x.s.live })),
+      levels.thresholds.balanced,
+    );
+    folds.push({
+      subject: g,
+      live: test.filter((s) => s.live).length,
+      spoof: test.filter((s) => !s.live).length,
+      thresholds: levels.thresholds,
+      apcer: r.apcer,
+      bpcer: r.bpcer,
+    });
   }
   const frame = {} as LosoReport['frame'];
   const track = {} as LosoReport['track'];
@@ -166,5 +204,12 @@ export function leaveOneSubjectOut(inputs: PadEvidenceName[], samples: readonly 
     const tracks = tracksOf(items, trackFrames).map((t) => ({ live: t[0]!.live, accepted: t.every((f) => f.accepted) }));
     track[level] = { ...pooled(tracks), tracks: tracks.length };
   }
-  return { inputs, folds, frame, track, trackFrames, scores: held.map((h) => ({ score: h.score, live: h.s.live, subject: h.s.subject, relpath: h.s.relpath })) };
+  return {
+    inputs,
+    folds,
+    frame,
+    track,
+    trackFrames,
+    scores: held.map((h) => ({ score: h.score, live: h.s.live, subject: h.s.subject, relpath: h.s.relpath })),
+  };
 }

@@ -11,4 +11,3 @@ export function printLoso(loso: LosoReport): void {
     console.log(`${level.padEnd(12)} ${pct(r.apcer).padStart(11)}  ${pct(r.bpcer).padStart(11)}  ${pct(t.apcer).padStart(11)}  ${pct(t.bpcer).padStart(11)}`);
   }
 }
-

@@ -22,12 +22,18 @@ export interface LevelRule {
 
 export function levelThresholds(scores: readonly Scored[]): LevelRule {
   const attacks = scores.filter((s) => !s.live).map((s) => logit(s.score));
-  const live = scores.filter((s) => s.live).map((s) => logit(s.score)).sort((a, b) => a - b);
+  const live = scores
+    .filter((s) => s.live)
+    .map((s) => logit(s.score))
+    .sort((a, b) => a - b);
   const attackEdge = attacks.length > 0 ? Math.max(...attacks) : -Infinity;
   const liveEdge = live[Math.floor(0.01 * live.length)] ?? Infinity;
   const levels = Object.keys(GAP_POSITION) as PadSecurityLevel[];
   if (Number.isFinite(attackEdge) && Number.isFinite(liveEdge) && liveEdge > attackEdge) {
-    const thresholds = Object.fromEntries(levels.map((l) => [l, sigmoid(attackEdge + GAP_POSITION[l] * (liveEdge - attackEdge))])) as Record<PadSecurityLevel, number>;
+    const thresholds = Object.fromEntries(levels.map((l) => [l, sigmoid(attackEdge + GAP_POSITION[l] * (liveEdge - attackEdge))])) as Record<
+      PadSecurityLevel,
+      number
+    >;
     return { rule: 'gap', thresholds, attackEdge, liveEdge };
   }
   const thresholds = Object.fromEntries(levels.map((l) => [l, thresholdForBpcer(scores, OVERLAP_BPCER[l]).threshold])) as Record<PadSecurityLevel, number>;

@@ -7,7 +7,9 @@ import { tempDir } from '../support/tmp.ts';
 
 void test('admin API under load while the camera runs: every request answered 2xx, and the door still decides', async () => {
   const r = await runLoad({ workDir: tempDir(), connections: 50, seconds: 8 });
-  console.log(`# load: ${r.requestsPerS.toFixed(0)} requests/s, p99 ${r.p99Ms} ms; grants without/with load ${JSON.stringify(r.grantLatencyBeforeMs)} / ${JSON.stringify(r.grantLatencyDuringMs)} ms`);
+  console.log(
+    `# load: ${r.requestsPerS.toFixed(0)} requests/s, p99 ${r.p99Ms} ms; grants without/with load ${JSON.stringify(r.grantLatencyBeforeMs)} / ${JSON.stringify(r.grantLatencyDuringMs)} ms`,
+  );
   assert.ok(r.total > 0);
   assert.equal(r.errors, 0);
   assert.equal(r.timeouts, 0);

@@ -35,21 +35,34 @@ void test('broker down for a minute during the scenario: events delivered afterw
     await new Promise((r) => setTimeout(r, Math.max(0, 60_000 - (Date.now() - downAt))));
     const seenBefore = listener.on('facegate/front/event').length;
     await broker.start();
-    await listener.until(() => listener.on('facegate/front/event').some((m) => m.payload.includes('"spoof_suspected"')), 'spoof_suspected after the outage', 60_000);
+    await listener.until(
+      () => listener.on('facegate/front/event').some((m) => m.payload.includes('"spoof_suspected"')),
+      'spoof_suspected after the outage',
+      60_000,
+    );
     await new Promise((r) => setTimeout(r, 2000));
 
-    const got = listener.on('facegate/front/event').slice(seenBefore).map((m) => JSON.parse(m.payload) as { id: string; type: string });
+    const got = listener
+      .on('facegate/front/event')
+      .slice(seenBefore)
+      .map((m) => JSON.parse(m.payload) as { id: string; type: string });
     const ids = got.map((e) => e.id);
     assert.equal(new Set(ids).size, ids.length, 'no event twice');
     const db = new Database(join(dataDir, 'facegate.db'), { readonly: true });
-    const stored = db.prepare("SELECT id FROM events WHERE ts >= ? ORDER BY seq").all(new Date(downAt).toISOString()) as { id: string }[];
+    const stored = db.prepare('SELECT id FROM events WHERE ts >= ? ORDER BY seq').all(new Date(downAt).toISOString()) as { id: string }[];
     db.close();
     // Everything stored during the outage arrived, in the store's order.
     const storedIds = stored.map((r) => r.id);
-    assert.deepEqual(ids.filter((id) => storedIds.includes(id)), storedIds);
+    assert.deepEqual(
+      ids.filter((id) => storedIds.includes(id)),
+      storedIds,
+    );
     const types = got.map((e) => e.type);
     assert.equal(types.filter((t) => t === 'access_granted').length, 1);
-    assert.ok(types.indexOf('access_granted') < types.indexOf('unknown_face') && types.indexOf('unknown_face') < types.indexOf('spoof_suspected'), types.join(','));
+    assert.ok(
+      types.indexOf('access_granted') < types.indexOf('unknown_face') && types.indexOf('unknown_face') < types.indexOf('spoof_suspected'),
+      types.join(','),
+    );
     daemon.child.kill('SIGTERM');
     assert.equal(await daemon.exited, 0);
   } finally {

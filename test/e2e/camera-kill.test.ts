@@ -12,11 +12,14 @@ import { tempDir } from '../support/tmp.ts';
 function fakeRpicam(dir: string, frames: string): string {
   const bin = join(dir, 'bin');
   mkdirSync(bin, { recursive: true });
-  writeFileSync(join(bin, 'rpicam-vid'), `#!/bin/sh
+  writeFileSync(
+    join(bin, 'rpicam-vid'),
+    `#!/bin/sh
 echo "$$" > '${dir}/pid'
 for a in "$@"; do [ "$a" = --list-cameras ] && { echo "0 : imx708 [4608x2592]"; exit 0; }; done
 while true; do for f in '${frames}'/*.jpg; do cat "$f"; sleep 0.1; done; done
-`);
+`,
+  );
   chmodSync(join(bin, 'rpicam-vid'), 0o755);
   return bin;
 }
@@ -24,7 +27,10 @@ while true; do for f in '${frames}'/*.jpg; do cat "$f"; sleep 0.1; done; done
 void test('camera process SIGKILLed every 3 s for 45 s: daemon up, every loss restored, the person still let in', async () => {
   const dataDir = tempDir();
   const work = tempDir();
-  const scenario = await buildScenario(join(work, 'frames'), [{ segment: 'person', frames: 40 }, { segment: 'empty', frames: 20 }]);
+  const scenario = await buildScenario(join(work, 'frames'), [
+    { segment: 'person', frames: 40 },
+    { segment: 'empty', frames: 20 },
+  ]);
   const bin = fakeRpicam(work, scenario.dir);
   const env = isolatedEnv(dataDir, {
     PATH: `${bin}:${process.env.PATH ?? ''}`,
@@ -48,7 +54,10 @@ void test('camera process SIGKILLed every 3 s for 45 s: daemon up, every loss re
     }
     assert.ok(kills >= 8, `kills: ${kills}`);
     // Once the killing stops the camera comes back for good.
-    await daemon.waitForLog((l) => l.msg === 'camera restored' && daemon.logs.indexOf(l) > daemon.logs.findLastIndex((x) => x.msg === 'camera source stopped'), 30_000);
+    await daemon.waitForLog(
+      (l) => l.msg === 'camera restored' && daemon.logs.indexOf(l) > daemon.logs.findLastIndex((x) => x.msg === 'camera source stopped'),
+      30_000,
+    );
     assert.equal(daemon.child.exitCode, null, 'the daemon is still running');
     await stopCleanly(daemon);
   } finally {

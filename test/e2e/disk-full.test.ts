@@ -35,7 +35,11 @@ void test('disk full on the data directory during the scenario: clear error, dae
   try {
     const dataDir = join(mnt, 'data');
     const scenario = await buildScenario(join(tempDir(), 'frames'), defaultSteps({ leadIn: 120, faceFrames: 40, gap: 40 }));
-    const env = isolatedEnv(dataDir, { FACEGATE_CAMERA__SOURCE: 'replay', FACEGATE_CAMERA__REPLAY__PATH: scenario.dir, FACEGATE_CAMERA__REPLAY__LOOP: 'false' });
+    const env = isolatedEnv(dataDir, {
+      FACEGATE_CAMERA__SOURCE: 'replay',
+      FACEGATE_CAMERA__REPLAY__PATH: scenario.dir,
+      FACEGATE_CAMERA__REPLAY__LOOP: 'false',
+    });
     assert.equal((await runFacegate(['enroll', ENROLL_DIR, '--name', 'Door Tester'], env)).code, 0);
     const daemon = startFacegate(['run'], env);
     const filler = join(mnt, 'filler');
@@ -51,7 +55,11 @@ void test('disk full on the data directory during the scenario: clear error, dae
       await daemon.waitForLog((l) => l.msg === 'camera source finished', 120_000);
       await new Promise((r) => setTimeout(r, 2000));
       assert.equal(daemon.child.exitCode, null, 'the daemon is still running');
-      const errors = new Set(daemon.logs.filter((l) => typeof l.level === 'number' && l.level >= 50).map((l) => `${String(l.msg)}: ${String((l.err as { message?: string } | undefined)?.message ?? '')}`));
+      const errors = new Set(
+        daemon.logs
+          .filter((l) => typeof l.level === 'number' && l.level >= 50)
+          .map((l) => `${String(l.msg)}: ${String((l.err as { message?: string } | undefined)?.message ?? '')}`),
+      );
       console.log(`# errors logged while full: ${JSON.stringify([...errors])}`);
       daemon.child.kill('SIGTERM');
       assert.equal(await daemon.exited, 0);

@@ -9,7 +9,14 @@ import { startMosquitto } from '../support/mosquitto.ts';
 import { tempDir } from '../support/tmp.ts';
 import { Listener } from '../integration/mqtt/harness.ts';
 
-interface PublicEvent { id: string; type: string; ts: string; subject: string | null; reason: string | null; liveness: number | null }
+interface PublicEvent {
+  id: string;
+  type: string;
+  ts: string;
+  subject: string | null;
+  reason: string | null;
+  liveness: number | null;
+}
 
 /** The simulated lock output's changes to the unlocked level (1 for an active-high fail-secure strike). */
 function unlockPulses(logs: Record<string, unknown>[]): { at: string }[] {
@@ -47,8 +54,14 @@ void test('enrolled person → one unlock pulse, one access_granted on MQTT, one
       const decisions = events.filter((e) => ['access_granted', 'access_denied', 'unknown_face', 'spoof_suspected'].includes(e.type));
       const granted = decisions.filter((e) => e.type === 'access_granted');
       assert.equal(granted.length, 1, JSON.stringify(decisions));
-      assert.ok(decisions.some((e) => e.type === 'unknown_face'), JSON.stringify(decisions));
-      assert.ok(decisions.some((e) => e.type === 'spoof_suspected'), JSON.stringify(decisions));
+      assert.ok(
+        decisions.some((e) => e.type === 'unknown_face'),
+        JSON.stringify(decisions),
+      );
+      assert.ok(
+        decisions.some((e) => e.type === 'spoof_suspected'),
+        JSON.stringify(decisions),
+      );
       // The story's order: the grant comes from the person's segment, then the stranger, then the photo.
       const firstOf = (type: string) => decisions.findIndex((e) => e.type === type);
       assert.ok(firstOf('access_granted') < firstOf('unknown_face') && firstOf('unknown_face') < firstOf('spoof_suspected'), JSON.stringify(decisions));
@@ -71,7 +84,9 @@ void test('enrolled person → one unlock pulse, one access_granted on MQTT, one
       assert.ok(seen, 'the analysis loop logs the face coming into view');
       const firstFace = Date.parse(String(seen.capturedAt)) - ((Number(seen.frameSeq) - 1 - personStart) * 1000) / scenario.fps;
       const latencyMs = Date.parse(pulses[0]!.at) - firstFace;
-      console.log(`# decision latency (first frame showing the enrolled face → unlock pulse): ${Math.round(latencyMs)} ms (face first analysed ${Number(seen.frameSeq) - 1 - personStart} frames in)`);
+      console.log(
+        `# decision latency (first frame showing the enrolled face → unlock pulse): ${Math.round(latencyMs)} ms (face first analysed ${Number(seen.frameSeq) - 1 - personStart} frames in)`,
+      );
 
       await stopCleanly(daemon);
     } finally {

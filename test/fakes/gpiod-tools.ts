@@ -106,7 +106,8 @@ class Chip:
         return Line(self._name, offset)
 `;
 
-const ARGS = 'printf "%s" "$(basename "$0")" >> "$FAKE_GPIOD/calls"; for a in "$@"; do printf "\\t%s" "$a" >> "$FAKE_GPIOD/calls"; done; echo >> "$FAKE_GPIOD/calls"';
+const ARGS =
+  'printf "%s" "$(basename "$0")" >> "$FAKE_GPIOD/calls"; for a in "$@"; do printf "\\t%s" "$a" >> "$FAKE_GPIOD/calls"; done; echo >> "$FAKE_GPIOD/calls"';
 
 /** The last argument that is not an option is the offset (or offset=level); 2.x names the chip with --chip, 1.6 before the offset. */
 const CHIP_OFFSET = `
@@ -141,13 +142,15 @@ ${CHIP_OFFSET}
 if [ -e "$FAKE_GPIOD/busy-$chip-$offset" ]; then echo "gpioset: error setting the GPIO line values: Device or resource busy" >&2; exit 1; fi
 echo $$ > "$FAKE_GPIOD/pids/gpioset-$chip-$offset"
 printf "%s" "$level" > "$FAKE_GPIOD/lines/$chip-$offset"
-${major === 2
+${
+  major === 2
     ? `while read -r cmd arg; do
   printf "stdin\\t%s\\t%s\\n" "$cmd" "$arg" >> "$FAKE_GPIOD/calls"
   case "$cmd" in set) printf "%s" "\${arg##*=}" > "$FAKE_GPIOD/lines/$chip-$offset";; esac
 done`
     : `trap 'exit 0' TERM INT
-while :; do sleep 0.05; done`}
+while :; do sleep 0.05; done`
+}
 `,
     gpiomon: `#!/bin/bash
 ${ARGS}
@@ -182,7 +185,11 @@ export function makeFakeGpiod(dir: string, major: 1 | 2, chips: string[], option
   return {
     dir,
     env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}`, PYTHONPATH: python, FAKE_GPIOD: dir },
-    calls: () => readFileSync(join(dir, 'calls'), 'utf8').split('\n').filter((l) => l !== '').map((l) => l.split('\t')),
+    calls: () =>
+      readFileSync(join(dir, 'calls'), 'utf8')
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => l.split('\t')),
     level: (chip, offset) => (existsSync(file(chip, offset)) ? readFileSync(file(chip, offset), 'utf8').trim() : null),
     set: (chip, offset, level) => writeFileSync(file(chip, offset), String(level)),
     busy: (chip, offset) => writeFileSync(join(dir, `busy-${chip}-${offset}`), ''),

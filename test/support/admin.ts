@@ -5,7 +5,19 @@ import { embeddedDefaults, type Config } from '../../daemon/config/index.ts';
 import { EventStore, openDatabase, type Database } from '../../daemon/store/index.ts';
 import { randomBytes } from 'node:crypto';
 import { AuditLog, DeviceKeys, PersonKeys, Pseudonyms, Snapshots } from '../../daemon/privacy/index.ts';
-import { createAdminServer, type AdminServer, type AdminServices, type DoorService, type NewPerson, type PadSelftestService, type PeopleService, type Person, type WeeklySchedule, type StatusService, type TemplateResult } from '../../daemon/admin/index.ts';
+import {
+  createAdminServer,
+  type AdminServer,
+  type AdminServices,
+  type DoorService,
+  type NewPerson,
+  type PadSelftestService,
+  type PeopleService,
+  type Person,
+  type WeeklySchedule,
+  type StatusService,
+  type TemplateResult,
+} from '../../daemon/admin/index.ts';
 import { tempDir } from './tmp.ts';
 
 /**
@@ -17,11 +29,23 @@ export class StandInPeople implements PeopleService {
   readonly calls: string[] = [];
   #n = 0;
 
-  list(): Person[] { return [...this.people.values()]; }
-  get(id: string): Person | null { return this.people.get(id) ?? null; }
+  list(): Person[] {
+    return [...this.people.values()];
+  }
+  get(id: string): Person | null {
+    return this.people.get(id) ?? null;
+  }
   create(input: NewPerson): Person {
     this.calls.push('create');
-    const p: Person = { id: `p${++this.#n}`, name: input.name, validFrom: input.validFrom ?? null, validUntil: input.validUntil ?? null, schedule: input.schedule ?? null, templates: 0, createdAt: new Date().toISOString() };
+    const p: Person = {
+      id: `p${++this.#n}`,
+      name: input.name,
+      validFrom: input.validFrom ?? null,
+      validUntil: input.validUntil ?? null,
+      schedule: input.schedule ?? null,
+      templates: 0,
+      createdAt: new Date().toISOString(),
+    };
     this.people.set(p.id, p);
     return p;
   }
@@ -31,9 +55,18 @@ export class StandInPeople implements PeopleService {
     Object.assign(p, change);
     return p;
   }
-  rename(id: string, name: string): Person | null { this.calls.push('rename'); return this.#edit(id, { name }); }
-  setValidity(id: string, v: { validFrom: string | null; validUntil: string | null }): Person | null { this.calls.push('setValidity'); return this.#edit(id, v); }
-  setSchedule(id: string, schedule: WeeklySchedule | null): Person | null { this.calls.push('setSchedule'); return this.#edit(id, { schedule }); }
+  rename(id: string, name: string): Person | null {
+    this.calls.push('rename');
+    return this.#edit(id, { name });
+  }
+  setValidity(id: string, v: { validFrom: string | null; validUntil: string | null }): Person | null {
+    this.calls.push('setValidity');
+    return this.#edit(id, v);
+  }
+  setSchedule(id: string, schedule: WeeklySchedule | null): Person | null {
+    this.calls.push('setSchedule');
+    return this.#edit(id, { schedule });
+  }
   async addTemplateFromPhoto(id: string, bytes: Uint8Array): Promise<TemplateResult | null> {
     this.calls.push('addTemplateFromPhoto');
     const p = this.people.get(id);
@@ -44,15 +77,33 @@ export class StandInPeople implements PeopleService {
     const ok = Math.min(w, h) >= 100;
     if (ok) p.templates += 1;
     const side = Math.round(Math.min(w, h) / 2);
-    return { added: ok, templates: p.templates, verdict: { ok, reasons: ok ? [] : ['too small'], box: { x: Math.round((w - side) / 2), y: Math.round((h - side) / 2), width: side, height: side }, imageWidth: w, imageHeight: h } };
+    return {
+      added: ok,
+      templates: p.templates,
+      verdict: {
+        ok,
+        reasons: ok ? [] : ['too small'],
+        box: { x: Math.round((w - side) / 2), y: Math.round((h - side) / 2), width: side, height: side },
+        imageWidth: w,
+        imageHeight: h,
+      },
+    };
   }
   addTemplateFromCamera(id: string): TemplateResult | null {
     this.calls.push('addTemplateFromCamera');
     const p = this.people.get(id);
     if (!p) return null;
-    return { added: false, templates: p.templates, verdict: { ok: false, reasons: ['no face in the frame'], box: null, imageWidth: 640, imageHeight: 480 }, previewJpeg: null };
+    return {
+      added: false,
+      templates: p.templates,
+      verdict: { ok: false, reasons: ['no face in the frame'], box: null, imageWidth: 640, imageHeight: 480 },
+      previewJpeg: null,
+    };
   }
-  erase(id: string): boolean { this.calls.push('erase'); return this.people.delete(id); }
+  erase(id: string): boolean {
+    this.calls.push('erase');
+    return this.people.delete(id);
+  }
   export(id: string): Record<string, unknown> | null {
     const p = this.people.get(id);
     return p ? { person: { ...p }, templates: p.templates } : null;
@@ -74,8 +125,13 @@ export class StandInDoors implements DoorService {
     this.#bus.emit('door:status', { ...s });
     return true;
   }
-  list(): DoorStatus[] { return [...this.state.values()].map((s) => ({ ...s })); }
-  status(door: string): DoorStatus | null { const s = this.state.get(door); return s ? { ...s } : null; }
+  list(): DoorStatus[] {
+    return [...this.state.values()].map((s) => ({ ...s }));
+  }
+  status(door: string): DoorStatus | null {
+    const s = this.state.get(door);
+    return s ? { ...s } : null;
+  }
   unlock(door: string): boolean | null {
     const s = this.state.get(door);
     if (!s) return null;
@@ -86,7 +142,10 @@ export class StandInDoors implements DoorService {
     const s = this.state.get(door);
     if (!s) return null;
     if (s.mode === 'lockdown' && until) return false;
-    return this.#set(door, until ? { mode: 'held_unlocked', lock: 'unlocked', heldUnlockedUntil: until.toISOString() } : { mode: 'normal', lock: 'locked', heldUnlockedUntil: null });
+    return this.#set(
+      door,
+      until ? { mode: 'held_unlocked', lock: 'unlocked', heldUnlockedUntil: until.toISOString() } : { mode: 'normal', lock: 'locked', heldUnlockedUntil: null },
+    );
   }
   setLockdown(door: string, on: boolean): boolean | null {
     return this.#set(door, on ? { mode: 'lockdown', lock: 'locked', heldUnlockedUntil: null } : { mode: 'normal' });
@@ -94,7 +153,11 @@ export class StandInDoors implements DoorService {
 }
 
 export const standInStatus: StatusService = {
-  snapshot: () => ({ vision: { backend: 'wasm', models: ['stand-in'], ready: true }, camera: { state: 'running', fps: 9.5, droppedFrames: 0 }, temperatureC: 51.2 }),
+  snapshot: () => ({
+    vision: { backend: 'wasm', models: ['stand-in'], ready: true },
+    camera: { state: 'running', fps: 9.5, droppedFrames: 0 },
+    temperatureC: 51.2,
+  }),
 };
 
 export interface AdminHarness {
@@ -131,18 +194,42 @@ export async function adminHarness(change: (c: Config) => void = () => undefined
   const db = openDatabase(dataDir);
   const bus = new EventBus<BusEvents>(log);
   const events = new EventStore(db);
-  bus.on('event', (e) => { events.append(e); bus.emit('event:stored', e); });
+  bus.on('event', (e) => {
+    events.append(e);
+    bus.emit('event:stored', e);
+  });
   const audit = new AuditLog(db);
   const people = new StandInPeople();
-  const doors = new StandInDoors(bus, config.doors.map((d) => d.id));
+  const doors = new StandInDoors(
+    bus,
+    config.doors.map((d) => d.id),
+  );
   const pseudonyms = new Pseudonyms(randomBytes(32));
   const snapshots = new Snapshots(db, new PersonKeys(db, DeviceKeys.open({ dataDir, env: {}, log, db })));
   const services: AdminServices = {
-    people, doors, status: standInStatus, audit, events: { query: (q) => events.query(q) }, loginNameTag: (typed) => pseudonyms.loginName(typed),
+    people,
+    doors,
+    status: standInStatus,
+    audit,
+    events: { query: (q) => events.query(q) },
+    loginNameTag: (typed) => pseudonyms.loginName(typed),
     snapshots,
-    ...(options.padSelftest ? { padSelftest: options.padSelftest(bus) } : {}) };
-  const server = await createAdminServer({ config, services, db, bus, log, version: '9.9.9-test', transport: { https: null, source: 'plain-localhost' }, ...(options.clock ? { clock: options.clock } : {}) });
-  after(async () => { await server.stop(); db.close(); });
+    ...(options.padSelftest ? { padSelftest: options.padSelftest(bus) } : {}),
+  };
+  const server = await createAdminServer({
+    config,
+    services,
+    db,
+    bus,
+    log,
+    version: '9.9.9-test',
+    transport: { https: null, source: 'plain-localhost' },
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  after(async () => {
+    await server.stop();
+    db.close();
+  });
   return { server, services, db, bus, events, audit, snapshots, people, doors, config, dataDir, log };
 }
 
@@ -163,7 +250,9 @@ export function multipart(files: { name: string; bytes: Buffer; type?: string }[
   const boundary = `----facegate${Math.random().toString(16).slice(2)}`;
   const parts: Buffer[] = [];
   for (const f of files) {
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${f.name}"\r\nContent-Type: ${f.type ?? 'image/jpeg'}\r\n\r\n`));
+    parts.push(
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${f.name}"\r\nContent-Type: ${f.type ?? 'image/jpeg'}\r\n\r\n`),
+    );
     parts.push(f.bytes, Buffer.from('\r\n'));
   }
   parts.push(Buffer.from(`--${boundary}--\r\n`));

@@ -25,7 +25,11 @@ export function startFacegate(args: string[], env: NodeJS.ProcessEnv, options: {
 }
 
 /** Runs `facegate <args>` to completion; returns exit code, stdout and stderr. */
-export function runFacegate(args: string[], env: NodeJS.ProcessEnv, options: { uid?: number; gid?: number } = {}): Promise<{ code: number | string; stdout: string; stderr: string }> {
+export function runFacegate(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  options: { uid?: number; gid?: number } = {},
+): Promise<{ code: number | string; stdout: string; stderr: string }> {
   return runFacegateCommand(args, { env, ...options });
 }
 

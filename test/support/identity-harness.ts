@@ -51,7 +51,9 @@ export async function fakeAnalyzeImage(bytes: Uint8Array): Promise<FrameAnalysis
   const text = Buffer.from(bytes.subarray(4)).toString('utf8');
   let faces: FaceObservation[];
   try {
-    faces = JSON.parse(text, (_k, v: unknown) => (v && typeof v === 'object' && 'f32' in v ? Float32Array.from((v as { f32: number[] }).f32) : v)) as FaceObservation[];
+    faces = JSON.parse(text, (_k, v: unknown) =>
+      v && typeof v === 'object' && 'f32' in v ? Float32Array.from((v as { f32: number[] }).f32) : v,
+    ) as FaceObservation[];
   } catch {
     throw new Error('Input buffer contains unsupported image format');
   }
@@ -96,16 +98,41 @@ export function openHarness(dataDir: string, overrides: Record<string, unknown> 
   const audit = new AuditLog(db, clock);
   const pseudonyms = new Pseudonyms(keys.pseudonymSecret);
   const bus = new EventBus<BusEvents>(log);
-  const config = Value.Default(ConfigSchema, structuredClone({ identity: { thresholds_file: join(dataDir, 'no-thresholds.json'), ...overrides } })) as Parameters<typeof identitySettings>[0];
+  const config = Value.Default(
+    ConfigSchema,
+    structuredClone({ identity: { thresholds_file: join(dataDir, 'no-thresholds.json'), ...overrides } }),
+  ) as Parameters<typeof identitySettings>[0];
   let analyses = 0;
   const identity = createIdentity({
-    db, events: new EventStore(db), personKeys, pseudonyms, audit, consents: new Consents(db, clock), snapshots: new Snapshots(db, personKeys, clock),
-    analyzeImage: (bytes) => { analyses += 1; return fakeAnalyzeImage(bytes); }, model: 'test-embedder', settings: identitySettings(config),
-    validateSchedule, door: 'front', log, bus, clock,
+    db,
+    events: new EventStore(db),
+    personKeys,
+    pseudonyms,
+    audit,
+    consents: new Consents(db, clock),
+    snapshots: new Snapshots(db, personKeys, clock),
+    analyzeImage: (bytes) => {
+      analyses += 1;
+      return fakeAnalyzeImage(bytes);
+    },
+    model: 'test-embedder',
+    settings: identitySettings(config),
+    validateSchedule,
+    door: 'front',
+    log,
+    bus,
+    clock,
   });
   identity.start();
   return {
-    dataDir, db, identity, bus, clock, audit, pseudonyms, personKeys,
+    dataDir,
+    db,
+    identity,
+    bus,
+    clock,
+    audit,
+    pseudonyms,
+    personKeys,
     analyses: () => analyses,
     close() {
       identity.stop();

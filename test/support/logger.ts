@@ -13,6 +13,11 @@ export function memoryLogger(level: 'debug' | 'info' | 'warn' = 'debug'): { log:
   const log = createLogger({ level, destination: sink });
   return {
     log,
-    lines: () => chunks.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>),
+    lines: () =>
+      chunks
+        .join('')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
   };
 }

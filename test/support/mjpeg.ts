@@ -22,7 +22,8 @@ export const staticScene = (size: string): string[] => lavfi(`smptebars=size=${s
 export const movingScene = (size: string): string[] => [
   ...lavfi(`smptebars=size=${size}:rate=10`),
   ...lavfi('color=c=black:size=40x80:rate=10'),
-  '-filter_complex', "[0][1]overlay=x='abs(mod(t*200,240)-120)':y=(main_h-overlay_h)/2",
+  '-filter_complex',
+  "[0][1]overlay=x='abs(mod(t*200,240)-120)':y=(main_h-overlay_h)/2",
 ];
 
 /**

@@ -88,7 +88,15 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
   const persistence = options.persistent ? [`persistence true`, `persistence_location ${dir}/`, 'autosave_interval 0'] : ['persistence false'];
   // As root mosquitto drops to the `mosquitto` user, which could not write the persistence file in our 0700 temp dir.
   const user = process.getuid?.() === 0 ? ['user root'] : [];
-  const lines = [`listener ${port} 127.0.0.1`, `allow_anonymous ${options.anonymous ?? auth.length === 0}`, ...user, ...persistence, 'log_dest stderr', 'log_type error', 'log_type warning'];
+  const lines = [
+    `listener ${port} 127.0.0.1`,
+    `allow_anonymous ${options.anonymous ?? auth.length === 0}`,
+    ...user,
+    ...persistence,
+    'log_dest stderr',
+    'log_type error',
+    'log_type warning',
+  ];
   writeFileSync(conf, [...lines, ...auth, options.extraConfig ?? ''].join('\n'));
   let child: ChildProcess | null = null;
   let log = '';

@@ -5,7 +5,16 @@ import type { RunningDaemon } from '../../daemon/main.ts';
 import { tempDir } from './tmp.ts';
 
 const CHROMIUM = process.env.FACEGATE_CHROMIUM ?? '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** A fresh headless browser profile with the given viewport. */
 export async function browser(viewport: { width: number; height: number }): Promise<BrowserContext> {

@@ -7,7 +7,10 @@ import { isolatedEnv } from './daemon.ts';
 import { quietLog as log } from './privacy.ts';
 
 /** A person as the store knows them: their id, and the pseudonym their events carry. */
-export interface Who { id: string; subject: string }
+export interface Who {
+  id: string;
+  subject: string;
+}
 
 export const ALICE = 'alice-7f3kq';
 export const BOB = 'bob-2q9zx';

@@ -6,17 +6,28 @@ import { join } from 'node:path';
  * A NOTIFY_SOCKET as systemd gives a Type=notify service: a datagram socket whose messages are
  * appended to a file, one a line. Node has no AF_UNIX datagram sockets, so python3 holds it.
  */
-export async function notifySocket(dir: string): Promise<{ path: string; messages: () => string; waitFor: (text: string, timeoutMs?: number) => Promise<void>; close: () => void }> {
+export async function notifySocket(
+  dir: string,
+): Promise<{ path: string; messages: () => string; waitFor: (text: string, timeoutMs?: number) => Promise<void>; close: () => void }> {
   const path = join(dir, 'notify.sock');
   const out = join(dir, 'notify.txt');
-  const receiver = spawn('python3', ['-c', `
+  const receiver = spawn(
+    'python3',
+    [
+      '-c',
+      `
 import socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
 s.bind(sys.argv[1])
 with open(sys.argv[2], 'a') as f:
     while True:
         f.write(s.recv(4096).decode().replace('\\n', ' ') + '\\n'); f.flush()
-`, path, out], { stdio: 'ignore' });
+`,
+      path,
+      out,
+    ],
+    { stdio: 'ignore' },
+  );
   for (let i = 0; i < 100 && !existsSync(path); i++) await new Promise((r) => setTimeout(r, 50));
   const messages = (): string => (existsSync(out) ? readFileSync(out, 'utf8') : '');
   return {
@@ -29,6 +40,8 @@ with open(sys.argv[2], 'a') as f:
         await new Promise((r) => setTimeout(r, 100));
       }
     },
-    close: () => { receiver.kill(); },
+    close: () => {
+      receiver.kill();
+    },
   };
 }

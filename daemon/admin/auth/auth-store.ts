@@ -30,12 +30,35 @@ export interface Session {
   expiresAt: string;
 }
 
-interface UserRow { id: string; username: string; role: Role; password_hash: string; created_at: string; revoked_at: string | null }
-interface TokenRow { id: string; name: string; role: Role; created_by: string; owner_id: string | null; created_at: string; last_used_at: string | null; revoked_at: string | null }
+interface UserRow {
+  id: string;
+  username: string;
+  role: Role;
+  password_hash: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+interface TokenRow {
+  id: string;
+  name: string;
+  role: Role;
+  created_by: string;
+  owner_id: string | null;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
 
 const toUser = (r: UserRow): User => ({ id: r.id, username: r.username, role: r.role, createdAt: r.created_at, revokedAt: r.revoked_at });
 const toToken = (r: TokenRow): ApiToken => ({
-  id: r.id, name: r.name, role: r.role, createdBy: r.created_by, ownerId: r.owner_id, createdAt: r.created_at, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at,
+  id: r.id,
+  name: r.name,
+  role: r.role,
+  createdBy: r.created_by,
+  ownerId: r.owner_id,
+  createdAt: r.created_at,
+  lastUsedAt: r.last_used_at,
+  revokedAt: r.revoked_at,
 });
 
 /** Operators, sessions, API tokens and the setup code, in the admin_* tables. Secrets are stored only as hashes. */
@@ -71,7 +94,9 @@ export class AuthStore {
 
   createUser(username: string, role: Role, passwordHash: string): User {
     const row: UserRow = { id: `u_${randomUUID()}`, username, role, password_hash: passwordHash, created_at: this.#iso(), revoked_at: null };
-    this.#db.prepare('INSERT INTO admin_users (id, username, role, password_hash, created_at) VALUES (@id, @username, @role, @password_hash, @created_at)').run(row);
+    this.#db
+      .prepare('INSERT INTO admin_users (id, username, role, password_hash, created_at) VALUES (@id, @username, @role, @password_hash, @created_at)')
+      .run(row);
     return toUser(row);
   }
 
@@ -122,16 +147,19 @@ export class AuthStore {
     const secret = newSecret();
     const csrf = newSecret();
     const expiresAt = this.#iso(lifetimeMs);
-    this.#db.prepare('INSERT INTO admin_sessions (id_hash, user_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)')
+    this.#db
+      .prepare('INSERT INTO admin_sessions (id_hash, user_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)')
       .run(sha256(secret), userId, csrf, this.#iso(), expiresAt);
     return { secret, csrf, expiresAt };
   }
 
   session(secret: string): Session | null {
-    const r = this.#db.prepare(
-      `SELECT s.csrf, s.expires_at, u.* FROM admin_sessions s JOIN admin_users u ON u.id = s.user_id
+    const r = this.#db
+      .prepare(
+        `SELECT s.csrf, s.expires_at, u.* FROM admin_sessions s JOIN admin_users u ON u.id = s.user_id
        WHERE s.id_hash = ? AND s.expires_at > ? AND u.revoked_at IS NULL`,
-    ).get(sha256(secret), this.#iso()) as (UserRow & { csrf: string; expires_at: string }) | undefined;
+      )
+      .get(sha256(secret), this.#iso()) as (UserRow & { csrf: string; expires_at: string }) | undefined;
     return r ? { user: toUser(r), csrf: r.csrf, expiresAt: r.expires_at } : null;
   }
 
@@ -149,8 +177,18 @@ export class AuthStore {
   /** The token is returned once, here; afterwards only its sha256 exists. */
   createToken(name: string, role: Role, createdBy: string, ownerId: string | null): { token: string; info: ApiToken } {
     const token = newSecret('fgt_');
-    const row: TokenRow = { id: `t_${randomUUID()}`, name, role, created_by: createdBy, owner_id: ownerId, created_at: this.#iso(), last_used_at: null, revoked_at: null };
-    this.#db.prepare('INSERT INTO admin_api_tokens (id, name, role, token_hash, created_by, owner_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    const row: TokenRow = {
+      id: `t_${randomUUID()}`,
+      name,
+      role,
+      created_by: createdBy,
+      owner_id: ownerId,
+      created_at: this.#iso(),
+      last_used_at: null,
+      revoked_at: null,
+    };
+    this.#db
+      .prepare('INSERT INTO admin_api_tokens (id, name, role, token_hash, created_by, owner_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
       .run(row.id, row.name, row.role, sha256(token), row.created_by, row.owner_id, row.created_at);
     return { token, info: toToken(row) };
   }
@@ -193,15 +231,18 @@ export class AuthStore {
   // --- setup code ---
 
   setupCode(): { codeHash: string; usedAt: string | null } | null {
-    const r = this.#db.prepare('SELECT code_hash, used_at FROM admin_setup_code WHERE one = 1').get() as { code_hash: string; used_at: string | null } | undefined;
+    const r = this.#db.prepare('SELECT code_hash, used_at FROM admin_setup_code WHERE one = 1').get() as
+      { code_hash: string; used_at: string | null } | undefined;
     return r ? { codeHash: r.code_hash, usedAt: r.used_at } : null;
   }
 
   replaceSetupCode(codeHash: string): void {
-    this.#db.prepare(
-      `INSERT INTO admin_setup_code (one, code_hash, created_at, used_at) VALUES (1, ?, ?, NULL)
+    this.#db
+      .prepare(
+        `INSERT INTO admin_setup_code (one, code_hash, created_at, used_at) VALUES (1, ?, ?, NULL)
        ON CONFLICT (one) DO UPDATE SET code_hash = excluded.code_hash, created_at = excluded.created_at, used_at = NULL`,
-    ).run(codeHash, this.#iso());
+      )
+      .run(codeHash, this.#iso());
   }
 
   /** Marks the code used and creates the first admin in one transaction: a code works exactly once. */

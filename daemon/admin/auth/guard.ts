@@ -46,7 +46,15 @@ export function identify(request: FastifyRequest, store: AuthStore): Principal |
   if (!secret) return null;
   const session = store.session(secret);
   if (!session) return null;
-  return { kind: 'session', id: session.user.id, name: session.user.username, role: session.user.role, userId: session.user.id, csrf: session.csrf, sessionSecret: secret };
+  return {
+    kind: 'session',
+    id: session.user.id,
+    name: session.user.username,
+    role: session.user.role,
+    userId: session.user.id,
+    csrf: session.csrf,
+    sessionSecret: secret,
+  };
 }
 
 /** Whether a principal identified earlier (e.g. for an open event stream) is still signed in: not signed out, revoked or expired. */

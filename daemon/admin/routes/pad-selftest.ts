@@ -9,7 +9,7 @@ import { ServiceError, type PadSelftestService, type SelftestView } from '../ser
 export function padSelftestRoutes(app: FastifyTypebox, ctx: AdminContext): void {
   const tags = ['pad'];
   const service = (): PadSelftestService => {
-    if (!ctx.services.padSelftest) throw new ServiceError('unavailable', 'the PAD self-test needs the daemon\'s live pipeline, which is not running here');
+    if (!ctx.services.padSelftest) throw new ServiceError('unavailable', "the PAD self-test needs the daemon's live pipeline, which is not running here");
     return ctx.services.padSelftest;
   };
   const found = (view: SelftestView | null): SelftestView => {
@@ -18,35 +18,51 @@ export function padSelftestRoutes(app: FastifyTypebox, ctx: AdminContext): void 
   };
   const response = replies({ 200: SelftestViewSchema });
 
-  app.post('/api/pad/selftest', {
-    config: { access: 'admin' },
-    schema: { tags, summary: 'Start a self-test run (one at a time); it waits for the first phase', body: SelftestStartBody, response },
-  }, async (request) => {
-    const view = await service().start(request.body);
-    await audit(ctx, request, 'pad.selftest.start', view.id, { phases: view.phases, seconds: view.seconds });
-    return view;
-  });
+  app.post(
+    '/api/pad/selftest',
+    {
+      config: { access: 'admin' },
+      schema: { tags, summary: 'Start a self-test run (one at a time); it waits for the first phase', body: SelftestStartBody, response },
+    },
+    async (request) => {
+      const view = await service().start(request.body);
+      await audit(ctx, request, 'pad.selftest.start', view.id, { phases: view.phases, seconds: view.seconds });
+      return view;
+    },
+  );
 
-  app.post('/api/pad/selftest/next', {
-    config: { access: 'admin' },
-    schema: { tags, summary: 'Start the next phase of the run (present what its prompt says for its seconds)', response },
-  }, async (request) => {
-    const view = found(await service().next());
-    await audit(ctx, request, 'pad.selftest.phase', view.id, { phase: view.phase });
-    return view;
-  });
+  app.post(
+    '/api/pad/selftest/next',
+    {
+      config: { access: 'admin' },
+      schema: { tags, summary: 'Start the next phase of the run (present what its prompt says for its seconds)', response },
+    },
+    async (request) => {
+      const view = found(await service().next());
+      await audit(ctx, request, 'pad.selftest.phase', view.id, { phase: view.phase });
+      return view;
+    },
+  );
 
-  app.get('/api/pad/selftest', {
-    config: { access: 'admin' },
-    schema: { tags, summary: 'The current or last run: phase, countdown, frame counts, and the report once done (numbers only)', response },
-  }, async () => found(await service().state()));
+  app.get(
+    '/api/pad/selftest',
+    {
+      config: { access: 'admin' },
+      schema: { tags, summary: 'The current or last run: phase, countdown, frame counts, and the report once done (numbers only)', response },
+    },
+    async () => found(await service().state()),
+  );
 
-  app.delete('/api/pad/selftest', {
-    config: { access: 'admin' },
-    schema: { tags, summary: 'Cancel the run (a finished run stays as it is)', response },
-  }, async (request) => {
-    const view = found(await service().cancel());
-    await audit(ctx, request, 'pad.selftest.cancel', view.id, { status: view.status });
-    return view;
-  });
+  app.delete(
+    '/api/pad/selftest',
+    {
+      config: { access: 'admin' },
+      schema: { tags, summary: 'Cancel the run (a finished run stays as it is)', response },
+    },
+    async (request) => {
+      const view = found(await service().cancel());
+      await audit(ctx, request, 'pad.selftest.cancel', view.id, { status: view.status });
+      return view;
+    },
+  );
 }

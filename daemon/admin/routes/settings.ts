@@ -20,21 +20,38 @@ const PatchReply = Type.Object(
 
 export function settingsRoutes(app: FastifyTypebox, ctx: AdminContext): void {
   const tags = ['settings'];
-  const read = () => ({ effective: redact(ctx.settings.config) as Record<string, unknown>, runtime_changeable: availableRuntimeKeys(), overrides: ctx.settings.overrides() });
-
-  app.get('/api/settings', {
-    config: { access: 'admin' },
-    schema: { tags, summary: 'The effective configuration (secrets redacted) and what can change at run time', response: replies({ 200: SettingsReply }) },
-  }, async () => read());
-
-  app.patch('/api/settings', {
-    config: { access: 'admin' },
-    schema: { tags, summary: 'Change runtime-changeable keys; the whole result is validated first', body: settingsPatchSchema(), response: replies({ 200: PatchReply }) },
-  }, async (request) => {
-    const body = request.body as Record<string, unknown>;
-    const out = ctx.settings.update(body, actor(request), new Date(ctx.clock.now()).toISOString());
-    if ('problems' in out) throw new ApiError(422, 'validation_failed', out.problems.join('; '));
-    await audit(ctx, request, 'settings.update', null, { changed: out.changed, values: body });
-    return { changed: out.changed, applied_now: out.live, applied_at_next_start: out.nextStart };
+  const read = () => ({
+    effective: redact(ctx.settings.config) as Record<string, unknown>,
+    runtime_changeable: availableRuntimeKeys(),
+    overrides: ctx.settings.overrides(),
   });
+
+  app.get(
+    '/api/settings',
+    {
+      config: { access: 'admin' },
+      schema: { tags, summary: 'The effective configuration (secrets redacted) and what can change at run time', response: replies({ 200: SettingsReply }) },
+    },
+    async () => read(),
+  );
+
+  app.patch(
+    '/api/settings',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags,
+        summary: 'Change runtime-changeable keys; the whole result is validated first',
+        body: settingsPatchSchema(),
+        response: replies({ 200: PatchReply }),
+      },
+    },
+    async (request) => {
+      const body = request.body as Record<string, unknown>;
+      const out = ctx.settings.update(body, actor(request), new Date(ctx.clock.now()).toISOString());
+      if ('problems' in out) throw new ApiError(422, 'validation_failed', out.problems.join('; '));
+      await audit(ctx, request, 'settings.update', null, { changed: out.changed, values: body });
+      return { changed: out.changed, applied_now: out.live, applied_at_next_start: out.nextStart };
+    },
+  );
 }

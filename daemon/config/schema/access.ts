@@ -14,7 +14,12 @@ export const AccessSection = Type.Object(
     }),
     lockout_attempts: Type.Integer({ minimum: 1, maximum: 100, default: 5, description: 'Denied attempts within lockout_window_s that start a lockout.' }),
     lockout_window_s: Type.Integer({ minimum: 1, maximum: 86400, default: 60, description: 'Window in which denied attempts are counted.' }),
-    lockout_cooldown_s: Type.Integer({ minimum: 1, maximum: 86400, default: 120, description: 'How long a lockout lasts; lockout_started and lockout_ended events mark it.' }),
+    lockout_cooldown_s: Type.Integer({
+      minimum: 1,
+      maximum: 86400,
+      default: 120,
+      description: 'How long a lockout lasts; lockout_started and lockout_ended events mark it.',
+    }),
   },
   { additionalProperties: false, default: {} },
 );

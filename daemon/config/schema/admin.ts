@@ -1,7 +1,6 @@
 import { Type } from '@sinclair/typebox';
 
-const NullablePath = (description: string) =>
-  Type.Union([Type.String({ minLength: 1 }), Type.Null()], { default: null, description });
+const NullablePath = (description: string) => Type.Union([Type.String({ minLength: 1 }), Type.Null()], { default: null, description });
 
 export const AdminSection = Type.Object(
   {
@@ -24,17 +23,29 @@ export const AdminSection = Type.Object(
       minimum: 1,
       maximum: 3600,
       default: 30,
-      description: 'A request (headers and body) must arrive within this many seconds, else it gets 408 and its connection is closed; keep it above the slowest photo upload. The event stream is not a request still arriving and stays open.',
+      description:
+        'A request (headers and body) must arrive within this many seconds, else it gets 408 and its connection is closed; keep it above the slowest photo upload. The event stream is not a request still arriving and stays open.',
     }),
     idle_timeout_s: Type.Integer({
       minimum: 1,
       maximum: 3600,
       default: 60,
-      description: 'A connection with no traffic either way for this many seconds is closed (also one that never sends a request). Keep it above the 5 s a camera enrollment may wait for a face; the event stream sends a heartbeat three times as often.',
+      description:
+        'A connection with no traffic either way for this many seconds is closed (also one that never sends a request). Keep it above the 5 s a camera enrollment may wait for a face; the event stream sends a heartbeat three times as often.',
     }),
     rate_limit_per_min: Type.Integer({ minimum: 10, maximum: 100000, default: 600, description: 'Requests per minute per client, all API routes together.' }),
-    login_failures_per_client: Type.Integer({ minimum: 1, maximum: 1000, default: 10, description: 'Failed sign-ins (or setup codes) per client address within login_window_min before it must wait.' }),
-    login_failures_per_account: Type.Integer({ minimum: 1, maximum: 1000, default: 5, description: 'Failed sign-ins per account within login_window_min before it must wait.' }),
+    login_failures_per_client: Type.Integer({
+      minimum: 1,
+      maximum: 1000,
+      default: 10,
+      description: 'Failed sign-ins (or setup codes) per client address within login_window_min before it must wait.',
+    }),
+    login_failures_per_account: Type.Integer({
+      minimum: 1,
+      maximum: 1000,
+      default: 5,
+      description: 'Failed sign-ins per account within login_window_min before it must wait.',
+    }),
     login_window_min: Type.Integer({ minimum: 1, maximum: 1440, default: 15, description: 'Window for counting failed sign-ins, in minutes.' }),
     session_lifetime_h: Type.Number({ minimum: 0.1, maximum: 720, default: 12, description: 'A session ends this many hours after sign-in.' }),
   },

@@ -8,7 +8,15 @@ export const DaemonSection = Type.Object(
       description: 'Where the database, keys and setup code live. Under systemd: /var/lib/facegate (StateDirectory).',
     }),
     log_level: Type.Union(
-      [Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')],
+      [
+        Type.Literal('fatal'),
+        Type.Literal('error'),
+        Type.Literal('warn'),
+        Type.Literal('info'),
+        Type.Literal('debug'),
+        Type.Literal('trace'),
+        Type.Literal('silent'),
+      ],
       { default: 'info' },
     ),
     watchdog_stall_s: Type.Number({
@@ -20,7 +28,7 @@ export const DaemonSection = Type.Object(
     sysfs_gpio_root: Type.String({
       minLength: 1,
       default: '/sys/class/gpio',
-      description: 'Where the sysfs GPIO tree is, for the doors and the unit\'s fail-safe (ExecStopPost). Change it only where sysfs GPIO is mounted elsewhere.',
+      description: "Where the sysfs GPIO tree is, for the doors and the unit's fail-safe (ExecStopPost). Change it only where sysfs GPIO is mounted elsewhere.",
     }),
   },
   { additionalProperties: false, default: {} },

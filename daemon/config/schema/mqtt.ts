@@ -1,7 +1,6 @@
 import { Type } from '@sinclair/typebox';
 
-const NullablePath = (description: string) =>
-  Type.Union([Type.String({ minLength: 1 }), Type.Null()], { default: null, description });
+const NullablePath = (description: string) => Type.Union([Type.String({ minLength: 1 }), Type.Null()], { default: null, description });
 
 export const MqttSection = Type.Object(
   {
@@ -16,14 +15,23 @@ export const MqttSection = Type.Object(
       default: 1883,
       description: 'Port of the embedded broker (only when url is null; 0 picks a free one); it listens on 127.0.0.1 only.',
     }),
-    base_topic: Type.String({ pattern: '^[^#+/][^#+]*$', default: 'facegate', description: 'Topics are <base_topic>/<door>/event, /state, /availability, /lock/set.' }),
+    base_topic: Type.String({
+      pattern: '^[^#+/][^#+]*$',
+      default: 'facegate',
+      description: 'Topics are <base_topic>/<door>/event, /state, /availability, /lock/set.',
+    }),
     username: Type.Union([Type.String(), Type.Null()], { default: null, description: 'Broker user name.' }),
     password: Type.Union([Type.String(), Type.Null()], { default: null, description: 'Better given as the systemd credential mqtt.password.' }),
     client_id: Type.Union([Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }), Type.Null()], {
       default: null,
       description: 'null: facegate-<hostname>.',
     }),
-    keepalive_s: Type.Integer({ minimum: 5, maximum: 3600, default: 30, description: 'MQTT keepalive; the broker sends the last will after 1.5 times this without traffic.' }),
+    keepalive_s: Type.Integer({
+      minimum: 5,
+      maximum: 3600,
+      default: 30,
+      description: 'MQTT keepalive; the broker sends the last will after 1.5 times this without traffic.',
+    }),
     reconnect_s: Type.Integer({ minimum: 1, maximum: 300, default: 5, description: 'Wait between reconnection attempts.' }),
     qos: Type.Union([Type.Literal(0), Type.Literal(1), Type.Literal(2)], {
       default: 1,
@@ -48,22 +56,33 @@ export const MqttSection = Type.Object(
       default: false,
       description: 'Include facial attributes (emotion, age band, gender) in events, when vision computes them. Off: always null.',
     }),
-    metrics_interval_s: Type.Integer({ minimum: 5, maximum: 3600, default: 30, description: 'How often camera fps, board temperature and CPU load are published.' }),
+    metrics_interval_s: Type.Integer({
+      minimum: 5,
+      maximum: 3600,
+      default: 30,
+      description: 'How often camera fps, board temperature and CPU load are published.',
+    }),
     discovery: Type.Object(
       {
         enabled: Type.Boolean({ default: true, description: 'Publish Home Assistant MQTT discovery configs.' }),
-        prefix: Type.String({ pattern: '^[A-Za-z0-9_-]+$', default: 'homeassistant', description: 'Home Assistant discovery prefix; its birth message is <prefix>/status.' }),
+        prefix: Type.String({
+          pattern: '^[A-Za-z0-9_-]+$',
+          default: 'homeassistant',
+          description: 'Home Assistant discovery prefix; its birth message is <prefix>/status.',
+        }),
         node_id: Type.Union([Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }), Type.Null()], {
           default: null,
           description: 'Names this facegate in discovery topics and unique ids. null: the host name.',
         }),
         mode: Type.Union([Type.Literal('device'), Type.Literal('entity')], {
           default: 'device',
-          description: 'device: one retained config for the whole facegate (Home Assistant 2024.12 and later); entity: one config per entity, for older Home Assistant. A change hands the entities over (migrate_discovery), so HA keeps their names and areas.',
+          description:
+            'device: one retained config for the whole facegate (Home Assistant 2024.12 and later); entity: one config per entity, for older Home Assistant. A change hands the entities over (migrate_discovery), so HA keeps their names and areas.',
         }),
         configuration_url: Type.Union([Type.String({ pattern: '^https?://[^\\s]+$' }), Type.Null()], {
           default: null,
-          description: "The admin panel's address as Home Assistant should link it (Visit device). null: made from admin.host and admin.port (the host name when listening on every address); none when the admin API is off.",
+          description:
+            "The admin panel's address as Home Assistant should link it (Visit device). null: made from admin.host and admin.port (the host name when listening on every address); none when the admin API is off.",
         }),
       },
       { additionalProperties: false, default: {} },
@@ -85,10 +104,21 @@ export const MqttSection = Type.Object(
         }),
         trusted_user: Type.Union([Type.String({ pattern: '^[A-Za-z0-9_.@-]{1,64}$' }), Type.Null()], {
           default: null,
-          description: "A broker user whose commands are taken without a signature, on <base>/<door>/<command>/set/<user> (Home Assistant's user: HA cannot sign). Only safe when the broker's ACL lets that user alone publish there (docs/mqtt.md): anyone who can, or who has that user's password, opens the door when unlock is on. null: off.",
+          description:
+            "A broker user whose commands are taken without a signature, on <base>/<door>/<command>/set/<user> (Home Assistant's user: HA cannot sign). Only safe when the broker's ACL lets that user alone publish there (docs/mqtt.md): anyone who can, or who has that user's password, opens the door when unlock is on. null: off.",
         }),
-        replay_window_s: Type.Integer({ minimum: 5, maximum: 600, default: 30, description: 'A signed command older (or newer) than this many seconds is refused.' }),
-        max_payload_bytes: Type.Integer({ minimum: 64, maximum: 65536, default: 1024, description: 'Bigger command payloads are ignored with a command_rejected event.' }),
+        replay_window_s: Type.Integer({
+          minimum: 5,
+          maximum: 600,
+          default: 30,
+          description: 'A signed command older (or newer) than this many seconds is refused.',
+        }),
+        max_payload_bytes: Type.Integer({
+          minimum: 64,
+          maximum: 65536,
+          default: 1024,
+          description: 'Bigger command payloads are ignored with a command_rejected event.',
+        }),
       },
       { additionalProperties: false, default: {} },
     ),

@@ -10,7 +10,7 @@ export const PadSection = Type.Object(
     security_level: Type.Union([Type.Literal('convenience'), Type.Literal('balanced'), Type.Literal('strict')], {
       default: 'balanced',
       description:
-        'Where the PAD score crosses 0.5 (access.liveness_min): a quarter (convenience), half (balanced) or three quarters (strict) of the way from the highest printed-photo score to the live faces in subject-disjoint scores of the training data; stricter rejects more photos and more live faces. `facegate pad selftest` measures each level on the door\'s own camera.',
+        "Where the PAD score crosses 0.5 (access.liveness_min): a quarter (convenience), half (balanced) or three quarters (strict) of the way from the highest printed-photo score to the live faces in subject-disjoint scores of the training data; stricter rejects more photos and more live faces. `facegate pad selftest` measures each level on the door's own camera.",
     }),
     min_face_px: Type.Integer({
       minimum: 16,
@@ -24,7 +24,8 @@ export const PadSection = Type.Object(
     }),
     challenge: Type.Union([Type.Literal('none'), Type.Literal('blink'), Type.Literal('turn')], {
       default: 'none',
-      description: 'Active challenge a face must pass before it can be live: none, blink (needs the face mesh), or turn (turn the head a little so it shows depth).',
+      description:
+        'Active challenge a face must pass before it can be live: none, blink (needs the face mesh), or turn (turn the head a little so it shows depth).',
     }),
     max_track_frames: Type.Integer({ minimum: 2, maximum: 600, default: 30, description: 'Frames of one tracked face kept for the multi-frame evidence.' }),
   },

@@ -10,7 +10,8 @@ export const PrivacySection = Type.Object(
     }),
     snapshots_enabled: Type.Boolean({
       default: false,
-      description: 'Keep the camera frame that concluded each access decision, linked to its event, for a disputed entry. Off by default (minimisation); when on, each is sealed (the recognised person\'s key, else a device key), in that person\'s export, erased with them and purged after snapshot_retention_days.',
+      description:
+        "Keep the camera frame that concluded each access decision, linked to its event, for a disputed entry. Off by default (minimisation); when on, each is sealed (the recognised person's key, else a device key), in that person's export, erased with them and purged after snapshot_retention_days.",
     }),
     snapshot_retention_days: Type.Integer({
       minimum: 1,

@@ -33,7 +33,8 @@ function validate(m: PadFusionFile, path: string): PadFusionFile {
   };
   if (m.format !== 'facegate-pad-fusion' || m.version !== 1) bad('not a facegate-pad-fusion v1 file');
   if (!Array.isArray(m.inputs) || m.inputs.length === 0 || !m.inputs.every((i) => KNOWN.includes(i))) bad(`inputs must be some of ${KNOWN.join(', ')}`);
-  if (!Array.isArray(m.weights) || m.weights.length !== m.inputs.length || ![...m.weights, m.bias].every(Number.isFinite)) bad('weights do not match the inputs');
+  if (!Array.isArray(m.weights) || m.weights.length !== m.inputs.length || ![...m.weights, m.bias].every(Number.isFinite))
+    bad('weights do not match the inputs');
   for (const level of ['convenience', 'balanced', 'strict'] as const) {
     const t = m.operatingPoints?.[level];
     if (!(typeof t === 'number' && t > 0 && t < 1)) bad(`operating point ${level} must be in (0, 1)`);

@@ -84,7 +84,10 @@ export function readPinnedPadFile(modelsDir: string, name: string): { bytes: Uin
   }
   const got = sha256Hex(bytes);
   if (got !== entry.sha256) {
-    throw new FacegateError('PAD_MODEL_HASH', `PAD model ${name}: ${path} has sha256 ${got}, but models/manifest.json pins ${entry.sha256}; refusing to load a changed model file`);
+    throw new FacegateError(
+      'PAD_MODEL_HASH',
+      `PAD model ${name}: ${path} has sha256 ${got}, but models/manifest.json pins ${entry.sha256}; refusing to load a changed model file`,
+    );
   }
   return { bytes, path };
 }

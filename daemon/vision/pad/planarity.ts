@@ -8,18 +8,32 @@ import { fitHomography, transferError } from './homography.ts';
 export function similarityResidual(src: readonly Point[], dst: readonly Point[]): number {
   const n = Math.min(src.length, dst.length);
   if (n < 2) return 0;
-  let sx = 0, sy = 0, dx = 0, dy = 0;
+  let sx = 0,
+    sy = 0,
+    dx = 0,
+    dy = 0;
   for (let i = 0; i < n; i++) {
     const a = src[i] as Point;
     const b = dst[i] as Point;
-    sx += a[0]; sy += a[1]; dx += b[0]; dy += b[1];
+    sx += a[0];
+    sy += a[1];
+    dx += b[0];
+    dy += b[1];
   }
-  sx /= n; sy /= n; dx /= n; dy /= n;
-  let sxx = 0, a1 = 0, b1 = 0;
+  sx /= n;
+  sy /= n;
+  dx /= n;
+  dy /= n;
+  let sxx = 0,
+    a1 = 0,
+    b1 = 0;
   for (let i = 0; i < n; i++) {
     const [x, y] = src[i] as Point;
     const [u, v] = dst[i] as Point;
-    const px = x - sx, py = y - sy, qx = u - dx, qy = v - dy;
+    const px = x - sx,
+      py = y - sy,
+      qx = u - dx,
+      qy = v - dy;
     sxx += px * px + py * py;
     a1 += px * qx + py * qy;
     b1 += px * qy - py * qx;
@@ -31,7 +45,8 @@ export function similarityResidual(src: readonly Point[], dst: readonly Point[])
   for (let i = 0; i < n; i++) {
     const [x, y] = src[i] as Point;
     const [u, v] = dst[i] as Point;
-    const px = x - sx, py = y - sy;
+    const px = x - sx,
+      py = y - sy;
     err += (a * px - b * py + dx - u) ** 2 + (b * px + a * py + dy - v) ** 2;
   }
   return Math.sqrt(err / n);
@@ -74,7 +89,14 @@ export interface PlanarityOptions {
   minPairs: number;
 }
 
-export const DEFAULT_PLANARITY: PlanarityOptions = { minDeformation: 0.03, shapeOverJitter: 2.5, noiseFloor: 0.004, neutralRatio: 2, ratioSpan: 1, minPairs: 3 };
+export const DEFAULT_PLANARITY: PlanarityOptions = {
+  minDeformation: 0.03,
+  shapeOverJitter: 2.5,
+  noiseFloor: 0.004,
+  neutralRatio: 2,
+  ratioSpan: 1,
+  minPairs: 3,
+};
 
 export interface PlanarityVerdict {
   /** +1: the motion is clearly not planar (a 3D head); −1: clearly planar (a flat picture); null: not judged. */
@@ -97,7 +119,11 @@ function median(values: number[]): number {
  * changed (the face turned) are then compared with it: a photo's far pairs fit as well as its
  * neighbours, a turning head's do not.
  */
-export function planarityEvidence(adjacent: readonly PairPlanarity[], far: readonly PairPlanarity[], opts: PlanarityOptions = DEFAULT_PLANARITY): PlanarityVerdict {
+export function planarityEvidence(
+  adjacent: readonly PairPlanarity[],
+  far: readonly PairPlanarity[],
+  opts: PlanarityOptions = DEFAULT_PLANARITY,
+): PlanarityVerdict {
   // A far pair only counts when its shape changed clearly more than jitter alone changes it.
   const jitterShape = median(adjacent.map((p) => p.deformation));
   const minShape = Math.max(opts.minDeformation, opts.shapeOverJitter * (Number.isFinite(jitterShape) ? jitterShape : 0));

@@ -105,15 +105,24 @@ export function selftestReport(input: SelftestReportInput): SelftestReport {
       apcer[attack] = { apcer: c.frames > 0 ? accepted / c.frames : null, accepted, frames: c.frames, unjudged: c.unjudged };
     }
     return {
-      level, threshold, liveRejected, liveUnjudged: liveCounts.unjudged, apcer, attacksAccepted,
+      level,
+      threshold,
+      liveRejected,
+      liveUnjudged: liveCounts.unjudged,
+      apcer,
+      attacksAccepted,
       bpcer: liveCounts.frames > 0 ? (liveRejected + liveCounts.unjudged) / liveCounts.frames : null,
     };
   });
 
   const warnings: string[] = [];
   for (const [phase, c] of Object.entries(phases)) {
-    if (c.frames === 0) warnings.push(`${phase}: no face was seen in this phase${c.noFace > 0 ? ` (${c.noFace} frames without a face)` : ''}; nothing was measured for it`);
-    else if (c.judged < minJudged) warnings.push(`${phase}: only ${c.judged} judged frames (fewer than ${minJudged}): too few to trust: give it more frames (a longer phase with the face well in view, or more images)`);
+    if (c.frames === 0)
+      warnings.push(`${phase}: no face was seen in this phase${c.noFace > 0 ? ` (${c.noFace} frames without a face)` : ''}; nothing was measured for it`);
+    else if (c.judged < minJudged)
+      warnings.push(
+        `${phase}: only ${c.judged} judged frames (fewer than ${minJudged}): too few to trust: give it more frames (a longer phase with the face well in view, or more images)`,
+      );
   }
   const attacksJudged = attacks.reduce((n, a) => n + (phases[a] as PhaseCounts).judged, 0);
   let recommended: PadSecurityLevel | null = null;
@@ -123,13 +132,18 @@ export function selftestReport(input: SelftestReportInput): SelftestReport {
     recommended = levels.find((l) => l.attacksAccepted === 0)?.level ?? null;
     if (recommended === null) {
       const least = levels.reduce((a, b) => (b.attacksAccepted < a.attacksAccepted ? b : a));
-      const which = attacks.filter((a) => (least.apcer[a]?.accepted ?? 0) > 0).map((a) => `${a} ${least.apcer[a]?.accepted}/${least.apcer[a]?.frames}`).join(', ');
+      const which = attacks
+        .filter((a) => (least.apcer[a]?.accepted ?? 0) > 0)
+        .map((a) => `${a} ${least.apcer[a]?.accepted}/${least.apcer[a]?.frames}`)
+        .join(', ');
       warnings.push(`no level stopped every attack frame (fewest accepted at ${least.level}: ${which}): do not rely on the face alone at this door`);
     }
   }
   const chosen = levels.find((l) => l.level === recommended);
   if (chosen && chosen.bpcer !== null && chosen.bpcer > MAX_GOOD_BPCER) {
-    warnings.push(`at ${chosen.level} ${pct(chosen.bpcer)} of live frames were refused (more than ${pct(MAX_GOOD_BPCER)}): expect people to be refused often; check the light and the camera's position`);
+    warnings.push(
+      `at ${chosen.level} ${pct(chosen.bpcer)} of live frames were refused (more than ${pct(MAX_GOOD_BPCER)}): expect people to be refused often; check the light and the camera's position`,
+    );
   }
   return { attacks, phases, levels, recommended, warnings, minJudgedFrames: minJudged };
 }
@@ -143,15 +157,24 @@ export function selftestReportJson(report: SelftestReport) {
     recommended_level: report.recommended,
     warnings: report.warnings,
     min_judged_frames: report.minJudgedFrames,
-    phases: Object.fromEntries(Object.entries(report.phases).map(([p, c]) => [p, { frames: c.frames, judged: c.judged, unjudged: c.unjudged, no_face: c.noFace }])),
-    levels: Object.fromEntries(report.levels.map((l) => [l.level, {
-      threshold: r4(l.threshold) as number,
-      bpcer: r4(l.bpcer),
-      live_rejected: l.liveRejected,
-      live_unjudged: l.liveUnjudged,
-      attacks_accepted: l.attacksAccepted,
-      apcer: Object.fromEntries(Object.entries(l.apcer).map(([a, f]) => [a, { apcer: r4(f.apcer), accepted: f.accepted, frames: f.frames, unjudged: f.unjudged }])),
-    }])),
+    phases: Object.fromEntries(
+      Object.entries(report.phases).map(([p, c]) => [p, { frames: c.frames, judged: c.judged, unjudged: c.unjudged, no_face: c.noFace }]),
+    ),
+    levels: Object.fromEntries(
+      report.levels.map((l) => [
+        l.level,
+        {
+          threshold: r4(l.threshold) as number,
+          bpcer: r4(l.bpcer),
+          live_rejected: l.liveRejected,
+          live_unjudged: l.liveUnjudged,
+          attacks_accepted: l.attacksAccepted,
+          apcer: Object.fromEntries(
+            Object.entries(l.apcer).map(([a, f]) => [a, { apcer: r4(f.apcer), accepted: f.accepted, frames: f.frames, unjudged: f.unjudged }]),
+          ),
+        },
+      ]),
+    ),
   };
 }
 

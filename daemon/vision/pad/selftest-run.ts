@@ -68,7 +68,8 @@ export function parseAttacks(list: readonly string[]): string[] {
   const names = list.map((a) => a.trim().toLowerCase()).filter((a) => a !== '');
   if (names.length === 0) throw new FacegateError('selftest_invalid', 'give at least one attack type (e.g. print,screen)', { exitCode: 64 });
   for (const n of names) {
-    if (n === LIVE_PHASE || !ATTACK_NAME.test(n)) throw new FacegateError('selftest_invalid', `attack type "${n}" must be a short lowercase name other than "live" (e.g. print, screen)`, { exitCode: 64 });
+    if (n === LIVE_PHASE || !ATTACK_NAME.test(n))
+      throw new FacegateError('selftest_invalid', `attack type "${n}" must be a short lowercase name other than "live" (e.g. print, screen)`, { exitCode: 64 });
   }
   if (new Set(names).size !== names.length) throw new FacegateError('selftest_invalid', 'an attack type is listed twice', { exitCode: 64 });
   return names;
@@ -97,11 +98,14 @@ export class SelftestRun {
   constructor(options: SelftestRunOptions) {
     this.#o = options;
     const seconds = options.seconds ?? DEFAULT_PHASE_SECONDS;
-    if (!Number.isFinite(seconds) || seconds < 1 || seconds > 60) throw new FacegateError('selftest_invalid', `a phase lasts 1 to 60 seconds, got ${seconds}`, { exitCode: 64 });
+    if (!Number.isFinite(seconds) || seconds < 1 || seconds > 60)
+      throw new FacegateError('selftest_invalid', `a phase lasts 1 to 60 seconds, got ${seconds}`, { exitCode: 64 });
     this.#seconds = seconds;
     this.#phases = [LIVE_PHASE, ...parseAttacks(options.attacks ?? DEFAULT_ATTACKS)];
     this.#startedAt = new Date(options.clock.now()).toISOString();
-    this.finished = new Promise((resolve) => { this.#settle = resolve; });
+    this.finished = new Promise((resolve) => {
+      this.#settle = resolve;
+    });
   }
 
   get active(): boolean {
@@ -110,7 +114,11 @@ export class SelftestRun {
 
   /** Starts the next phase; only while waiting for it. */
   advance(): SelftestState {
-    if (this.#status !== 'waiting') throw new FacegateError('selftest_state', this.#status === 'collecting' ? `phase ${this.#phases[this.#index]} is still running` : `the self-test is ${this.#status}`);
+    if (this.#status !== 'waiting')
+      throw new FacegateError(
+        'selftest_state',
+        this.#status === 'collecting' ? `phase ${this.#phases[this.#index]} is still running` : `the self-test is ${this.#status}`,
+      );
     const { clock, bus } = this.#o;
     this.#status = 'collecting';
     this.#phaseStartMono = clock.monotonic();
@@ -134,10 +142,18 @@ export class SelftestRun {
   state(): SelftestState {
     const counts = selftestReport({ samples: this.#samples, thresholds: this.#o.thresholds, attacks: this.#phases.slice(1), noFace: this.#noFace }).phases;
     return {
-      id: this.id, status: this.#status, phases: [...this.#phases], phaseIndex: this.#index,
-      phase: this.#phases[this.#index] ?? null, prompt: this.#index < this.#phases.length ? phasePrompt(this.#phases[this.#index] as string) : null, seconds: this.#seconds,
+      id: this.id,
+      status: this.#status,
+      phases: [...this.#phases],
+      phaseIndex: this.#index,
+      phase: this.#phases[this.#index] ?? null,
+      prompt: this.#index < this.#phases.length ? phasePrompt(this.#phases[this.#index] as string) : null,
+      seconds: this.#seconds,
       remainingMs: this.#status === 'collecting' ? Math.max(0, Math.round(this.#endsAt - this.#o.clock.monotonic())) : null,
-      counts, report: this.#report, configuredLevel: this.#o.configuredLevel, startedAt: this.#startedAt,
+      counts,
+      report: this.#report,
+      configuredLevel: this.#o.configuredLevel,
+      startedAt: this.#startedAt,
     };
   }
 
@@ -225,8 +241,16 @@ export class SelftestRuns {
 /** A run's state as the admin API gives it (snake_case; the report in its JSON form). */
 export function selftestStateJson(s: SelftestState) {
   return {
-    id: s.id, status: s.status, phases: s.phases, phase_index: s.phaseIndex, phase: s.phase, prompt: s.prompt, seconds: s.seconds,
-    remaining_ms: s.remainingMs, configured_level: s.configuredLevel, started_at: s.startedAt,
+    id: s.id,
+    status: s.status,
+    phases: s.phases,
+    phase_index: s.phaseIndex,
+    phase: s.phase,
+    prompt: s.prompt,
+    seconds: s.seconds,
+    remaining_ms: s.remainingMs,
+    configured_level: s.configuredLevel,
+    started_at: s.startedAt,
     counts: Object.fromEntries(Object.entries(s.counts).map(([p, c]) => [p, { frames: c.frames, judged: c.judged, unjudged: c.unjudged, no_face: c.noFace }])),
     report: s.report ? selftestReportJson(s.report) : null,
   };
@@ -250,9 +274,16 @@ export function createSelftests(o: DaemonSelftestOptions): SelftestRuns {
     if (!o.camera) throw new FacegateError('no_camera', 'camera.source is none: there is no camera to test');
     if (!o.pad.enabled) throw new FacegateError('pad_disabled', 'pad.enabled is false: no face is judged, so there is nothing to test');
     return new SelftestRun({
-      bus: o.bus, clock: o.clock, thresholds: (o.thresholds ?? readPadLevels)(), configuredLevel: o.pad.security_level, wantFrame: o.wantFrame,
-      ...(start.attacks ? { attacks: start.attacks } : {}), ...(start.seconds !== undefined ? { seconds: start.seconds } : {}),
-      onChange: (s) => { if (s.status === 'done' && s.report) o.onReport?.(s.report); },
+      bus: o.bus,
+      clock: o.clock,
+      thresholds: (o.thresholds ?? readPadLevels)(),
+      configuredLevel: o.pad.security_level,
+      wantFrame: o.wantFrame,
+      ...(start.attacks ? { attacks: start.attacks } : {}),
+      ...(start.seconds !== undefined ? { seconds: start.seconds } : {}),
+      onChange: (s) => {
+        if (s.status === 'done' && s.report) o.onReport?.(s.report);
+      },
     });
   });
 }

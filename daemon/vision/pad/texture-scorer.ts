@@ -11,7 +11,10 @@ export class TextureScorer {
   readonly name = 'pad-lbp';
   private readonly minFacePx: number;
 
-  constructor(readonly model: PadModelFile, private readonly opts: { securityLevel: PadSecurityLevel; minFacePx: number }) {
+  constructor(
+    readonly model: PadModelFile,
+    private readonly opts: { securityLevel: PadSecurityLevel; minFacePx: number },
+  ) {
     this.minFacePx = Math.max(opts.minFacePx, model.minFacePx);
   }
 

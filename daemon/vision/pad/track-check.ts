@@ -11,7 +11,10 @@ export class PadTrackCheck implements LivenessTrackCheck {
   private readonly tracks = new Map<string, PadTrack>();
   private readonly opts: Partial<PadTrackOptions>;
 
-  constructor(opts: Partial<PadTrackOptions> = {}, private readonly maxTracks = 64) {
+  constructor(
+    opts: Partial<PadTrackOptions> = {},
+    private readonly maxTracks = 64,
+  ) {
     this.opts = { ...DEFAULT_TRACK, ...opts };
   }
 

@@ -99,7 +99,9 @@ function startBenchDaemon(file: string, tuned: boolean, dataDir: string, extraEn
   const p = launchFacegate(['run', '--config', file], { env: facegateEnv(extraEnv), tuned, stdout: 'ignore' });
   /** First line of each message, with when it came. */
   const seen = new Map<string, { line: Record<string, unknown>; ms: number }>();
-  p.onLog((entry) => { if (typeof entry.msg === 'string' && !seen.has(entry.msg)) seen.set(entry.msg, { line: entry, ms: performance.now() - spawnedAt }); });
+  p.onLog((entry) => {
+    if (typeof entry.msg === 'string' && !seen.has(entry.msg)) seen.set(entry.msg, { line: entry, ms: performance.now() - spawnedAt });
+  });
   return {
     child: p.child,
     pid: p.child.pid as number,
@@ -108,7 +110,11 @@ function startBenchDaemon(file: string, tuned: boolean, dataDir: string, extraEn
     stderr: () => p.stderrTail(),
     saw: (msg) => seen.has(msg),
     async waitFor(msg, timeoutMs = 180_000) {
-      await p.waitForLog((l) => l.msg === msg, timeoutMs).catch((err: unknown) => { throw new Error(`waiting for "${msg}": ${String(err)}`.slice(0, 6000)); });
+      await p
+        .waitForLog((l) => l.msg === msg, timeoutMs)
+        .catch((err: unknown) => {
+          throw new Error(`waiting for "${msg}": ${String(err)}`.slice(0, 6000));
+        });
       return seen.get(msg) as { line: Record<string, unknown>; ms: number };
     },
     sleep: (s) => Promise.race([p.exited, new Promise((r) => setTimeout(r, s * 1000))]),
@@ -128,7 +134,14 @@ function startBenchDaemon(file: string, tuned: boolean, dataDir: string, extraEn
  * enrollment), `use` measures. The daemon is stopped and the directory removed whatever happens.
  */
 export async function withBenchDaemon<T>(
-  opts: { name: string; frames: (dir: string) => Promise<string>; tuned?: boolean; env?: NodeJS.ProcessEnv; config?: Record<string, Record<string, unknown>>; beforeStart?: (config: string) => Promise<void> },
+  opts: {
+    name: string;
+    frames: (dir: string) => Promise<string>;
+    tuned?: boolean;
+    env?: NodeJS.ProcessEnv;
+    config?: Record<string, Record<string, unknown>>;
+    beforeStart?: (config: string) => Promise<void>;
+  },
   use: (daemon: BenchDaemon) => Promise<T>,
 ): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), `facegate-bench-${opts.name}-`));

@@ -15,13 +15,22 @@ const FACE = fileURLToPath(new URL('../../fixtures/pad/live__0001_00_00_01_0.jpg
  */
 test('daemon: admin served by main.ts; setup, enroll a real photo through identity with its face box, refuse a faceless one, unlock, export, erase', async () => {
   const dir = tempDir('facegate-admin-daemon-');
-  const daemon = await startDaemon({ env: isolatedEnv(dir, { FACEGATE_DAEMON__LOG_LEVEL: 'silent', FACEGATE_DOORS: '[{id: front, name: Front, driver: simulated}]' }) });
+  const daemon = await startDaemon({
+    env: isolatedEnv(dir, { FACEGATE_DAEMON__LOG_LEVEL: 'silent', FACEGATE_DOORS: '[{id: front, name: Front, driver: simulated}]' }),
+  });
   try {
     assert.ok(daemon.admin, 'admin is enabled by default');
     const base = `http://127.0.0.1:${new URL(daemon.admin.address ?? 'http://0.0.0.0:0').port}`;
-    const setup = await fetch(`${base}/api/auth/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: daemon.admin.setupCode, username: 'owner', password: 'correct horse battery' }) });
+    const setup = await fetch(`${base}/api/auth/setup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code: daemon.admin.setupCode, username: 'owner', password: 'correct horse battery' }),
+    });
     assert.equal(setup.status, 200);
-    const jar = setup.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const jar = setup.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
     const csrf = /fg_csrf=([^;]+)/.exec(jar)?.[1] ?? '';
     const headers = { cookie: jar, 'x-csrf-token': csrf };
     const json = { ...headers, 'content-type': 'application/json' };
@@ -32,7 +41,18 @@ test('daemon: admin served by main.ts; setup, enroll a real photo through identi
     assert.equal(daemon.identity.people.list().length, 0, 'nothing stored before a photo is accepted');
 
     const blank = new FormData();
-    blank.append('photo', new Blob([await sharp({ create: { width: 320, height: 240, channels: 3, background: '#777' } }).jpeg().toBuffer()], { type: 'image/jpeg' }), 'wall.jpg');
+    blank.append(
+      'photo',
+      new Blob(
+        [
+          await sharp({ create: { width: 320, height: 240, channels: 3, background: '#777' } })
+            .jpeg()
+            .toBuffer(),
+        ],
+        { type: 'image/jpeg' },
+      ),
+      'wall.jpg',
+    );
     const refused = await fetch(`${base}/api/people/${id}/templates`, { method: 'POST', headers, body: blank });
     assert.equal(refused.status, 200);
     const r1 = (await refused.json()) as { results: { added: boolean; verdict: { ok: boolean; reasons: string[]; box: unknown } }[]; templates: number };
@@ -45,20 +65,34 @@ test('daemon: admin served by main.ts; setup, enroll a real photo through identi
     form.append('photo', new Blob([readFileSync(FACE)], { type: 'image/jpeg' }), 'subject-one.jpg');
     const added = await fetch(`${base}/api/people/${id}/templates`, { method: 'POST', headers, body: form });
     assert.equal(added.status, 200);
-    const r2 = (await added.json()) as { results: { added: boolean; verdict: { box: { x: number; y: number; width: number; height: number } | null; image_width: number } }[]; templates: number };
+    const r2 = (await added.json()) as {
+      results: { added: boolean; verdict: { box: { x: number; y: number; width: number; height: number } | null; image_width: number } }[];
+      templates: number;
+    };
     assert.equal(r2.results[0]?.added, true, JSON.stringify(r2));
     assert.equal(r2.templates, 1);
     const box = r2.results[0]?.verdict.box;
     assert.ok(box && box.width > 40 && box.x >= 0 && box.x + box.width <= 640, `face box ${JSON.stringify(box)}`);
     assert.equal(r2.results[0]?.verdict.image_width, 640);
-    assert.deepEqual(daemon.identity.people.list().map((p) => [p.id, p.displayName, p.templates]), [[id, 'Subject One', 1]]);
+    assert.deepEqual(
+      daemon.identity.people.list().map((p) => [p.id, p.displayName, p.templates]),
+      [[id, 'Subject One', 1]],
+    );
 
     // The enrollment started the vision worker: the status page names its backend and models.
     const status = (await (await fetch(`${base}/api/status`, { headers })).json()) as { vision: { backend: string; models: string[]; ready: boolean } | null };
     assert.equal(status.vision?.ready, true, JSON.stringify(status.vision));
     assert.match(status.vision?.backend ?? '', /^(wasm|tensorflow)/);
-    assert.match(status.vision?.backend ?? '', / \+ onnxruntime-web \S+ wasm\+simd, \d+ threads?$/, 'the embedder runs on onnxruntime: the status page says so');
-    for (const model of ['blazeface@', 'faceplugin-feature@', 'facemesh@']) assert.ok((status.vision?.models ?? []).some((m) => m.startsWith(model)), JSON.stringify(status.vision));
+    assert.match(
+      status.vision?.backend ?? '',
+      / \+ onnxruntime-web \S+ wasm\+simd, \d+ threads?$/,
+      'the embedder runs on onnxruntime: the status page says so',
+    );
+    for (const model of ['blazeface@', 'faceplugin-feature@', 'facemesh@'])
+      assert.ok(
+        (status.vision?.models ?? []).some((m) => m.startsWith(model)),
+        JSON.stringify(status.vision),
+      );
 
     const unlock = await fetch(`${base}/api/doors/front/unlock`, { method: 'POST', headers });
     assert.equal(((await unlock.json()) as { accepted: boolean }).accepted, true);
@@ -75,7 +109,8 @@ test('daemon: admin served by main.ts; setup, enroll a real photo through identi
     assert.equal((await fetch(`${base}/api/people/${id}`, { headers })).status, 404);
 
     const actions = daemon.privacy.audit.list({ limit: 50 }).map((e) => e.action);
-    for (const a of ['auth.setup', 'person.enroll', 'person.templates_from_photos', 'door.unlock', 'person.export', 'person.erase']) assert.ok(actions.includes(a), `${a} in ${actions.join(',')}`);
+    for (const a of ['auth.setup', 'person.enroll', 'person.templates_from_photos', 'door.unlock', 'person.export', 'person.erase'])
+      assert.ok(actions.includes(a), `${a} in ${actions.join(',')}`);
     assert.equal(daemon.privacy.audit.verify().ok, true);
   } finally {
     await daemon.stop('test');

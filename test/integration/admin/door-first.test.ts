@@ -5,7 +5,17 @@ import { FakeClock } from '../../fakes/clock.ts';
 import { adminHarness } from '../../support/admin.ts';
 
 const moving: Frame = { seq: 1, capturedAt: 0, sourceId: 'test', width: 1, height: 1, rgb: new Uint8Array(3), trigger: 'motion' };
-const decision: AccessDecision = { door: 'front', granted: false, reason: 'unknown', personId: null, score: null, liveness: 0.9, at: 0, eventId: 'e1', frameAt: 0 };
+const decision: AccessDecision = {
+  door: 'front',
+  granted: false,
+  reason: 'unknown',
+  personId: null,
+  score: null,
+  liveness: 0.9,
+  at: 0,
+  eventId: 'e1',
+  frameAt: 0,
+};
 
 test('over real HTTP, a request that arrives while a passage is being decided is answered after the decision', async () => {
   const clock = new FakeClock();
@@ -15,7 +25,10 @@ test('over real HTTP, a request that arrives while a passage is being decided is
 
   h.bus.emit('frame', moving);
   let answered = false;
-  const res = fetch(`${base}/api/auth/state`).then((r) => { answered = true; return r; });
+  const res = fetch(`${base}/api/auth/state`).then((r) => {
+    answered = true;
+    return r;
+  });
   await new Promise((r) => setTimeout(r, 300));
   assert.equal(answered, false, 'held while the door decides');
   h.bus.emit('decision', decision);

@@ -18,7 +18,11 @@ function threadNices(): Map<number, number> {
 }
 
 async function signIn(base: string, code: string | null): Promise<Record<string, string>> {
-  const res = await fetch(`${base}/api/auth/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, username: 'owner', password: 'correct horse battery' }) });
+  const res = await fetch(`${base}/api/auth/setup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ code, username: 'owner', password: 'correct horse battery' }),
+  });
   assert.equal(res.status, 200, await res.clone().text());
   const jar = Object.fromEntries(res.headers.getSetCookie().map((c) => c.split(';')[0]!.split('=') as [string, string]));
   return { cookie: `fg_session=${jar.fg_session}; fg_csrf=${jar.fg_csrf}`, 'x-csrf-token': jar.fg_csrf ?? '', 'content-type': 'application/json' };
@@ -34,14 +38,22 @@ async function hosted(h: AdminHarness, extra: Partial<Parameters<typeof createAd
   }
 }
 
-test('admin in its worker thread: real HTTP in, the main thread\'s services answer (dates, errors and all), events read from the worker\'s own connection, live stream and settings cross, the worker runs at nice 10', async () => {
-  const h = await adminHarness((c) => { c.daemon.log_level = 'silent'; });
+test("admin in its worker thread: real HTTP in, the main thread's services answer (dates, errors and all), events read from the worker's own connection, live stream and settings cross, the worker runs at nice 10", async () => {
+  const h = await adminHarness((c) => {
+    c.daemon.log_level = 'silent';
+  });
   const niceBefore = threadNices();
   const applied: Config[] = [];
-  const services = { ...h.services, doors: { ...h.services.doors, unlock: (door: string) => {
-    if (door === 'back') throw new ServiceError('unavailable', 'the back door is not wired');
-    return h.doors.unlock(door);
-  } } };
+  const services = {
+    ...h.services,
+    doors: {
+      ...h.services.doors,
+      unlock: (door: string) => {
+        if (door === 'back') throw new ServiceError('unavailable', 'the back door is not wired');
+        return h.doors.unlock(door);
+      },
+    },
+  };
   services.doors.list = () => h.doors.list();
   services.doors.status = (d) => h.doors.status(d);
   services.doors.holdUnlockedUntil = (d, u) => h.doors.holdUnlockedUntil(d, u);
@@ -53,12 +65,15 @@ test('admin in its worker thread: real HTTP in, the main thread\'s services answ
     // One thread more than before, at nice 10; every thread that was there keeps its value.
     const niceAfter = threadNices();
     const added = [...niceAfter].filter(([tid]) => !niceBefore.has(tid));
-    assert.ok(added.some(([, nice]) => nice === 10), `a new thread at nice 10 (${JSON.stringify(added)})`);
+    assert.ok(
+      added.some(([, nice]) => nice === 10),
+      `a new thread at nice 10 (${JSON.stringify(added)})`,
+    );
     for (const [tid, nice] of niceBefore) if (niceAfter.has(tid)) assert.equal(niceAfter.get(tid), nice, `thread ${tid} kept its priority`);
 
     const created = await fetch(`${base}/api/people`, { method: 'POST', headers, body: JSON.stringify({ name: 'Subject One' }) });
     assert.equal(created.status, 201);
-    assert.deepEqual(h.people.calls, ['create'], 'the main thread\'s people service made the person');
+    assert.deepEqual(h.people.calls, ['create'], "the main thread's people service made the person");
     const until = new Date(Date.now() + 60_000).toISOString();
     const held = await fetch(`${base}/api/doors/front/hold`, { method: 'POST', headers, body: JSON.stringify({ until }) });
     assert.equal(held.status, 200);
@@ -75,11 +90,15 @@ test('admin in its worker thread: real HTTP in, the main thread\'s services answ
     const reader = stream.body!.getReader();
     h.bus.emit('event', makeEvent({ door: 'front', type: 'access_denied', reason: 'unknown_face' }, Date.now()));
     let text = '';
-    await eventually(5000, async () => {
-      const { value } = await reader.read();
-      text += new TextDecoder().decode(value);
-      return text.includes('access_denied');
-    }, 'the stored event reached the stream');
+    await eventually(
+      5000,
+      async () => {
+        const { value } = await reader.read();
+        text += new TextDecoder().decode(value);
+        return text.includes('access_denied');
+      },
+      'the stored event reached the stream',
+    );
     ac.abort();
 
     const listed = await fetch(`${base}/api/events?limit=5`, { headers });
@@ -88,7 +107,7 @@ test('admin in its worker thread: real HTTP in, the main thread\'s services answ
 
     const patched = await fetch(`${base}/api/settings`, { method: 'PATCH', headers, body: JSON.stringify({ daemon: { log_level: 'debug' } }) });
     assert.equal(patched.status, 200, await patched.clone().text());
-    assert.deepEqual((await patched.json() as { applied_now: string[] }).applied_now, ['daemon.log_level']);
+    assert.deepEqual(((await patched.json()) as { applied_now: string[] }).applied_now, ['daemon.log_level']);
     await eventually(2000, () => applied.length === 1, 'the main thread applied the new log level');
     assert.equal(applied[0]!.daemon.log_level, 'debug');
   } finally {
@@ -98,10 +117,18 @@ test('admin in its worker thread: real HTTP in, the main thread\'s services answ
   assert.deepEqual(left, [], 'stop leaves no thread behind');
 });
 
-test('a setting changed for another authorized actor (Home Assistant\'s select): kept, audited with that actor, applied live, shown by the panel; a bad one changes nothing', async () => {
-  const h = await adminHarness((c) => { c.daemon.log_level = 'silent'; });
+test("a setting changed for another authorized actor (Home Assistant's select): kept, audited with that actor, applied live, shown by the panel; a bad one changes nothing", async () => {
+  const h = await adminHarness((c) => {
+    c.daemon.log_level = 'silent';
+  });
   const applied: string[] = [];
-  const host = await createAdminHost({ config: h.config, services: h.services, bus: h.bus, log: h.log, live: { 'access.security_level': (c) => applied.push(c.access.security_level) } });
+  const host = await createAdminHost({
+    config: h.config,
+    services: h.services,
+    bus: h.bus,
+    log: h.log,
+    live: { 'access.security_level': (c) => applied.push(c.access.security_level) },
+  });
   try {
     await assert.rejects(host.changeSetting('access.security_level', 'far_1e-5', 'mqtt:user:ha'), /not running/, 'before start: refused, not queued');
     const base = await host.start();
@@ -112,7 +139,7 @@ test('a setting changed for another authorized actor (Home Assistant\'s select):
     const audited = h.audit.list({ limit: 5 }).find((r) => r.action === 'settings.update');
     assert.equal(audited?.actor, 'mqtt:user:ha');
     const headers = await signIn(base, host.setupCode);
-    const shown = await (await fetch(`${base}/api/settings`, { headers })).json() as { effective: { access: { security_level: string } } };
+    const shown = (await (await fetch(`${base}/api/settings`, { headers })).json()) as { effective: { access: { security_level: string } } };
     assert.equal(shown.effective.access.security_level, 'far_1e-5', 'the panel shows the level Home Assistant chose');
 
     await assert.rejects(host.changeSetting('access.security_level', 'far_1e-9', 'mqtt:user:ha'), /security_level/);
@@ -125,7 +152,9 @@ test('a setting changed for another authorized actor (Home Assistant\'s select):
 });
 
 test('a worker that dies is started again and serves again; the sign-in it had still holds (it lives in the database)', async () => {
-  const h = await adminHarness((c) => { c.daemon.log_level = 'silent'; });
+  const h = await adminHarness((c) => {
+    c.daemon.log_level = 'silent';
+  });
   const { host, base } = await hosted(h, { entry: new URL('../../fixtures/workers/admin-worker-crashing.ts', import.meta.url) });
   try {
     const headers = await signIn(base, host.setupCode);
@@ -139,7 +168,9 @@ test('a worker that dies is started again and serves again; the sign-in it had s
 });
 
 test('an admin that cannot start says why and leaves no worker: a missing certificate at build, a taken port at start', async () => {
-  const h = await adminHarness((c) => { c.daemon.log_level = 'silent'; });
+  const h = await adminHarness((c) => {
+    c.daemon.log_level = 'silent';
+  });
   const before = threadNices().size;
   const config = structuredClone(h.config);
   config.admin.tls_cert_file = '/nonexistent/cert.pem';

@@ -42,11 +42,18 @@ test('a real listening server: setup, cookies and CSRF over fetch, then a stored
   assert.match(await page.text(), /<script type="module" src="\/js\/app.js">/);
   assert.match((await fetch(`${base}/js/app.js`)).headers.get('content-type') ?? '', /^(text|application)\/javascript/);
 
-  const setup = await fetch(`${base}/api/auth/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: h.server.setupCode, username: 'owner', password: 'correct horse battery' }) });
+  const setup = await fetch(`${base}/api/auth/setup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ code: h.server.setupCode, username: 'owner', password: 'correct horse battery' }),
+  });
   assert.equal(setup.status, 200);
   const setCookies = setup.headers.getSetCookie();
   assert.ok(setCookies.some((c) => /^fg_session=[^;]+;.*HttpOnly/i.test(c) && /SameSite=Strict/i.test(c)));
-  assert.ok(setCookies.every((c) => !/;\s*Secure/i.test(c)), 'no Secure flag on plain localhost HTTP (the browser would drop it)');
+  assert.ok(
+    setCookies.every((c) => !/;\s*Secure/i.test(c)),
+    'no Secure flag on plain localhost HTTP (the browser would drop it)',
+  );
   const jar = setCookies.map((c) => c.split(';')[0]).join('; ');
   const csrf = /fg_csrf=([^;]+)/.exec(jar)?.[1] ?? '';
 
@@ -65,7 +72,10 @@ test('a real listening server: setup, cookies and CSRF over fetch, then a stored
   h.bus.emit('event', first);
   h.bus.emit('event', makeEvent({ door: 'front', type: 'unknown_face' }));
   const events = (await got) as { id: string; type: string }[];
-  assert.deepEqual(events.map((e) => e.type), ['access_granted', 'unknown_face']);
+  assert.deepEqual(
+    events.map((e) => e.type),
+    ['access_granted', 'unknown_face'],
+  );
   assert.equal(events[0]?.id, first.id);
   const stored = await fetch(`${base}/api/events?type=access_granted`, { headers: { cookie: jar } });
   assert.equal(((await stored.json()) as { events: unknown[] }).events.length, 1);
@@ -83,20 +93,31 @@ test('TLS: on a LAN address without a certificate a self-signed one is made once
 
   assert.equal(chooseTransport({ ...admin, host: '127.0.0.1' }, dir, quietLog).source, 'plain-localhost');
   assert.equal(chooseTransport({ ...admin, allow_plain_http_on_lan: true }, dir, quietLog).source, 'plain-lan');
-  assert.throws(() => chooseTransport({ ...admin, tls_cert_file: join(dir, 'missing.pem'), tls_key_file: join(dir, 'missing.key') }, dir, quietLog), /admin\.tls_cert_file: cannot read .*missing\.pem: ENOENT/);
+  assert.throws(
+    () => chooseTransport({ ...admin, tls_cert_file: join(dir, 'missing.pem'), tls_key_file: join(dir, 'missing.key') }, dir, quietLog),
+    /admin\.tls_cert_file: cannot read .*missing\.pem: ENOENT/,
+  );
   assert.throws(() => chooseTransport({ ...admin, tls_cert_file: join(dir, 'tls', 'admin-cert.pem') }, dir, quietLog), /must be given together/);
 
   const hs = await adminHarness();
   assert.ok(existsSync(join(dir, 'tls', 'admin-cert.pem')));
   // The harness fixes plain HTTP; build one over the configured certificate directly.
   const { createAdminServer } = await import('../../../daemon/admin/index.ts');
-  const secure = await createAdminServer({ config: { ...hs.config, admin: { ...hs.config.admin, tls_cert_file: join(dir, 'tls', 'admin-cert.pem'), tls_key_file: join(dir, 'tls', 'admin-key.pem') } }, services: { ...hs.services, status: { snapshot: () => ({ vision: null, camera: null, temperatureC: null }) } }, db: hs.db, bus: hs.bus, log: hs.log });
+  const secure = await createAdminServer({
+    config: { ...hs.config, admin: { ...hs.config.admin, tls_cert_file: join(dir, 'tls', 'admin-cert.pem'), tls_key_file: join(dir, 'tls', 'admin-key.pem') } },
+    services: { ...hs.services, status: { snapshot: () => ({ vision: null, camera: null, temperatureC: null }) } },
+    db: hs.db,
+    bus: hs.bus,
+    log: hs.log,
+  });
   assert.equal(secure.transport.source, 'configured');
   const url = new URL(await secure.start());
   const res = await new Promise<{ status: number; hsts: string | undefined; body: string }>((resolve, reject) => {
     const req = httpsRequest({ host: '127.0.0.1', port: url.port, path: '/api/health', ca: t.https!.cert, servername: 'localhost' }, (r) => {
       let body = '';
-      r.on('data', (c: Buffer) => { body += c.toString(); });
+      r.on('data', (c: Buffer) => {
+        body += c.toString();
+      });
       r.on('end', () => resolve({ status: r.statusCode ?? 0, hsts: r.headers['strict-transport-security'] as string | undefined, body }));
     });
     req.on('error', reject);

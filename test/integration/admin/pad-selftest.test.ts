@@ -12,8 +12,15 @@ const thresholds = { convenience: 0.3, balanced: 0.5, strict: 0.7 } as const;
 
 function face(raw: number): FaceObservation {
   return {
-    box: { x: 10, y: 10, width: 120, height: 120 }, detectionScore: 0.9, landmarks5: [], mesh: null, embedding: new Float32Array(4),
-    quality: { ok: true, reasons: [], sharpness: 100, yaw: 0, pitch: 0, size: 120 }, liveness: raw, livenessRaw: raw, attributes: null,
+    box: { x: 10, y: 10, width: 120, height: 120 },
+    detectionScore: 0.9,
+    landmarks5: [],
+    mesh: null,
+    embedding: new Float32Array(4),
+    quality: { ok: true, reasons: [], sharpness: 100, yaw: 0, pitch: 0, size: 120 },
+    liveness: raw,
+    livenessRaw: raw,
+    attributes: null,
   } as unknown as FaceObservation;
 }
 
@@ -35,8 +42,14 @@ async function wizard(options: { camera?: boolean; padEnabled?: boolean } = {}):
     padSelftest: (b) => {
       bus = b;
       const runs = createSelftests({
-        bus: b, clock, pad: { enabled: options.padEnabled ?? true, security_level: 'balanced' }, camera: options.camera ?? true,
-        wantFrame: () => { wanted++; }, thresholds: () => ({ ...thresholds }),
+        bus: b,
+        clock,
+        pad: { enabled: options.padEnabled ?? true, security_level: 'balanced' },
+        camera: options.camera ?? true,
+        wantFrame: () => {
+          wanted++;
+        },
+        thresholds: () => ({ ...thresholds }),
       });
       return padSelftestService(runs, selftestStateJson);
     },
@@ -44,7 +57,16 @@ async function wizard(options: { camera?: boolean; padEnabled?: boolean } = {}):
   const headers = await setUpAdmin(h);
   let seq = 0;
   const show = (raw: number) => {
-    const a: FrameAnalysis = { frameSeq: seq++, capturedAt: clock.now(), capturedMono: clock.monotonic(), analysedAt: clock.now(), width: 640, height: 480, faces: [face(raw)], timings: {} };
+    const a: FrameAnalysis = {
+      frameSeq: seq++,
+      capturedAt: clock.now(),
+      capturedMono: clock.monotonic(),
+      analysedAt: clock.now(),
+      width: 640,
+      height: 480,
+      faces: [face(raw)],
+      timings: {},
+    };
     bus?.emit('analysis', a);
   };
   return { h, clock, headers, wanted: () => wanted, show };
@@ -61,7 +83,16 @@ test('a whole run over HTTP: start, each phase with its frames, and the report w
   assert.equal(started.statusCode, 200, started.body);
   const first = started.json() as Record<string, unknown>;
   assert.deepEqual(
-    { status: first.status, phases: first.phases, phase_index: first.phase_index, phase: first.phase, seconds: first.seconds, remaining_ms: first.remaining_ms, configured_level: first.configured_level, report: first.report },
+    {
+      status: first.status,
+      phases: first.phases,
+      phase_index: first.phase_index,
+      phase: first.phase,
+      seconds: first.seconds,
+      remaining_ms: first.remaining_ms,
+      configured_level: first.configured_level,
+      report: first.report,
+    },
     { status: 'waiting', phases: ['live', 'print'], phase_index: 0, phase: 'live', seconds: 3, remaining_ms: null, configured_level: 'balanced', report: null },
   );
   assert.match(String(first.prompt), /\S/);
@@ -71,7 +102,10 @@ test('a whole run over HTTP: start, each phase with its frames, and the report w
   const live = await call(w, 'POST', '/api/pad/selftest/next');
   assert.equal(live.json().status, 'collecting');
   assert.ok(w.wanted() >= 1, 'the run asks the pipeline for frames even when the scene is still');
-  for (const raw of [0.9, 0.8, 0.45, 0.85]) { w.clock.advance(500); w.show(raw); }
+  for (const raw of [0.9, 0.8, 0.45, 0.85]) {
+    w.clock.advance(500);
+    w.show(raw);
+  }
   assert.equal((await call(w, 'POST', '/api/pad/selftest/next')).statusCode, 409, 'a phase still running cannot be skipped');
   w.clock.advance(1000);
   const between = (await call(w, 'GET', '/api/pad/selftest')).json();
@@ -80,7 +114,10 @@ test('a whole run over HTTP: start, each phase with its frames, and the report w
   assert.equal(between.counts.live.frames, 4);
 
   await call(w, 'POST', '/api/pad/selftest/next');
-  for (const raw of [0.1, 0.35, 0.2, 0.6]) { w.clock.advance(500); w.show(raw); }
+  for (const raw of [0.1, 0.35, 0.2, 0.6]) {
+    w.clock.advance(500);
+    w.show(raw);
+  }
   w.clock.advance(1000);
   const done = (await call(w, 'GET', '/api/pad/selftest')).json();
   assert.equal(done.status, 'done');
@@ -95,7 +132,11 @@ test('a whole run over HTTP: start, each phase with its frames, and the report w
   // Numbers only: no frame, crop or face box leaves the run.
   assert.doesNotMatch(JSON.stringify(done), /"(box|image\w*|\w*base64|embedding|mesh|landmarks\w*)":/);
 
-  const actions = w.h.audit.list({}).map((e) => e.action).filter((a) => a.startsWith('pad.')).reverse();
+  const actions = w.h.audit
+    .list({})
+    .map((e) => e.action)
+    .filter((a) => a.startsWith('pad.'))
+    .reverse();
   assert.deepEqual(actions, ['pad.selftest.start', 'pad.selftest.phase', 'pad.selftest.phase']);
   // A finished run cannot be cancelled into another state; a new one may start.
   assert.equal((await call(w, 'DELETE', '/api/pad/selftest')).json().status, 'done');
@@ -119,7 +160,12 @@ test('cancel stops a run; bad bodies are 422; viewers get 403; no camera or PAD 
 
   const made = await call(w, 'POST', '/api/tokens', { name: 'wall tablet', role: 'viewer' });
   const viewer = { authorization: `Bearer ${(made.json() as { token: string }).token}` };
-  for (const [method, url] of [['GET', '/api/pad/selftest'], ['POST', '/api/pad/selftest'], ['POST', '/api/pad/selftest/next'], ['DELETE', '/api/pad/selftest']] as const) {
+  for (const [method, url] of [
+    ['GET', '/api/pad/selftest'],
+    ['POST', '/api/pad/selftest'],
+    ['POST', '/api/pad/selftest/next'],
+    ['DELETE', '/api/pad/selftest'],
+  ] as const) {
     assert.equal((await call(w, method, url, method === 'POST' ? {} : undefined, viewer)).statusCode, 403, `${method} ${url}`);
   }
   const audited = w.h.audit.list({}).filter((e) => e.action === 'pad.selftest.cancel');

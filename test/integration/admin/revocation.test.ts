@@ -38,7 +38,12 @@ async function login(h: AdminHarness, username: string, password: string): Promi
 }
 
 async function helperWithToken(h: AdminHarness, owner: Record<string, string>) {
-  const made = await h.server.app.inject({ method: 'POST', url: '/api/users', headers: owner, payload: { username: 'helper', password: 'another good pass', role: 'admin' } });
+  const made = await h.server.app.inject({
+    method: 'POST',
+    url: '/api/users',
+    headers: owner,
+    payload: { username: 'helper', password: 'another good pass', role: 'admin' },
+  });
   assert.equal(made.statusCode, 201);
   const helper = await login(h, 'helper', 'another good pass');
   const tok = await h.server.app.inject({ method: 'POST', url: '/api/tokens', headers: helper, payload: { name: 'helper script', role: 'admin' } });
@@ -50,7 +55,7 @@ async function helperWithToken(h: AdminHarness, owner: Record<string, string>) {
   return { id: (made.json() as { id: string }).id, helper, bearer, chained: { authorization: `Bearer ${(chained.json() as { token: string }).token}` } };
 }
 
-test("revoking an operator also revokes the API tokens they made (and tokens made with those)", async () => {
+test('revoking an operator also revokes the API tokens they made (and tokens made with those)', async () => {
   const h = await adminHarness();
   const owner = await setUpAdmin(h);
   const { id, bearer, chained } = await helperWithToken(h, owner);
@@ -65,7 +70,14 @@ test("revoking an operator also revokes the API tokens they made (and tokens mad
     assert.deepEqual(res.json(), { error: 'unauthorized', message: 'the API token is invalid or revoked' });
   }
   const listed = (await h.server.app.inject({ url: '/api/tokens', headers: owner })).json() as { tokens: { name: string; revoked_at: string | null }[] };
-  assert.deepEqual(listed.tokens.map((t) => [t.name, t.revoked_at !== null]), [['helper script', true], ['made by the script', true], ['owner script', false]]);
+  assert.deepEqual(
+    listed.tokens.map((t) => [t.name, t.revoked_at !== null]),
+    [
+      ['helper script', true],
+      ['made by the script', true],
+      ['owner script', false],
+    ],
+  );
   assert.equal((await h.server.app.inject({ url: '/api/people', headers: ownerBearer })).statusCode, 200, "another operator's token still works");
 });
 
@@ -75,7 +87,12 @@ test('changing a password ends every other session of that operator; the one tha
   const elsewhere = await login(h, 'owner', 'correct horse battery');
   const base = await h.server.start();
   const stream = await openStream(base, { cookie: elsewhere.cookie as string });
-  const res = await h.server.app.inject({ method: 'POST', url: '/api/auth/password', headers: here, payload: { current_password: 'correct horse battery', new_password: 'a brand new secret' } });
+  const res = await h.server.app.inject({
+    method: 'POST',
+    url: '/api/auth/password',
+    headers: here,
+    payload: { current_password: 'correct horse battery', new_password: 'a brand new secret' },
+  });
   assert.equal(res.statusCode, 200);
   assert.equal((await h.server.app.inject({ url: '/api/auth/me', headers: elsewhere })).statusCode, 401);
   assert.equal((await h.server.app.inject({ url: '/api/auth/me', headers: here })).statusCode, 200);
@@ -84,7 +101,12 @@ test('changing a password ends every other session of that operator; the one tha
 
 test('an open event stream ends at sign-out, at revocation of its operator or token, and at session expiry', async () => {
   const clock = new FakeClock();
-  const h = await adminHarness((c) => { c.admin.session_lifetime_h = 1; }, { clock });
+  const h = await adminHarness(
+    (c) => {
+      c.admin.session_lifetime_h = 1;
+    },
+    { clock },
+  );
   const owner = await setUpAdmin(h);
   const base = await h.server.start();
 
@@ -93,15 +115,15 @@ test('an open event stream ends at sign-out, at revocation of its operator or to
   const s1 = await openStream(base, { cookie: session.cookie as string });
   const kept = await openStream(base, { cookie: owner.cookie as string });
   assert.equal((await h.server.app.inject({ method: 'POST', url: '/api/auth/logout', headers: session })).statusCode, 200);
-  assert.equal(await settles(s1.ended), true, 'sign-out closes that session\'s stream');
+  assert.equal(await settles(s1.ended), true, "sign-out closes that session's stream");
 
   // Revocation of the operator: their session's stream and their token's stream.
   const { id, helper, bearer } = await helperWithToken(h, owner);
   const s2 = await openStream(base, { cookie: helper.cookie as string });
   const s3 = await openStream(base, bearer);
   assert.equal((await h.server.app.inject({ method: 'DELETE', url: `/api/users/${id}`, headers: owner })).statusCode, 200);
-  assert.equal(await settles(s2.ended), true, 'revoking the operator closes their session\'s stream');
-  assert.equal(await settles(s3.ended), true, 'and their token\'s stream');
+  assert.equal(await settles(s2.ended), true, "revoking the operator closes their session's stream");
+  assert.equal(await settles(s3.ended), true, "and their token's stream");
 
   // Revocation of a token.
   const tok = await h.server.app.inject({ method: 'POST', url: '/api/tokens', headers: owner, payload: { name: 'wall tablet', role: 'viewer' } });
@@ -111,7 +133,7 @@ test('an open event stream ends at sign-out, at revocation of its operator or to
   assert.equal(await settles(s4.ended), true, 'revoking a token closes its stream');
 
   // Expiry: an hour later the owner's session is over, and so is its stream.
-  assert.equal(await settles(kept.ended, 300), false, 'the untouched session\'s stream is still open');
+  assert.equal(await settles(kept.ended, 300), false, "the untouched session's stream is still open");
   clock.advance(3600_000 + 1000);
   assert.equal(await settles(kept.ended), true, 'the stream ends when its session expires');
   assert.equal((await h.server.app.inject({ url: '/api/auth/me', headers: owner })).statusCode, 401);
@@ -131,7 +153,11 @@ test('tokens made before tokens knew their operator are linked to them at upgrad
   assert.deepEqual(migrate(db, allMigrations), ['admin-002-token-owner']);
   const owners = db.prepare('SELECT id, owner_id FROM admin_api_tokens ORDER BY id').all();
   assert.deepEqual(owners, [
-    { id: 't_1', owner_id: 'u_1' }, { id: 't_2', owner_id: 'u_1' }, { id: 't_3', owner_id: 'u_1' }, { id: 't_4', owner_id: 'u_2' }, { id: 't_5', owner_id: null },
+    { id: 't_1', owner_id: 'u_1' },
+    { id: 't_2', owner_id: 'u_1' },
+    { id: 't_3', owner_id: 'u_1' },
+    { id: 't_4', owner_id: 'u_2' },
+    { id: 't_5', owner_id: null },
   ]);
   db.close();
 });

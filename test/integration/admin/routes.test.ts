@@ -9,7 +9,10 @@ async function ready(change?: Parameters<typeof adminHarness>[0]): Promise<{ h: 
   return { h, headers: await setUpAdmin(h) };
 }
 
-const jpeg = (w: number, h: number) => sharp({ create: { width: w, height: h, channels: 3, background: { r: 180, g: 140, b: 120 } } }).jpeg().toBuffer();
+const jpeg = (w: number, h: number) =>
+  sharp({ create: { width: w, height: h, channels: 3, background: { r: 180, g: 140, b: 120 } } })
+    .jpeg()
+    .toBuffer();
 
 test('status and health: version, uptime, backend, models, camera fps, temperature, door state', async () => {
   const { h, headers } = await ready();
@@ -53,8 +56,15 @@ test('people: create, list, get, rename, validity, schedule, export, erase; ever
   assert.equal(created.json().name, 'Zoë Ångström 李小龍 👩‍🔬');
   assert.equal((await h.server.app.inject({ url: '/api/people', headers })).json().people.length, 1);
   const patched = await h.server.app.inject({
-    method: 'PATCH', url: `/api/people/${id}`, headers,
-    payload: { name: 'Zoe', valid_from: '2026-01-01T00:00:00Z', valid_until: '2027-01-01T00:00:00Z', schedule: { timezone: 'Europe/Paris', windows: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '07:00', to: '19:00' }] } },
+    method: 'PATCH',
+    url: `/api/people/${id}`,
+    headers,
+    payload: {
+      name: 'Zoe',
+      valid_from: '2026-01-01T00:00:00Z',
+      valid_until: '2027-01-01T00:00:00Z',
+      schedule: { timezone: 'Europe/Paris', windows: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '07:00', to: '19:00' }] },
+    },
   });
   assert.equal(patched.statusCode, 200, patched.body);
   assert.deepEqual(patched.json().schedule, { timezone: 'Europe/Paris', windows: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '07:00', to: '19:00' }] });
@@ -67,7 +77,10 @@ test('people: create, list, get, rename, validity, schedule, export, erase; ever
   const erased = await h.server.app.inject({ method: 'DELETE', url: `/api/people/${id}`, headers });
   assert.deepEqual(erased.json(), { ok: true });
   assert.equal((await h.server.app.inject({ url: `/api/people/${id}`, headers })).statusCode, 404);
-  const actions = h.audit.list({}).map((e) => e.action).reverse();
+  const actions = h.audit
+    .list({})
+    .map((e) => e.action)
+    .reverse();
   assert.deepEqual(actions, ['auth.setup', 'person.create', 'person.update', 'person.export', 'person.erase']);
   assert.equal(h.audit.verify().ok, true);
 });
@@ -75,8 +88,11 @@ test('people: create, list, get, rename, validity, schedule, export, erase; ever
 test('people: 404 for an unknown person on every person route, with the id in the message', async () => {
   const { h, headers } = await ready();
   const cases = [
-    ['GET', '/api/people/nobody'], ['PATCH', '/api/people/nobody'], ['DELETE', '/api/people/nobody'],
-    ['GET', '/api/people/nobody/export'], ['POST', '/api/people/nobody/templates/camera'],
+    ['GET', '/api/people/nobody'],
+    ['PATCH', '/api/people/nobody'],
+    ['DELETE', '/api/people/nobody'],
+    ['GET', '/api/people/nobody/export'],
+    ['POST', '/api/people/nobody/templates/camera'],
   ] as const;
   for (const [method, url] of cases) {
     const res = await h.server.app.inject({ method, url, headers, payload: method === 'PATCH' ? { name: 'x' } : undefined });
@@ -84,7 +100,12 @@ test('people: 404 for an unknown person on every person route, with the id in th
     assert.deepEqual(res.json(), { error: 'not_found', message: 'person nobody not found' });
   }
   const upload = multipart([{ name: 'a.jpg', bytes: await jpeg(200, 200) }]);
-  const res = await h.server.app.inject({ method: 'POST', url: '/api/people/nobody/templates', headers: { ...headers, ...upload.headers }, payload: upload.payload });
+  const res = await h.server.app.inject({
+    method: 'POST',
+    url: '/api/people/nobody/templates',
+    headers: { ...headers, ...upload.headers },
+    payload: upload.payload,
+  });
   assert.equal(res.statusCode, 404);
   const route = await h.server.app.inject({ url: '/api/nothing-here', headers });
   assert.deepEqual(route.json(), { error: 'not_found', message: 'no route GET /api/nothing-here' });
@@ -104,7 +125,10 @@ test('validation: exact messages for wrong types, blank, too long and control-ch
     [{ name: 'Ann', admin: true }, 'body must NOT have additional properties'],
     [{ name: 'Ann', valid_from: '2027-01-01T00:00:00Z', valid_until: '2026-01-01T00:00:00Z' }, 'body/valid_until must be later than valid_from'],
     [{ name: 'Ann', schedule: { timezone: 'UTC', windows: [] } }, 'body/schedule/windows must NOT have fewer than 1 items'],
-    [{ name: 'Ann', schedule: { timezone: 'UTC', windows: [{ days: ['mon'], from: '25:00', to: '19:00' }] } }, 'body/schedule/windows/0/from must match pattern "^([01][0-9]|2[0-3]):[0-5][0-9]$"'],
+    [
+      { name: 'Ann', schedule: { timezone: 'UTC', windows: [{ days: ['mon'], from: '25:00', to: '19:00' }] } },
+      'body/schedule/windows/0/from must match pattern "^([01][0-9]|2[0-3]):[0-5][0-9]$"',
+    ],
   ];
   for (const [payload, message] of cases) {
     const res = await post(payload);
@@ -128,17 +152,29 @@ test('malformed JSON → 400, wrong content type → 415, huge JSON body → 413
   assert.equal(malformed.statusCode, 400);
   assert.equal(malformed.json().error, 'bad_request');
   assert.match(malformed.json().message, /^malformed JSON body: /);
-  const xml = await h.server.app.inject({ method: 'POST', url: '/api/people', headers: { ...headers, 'content-type': 'application/xml' }, payload: '<name>Ann</name>' });
+  const xml = await h.server.app.inject({
+    method: 'POST',
+    url: '/api/people',
+    headers: { ...headers, 'content-type': 'application/xml' },
+    payload: '<name>Ann</name>',
+  });
   assert.equal(xml.statusCode, 415);
   assert.equal(xml.json().error, 'unsupported_media_type');
-  const huge = await h.server.app.inject({ method: 'POST', url: '/api/people', headers: json, payload: JSON.stringify({ name: 'A', pad: 'x'.repeat(200 * 1024) }) });
+  const huge = await h.server.app.inject({
+    method: 'POST',
+    url: '/api/people',
+    headers: json,
+    payload: JSON.stringify({ name: 'A', pad: 'x'.repeat(200 * 1024) }),
+  });
   assert.equal(huge.statusCode, 413);
   assert.equal(huge.json().error, 'payload_too_large');
   assert.equal(h.people.calls.length, 0);
 });
 
 test('photo upload: verdict per file with the face box; non-image 415, corrupt 422, oversize 413, path in file name 400 — nothing enrolled', async () => {
-  const { h, headers } = await ready((c) => { c.admin.upload_limit_mb = 1; });
+  const { h, headers } = await ready((c) => {
+    c.admin.upload_limit_mb = 1;
+  });
   const id = (await h.server.app.inject({ method: 'POST', url: '/api/people', headers, payload: { name: 'Ada' } })).json().id as string;
   const url = `/api/people/${id}/templates`;
   const send = (files: Parameters<typeof multipart>[0], field?: string) => {
@@ -147,7 +183,10 @@ test('photo upload: verdict per file with the face box; non-image 415, corrupt 4
   };
   const good = await jpeg(300, 240);
 
-  const text = await send([{ name: 'a.jpg', bytes: good }, { name: 'notes.jpg', bytes: Buffer.from('just some text, not a photo'), type: 'image/jpeg' }]);
+  const text = await send([
+    { name: 'a.jpg', bytes: good },
+    { name: 'notes.jpg', bytes: Buffer.from('just some text, not a photo'), type: 'image/jpeg' },
+  ]);
   assert.equal(text.statusCode, 415);
   assert.deepEqual(text.json(), { error: 'unsupported_media_type', message: '"notes.jpg" is not a JPEG, PNG or WebP image' });
 
@@ -171,11 +210,26 @@ test('photo upload: verdict per file with the face box; non-image 415, corrupt 4
   assert.equal(h.people.calls.filter((c) => c === 'addTemplateFromPhoto').length, 0, 'no file reached enrollment');
   assert.equal(h.people.get(id)?.templates, 0);
 
-  const ok = await send([{ name: 'front.jpg', bytes: good }, { name: 'tiny.png', bytes: await sharp({ create: { width: 60, height: 60, channels: 3, background: '#888' } }).png().toBuffer(), type: 'image/png' }]);
+  const ok = await send([
+    { name: 'front.jpg', bytes: good },
+    {
+      name: 'tiny.png',
+      bytes: await sharp({ create: { width: 60, height: 60, channels: 3, background: '#888' } })
+        .png()
+        .toBuffer(),
+      type: 'image/png',
+    },
+  ]);
   assert.equal(ok.statusCode, 200, ok.body);
   const body = ok.json();
   assert.equal(body.templates, 1);
-  assert.deepEqual(body.results.map((r: { file: string; added: boolean }) => [r.file, r.added]), [['front.jpg', true], ['tiny.png', false]]);
+  assert.deepEqual(
+    body.results.map((r: { file: string; added: boolean }) => [r.file, r.added]),
+    [
+      ['front.jpg', true],
+      ['tiny.png', false],
+    ],
+  );
   assert.deepEqual(body.results[0].verdict, { ok: true, reasons: [], box: { x: 90, y: 60, width: 120, height: 120 }, image_width: 300, image_height: 240 });
   assert.deepEqual(body.results[1].verdict.reasons, ['too small']);
 });
@@ -183,18 +237,28 @@ test('photo upload: verdict per file with the face box; non-image 415, corrupt 4
 test('events: filter by type, door and time, page with next_before; bad query → 422', async () => {
   const { h, headers } = await ready();
   const base = Date.parse('2026-03-01T10:00:00Z');
-  for (let i = 0; i < 7; i++) h.bus.emit('event', makeEvent({ door: i % 2 ? 'back' : 'front', type: i % 3 ? 'access_denied' : 'access_granted', subject: `p_${i}` }, base + i * 60_000));
+  for (let i = 0; i < 7; i++)
+    h.bus.emit('event', makeEvent({ door: i % 2 ? 'back' : 'front', type: i % 3 ? 'access_denied' : 'access_granted', subject: `p_${i}` }, base + i * 60_000));
   const all = await h.server.app.inject({ url: '/api/events?limit=3', headers });
   const page1 = all.json();
   assert.equal(page1.events.length, 3);
   assert.equal(page1.events[0].event.subject, 'p_6');
   const page2 = (await h.server.app.inject({ url: `/api/events?limit=3&before=${page1.next_before}`, headers })).json();
-  assert.deepEqual(page2.events.map((e: { event: { subject: string } }) => e.event.subject), ['p_3', 'p_2', 'p_1']);
+  assert.deepEqual(
+    page2.events.map((e: { event: { subject: string } }) => e.event.subject),
+    ['p_3', 'p_2', 'p_1'],
+  );
   const granted = (await h.server.app.inject({ url: '/api/events?type=access_granted', headers })).json();
-  assert.deepEqual(granted.events.map((e: { event: { subject: string } }) => e.event.subject), ['p_6', 'p_3', 'p_0']);
+  assert.deepEqual(
+    granted.events.map((e: { event: { subject: string } }) => e.event.subject),
+    ['p_6', 'p_3', 'p_0'],
+  );
   assert.equal(granted.next_before, null);
   const back = (await h.server.app.inject({ url: '/api/events?door=back&from=2026-03-01T10:02:00Z&to=2026-03-01T10:05:00Z', headers })).json();
-  assert.deepEqual(back.events.map((e: { event: { subject: string } }) => e.event.subject), ['p_3']);
+  assert.deepEqual(
+    back.events.map((e: { event: { subject: string } }) => e.event.subject),
+    ['p_3'],
+  );
   const bad = await h.server.app.inject({ url: '/api/events?type=party&limit=0', headers });
   assert.equal(bad.statusCode, 422);
   assert.equal(bad.json().error, 'validation_failed');
@@ -224,8 +288,17 @@ test('door: unlock once, hold until, lockdown refuses unlock, unknown door 404, 
   assert.deepEqual(nope.json(), { error: 'not_found', message: 'door garage not found' });
   const badBody = await post('/api/doors/front/lockdown', { on: 'yes' });
   assert.deepEqual(badBody.json(), { error: 'validation_failed', message: 'body/on must be boolean' });
-  const doorAudit = h.audit.list({}).filter((e) => e.action.startsWith('door.')).map((e) => [e.action, (e.detail as { accepted: boolean }).accepted]).reverse();
-  assert.deepEqual(doorAudit, [['door.unlock', true], ['door.hold', true], ['door.lockdown', true], ['door.unlock', false]]);
+  const doorAudit = h.audit
+    .list({})
+    .filter((e) => e.action.startsWith('door.'))
+    .map((e) => [e.action, (e.detail as { accepted: boolean }).accepted])
+    .reverse();
+  assert.deepEqual(doorAudit, [
+    ['door.unlock', true],
+    ['door.hold', true],
+    ['door.lockdown', true],
+    ['door.unlock', false],
+  ]);
 });
 
 test('door: a jammed lock (its output could not be locked) is shown as jammed, not refused by the response schema', async () => {
@@ -237,7 +310,9 @@ test('door: a jammed lock (its output could not be locked) is shown as jammed, n
 });
 
 test('settings: effective config with secrets redacted; runtime keys change, persist and are audited; bad values change nothing', async () => {
-  const { h, headers } = await ready((c) => { c.mqtt.password = 'hunter2-secret'; });
+  const { h, headers } = await ready((c) => {
+    c.mqtt.password = 'hunter2-secret';
+  });
   const read = await h.server.app.inject({ url: '/api/settings', headers });
   assert.equal(read.statusCode, 200);
   assert.ok(!read.body.includes('hunter2-secret'));
@@ -249,10 +324,21 @@ test('settings: effective config with secrets redacted; runtime keys change, per
   assert.deepEqual(notRuntime.json(), { error: 'validation_failed', message: 'body/admin must NOT have additional properties' });
   assert.deepEqual(h.server.settings.overrides(), {});
   let seen = '';
-  h.server.settings.subscribe('daemon.log_level', (c) => { seen = c.daemon.log_level; });
-  const ok = await h.server.app.inject({ method: 'PATCH', url: '/api/settings', headers, payload: { daemon: { log_level: 'debug' }, admin: { session_lifetime_h: 2 } } });
+  h.server.settings.subscribe('daemon.log_level', (c) => {
+    seen = c.daemon.log_level;
+  });
+  const ok = await h.server.app.inject({
+    method: 'PATCH',
+    url: '/api/settings',
+    headers,
+    payload: { daemon: { log_level: 'debug' }, admin: { session_lifetime_h: 2 } },
+  });
   assert.equal(ok.statusCode, 200, ok.body);
-  assert.deepEqual(ok.json(), { changed: ['daemon.log_level', 'admin.session_lifetime_h'], applied_now: ['daemon.log_level'], applied_at_next_start: ['admin.session_lifetime_h'] });
+  assert.deepEqual(ok.json(), {
+    changed: ['daemon.log_level', 'admin.session_lifetime_h'],
+    applied_now: ['daemon.log_level'],
+    applied_at_next_start: ['admin.session_lifetime_h'],
+  });
   assert.equal(seen, 'debug');
   assert.deepEqual(h.server.settings.overrides(), { 'admin.session_lifetime_h': 2, 'daemon.log_level': 'debug' });
   assert.equal(h.audit.list({ action: 'settings.update' }).length, 1);
@@ -262,12 +348,28 @@ test('users, tokens and audit listing; OpenAPI documents every route', async () 
   const { h, headers } = await ready();
   const user = await h.server.app.inject({ method: 'POST', url: '/api/users', headers, payload: { username: 'guard', password: 'short', role: 'viewer' } });
   assert.deepEqual(user.json(), { error: 'validation_failed', message: 'body/password must NOT have fewer than 10 characters' });
-  const bad = await h.server.app.inject({ method: 'POST', url: '/api/users', headers, payload: { username: '../root', password: 'long enough pass', role: 'viewer' } });
+  const bad = await h.server.app.inject({
+    method: 'POST',
+    url: '/api/users',
+    headers,
+    payload: { username: '../root', password: 'long enough pass', role: 'viewer' },
+  });
   assert.equal(bad.statusCode, 422);
-  const made = await h.server.app.inject({ method: 'POST', url: '/api/users', headers, payload: { username: 'guard', password: 'long enough pass', role: 'viewer' } });
+  const made = await h.server.app.inject({
+    method: 'POST',
+    url: '/api/users',
+    headers,
+    payload: { username: 'guard', password: 'long enough pass', role: 'viewer' },
+  });
   assert.equal(made.statusCode, 201);
   const users = (await h.server.app.inject({ url: '/api/users', headers })).json().users;
-  assert.deepEqual(users.map((u: { username: string; role: string }) => [u.username, u.role]), [['owner', 'admin'], ['guard', 'viewer']]);
+  assert.deepEqual(
+    users.map((u: { username: string; role: string }) => [u.username, u.role]),
+    [
+      ['owner', 'admin'],
+      ['guard', 'viewer'],
+    ],
+  );
   assert.ok(!JSON.stringify(users).includes('scrypt'));
   const audit = (await h.server.app.inject({ url: '/api/audit?limit=1', headers })).json();
   assert.equal(audit.entries.length, 1);

@@ -21,10 +21,15 @@ interface RawConnection {
 async function rawConnection(base: string): Promise<RawConnection> {
   const url = new URL(base);
   const socket = connect(Number(url.port), url.hostname);
-  await new Promise<void>((resolve, reject) => { socket.once('connect', resolve); socket.once('error', reject); });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
+  });
   const opened = Date.now();
   let text = '';
-  socket.on('data', (d: Buffer) => { text += d.toString('latin1'); });
+  socket.on('data', (d: Buffer) => {
+    text += d.toString('latin1');
+  });
   socket.on('error', () => undefined); // a reset by the server is one way of closing
   const closed = new Promise<number>((resolve) => socket.once('close', () => resolve(Date.now() - opened)));
   return {
@@ -40,12 +45,13 @@ async function rawConnection(base: string): Promise<RawConnection> {
   };
 }
 
-const loginHead = (length: number) =>
-  `POST /api/auth/login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n`;
+const loginHead = (length: number) => `POST /api/auth/login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n`;
 
 async function started(): Promise<{ h: AdminHarness; base: string }> {
   // Set as plain keys so that this file also runs (and fails) on code without them.
-  const h = await adminHarness((c) => { Object.assign(c.admin, { request_timeout_s: TIMEOUT_S, idle_timeout_s: TIMEOUT_S }); });
+  const h = await adminHarness((c) => {
+    Object.assign(c.admin, { request_timeout_s: TIMEOUT_S, idle_timeout_s: TIMEOUT_S });
+  });
   return { h, base: await h.server.start() };
 }
 
@@ -53,7 +59,9 @@ test('a body trickled a byte at a time is cut off at admin.request_timeout_s wit
   const { base } = await started();
   const c = await rawConnection(base);
   c.socket.write(`${loginHead(2000)}{"username":`);
-  const drip = setInterval(() => { if (c.socket.writable) c.socket.write(' '); }, 150);
+  const drip = setInterval(() => {
+    if (c.socket.writable) c.socket.write(' ');
+  }, 150);
   try {
     const ms = await c.closedWithin(CLOSED_WITHIN_MS);
     assert.notEqual(ms, null, 'the server still held the socket');

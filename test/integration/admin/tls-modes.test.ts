@@ -23,7 +23,10 @@ test('a self-signed TLS key (and its folder) made readable again is 0600 (0700) 
   assert.equal(chooseTransport(admin, dir, log).source, 'self-signed');
   assert.equal(mode(tlsDir), '700');
   assert.equal(mode(keyFile), '600');
-  const warned = lines().filter((l) => l.level === 40).map((l) => JSON.stringify(l)).join('\n');
+  const warned = lines()
+    .filter((l) => l.level === 40)
+    .map((l) => JSON.stringify(l))
+    .join('\n');
   assert.ok(warned.includes(`"path":"${keyFile}"`) && warned.includes('"was":"644"'), warned);
   assert.ok(warned.includes(`"path":"${tlsDir}"`) && warned.includes('"was":"755"'), warned);
 });

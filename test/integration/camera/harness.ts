@@ -14,7 +14,10 @@ export function cameraConfig(over: DeepPartial<CameraConfig> = {}): CameraConfig
     const out = { ...a };
     for (const [k, v] of Object.entries(b)) {
       const prev = out[k];
-      out[k] = v && typeof v === 'object' && !Array.isArray(v) && prev && typeof prev === 'object' ? merge(prev as Record<string, unknown>, v as Record<string, unknown>) : v;
+      out[k] =
+        v && typeof v === 'object' && !Array.isArray(v) && prev && typeof prev === 'object'
+          ? merge(prev as Record<string, unknown>, v as Record<string, unknown>)
+          : v;
     }
     return out;
   };

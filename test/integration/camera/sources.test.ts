@@ -31,19 +31,44 @@ void test('libcamera: rpicam-vid is spawned with an argument array and its MJPEG
   const dir = join(root, 'rpicam');
   const restore = withPath(fakeCameraBin(dir, ['rpicam-vid', 'libcamera-vid']));
   try {
-    const { h, status, metrics } = await capture(cameraConfig({ source: 'libcamera', width: 160, height: 120, fps: 15, libcamera: { camera: 0, extra_args: ['--hflip'] } }));
+    const { h, status, metrics } = await capture(
+      cameraConfig({ source: 'libcamera', width: 160, height: 120, fps: 15, libcamera: { camera: 0, extra_args: ['--hflip'] } }),
+    );
     const args = readFileSync(join(dir, 'args'), 'utf8').trim().split('\n');
-    assert.deepEqual(args, ['--camera', '0', '--width', '160', '--height', '120', '--framerate', '15', '--codec', 'mjpeg', '--nopreview', '--hflip', '-t', '0', '-o', '-']);
+    assert.deepEqual(args, [
+      '--camera',
+      '0',
+      '--width',
+      '160',
+      '--height',
+      '120',
+      '--framerate',
+      '15',
+      '--codec',
+      'mjpeg',
+      '--nopreview',
+      '--hflip',
+      '-t',
+      '0',
+      '-o',
+      '-',
+    ]);
     const f = h.frames[0];
     assert.ok(f);
     assert.equal(f.sourceId, 'libcamera:0');
     assert.deepEqual([f.width, f.height, f.rgb.length], [160, 120, 160 * 120 * 3]);
-    assert.ok(h.frames.every((x, i) => i === 0 || x.seq > (h.frames[i - 1]?.seq ?? 0)), 'seq increases');
+    assert.ok(
+      h.frames.every((x, i) => i === 0 || x.seq > (h.frames[i - 1]?.seq ?? 0)),
+      'seq increases',
+    );
     assert.ok(h.frames.every((x) => x.capturedAt > 0));
     assert.equal(status.state, 'running');
     assert.equal(status.kind, 'libcamera');
     assert.ok(metrics.framesIn >= 3 && metrics.fpsIn > 0 && metrics.framesAnalysed >= 3);
-    assert.deepEqual(h.statuses.map((s) => s.state), ['running']);
+    assert.deepEqual(
+      h.statuses.map((s) => s.state),
+      ['running'],
+    );
     assert.equal(h.events.length, 0, 'no camera_lost on a healthy start');
     // the child is gone after stop
     const pid = Number(readFileSync(join(dir, 'pid'), 'utf8'));
@@ -123,7 +148,12 @@ void test('replay: a folder of images (JPEG and PNG) plays once in name order, t
   const folder = join(root, 'folder');
   mkdirSync(folder);
   clips.slice(0, 4).forEach((j, i) => writeFileSync(join(folder, `img${i + 1}.jpg`), j));
-  writeFileSync(join(folder, 'img10.png'), await sharp(clips[4] as Buffer).png().toBuffer());
+  writeFileSync(
+    join(folder, 'img10.png'),
+    await sharp(clips[4] as Buffer)
+      .png()
+      .toBuffer(),
+  );
   writeFileSync(join(folder, 'notes.txt'), 'not an image');
   const h = startCamera(cameraConfig({ source: 'replay', fps: 10, replay: { path: folder, loop: false } }));
   await h.camera.start();
@@ -148,12 +178,20 @@ void test('replay: a folder of images (JPEG and PNG) plays once in name order, t
 void test('a still scene: keep-alive frames are emitted only while someone wants them (nobody analysing them, none decoded)', async () => {
   const folder = join(root, 'still');
   await jpegFrames(folder, staticScene('320x240'), 5);
-  const still = (wantsKeepalive: () => boolean) => startCamera(cameraConfig({ source: 'replay', fps: 20, replay: { path: folder, loop: true }, motion: { enabled: true, keepalive_s: 0.2, idle_check_fps: 10 } }), { wantsKeepalive });
+  const still = (wantsKeepalive: () => boolean) =>
+    startCamera(
+      cameraConfig({ source: 'replay', fps: 20, replay: { path: folder, loop: true }, motion: { enabled: true, keepalive_s: 0.2, idle_check_fps: 10 } }),
+      { wantsKeepalive },
+    );
   const idle = still(() => false);
   await idle.camera.start();
   await until(() => idle.camera.metrics().framesIn >= 30, '1.5 s of frames');
   await idle.camera.stop();
-  assert.deepEqual(idle.frames.map((f) => f.trigger), ['first'], 'only the first frame: the keep-alives were not wanted');
+  assert.deepEqual(
+    idle.frames.map((f) => f.trigger),
+    ['first'],
+    'only the first frame: the keep-alives were not wanted',
+  );
   const watched = still(() => true);
   await watched.camera.start();
   await until(() => watched.frames.filter((f) => f.trigger === 'keepalive').length >= 3, 'keep-alive frames');

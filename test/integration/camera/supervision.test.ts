@@ -57,7 +57,10 @@ void test('a killed camera process is restarted, with camera_lost and camera_res
     assert.equal(h.events.length, 2);
     assert.equal(cam.starts(), 2);
     assert.equal(h.camera.metrics().restarts, 1);
-    assert.deepEqual(h.statuses.map((s) => s.state), ['running', 'lost', 'running']);
+    assert.deepEqual(
+      h.statuses.map((s) => s.state),
+      ['running', 'lost', 'running'],
+    );
     await until(() => (h.frames.at(-1)?.seq ?? 0) > seqBefore, 'frames after the restart');
     assert.equal(h.camera.status().state, 'running');
     await h.camera.stop();
@@ -73,7 +76,7 @@ void test('a hung camera (no frame for stall_s) is killed and restarted', async 
     await h.camera.start();
     await until(() => h.events.some((e) => e.type === 'camera_restored'), 'restored after the hang');
     const lost = h.events.find((e) => e.type === 'camera_lost');
-    assert.match(lost?.reason ?? "", /no frame for 0\.6 s/);
+    assert.match(lost?.reason ?? '', /no frame for 0\.6 s/);
     assert.ok(h.camera.metrics().restarts >= 1);
     assert.ok(cam.starts() >= 2);
     assert.ok(h.logs().some((l) => l.msg === 'camera source failed; killing it'));
@@ -95,7 +98,10 @@ void test('a corrupt frame is skipped and counted; the stream goes on without a 
     assert.equal(m.restarts, 0);
     assert.equal(h.events.length, 0);
     // the corrupt frame has a sequence number of its own: the gap shows where it was
-    assert.deepEqual(h.frames.slice(0, 2).map((f) => f.seq), [1, 3]);
+    assert.deepEqual(
+      h.frames.slice(0, 2).map((f) => f.seq),
+      [1, 3],
+    );
     await h.camera.stop();
   } finally {
     cam.restore();
@@ -142,7 +148,10 @@ void test('a missing camera program backs off exponentially, keeps one camera_lo
     await until(() => h.camera.metrics().restarts >= 4, 'four retries');
     assert.equal(h.events.filter((e) => e.type === 'camera_lost').length, 1, 'one outage, one event');
     assert.match(h.camera.status().detail, /neither rpicam-vid nor libcamera-vid is on PATH/);
-    const delays = h.logs().filter((l) => l.msg === 'camera source stopped').map((l) => l.restartInMs);
+    const delays = h
+      .logs()
+      .filter((l) => l.msg === 'camera source stopped')
+      .map((l) => l.restartInMs);
     assert.deepEqual(delays.slice(0, 4), [50, 100, 200, 200]);
     await until(() => h.heartbeats > 0, 'a heartbeat while the camera is lost');
     await h.camera.stop();

@@ -47,9 +47,16 @@ void test("the unit's ExecStopPost= on the built tree locks the doors with the c
   const gpio = makeSysfsTree(join(dir, 'gpio'), BOARDS.pi4Kernel66, [529], { 529: '0' });
   writeFileSync(join(gpio.root, 'gpio529', 'direction'), 'out\n');
   const config = join(dir, 'config.yaml');
-  writeFileSync(config, `daemon:\n  sysfs_gpio_root: ${gpio.root}\ndoors:\n  - id: front\n    name: Front\n    driver: onoff\n    lock: {pin: 17, active_low: true}\n`);
+  writeFileSync(
+    config,
+    `daemon:\n  sysfs_gpio_root: ${gpio.root}\ndoors:\n  - id: front\n    name: Front\n    driver: onoff\n    lock: {pin: 17, active_low: true}\n`,
+  );
   const service = serviceSection(join(CHECKOUT, 'systemd', 'facegate.service'));
-  const [cmd, ...args] = execCommand(service, 'ExecStopPost', { '/opt/facegate': prefix, '/etc/facegate/config.yaml': config, '/usr/bin/node': process.execPath });
+  const [cmd, ...args] = execCommand(service, 'ExecStopPost', {
+    '/opt/facegate': prefix,
+    '/etc/facegate/config.yaml': config,
+    '/usr/bin/node': process.execPath,
+  });
   const r = spawnSync(cmd as string, args, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, encoding: 'utf8', timeout: 60_000 });
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(JSON.parse(r.stdout.trim()), { door: 'front', gpio: 529, level: 1, error: null });

@@ -9,10 +9,20 @@ test('facegate run --pretty: readable lines from every thread, no JSON', { timeo
     await d.waitForLog((l) => typeof l.raw === 'string' && /\bINFO\b.*: facegate started/.test(l.raw), 90_000);
     await stopCleanly(d);
     const raw = d.logs.map((l) => (typeof l?.raw === 'string' ? l.raw : JSON.stringify(l)));
-    assert.deepEqual(d.logs.filter((l) => typeof l === 'object' && l !== null && 'level' in l), [], 'no JSON line among the pretty ones');
+    assert.deepEqual(
+      d.logs.filter((l) => typeof l === 'object' && l !== null && 'level' in l),
+      [],
+      'no JSON line among the pretty ones',
+    );
     // The admin worker logs through its own logger: it follows the process's choice.
-    assert.ok(raw.some((l) => /thread: "admin"/.test(l)), `an admin-thread line in the pretty form:\n${raw.join('\n')}`);
-    assert.ok(raw.every((l) => !l.includes('\u001b[')), 'NO_COLOR: no colour codes');
+    assert.ok(
+      raw.some((l) => /thread: "admin"/.test(l)),
+      `an admin-thread line in the pretty form:\n${raw.join('\n')}`,
+    );
+    assert.ok(
+      raw.every((l) => !l.includes('\u001b[')),
+      'NO_COLOR: no colour codes',
+    );
   } finally {
     d.child.kill('SIGKILL');
   }

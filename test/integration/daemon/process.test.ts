@@ -82,7 +82,10 @@ test('a rule across fields stops config check and the start, before anything sta
   const dir = tempDir();
   const file = join(dir, 'rules.yaml');
   writeFileSync(file, `daemon:\n  data_dir: ${join(dir, 'data')}\ncamera:\n  door: back\nmqtt:\n  commands: { unlock: true }\n`);
-  for (const args of [['config', 'check', file], ['run', '--config', file]]) {
+  for (const args of [
+    ['config', 'check', file],
+    ['run', '--config', file],
+  ]) {
     const r = await runFacegate(args, isolatedEnv(dir));
     assert.equal(r.code, 78, args.join(' '));
     assert.match(r.stderr, /camera\.door: "back" is not a configured door \(doors: front\)/);
@@ -113,7 +116,10 @@ test('an unwritable data directory: clear error, exit 73, existing data intact',
   // Run as nobody: root would write anyway.
   const r = await runFacegate(['run'], isolatedEnv(data, { HOME: '/tmp' }), { uid: 65534, gid: 65534 });
   assert.equal(r.code, 73, r.stderr);
-  const lines = r.stderr.trim().split('\n').filter((l) => !l.startsWith('{'));
+  const lines = r.stderr
+    .trim()
+    .split('\n')
+    .filter((l) => !l.startsWith('{'));
   assert.deepEqual(lines.length, 1, r.stderr);
   assert.match(lines[0] ?? '', /^facegate: data directory .*data: not writable$/);
   assert.deepEqual(readFileSync(join(data, DB_FILE)), before);
@@ -123,7 +129,11 @@ test('systemd is told READY, WATCHDOG and STOPPING through NOTIFY_SOCKET', async
   const dir = tempDir();
   const sock = join(dir, 'notify.sock');
   const out = join(dir, 'notify.txt');
-  const receiver = spawn('python3', ['-c', `
+  const receiver = spawn(
+    'python3',
+    [
+      '-c',
+      `
 import socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
 s.bind(sys.argv[1])
@@ -133,7 +143,12 @@ with open(sys.argv[2], 'a') as f:
         try: data = s.recv(4096)
         except socket.timeout: break
         f.write(data.decode().replace('\\n', ' ') + '\\n'); f.flush()
-`, sock, out], { stdio: 'ignore' });
+`,
+      sock,
+      out,
+    ],
+    { stdio: 'ignore' },
+  );
   for (let i = 0; i < 100 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 100));
   const d = startFacegate(['run'], isolatedEnv(join(dir, 'data'), { NOTIFY_SOCKET: sock, WATCHDOG_USEC: '2000000' }));
   await d.waitForLog(started);
@@ -163,7 +178,7 @@ test('--version and --help', async () => {
   assert.match(bad.stderr, /unknown command "frobnicate"/);
 });
 
-test('memory settings: the shebang and the unit\'s launch line carry them; a bare `node` launch is warned about', async () => {
+test("memory settings: the shebang and the unit's launch line carry them; a bare `node` launch is warned about", async () => {
   const memoryWarning = (l: Record<string, unknown>): boolean => typeof l.msg === 'string' && l.msg.includes('memory settings');
   const env = (dir: string): NodeJS.ProcessEnv => {
     const e = isolatedEnv(join(dir, 'data'));
@@ -181,7 +196,11 @@ test('memory settings: the shebang and the unit\'s launch line carry them; a bar
         for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
           const line = buf.slice(0, nl);
           buf = buf.slice(nl + 1);
-          try { logs.push(JSON.parse(line) as Record<string, unknown>); } catch { /* not a log line */ }
+          try {
+            logs.push(JSON.parse(line) as Record<string, unknown>);
+          } catch {
+            /* not a log line */
+          }
           if (logs.some(started)) resolve();
         }
       });

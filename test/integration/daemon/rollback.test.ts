@@ -20,26 +20,36 @@ const configFile = join(dataDir, 'config.yaml');
 const video = join(dataDir, 'door.mp4');
 writeFileSync(configFile, 'doors:\n  - id: front\n    name: Front\n    driver: gpiod\n    lock: { pin: 17 }\n');
 const fake = makeFakeGpiod(join(dataDir, 'gpio'), 2, ['gpiochip0 [pinctrl-bcm2711] (58 lines)']);
-const env = (extra: NodeJS.ProcessEnv = {}) => isolatedEnv(dataDir, {
-  FACEGATE_DAEMON__LOG_LEVEL: 'silent',
-  FACEGATE_DAEMON__SYSFS_GPIO_ROOT: join(dataDir, 'no-sysfs'),
-  FACEGATE_CAMERA__SOURCE: 'replay',
-  FACEGATE_CAMERA__REPLAY__PATH: video,
-  PATH: fake.env.PATH, PYTHONPATH: fake.env.PYTHONPATH, FAKE_GPIOD: fake.dir,
-  ...extra,
-});
+const env = (extra: NodeJS.ProcessEnv = {}) =>
+  isolatedEnv(dataDir, {
+    FACEGATE_DAEMON__LOG_LEVEL: 'silent',
+    FACEGATE_DAEMON__SYSFS_GPIO_ROOT: join(dataDir, 'no-sysfs'),
+    FACEGATE_CAMERA__SOURCE: 'replay',
+    FACEGATE_CAMERA__REPLAY__PATH: video,
+    PATH: fake.env.PATH,
+    PYTHONPATH: fake.env.PYTHONPATH,
+    FAKE_GPIOD: fake.dir,
+    ...extra,
+  });
 
 /** This test process's own children (the daemon's tools and camera run as them), without ps and tsx's esbuild service (running, or exited and not yet reaped: "[esbuild] <defunct>"). */
 function children(): string[] {
   const out = execFileSync('ps', ['--ppid', String(process.pid), '-o', 'pid=,args='], { encoding: 'utf8' });
-  return out.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/^\d+ (ps |\S*esbuild\]? )/.test(l));
+  return out
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !/^\d+ (ps |\S*esbuild\]? )/.test(l));
 }
 
 // Node's diagnostic report lists every running worker thread, tsx's loader thread among them
 // (OS thread counts move with libvips' pool).
 const workers = (): number => (process.report.getReport() as { workers: unknown[] }).workers.length;
 const HELD_HANDLES = ['Timeout', 'TCPServerWrap', 'TCPSocketWrap', 'ProcessWrap', 'FSEventWrap', 'PipeWrap'];
-const heldHandles = (): string[] => process.getActiveResourcesInfo().filter((r) => HELD_HANDLES.includes(r)).sort();
+const heldHandles = (): string[] =>
+  process
+    .getActiveResourcesInfo()
+    .filter((r) => HELD_HANDLES.includes(r))
+    .sort();
 
 async function settled<T>(read: () => T, ok: (v: T) => boolean, ms = 5000): Promise<T> {
   const end = Date.now() + ms;

@@ -44,7 +44,10 @@ for (const mode of ['throw', 'reject', 'exit'] as const) {
     assert.match(r.stdout, /^unlocked 0$/m, `the child unlocked first: ${r.stderr}`);
     assert.notEqual(r.code, 0);
     assert.equal(t.value(529), '1');
-    const events = readFileSync(join(t.root, '..', 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; reason: string });
+    const events = readFileSync(join(t.root, '..', 'events.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; reason: string });
     const last = events.at(-1);
     assert.deepEqual([last?.type, last?.reason], ['door_locked', 'exit'], 'the exit handler says so in an event');
   });

@@ -43,7 +43,13 @@ void test('in the daemon: a door on driver gpiod whose lock line another process
   const config = join(dataDir, 'config.yaml');
   writeFileSync(config, 'doors:\n  - id: front\n    name: Front\n    driver: gpiod\n    lock: { pin: 17 }\n');
   const fake = makeFakeGpiod(join(dataDir, 'gpio'), 2, ['gpiochip0 [pinctrl-bcm2711] (58 lines)']);
-  const env = isolatedEnv(dataDir, { FACEGATE_DAEMON__LOG_LEVEL: 'silent', FACEGATE_DAEMON__SYSFS_GPIO_ROOT: join(dataDir, 'no-sysfs'), PATH: fake.env.PATH, PYTHONPATH: fake.env.PYTHONPATH, FAKE_GPIOD: fake.dir });
+  const env = isolatedEnv(dataDir, {
+    FACEGATE_DAEMON__LOG_LEVEL: 'silent',
+    FACEGATE_DAEMON__SYSFS_GPIO_ROOT: join(dataDir, 'no-sysfs'),
+    PATH: fake.env.PATH,
+    PYTHONPATH: fake.env.PYTHONPATH,
+    FAKE_GPIOD: fake.dir,
+  });
   fake.busy('gpiochip0', 17);
   // As the CLI runs it: the refusal reaches stderr and the exit code.
   const refused = await runFacegate(['run', '--config', config], env);

@@ -27,7 +27,7 @@ function whyNot(): string | null {
   try {
     execFileSync('gpiodetect', ['--version'], { stdio: 'ignore' });
   } catch {
-    return 'libgpiod\'s tools are not installed (Debian package gpiod)';
+    return "libgpiod's tools are not installed (Debian package gpiod)";
   }
   return null;
 }
@@ -44,10 +44,12 @@ void test('gpio-sim: the lock line is held by facegate at its levels, and a pull
   writeFileSync(join(bank, 'label'), 'facegate-sim');
   writeFileSync(join(dev, 'live'), '1');
   const chip = readFileSync(join(bank, 'chip_name'), 'utf8').trim();
-  const line = (offset: number, attr: string) => join('/sys/devices/platform', readFileSync(join(dev, 'dev_name'), 'utf8').trim(), chip, `sim_gpio${offset}`, attr);
+  const line = (offset: number, attr: string) =>
+    join('/sys/devices/platform', readFileSync(join(dev, 'dev_name'), 'utf8').trim(), chip, `sim_gpio${offset}`, attr);
   const base = embeddedDefaults().doors[0] as DoorConfig;
   const config: DoorConfig = {
-    ...base, driver: 'gpiod',
+    ...base,
+    driver: 'gpiod',
     lock: { ...base.lock, pin: 1, numbering: 'line', chip: 'facegate-sim', active_low: true },
     door_contact: { pin: 2, numbering: 'line', chip: 'facegate-sim', contact: 'nc', pull: 'down', debounce_ms: 20 },
   };

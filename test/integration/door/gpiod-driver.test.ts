@@ -48,12 +48,25 @@ for (const major of [2, 1] as const) {
       // The tools run as child processes: what they did shows up a moment later.
       await eventually(5000, () => fake.level('gpiochip0', 17) === '1' && watching(fake, 'gpiomon', [27, 22]), 'the lock claimed, both inputs watched');
       const set = spawned(fake, 'gpioset');
-      assert.deepEqual(set[0]?.slice(1), major === 2 ? ['--consumer', 'facegate', '--chip', 'gpiochip0', '--interactive', '17=1'] : ['--mode=signal', 'gpiochip0', '17=1']);
+      assert.deepEqual(
+        set[0]?.slice(1),
+        major === 2 ? ['--consumer', 'facegate', '--chip', 'gpiochip0', '--interactive', '17=1'] : ['--mode=signal', 'gpiochip0', '17=1'],
+      );
       const mon = spawned(fake, 'gpiomon').map((c) => c.slice(1).join(' '));
-      assert.ok(mon.includes(major === 2 ? '--consumer facegate --chip gpiochip0 --bias pull-up --edges both --format %o %e 27' : '-B pull-up --line-buffered --format=%o %e gpiochip0 27'), mon.join('\n'));
+      assert.ok(
+        mon.includes(
+          major === 2
+            ? '--consumer facegate --chip gpiochip0 --bias pull-up --edges both --format %o %e 27'
+            : '-B pull-up --line-buffered --format=%o %e gpiochip0 27',
+        ),
+        mon.join('\n'),
+      );
       const line = h.doors.lines().find((l) => l.role === 'lock');
       assert.deepEqual([line?.driver, line?.chip, line?.offset], ['gpiod', 'pinctrl-bcm2711', 17]);
-      assert.ok(h.logLines().some((l) => l.msg === 'doors running' && JSON.stringify(l.lines).includes('front.lock: gpiod pinctrl-bcm2711 line 17')), 'the log says which driver drives which line');
+      assert.ok(
+        h.logLines().some((l) => l.msg === 'doors running' && JSON.stringify(l.lines).includes('front.lock: gpiod pinctrl-bcm2711 line 17')),
+        'the log says which driver drives which line',
+      );
 
       // Strike time: unlocked for the pulse, then locked again.
       h.doors.get('front').unlock({ kind: 'face' });
@@ -67,7 +80,10 @@ for (const major of [2, 1] as const) {
       fake.set('gpiochip0', 27, 1);
       await eventually(5000, () => h.doors.lines().some((l) => l.role === 'door_contact' && l.level === 1), 'the edge from gpiomon');
       h.clock.advance(60);
-      assert.deepEqual(h.types().filter((t) => t !== 'door_locked' && t !== 'door_unlocked'), ['door_opened', 'door_forced']);
+      assert.deepEqual(
+        h.types().filter((t) => t !== 'door_locked' && t !== 'door_unlocked'),
+        ['door_opened', 'door_forced'],
+      );
     } finally {
       h.doors.stop();
       await fake.exited();
@@ -82,12 +98,16 @@ void test('libgpiod 1.6 with python3-libgpiod: gpiod-line.py requests each line 
   const fake = makeFakeGpiod(tempDir(), 1, PI4, { pythonGpiod: true });
   fake.set('gpiochip0', 22, 0);
   const h = start(fake, [wired()]);
-  const requests = () => fake.calls().filter((c) => c[0] === 'python-gpiod' && c[1] === 'request').map((c) => c.slice(2).join(' '));
+  const requests = () =>
+    fake
+      .calls()
+      .filter((c) => c[0] === 'python-gpiod' && c[1] === 'request')
+      .map((c) => c.slice(2).join(' '));
   try {
     // request <chip> <offset> <consumer> <type> <flags>: 3 output, 6 both edges; 32 pull-up.
     await eventually(5000, () => requests().length === 3 && watching(fake, 'gpiod-line', [27, 22]), 'the lock and both inputs requested');
     assert.deepEqual(requests().sort(), ['gpiochip0 17 facegate 3 0', 'gpiochip0 22 facegate 6 32', 'gpiochip0 27 facegate 6 32']);
-    assert.equal(spawned(fake, 'gpioset').length + spawned(fake, 'gpiomon').length, 0, '1.6\'s own tools do not hold or watch anything');
+    assert.equal(spawned(fake, 'gpioset').length + spawned(fake, 'gpiomon').length, 0, "1.6's own tools do not hold or watch anything");
     h.doors.get('front').unlock({ kind: 'face' });
     await eventually(5000, () => fake.level('gpiochip0', 17) === '0', 'unlocked');
     h.clock.advance(3000);
@@ -179,14 +199,25 @@ void test('driver gpiod without the tools, or a pin on no chip, refuses to start
   const fake = makeFakeGpiod(tempDir(), 2, PI4);
   const none = { ...fake, env: { ...fake.env, PATH: '/nonexistent' } };
   assert.throws(() => start(none, [wired()]), /driver gpiod needs libgpiod's tools/);
-  assert.throws(() => start(fake, [wired({ lock: { ...base.lock, pin: 3, numbering: 'line', chip: 'tegra234-gpio' } })]), /no gpiochip labelled "tegra234-gpio"/);
+  assert.throws(
+    () => start(fake, [wired({ lock: { ...base.lock, pin: 3, numbering: 'line', chip: 'tegra234-gpio' } })]),
+    /no gpiochip labelled "tegra234-gpio"/,
+  );
   assert.throws(() => start(fake, [wired({ lock: { ...base.lock, pin: 529, numbering: 'sysfs' } })]), /sysfs numbers mean nothing/);
   // A lock line another process holds: settled() (which start-up waits for) says so, per holder kind.
-  for (const [major, pythonGpiod] of [[2, false], [1, true], [1, false]] as const) {
+  for (const [major, pythonGpiod] of [
+    [2, false],
+    [1, true],
+    [1, false],
+  ] as const) {
     const taken = makeFakeGpiod(tempDir(), major, PI4, { pythonGpiod });
     taken.busy('gpiochip0', 17);
     const t = start(taken, [wired({ door_contact: null, tamper: null })]);
-    await assert.rejects(t.doors.settled(), /bcm 17 \(pinctrl-bcm2711 line 17\): (gpioset|gpiod-line\.py) could not hold the output: .*(busy|Device or resource busy)/i, `libgpiod ${major}${pythonGpiod ? ' + python3-libgpiod' : ''}`);
+    await assert.rejects(
+      t.doors.settled(),
+      /bcm 17 \(pinctrl-bcm2711 line 17\): (gpioset|gpiod-line\.py) could not hold the output: .*(busy|Device or resource busy)/i,
+      `libgpiod ${major}${pythonGpiod ? ' + python3-libgpiod' : ''}`,
+    );
     t.doors.stop();
     await taken.exited();
   }

@@ -25,7 +25,10 @@ function whyNot(): string | null {
 const reason = whyNot();
 if (reason) console.log(`# onoff driver test skipped: ${reason}`);
 
-interface Step { step: string; [k: string]: unknown }
+interface Step {
+  step: string;
+  [k: string]: unknown;
+}
 
 /** Runs the child with `classDir` as /sys/class; with `hostnameAt`, that file is the kernel's hostname. */
 function runChild(classDir: string, scenario: string, hostnameAt?: string): Promise<Step[]> {
@@ -40,7 +43,12 @@ function runChild(classDir: string, scenario: string, hostnameAt?: string): Prom
   return new Promise((resolve, reject) => {
     execFile('unshare', args, { timeout: 60_000 }, (err, stdout, stderr) => {
       if (err) return reject(new Error(`${err.message}\n${stderr}`));
-      resolve(stdout.trim().split('\n').map((l) => JSON.parse(l) as Step));
+      resolve(
+        stdout
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as Step),
+      );
     });
   });
 }
@@ -73,15 +81,25 @@ void test('onoff: a lock line the kernel does not export is a door_gpio start er
   assert.equal(t.exportFile(), '529', 'onoff asked the kernel to export it');
 });
 
-void test('onoff inputs are interrupts: an edge on the contact is door_opened/door_forced, then door_closed; stop unexports it', { skip: reason ?? false }, async () => {
-  const { classDir, t } = tree([529, 539]);
-  const steps = await runChild(classDir, 'contact', 'gpio539/value');
-  const [started, opened, closed] = steps;
-  assert.deepEqual((started?.lines as { driver: string; gpio: number }[]).map((l) => [l.driver, l.gpio]), [['onoff', 529], ['onoff', 539]]);
-  assert.deepEqual([opened?.events, opened?.position], [['door_opened', 'door_forced'], 'open'], 'no poll runs on this driver: only the edge could tell');
-  assert.deepEqual([closed?.events, closed?.position], [['door_opened', 'door_forced', 'door_closed'], 'closed']);
-  assert.equal(t.direction(539), 'in');
-  assert.equal(t.exportFile(), '', 'both lines were exported already');
-  assert.equal(readFileSync(join(t.root, 'unexport'), 'utf8'), '539', 'the input is given back on stop; the lock output is not');
-  assert.equal(readFileSync(join(t.root, 'gpio539', 'edge'), 'utf8'), 'both', 'interrupts on both edges');
-});
+void test(
+  'onoff inputs are interrupts: an edge on the contact is door_opened/door_forced, then door_closed; stop unexports it',
+  { skip: reason ?? false },
+  async () => {
+    const { classDir, t } = tree([529, 539]);
+    const steps = await runChild(classDir, 'contact', 'gpio539/value');
+    const [started, opened, closed] = steps;
+    assert.deepEqual(
+      (started?.lines as { driver: string; gpio: number }[]).map((l) => [l.driver, l.gpio]),
+      [
+        ['onoff', 529],
+        ['onoff', 539],
+      ],
+    );
+    assert.deepEqual([opened?.events, opened?.position], [['door_opened', 'door_forced'], 'open'], 'no poll runs on this driver: only the edge could tell');
+    assert.deepEqual([closed?.events, closed?.position], [['door_opened', 'door_forced', 'door_closed'], 'closed']);
+    assert.equal(t.direction(539), 'in');
+    assert.equal(t.exportFile(), '', 'both lines were exported already');
+    assert.equal(readFileSync(join(t.root, 'unexport'), 'utf8'), '539', 'the input is given back on stop; the lock output is not');
+    assert.equal(readFileSync(join(t.root, 'gpio539', 'edge'), 'utf8'), 'both', 'interrupts on both edges');
+  },
+);

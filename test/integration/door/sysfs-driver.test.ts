@@ -68,7 +68,10 @@ void test('a tamper switch already open at start raises tamper', () => {
   const t = makeSysfsTree(join(tempDir(), 'gpio'), BOARDS.pi4Kernel66, [529, 539, 534], { 534: '1' });
   const h = start(t.root, [wired()]);
   assert.equal(h.doors.status('front').alarm, 'tamper');
-  assert.deepEqual(h.events.map((e) => `${e.type}:${e.reason}`), ['tamper:tripped']);
+  assert.deepEqual(
+    h.events.map((e) => `${e.type}:${e.reason}`),
+    ['tamper:tripped'],
+  );
   h.doors.stop();
 });
 
@@ -88,7 +91,14 @@ void test('an input file that stops reading 0/1 is one gpio_error, and the door 
 void test('a line the kernel does not export: a clear start error, and the lock already claimed stays locked', () => {
   const t = makeSysfsTree(join(tempDir(), 'gpio'), BOARDS.pi4Kernel66, [529]);
   const { log } = memoryLogger();
-  const d = createDoors({ config: { doors: [wired({ tamper: null })] }, bus: new EventBus<BusEvents>(log), log, clock: new FakeClock(), sysfsRoot: t.root, exitHandler: false });
+  const d = createDoors({
+    config: { doors: [wired({ tamper: null })] },
+    bus: new EventBus<BusEvents>(log),
+    log,
+    clock: new FakeClock(),
+    sysfsRoot: t.root,
+    exitHandler: false,
+  });
   assert.throws(() => d.start(), { code: 'door_gpio', message: /GPIO bcm 27 \(sysfs 539\): export failed: .*gpio539 did not appear/ });
   assert.equal(t.exportFile(), '539', 'the export was asked for');
   assert.equal(t.value(529), '1');
@@ -98,18 +108,23 @@ void test('a line the kernel does not export: a clear start error, and the lock 
 void test('Jetson Orin: a door on tegra234-gpio lines', () => {
   const t = makeSysfsTree(join(tempDir(), 'gpio'), BOARDS.jetsonOrin, [433, 434]);
   const line = (pin: number) => ({ pin, numbering: 'line' as const, chip: 'tegra234-gpio' });
-  const h = start(t.root, [wired({
-    lock: { ...line(85), active_low: false, type: 'fail_secure' },
-    door_contact: { ...line(86), contact: 'nc', pull: 'up', debounce_ms: 0 },
-    tamper: null,
-  })]);
+  const h = start(t.root, [
+    wired({
+      lock: { ...line(85), active_low: false, type: 'fail_secure' },
+      door_contact: { ...line(86), contact: 'nc', pull: 'up', debounce_ms: 0 },
+      tamper: null,
+    }),
+  ]);
   assert.equal(t.value(433), '0');
   h.doors.get('front').unlock({ kind: 'api' });
   assert.equal(t.value(433), '1');
-  assert.deepEqual(h.doors.lines().map((l) => [l.line, l.gpio, l.chip, l.offset]), [
-    ['front.lock', 433, 'tegra234-gpio', 85],
-    ['front.door_contact', 434, 'tegra234-gpio', 86],
-  ]);
+  assert.deepEqual(
+    h.doors.lines().map((l) => [l.line, l.gpio, l.chip, l.offset]),
+    [
+      ['front.lock', 433, 'tegra234-gpio', 85],
+      ['front.door_contact', 434, 'tegra234-gpio', 86],
+    ],
+  );
   h.doors.stop();
   assert.equal(t.value(433), '0');
 });
@@ -118,15 +133,25 @@ void test('forceLocksLocked sets every real lock to locked, skips simulated door
   const t = makeSysfsTree(join(tempDir(), 'gpio'), BOARDS.pi4, [17, 18], { 17: '0', 18: '1' });
   const { log } = memoryLogger();
   const maglock = { ...base.lock, pin: 18, type: 'fail_safe' as const };
-  const results = forceLocksLocked({
-    doors: [
-      wired({ id: 'front' }),
-      wired({ id: 'back', lock: { ...maglock, active_low: true } }),
-      wired({ id: 'sim', driver: 'simulated' }),
-      wired({ id: 'bad', lock: { ...base.lock, pin: 99 } }),
+  const results = forceLocksLocked(
+    {
+      doors: [
+        wired({ id: 'front' }),
+        wired({ id: 'back', lock: { ...maglock, active_low: true } }),
+        wired({ id: 'sim', driver: 'simulated' }),
+        wired({ id: 'bad', lock: { ...base.lock, pin: 99 } }),
+      ],
+    },
+    { log, sysfsRoot: t.root },
+  );
+  assert.deepEqual(
+    results.map((r) => [r.door, r.gpio, r.level]),
+    [
+      ['front', 17, 1],
+      ['back', 18, 0],
+      ['bad', null, null],
     ],
-  }, { log, sysfsRoot: t.root });
-  assert.deepEqual(results.map((r) => [r.door, r.gpio, r.level]), [['front', 17, 1], ['back', 18, 0], ['bad', null, null]]);
+  );
   assert.match(results[2]?.error ?? '', /bcm 99/);
   assert.equal(t.value(17), '1');
   assert.equal(t.value(18), '0');

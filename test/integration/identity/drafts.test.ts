@@ -26,7 +26,10 @@ void test('a draft survives a store reopen, and no file of the data directory ho
 
   h = openHarness(dir);
   try {
-    assert.deepEqual(h.identity.drafts.list().map((d) => [d.id, d.displayName, d.validFrom, d.validUntil]), [[draft.id, NAME, '2026-02-01T08:00:00.000Z', '2026-03-01T18:00:00.000Z']]);
+    assert.deepEqual(
+      h.identity.drafts.list().map((d) => [d.id, d.displayName, d.validFrom, d.validUntil]),
+      [[draft.id, NAME, '2026-02-01T08:00:00.000Z', '2026-03-01T18:00:00.000Z']],
+    );
     assert.equal(h.identity.drafts.has(draft.id), true);
     assert.deepEqual(h.identity.people.list(), [], 'a draft is nobody the door knows');
     assert.equal(h.identity.people.access(draft.id), null);
@@ -54,7 +57,7 @@ void test('a draft becomes a person with its first accepted photo, under the sam
     assert.equal(h.identity.people.get(draft.id).templates, 1);
     assert.equal(h.identity.match(identityVector(9)).personId, draft.id);
     const keyAfter = h.db.prepare('SELECT wrapped FROM person_keys WHERE person_id = ?').get(draft.id) as { wrapped: Buffer };
-    assert.ok(keyAfter.wrapped.equals(keyBefore.wrapped), 'the draft\'s key is the person\'s key');
+    assert.ok(keyAfter.wrapped.equals(keyBefore.wrapped), "the draft's key is the person's key");
     assert.ok(h.audit.list({ limit: 10 }).some((e) => e.action === 'person.enroll' && e.target === draft.id));
   } finally {
     h.close();
@@ -67,7 +70,11 @@ void test('erasing a draft removes its row and destroys its key; its export is t
   try {
     const draft = h.identity.drafts.create({ displayName: NAME }, 'admin:test');
     const keep = h.identity.drafts.create({ displayName: 'Kept Draft' }, 'admin:test');
-    const doc = h.identity.exportPerson(draft.id, 'admin:test') as { format: string; person: { display_name: string; enrolled: boolean }; templates: unknown[] };
+    const doc = h.identity.exportPerson(draft.id, 'admin:test') as {
+      format: string;
+      person: { display_name: string; enrolled: boolean };
+      templates: unknown[];
+    };
     assert.equal(doc.format, 'facegate.subject-access.v1');
     assert.equal(doc.person.display_name, NAME);
     assert.equal(doc.person.enrolled, false);
@@ -80,7 +87,11 @@ void test('erasing a draft removes its row and destroys its key; its export is t
     assert.equal(h.personKeys.has(draft.id), false, 'the key is destroyed');
     assert.throws(() => h.identity.erasePerson(draft.id, 'admin:test'), PersonNotFoundError, 'nothing left to erase');
     assert.ok(h.audit.list({ limit: 10 }).some((e) => e.action === 'person.erase' && e.target === draft.id));
-    assert.deepEqual(h.identity.drafts.list().map((d) => d.id), [keep.id], 'the other draft is untouched');
+    assert.deepEqual(
+      h.identity.drafts.list().map((d) => d.id),
+      [keep.id],
+      'the other draft is untouched',
+    );
   } finally {
     h.close();
   }
@@ -94,7 +105,10 @@ void test('retention: drafts added before the cutoff are erased with their keys,
     const fresh = h.identity.drafts.create({ displayName: 'Fresh Draft' }, 'admin:test');
     const cutoff = new Date(h.clock.now() - DAY_MS).toISOString();
     assert.equal(h.identity.purgeDraftsBefore(cutoff), 1);
-    assert.deepEqual(h.identity.drafts.list().map((d) => d.id), [fresh.id]);
+    assert.deepEqual(
+      h.identity.drafts.list().map((d) => d.id),
+      [fresh.id],
+    );
     assert.equal(h.personKeys.has(old.id), false);
     assert.equal(h.personKeys.has(fresh.id), true);
     assert.equal(h.identity.purgeDraftsBefore(cutoff), 0, 'nothing more to purge');

@@ -40,7 +40,13 @@ void test('a folder of photos becomes one person; bad files are listed with thei
   const result = JSON.parse(r.out) as { personId: string; created: boolean; photos: { name: string; reason: string | null }[] };
   assert.equal(result.personId, 'adrien');
   assert.equal(result.created, true);
-  assert.deepEqual(result.photos.map((p) => [p.name.split('/').pop(), p.reason]), [['1.jpg', null], ['notes.jpg', 'not_an_image']]);
+  assert.deepEqual(
+    result.photos.map((p) => [p.name.split('/').pop(), p.reason]),
+    [
+      ['1.jpg', null],
+      ['notes.jpg', 'not_an_image'],
+    ],
+  );
   const db = openDatabase(data);
   try {
     assert.equal((db.prepare('SELECT count(*) AS n FROM templates WHERE person_id = ?').get('adrien') as { n: number }).n, 1);

@@ -16,8 +16,21 @@ void test('the gallery survives a restart, and the files hold no name and no raw
   const t1 = identityVector(3, 0.013);
   const t2 = identityVector(3, 0.021);
   let h = openHarness(dir);
-  await h.identity.enroll({ personId: 'zeb', displayName: NAME, actor: 'test', photos: [{ name: '1.jpg', bytes: photo([face({ embedding: t1 })]) }, { name: '2.jpg', bytes: photo([face({ embedding: t2 })]) }] });
-  await h.identity.enroll({ personId: 'other', displayName: 'Other Person', actor: 'test', photos: [{ name: 'o.jpg', bytes: photo([face({ embedding: identityVector(30) })]) }] });
+  await h.identity.enroll({
+    personId: 'zeb',
+    displayName: NAME,
+    actor: 'test',
+    photos: [
+      { name: '1.jpg', bytes: photo([face({ embedding: t1 })]) },
+      { name: '2.jpg', bytes: photo([face({ embedding: t2 })]) },
+    ],
+  });
+  await h.identity.enroll({
+    personId: 'other',
+    displayName: 'Other Person',
+    actor: 'test',
+    photos: [{ name: 'o.jpg', bytes: photo([face({ embedding: identityVector(30) })]) }],
+  });
 
   const check = (): void => {
     const bytes = allBytes(dir);
@@ -60,7 +73,15 @@ void test('the gallery survives a restart, and the files hold no name and no raw
 void test('a tampered template is left out with an error; the rest of the gallery still works', async () => {
   const dir = tempDir();
   let h = openHarness(dir);
-  await h.identity.enroll({ personId: 'zeb', displayName: NAME, actor: 'test', photos: [{ name: '1.jpg', bytes: photo([face({ embedding: identityVector(3) })]) }, { name: '2.jpg', bytes: photo([face({ embedding: identityVector(9) })]) }] });
+  await h.identity.enroll({
+    personId: 'zeb',
+    displayName: NAME,
+    actor: 'test',
+    photos: [
+      { name: '1.jpg', bytes: photo([face({ embedding: identityVector(3) })]) },
+      { name: '2.jpg', bytes: photo([face({ embedding: identityVector(9) })]) },
+    ],
+  });
   const row = h.db.prepare('SELECT id, sealed FROM templates ORDER BY id LIMIT 1').get() as { id: string; sealed: Buffer };
   const good = h.db.prepare('SELECT id FROM templates WHERE id != ?').get(row.id) as { id: string };
   row.sealed.writeUInt8(row.sealed.readUInt8(row.sealed.length - 5) ^ 0x01, row.sealed.length - 5);
@@ -83,20 +104,31 @@ void test('subject-access export has everything about the person; erasure remove
   const h = openHarness(dir);
   try {
     await h.identity.enroll({
-      personId: 'zeb', displayName: NAME, actor: 'admin:root',
+      personId: 'zeb',
+      displayName: NAME,
+      actor: 'admin:root',
       consent: { basis: 'explicit_consent', method: 'admin_panel', noticeVersion: '2026-01' },
       schedule: { timezone: 'Europe/London', windows: [{ days: ['mon'], from: '08:00', to: '18:00' }] },
       photos: [{ name: '1.jpg', bytes: photo([face({ embedding: identityVector(3) })]) }],
     });
-    await h.identity.enroll({ personId: 'keep', displayName: 'Kept Person', actor: 'admin:root', photos: [{ name: 'k.jpg', bytes: photo([face({ embedding: identityVector(30) })]) }] });
+    await h.identity.enroll({
+      personId: 'keep',
+      displayName: 'Kept Person',
+      actor: 'admin:root',
+      photos: [{ name: 'k.jpg', bytes: photo([face({ embedding: identityVector(30) })]) }],
+    });
     const events = new EventStore(h.db);
     const subject = h.pseudonyms.subject('zeb');
     events.append(makeEvent({ door: 'front', type: 'access_granted', subject, score: 0.8, reason: 'match' }));
     events.append(makeEvent({ door: 'front', type: 'access_granted', subject: h.pseudonyms.subject('keep'), score: 0.8, reason: 'match' }));
 
     const doc = h.identity.exportPerson('zeb', 'admin:root') as {
-      format: string; person: { display_name: string; subject: string; schedule: unknown }; templates: { embedding: number[] }[];
-      consents: { basis: string }[]; events: { subject: string }[]; audit: { action: string }[];
+      format: string;
+      person: { display_name: string; subject: string; schedule: unknown };
+      templates: { embedding: number[] }[];
+      consents: { basis: string }[];
+      events: { subject: string }[];
+      audit: { action: string }[];
     };
     assert.equal(doc.format, 'facegate.subject-access.v1');
     assert.equal(doc.person.display_name, NAME);
@@ -105,8 +137,14 @@ void test('subject-access export has everything about the person; erasure remove
     assert.equal(doc.templates.length, 1);
     assert.equal(doc.templates[0]!.embedding.length, 64);
     assert.ok(Math.abs(doc.templates[0]!.embedding[3]! - identityVector(3)[3]!) < 1e-6);
-    assert.deepEqual(doc.consents.map((c) => c.basis), ['explicit_consent']);
-    assert.deepEqual(doc.events.map((e) => e.subject), [subject]);
+    assert.deepEqual(
+      doc.consents.map((c) => c.basis),
+      ['explicit_consent'],
+    );
+    assert.deepEqual(
+      doc.events.map((e) => e.subject),
+      [subject],
+    );
     assert.ok(doc.audit.some((a) => a.action === 'person.enroll'));
     assert.ok(JSON.parse(JSON.stringify(doc)), 'plain JSON');
 
@@ -117,7 +155,11 @@ void test('subject-access export has everything about the person; erasure remove
     assert.equal(n('SELECT count(*) AS n FROM templates WHERE person_id = ?', 'zeb'), 0);
     assert.equal(n('SELECT count(*) AS n FROM person_keys WHERE person_id = ?', 'zeb'), 0);
     assert.equal(n('SELECT count(*) AS n FROM events WHERE subject = ?', subject), 0);
-    assert.equal(n('SELECT count(*) AS n FROM consents WHERE person_id = ? AND withdrawn_at IS NULL', 'zeb'), 0, 'consent is withdrawn, its record kept (Art. 7(1))');
+    assert.equal(
+      n('SELECT count(*) AS n FROM consents WHERE person_id = ? AND withdrawn_at IS NULL', 'zeb'),
+      0,
+      'consent is withdrawn, its record kept (Art. 7(1))',
+    );
     assert.equal(h.identity.match(identityVector(3)).personId, null);
     assert.throws(() => h.identity.people.get('zeb'), /no enrolled person/);
     // The other person is untouched; the audit chain is intact and records the erasure.

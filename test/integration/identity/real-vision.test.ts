@@ -42,9 +42,21 @@ before(async () => {
   const config = Value.Default(ConfigSchema, { identity: { match_threshold: 0.3, enroll: { require_liveness: false } } }) as Config;
   bus = new EventBus<BusEvents>(log);
   identity = createIdentity({
-    db, events: new EventStore(db), personKeys: privacy.persons, pseudonyms: privacy.pseudonyms, audit: privacy.audit, consents: privacy.consents, snapshots: privacy.snapshots,
-    analyzeImage: (bytes) => vision.analyzeImage(bytes), model: config.vision.embedder.model,
-    settings: identitySettings(config), validateSchedule, door: 'front', log, bus, clock: new FakeClock('2026-01-05T12:00:00Z'),
+    db,
+    events: new EventStore(db),
+    personKeys: privacy.persons,
+    pseudonyms: privacy.pseudonyms,
+    audit: privacy.audit,
+    consents: privacy.consents,
+    snapshots: privacy.snapshots,
+    analyzeImage: (bytes) => vision.analyzeImage(bytes),
+    model: config.vision.embedder.model,
+    settings: identitySettings(config),
+    validateSchedule,
+    door: 'front',
+    log,
+    bus,
+    clock: new FakeClock('2026-01-05T12:00:00Z'),
   });
   identity.start();
 });
@@ -66,9 +78,19 @@ async function reasonFor(bytes: Uint8Array): Promise<string | null> {
 }
 
 void test('real photos enroll, match their person and reject a stranger', async () => {
-  const adrien = await identity.enroll({ personId: 'adrien', displayName: 'Adrien Brody', actor: 'test', photos: [{ name: '0001', bytes: img('Adrien_Brody/Adrien_Brody_0001.jpg') }] });
+  const adrien = await identity.enroll({
+    personId: 'adrien',
+    displayName: 'Adrien Brody',
+    actor: 'test',
+    photos: [{ name: '0001', bytes: img('Adrien_Brody/Adrien_Brody_0001.jpg') }],
+  });
   assert.equal(adrien.photos[0]!.reason, null, adrien.photos[0]!.detail ?? '');
-  const abel = await identity.enroll({ personId: 'abel', displayName: 'Abel Pacheco', actor: 'test', photos: [{ name: '0002', bytes: img('Abel_Pacheco/Abel_Pacheco_0002.jpg') }] });
+  const abel = await identity.enroll({
+    personId: 'abel',
+    displayName: 'Abel Pacheco',
+    actor: 'test',
+    photos: [{ name: '0002', bytes: img('Abel_Pacheco/Abel_Pacheco_0002.jpg') }],
+  });
   assert.equal(abel.photos[0]!.reason, null, abel.photos[0]!.detail ?? '');
   const embeddingOf = async (rel: string): Promise<Float32Array> => {
     const e = (await vision.analyzeImage(img(rel))).faces[0]?.embedding;
@@ -86,13 +108,19 @@ void test('real bad photos are refused with their reason', async () => {
   const face = img('Adrien_Brody/Adrien_Brody_0001.jpg');
   assert.equal(await reasonFor(Buffer.from('%PDF-1.4 not a photo')), 'not_an_image');
   assert.equal(await reasonFor(Buffer.concat([face.subarray(0, 200)])), 'unreadable_image');
-  const grey = await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 128, g: 128, b: 128 } } }).jpeg().toBuffer();
+  const grey = await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 128, g: 128, b: 128 } } })
+    .jpeg()
+    .toBuffer();
   assert.equal(await reasonFor(grey), 'no_face');
   const small = await sharp(face).resize(110, 110).jpeg().toBuffer();
   assert.equal(await reasonFor(small), 'face_too_small');
   const two = await sharp({ create: { width: 500, height: 250, channels: 3, background: { r: 0, g: 0, b: 0 } } })
-    .composite([{ input: face, left: 0, top: 0 }, { input: img('Amber_Tamblyn/Amber_Tamblyn_0001.jpg'), left: 250, top: 0 }])
-    .jpeg().toBuffer();
+    .composite([
+      { input: face, left: 0, top: 0 },
+      { input: img('Amber_Tamblyn/Amber_Tamblyn_0001.jpg'), left: 250, top: 0 },
+    ])
+    .jpeg()
+    .toBuffer();
   assert.equal(await reasonFor(two), 'several_faces');
 });
 
@@ -102,9 +130,12 @@ void test('frames of a real face become one verdict and a decision; no PAD score
   bus.on('verdict', (v) => verdicts.push(v));
   bus.on('decision', (d) => decisions.push(d));
   const access = createAccess({
-    bus, clock: new FakeClock('2026-01-05T12:00:00Z'), log,
+    bus,
+    clock: new FakeClock('2026-01-05T12:00:00Z'),
+    log,
     settings: { livenessMin: 0.5, lockoutAttempts: 5, lockoutWindowMs: 60_000, lockoutCooldownMs: 60_000 },
-    lookupPerson: (id) => identity.people.access(id), subjectOf: (id) => `p_${id.length}`,
+    lookupPerson: (id) => identity.people.access(id),
+    subjectOf: (id) => `p_${id.length}`,
   });
   access.start();
   const analysis = await vision.analyzeImage(img('Adrien_Brody/Adrien_Brody_0010.jpg'));

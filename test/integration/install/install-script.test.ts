@@ -25,7 +25,12 @@ test('--dry-run prints the whole plan and changes nothing', () => {
   assert.match(r.out, /systemd-creds encrypt --name=device\.key --with-key=auto/);
   assert.match(r.out, /would run: install -m 0644 .*systemd\/facegate\.service \/etc\/systemd\/system\/facegate\.service/);
   assert.match(r.out, /would run: systemctl enable --now facegate\.service/);
-  assert.ok(r.out.split('\n').filter((l) => l && !l.startsWith('would run: ')).every((l) => !/^(mkdir|useradd|install) /.test(l)));
+  assert.ok(
+    r.out
+      .split('\n')
+      .filter((l) => l && !l.startsWith('would run: '))
+      .every((l) => !/^(mkdir|useradd|install) /.test(l)),
+  );
   assert.equal(existsSync(prefix), false);
   assert.equal(existsSync(etc), false);
 });

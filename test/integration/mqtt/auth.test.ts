@@ -15,7 +15,11 @@ after(async () => {
 });
 
 void test('user name and password reach the broker; a wrong password is logged and events wait', async () => {
-  const wrong = await startHarness({ dataDir: tempDir(), mqtt: { url: broker.url, username: 'facegate', password: 'wrong', reconnect_s: 1, discovery: { enabled: false } }, waitConnected: false });
+  const wrong = await startHarness({
+    dataDir: tempDir(),
+    mqtt: { url: broker.url, username: 'facegate', password: 'wrong', reconnect_s: 1, discovery: { enabled: false } },
+    waitConnected: false,
+  });
   try {
     await eventually(() => wrong.logLines().some((l) => /not authori[sz]ed/i.test(String(l.why))), 'the refusal in the log');
     wrong.bus.emit('event', makeEvent({ door: 'front', type: 'door_closed' }));
@@ -26,7 +30,10 @@ void test('user name and password reach the broker; a wrong password is logged a
     await wrong.stop();
   }
 
-  const right = await startHarness({ dataDir: tempDir(), mqtt: { url: broker.url, username: 'facegate', password: 'right-password', discovery: { enabled: false } } });
+  const right = await startHarness({
+    dataDir: tempDir(),
+    mqtt: { url: broker.url, username: 'facegate', password: 'right-password', discovery: { enabled: false } },
+  });
   const listener = await Listener.open(broker.urlAs('facegate'), ['facegate/front/event']);
   try {
     const e = makeEvent({ door: 'front', type: 'door_opened' });

@@ -83,7 +83,10 @@ void test('unlock on with signatures: forged, stale, replayed, unsigned and move
     // Admin commands: lockdown ON needs nothing more, lifting it needs a signature; hold takes seconds.
     await sender.publish('signed/front/lockdown/set', 'ON');
     await sender.publish('signed/front/lockdown/set', 'OFF');
-    await sender.publish('signed/front/lockdown/set', signedPayload(SECRET, { door: 'front', command: 'lockdown', action: 'OFF', ts: Date.now(), nonce: nonce() }));
+    await sender.publish(
+      'signed/front/lockdown/set',
+      signedPayload(SECRET, { door: 'front', command: 'lockdown', action: 'OFF', ts: Date.now(), nonce: nonce() }),
+    );
     await sender.publish('signed/front/hold/set', signedPayload(SECRET, { door: 'front', command: 'hold', action: '60', ts: Date.now(), nonce: nonce() }));
     await eventually(() => h.door.calls.length === 5, 'lockdown on/off and hold');
     assert.deepEqual(h.door.calls.slice(2, 4), [
@@ -146,7 +149,10 @@ void test('garbage: a 1 MB payload, bad UTF-8, unknown words and unknown doors a
 });
 
 void test('commands disabled: even LOCK is refused', async () => {
-  const h = await startHarness({ dataDir: tempDir(), mqtt: { url: broker.url, base_topic: 'off', discovery: { enabled: false }, commands: { enabled: false } } });
+  const h = await startHarness({
+    dataDir: tempDir(),
+    mqtt: { url: broker.url, base_topic: 'off', discovery: { enabled: false }, commands: { enabled: false } },
+  });
   try {
     await sender.publish('off/front/lock/set', 'LOCK');
     await sender.publish('off/front/lockdown/set', 'ON');

@@ -12,15 +12,20 @@ void test('the real daemon (main.ts wiring) comes online on the broker, publishe
   try {
     await listener.until(() => listener.on('facegate/front/availability').at(-1)?.payload === 'online', 'online', 90_000);
     await listener.until(() => listener.messages.some((m) => m.topic === 'homeassistant/device/testgate/config'), 'discovery');
-    const device = JSON.parse(listener.messages.find((m) => m.topic === 'homeassistant/device/testgate/config')!.payload) as { components: Record<string, { platform: string }> };
-    assert.equal(device.components.front_lock?.platform, 'lock', 'one device config with the door\'s lock in it (the default form)');
+    const device = JSON.parse(listener.messages.find((m) => m.topic === 'homeassistant/device/testgate/config')!.payload) as {
+      components: Record<string, { platform: string }>;
+    };
+    assert.equal(device.components.front_lock?.platform, 'lock', "one device config with the door's lock in it (the default form)");
     // The door room's status (simulated lock here) is on the retained state topic.
     await listener.until(() => listener.on('facegate/front/state').length > 0, 'door state');
     assert.equal((JSON.parse(listener.on('facegate/front/state')[0]?.payload ?? '{}') as { lock: string }).lock, 'locked');
     // Unlocking is off by default: the refusal comes back as a public event through the store and the outbox.
     await listener.publish('facegate/front/lock/set', 'UNLOCK');
     await listener.until(() => listener.on('facegate/front/event').some((m) => m.payload.includes('"command_rejected"')), 'command_rejected event');
-    const event = JSON.parse(listener.on('facegate/front/event').find((m) => m.payload.includes('command_rejected'))?.payload ?? '{}') as Record<string, unknown>;
+    const event = JSON.parse(listener.on('facegate/front/event').find((m) => m.payload.includes('command_rejected'))?.payload ?? '{}') as Record<
+      string,
+      unknown
+    >;
     assert.equal(event.reason, 'lock: unlock_disabled');
     daemon.child.kill('SIGTERM');
     assert.equal(await daemon.exited, 0);

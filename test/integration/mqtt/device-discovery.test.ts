@@ -19,7 +19,8 @@ const DOORS = FRONT_WIRED_GARAGE_BARE;
 const PANEL = 'https://gate.local:8443/';
 type DeviceConfig = { device: { configuration_url?: string }; origin: { support_url?: string }; components: Record<string, Record<string, unknown>> };
 
-const entityTopics = (node: string, doors = DOORS) => discoveryMessages({ topics: new Topics('facegate', 'homeassistant'), node, doors, version: '0' }).map((m) => m.topic);
+const entityTopics = (node: string, doors = DOORS) =>
+  discoveryMessages({ topics: new Topics('facegate', 'homeassistant'), node, doors, version: '0' }).map((m) => m.topic);
 
 /** The retained discovery a Home Assistant starting now would read (a fresh subscriber, after the broker sent its retained copies). */
 async function retainedNow(node: string): Promise<Received[]> {
@@ -37,7 +38,11 @@ void test('device-based discovery (the default): one retained config with every 
   let first: DeviceConfig;
   try {
     const retained = await retainedNow('dev1');
-    assert.deepEqual(retained.map((m) => m.topic), [topic], 'only the device config, no per-entity configs');
+    assert.deepEqual(
+      retained.map((m) => m.topic),
+      [topic],
+      'only the device config, no per-entity configs',
+    );
     first = JSON.parse(retained[0]?.payload ?? '{}') as DeviceConfig;
     validateDeviceConfig(topic, first);
     assert.equal(first.device.configuration_url, PANEL, 'Visit device opens the admin panel');
@@ -56,8 +61,16 @@ void test('device-based discovery (the default): one retained config with every 
     await watcher.until(() => watcher.messages.some((m) => !m.retain), 'the new device config');
     const live = JSON.parse(watcher.messages.find((m) => !m.retain)?.payload ?? '{}') as DeviceConfig;
     const garage = Object.entries(live.components).filter(([id]) => id.startsWith('garage_'));
-    assert.deepEqual(garage.map(([id]) => id).sort(), Object.keys(first.components).filter((id) => id.startsWith('garage_')).sort());
-    assert.ok(garage.every(([, c]) => JSON.stringify(c) === JSON.stringify({ platform: c.platform })), 'platform only');
+    assert.deepEqual(
+      garage.map(([id]) => id).sort(),
+      Object.keys(first.components)
+        .filter((id) => id.startsWith('garage_'))
+        .sort(),
+    );
+    assert.ok(
+      garage.every(([, c]) => JSON.stringify(c) === JSON.stringify({ platform: c.platform })),
+      'platform only',
+    );
     validateDeviceConfig(topic, { ...live, components: Object.fromEntries(Object.entries(live.components).filter(([id]) => !id.startsWith('garage_'))) });
     // Asked again (HA's birth message), the removal is not repeated: it is no longer on record.
     watcher.messages.length = 0;
@@ -88,12 +101,25 @@ void test('changing the form hands the entities over: migrate_discovery on the o
   const toDevice = await startHarness({ dataDir, mqtt: { url: broker.url, discovery: { node_id: node, mode: 'device' } }, doors: DOORS });
   try {
     await watcher.until(() => watcher.messages.filter((m) => m.payload === '').length >= olds.length, 'the old configs cleared');
-    const seq = watcher.messages.map((m) => (m.topic === device ? 'device' : m.payload === MIGRATE_DISCOVERY ? 'migrate' : m.payload === '' ? 'clear' : 'other'));
+    const seq = watcher.messages.map((m) =>
+      m.topic === device ? 'device' : m.payload === MIGRATE_DISCOVERY ? 'migrate' : m.payload === '' ? 'clear' : 'other',
+    );
     const at = seq.indexOf('device');
     assert.ok(at > 0, 'the device config was published');
-    assert.deepEqual(seq.slice(0, at), olds.map(() => 'migrate'), 'every old config says migrate_discovery first');
-    assert.deepEqual(seq.slice(at + 1), olds.map(() => 'clear'), 'then they are cleared');
-    assert.deepEqual((await retainedNow(node)).map((m) => m.topic), [device]);
+    assert.deepEqual(
+      seq.slice(0, at),
+      olds.map(() => 'migrate'),
+      'every old config says migrate_discovery first',
+    );
+    assert.deepEqual(
+      seq.slice(at + 1),
+      olds.map(() => 'clear'),
+      'then they are cleared',
+    );
+    assert.deepEqual(
+      (await retainedNow(node)).map((m) => m.topic),
+      [device],
+    );
   } finally {
     await toDevice.stop();
   }

@@ -24,7 +24,10 @@ void test('discovery payloads match the snapshot and what Home Assistant require
   const uniqueIds = messages.map((m) => m.payload.unique_id).filter((u) => u !== undefined);
   assert.equal(new Set(uniqueIds).size, uniqueIds.length, 'unique ids are unique');
   const perDoor = (door: string, component: string) => messages.filter((m) => m.component === component && m.objectId.startsWith(`${door}_`)).length;
-  for (const [door, sensors, triggers] of [['front', 3, 7], ['garage', 0, 4]] as const) {
+  for (const [door, sensors, triggers] of [
+    ['front', 3, 7],
+    ['garage', 0, 4],
+  ] as const) {
     assert.equal(perDoor(door, 'lock'), 1);
     assert.equal(perDoor(door, 'binary_sensor'), sensors);
     assert.equal(perDoor(door, 'event'), 1);
@@ -39,26 +42,46 @@ void test('discovery payloads match the snapshot and what Home Assistant require
   assert.equal(snapshot, readFileSync(SNAPSHOT, 'utf8').trimEnd());
 });
 
-void test('the lock advertises Open only when Home Assistant\'s OPEN would be carried out: unsigned unlocking on, commands on', () => {
+void test("the lock advertises Open only when Home Assistant's OPEN would be carried out: unsigned unlocking on, commands on", () => {
   const open = (commands?: { enabled: boolean; unlock: boolean; require_signature: boolean; trusted_user?: string }) =>
     discoveryMessages({ topics: new Topics('facegate', 'homeassistant'), node: 'gate1', doors: DOORS, version: '1', ...(commands ? { commands } : {}) })
-      .filter((m) => m.component === 'lock').map((m) => m.payload.payload_open ?? null);
+      .filter((m) => m.component === 'lock')
+      .map((m) => m.payload.payload_open ?? null);
   assert.deepEqual(open(), [null, null], 'no commands section given: the defaults');
   assert.deepEqual(open({ enabled: true, unlock: false, require_signature: true }), [null, null], 'the defaults');
   assert.deepEqual(open({ enabled: true, unlock: true, require_signature: true }), [null, null], 'Home Assistant cannot sign');
   assert.deepEqual(open({ enabled: false, unlock: true, require_signature: false }), [null, null], 'commands off');
   assert.deepEqual(open({ enabled: true, unlock: true, require_signature: false }), ['OPEN', 'OPEN']);
-  assert.deepEqual(open({ enabled: true, unlock: true, require_signature: true, trusted_user: 'homeassistant' }), ['OPEN', 'OPEN'], 'Home Assistant\'s broker user trusted');
+  assert.deepEqual(
+    open({ enabled: true, unlock: true, require_signature: true, trusted_user: 'homeassistant' }),
+    ['OPEN', 'OPEN'],
+    "Home Assistant's broker user trusted",
+  );
   assert.deepEqual(open({ enabled: true, unlock: false, require_signature: true, trusted_user: 'homeassistant' }), [null, null], 'trusted, but unlocking off');
 });
 
-void test('the security level is a select only where Home Assistant\'s choice would be carried out (its user trusted, commands on, the admin room keeping settings); else a sensor; absent, neither', () => {
-  const shown = (securityLevel: { changeable: boolean } | undefined, commands?: { enabled: boolean; unlock: boolean; require_signature: boolean; trusted_user?: string }) =>
-    discoveryMessages({ topics: new Topics('facegate', 'homeassistant'), node: 'gate1', doors: DOORS, version: '1', ...(commands ? { commands } : {}), ...(securityLevel ? { securityLevel } : {}) })
-      .filter((m) => m.objectId.startsWith('security_level')).map((m) => `${m.component}:${m.objectId}`);
+void test("the security level is a select only where Home Assistant's choice would be carried out (its user trusted, commands on, the admin room keeping settings); else a sensor; absent, neither", () => {
+  const shown = (
+    securityLevel: { changeable: boolean } | undefined,
+    commands?: { enabled: boolean; unlock: boolean; require_signature: boolean; trusted_user?: string },
+  ) =>
+    discoveryMessages({
+      topics: new Topics('facegate', 'homeassistant'),
+      node: 'gate1',
+      doors: DOORS,
+      version: '1',
+      ...(commands ? { commands } : {}),
+      ...(securityLevel ? { securityLevel } : {}),
+    })
+      .filter((m) => m.objectId.startsWith('security_level'))
+      .map((m) => `${m.component}:${m.objectId}`);
   const trusted = { enabled: true, unlock: false, require_signature: true, trusted_user: 'homeassistant' };
   assert.deepEqual(shown({ changeable: true }, trusted), ['select:security_level']);
-  assert.deepEqual(shown({ changeable: true }, { enabled: true, unlock: true, require_signature: true }), ['sensor:security_level_state'], 'Home Assistant cannot sign');
+  assert.deepEqual(
+    shown({ changeable: true }, { enabled: true, unlock: true, require_signature: true }),
+    ['sensor:security_level_state'],
+    'Home Assistant cannot sign',
+  );
   assert.deepEqual(shown({ changeable: true }, { ...trusted, enabled: false }), ['sensor:security_level_state'], 'commands off');
   assert.deepEqual(shown({ changeable: false }, trusted), ['sensor:security_level_state'], 'no admin room to keep the change');
   assert.deepEqual(shown(undefined, trusted), []);
@@ -84,7 +107,10 @@ void test('published retained on connect, again on the Home Assistant birth mess
     await watcher.publish('homeassistant/status', 'offline');
     await watcher.publish('homeassistant/status', 'online');
     await watcher.until(() => configs(watcher).length >= expected, 'republished configs');
-    assert.ok(configs(watcher).every((m) => !m.retain), 'a live republish, not the retained copies');
+    assert.ok(
+      configs(watcher).every((m) => !m.retain),
+      'a live republish, not the retained copies',
+    );
   } finally {
     await h.stop();
   }
@@ -94,13 +120,21 @@ void test('published retained on connect, again on the Home Assistant birth mess
   const again = await startHarness({ dataDir, mqtt, doors: DOORS.slice(0, 1) });
   try {
     await watcher.until(() => configs(watcher).filter((m) => m.payload === '').length >= expectedFor(2) - expectedFor(1), 'garage configs cleared');
-    const cleared = configs(watcher).filter((m) => m.payload === '').map((m) => m.topic);
-    assert.ok(cleared.every((t) => t.includes('/gate1/garage_')), `only garage entities cleared: ${cleared.join(', ')}`);
+    const cleared = configs(watcher)
+      .filter((m) => m.payload === '')
+      .map((m) => m.topic);
+    assert.ok(
+      cleared.every((t) => t.includes('/gate1/garage_')),
+      `only garage entities cleared: ${cleared.join(', ')}`,
+    );
     assert.ok(cleared.some((t) => t === 'homeassistant/lock/gate1/garage_lock/config'));
     const check = await Listener.open(broker.url, ['homeassistant/lock/#']);
     await check.until(() => check.messages.length >= 1, 'retained lock config');
     await new Promise((r) => setTimeout(r, 200));
-    assert.deepEqual(check.messages.map((m) => m.topic), ['homeassistant/lock/gate1/front_lock/config']);
+    assert.deepEqual(
+      check.messages.map((m) => m.topic),
+      ['homeassistant/lock/gate1/front_lock/config'],
+    );
     await check.close();
     const tracked = () => (again.db.prepare('SELECT count(*) AS n FROM mqtt_discovery').get() as { n: number }).n;
     await eventually(() => tracked() === expectedFor(1), 'the registry to hold only the front door configs');

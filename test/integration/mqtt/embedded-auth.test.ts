@@ -24,12 +24,18 @@ function readCredentials(dataDir: string): Credentials {
 function tryConnect(url: string, auth: Partial<Credentials> = {}): Promise<string> {
   return new Promise((resolve) => {
     const c = connect(url, { protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 5000, ...auth });
-    c.once('connect', () => { c.end(true); resolve('accepted'); });
-    c.once('error', (err) => { c.end(true); resolve(err.message); });
+    c.once('connect', () => {
+      c.end(true);
+      resolve('accepted');
+    });
+    c.once('error', (err) => {
+      c.end(true);
+      resolve(err.message);
+    });
   });
 }
 
-void test('the embedded broker refuses anonymous and wrong credentials; facegate\'s own client and the 0600 file\'s credentials work', async () => {
+void test("the embedded broker refuses anonymous and wrong credentials; facegate's own client and the 0600 file's credentials work", async () => {
   const dataDir = tempDir();
   const port = await freePort();
   const url = `mqtt://127.0.0.1:${port}`;
@@ -59,7 +65,9 @@ void test('the embedded broker refuses anonymous and wrong credentials; facegate
     }
 
     // Still loopback only: the machine's other addresses do not answer.
-    const lan = Object.values(networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal);
+    const lan = Object.values(networkInterfaces())
+      .flat()
+      .find((a) => a && a.family === 'IPv4' && !a.internal);
     if (lan) assert.match(await tryConnect(`mqtt://${lan.address}:${port}`), /ECONNREFUSED/);
   } finally {
     await h.stop();
@@ -83,7 +91,10 @@ void test('the credentials stay the same across restarts; a file others could re
     assert.equal(third.service.connected, true);
     assert.equal(statSync(join(dataDir, CREDENTIALS)).mode & 0o777, 0o600);
     assert.notEqual(readCredentials(dataDir).password, creds.password);
-    assert.ok(third.logLines().some((l) => l.level === 40 && String(l.msg).includes('readable by group or others')), 'it says why');
+    assert.ok(
+      third.logLines().some((l) => l.level === 40 && String(l.msg).includes('readable by group or others')),
+      'it says why',
+    );
     assert.ok(!JSON.stringify(third.logLines()).includes(readCredentials(dataDir).password), 'the password is never logged');
   } finally {
     await third.stop();

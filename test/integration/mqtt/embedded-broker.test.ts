@@ -22,7 +22,10 @@ void test('with no broker configured, the embedded broker on 127.0.0.1 carries e
     await listener.until(() => listener.on('facegate/front/event').length > 0, 'the event');
     assert.equal((JSON.parse(listener.on('facegate/front/event')[0]?.payload ?? '{}') as { id: string }).id, e.id);
     assert.equal(listener.on('facegate/front/availability').at(-1)?.payload, 'online');
-    assert.ok(listener.messages.some((m) => m.topic.startsWith('homeassistant/device/')), 'discovery too');
+    assert.ok(
+      listener.messages.some((m) => m.topic.startsWith('homeassistant/device/')),
+      'discovery too',
+    );
     await listener.publish('facegate/front/lock/set', 'LOCK');
     await eventually(() => h.door.calls.length === 1, 'the LOCK');
   } finally {

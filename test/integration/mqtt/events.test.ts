@@ -70,7 +70,10 @@ void test('every public event arrives on <base>/<door>/event as the JSON contrac
   assert.equal(bodies[0]?.score, 0.812);
   assert.equal(bodies[1]?.subject, null, 'a subject that is not a pseudonym is withheld');
   assert.equal(bodies[2]?.attributes, null, 'attributes stay out unless publish_attributes');
-  assert.equal(listener.on('facegate/front/event').every((m) => !m.retain), true);
+  assert.equal(
+    listener.on('facegate/front/event').every((m) => !m.retain),
+    true,
+  );
   // Delivered events leave the outbox.
   await h.service.publisher.whenIdle();
   assert.equal(h.service.publisher.pending(), 0);
@@ -102,7 +105,7 @@ void test('board metrics from the injected provider are published, rounded', asy
   assert.deepEqual(m, { camera_fps: 9.9, board_temperature_c: 51.2, cpu_load_pct: 12.3, retained_commands_ignored: 0 });
 });
 
-void test('the doors\' status at start is published retained; a clean stop publishes offline itself', async () => {
+void test("the doors' status at start is published retained; a clean stop publishes offline itself", async () => {
   const extra = await startHarness({
     dataDir: tempDir(),
     mqtt: { url: broker.url, base_topic: 'other', client_id: 'facegate-other', discovery: { enabled: false } },

@@ -24,21 +24,32 @@ const NODE = 'hadaemon';
 const DEVICE_TOPIC = `homeassistant/device/${NODE}/config`;
 const BOARD = ['sensor:board_temperature', 'sensor:camera_fps', 'sensor:cpu_load', 'sensor:security_level_state'];
 const bareDoor = (id: string) => [
-  `lock:${id}_lock`, `switch:${id}_lockdown`, `event:${id}_access`,
+  `lock:${id}_lock`,
+  `switch:${id}_lockdown`,
+  `event:${id}_access`,
   ...['last_decision', 'last_decision_time', 'held_until', 'unknown_face_count', 'spoof_suspected_count'].map((k) => `sensor:${id}_${k}`),
   ...['access_granted', 'access_denied', 'unknown_face', 'spoof_suspected'].map((t) => `device_automation:${id}_trigger_${t}`),
 ];
 const wiredExtras = (id: string) => [
-  `binary_sensor:${id}_contact`, `binary_sensor:${id}_tamper`, `binary_sensor:${id}_alarm`,
+  `binary_sensor:${id}_contact`,
+  `binary_sensor:${id}_tamper`,
+  `binary_sensor:${id}_alarm`,
   ...['door_forced', 'door_held_open', 'tamper'].map((t) => `device_automation:${id}_trigger_${t}`),
 ];
 const WIRED = [
-  '  - id: front', '    name: Front door', '    driver: simulated',
-  '    door_contact: { pin: 27 }', '    exit_button: { pin: 22 }', '    tamper: { pin: 23 }',
+  '  - id: front',
+  '    name: Front door',
+  '    driver: simulated',
+  '    door_contact: { pin: 27 }',
+  '    exit_button: { pin: 22 }',
+  '    tamper: { pin: 23 }',
 ];
 const GARAGE = ['  - id: garage', '    name: Garage', '    driver: simulated', '    lock: { pin: 5 }'];
 
-interface Seen { entities: string[]; removed: string[] }
+interface Seen {
+  entities: string[];
+  removed: string[];
+}
 
 /** Runs the daemon until it is online, reads the retained discovery as a fresh subscriber, then stops it with SIGTERM. */
 async function discoveredBy(dataDir: string, configLines: string[] | null, during?: (l: Listener) => Promise<void>): Promise<Seen> {
@@ -67,7 +78,10 @@ async function discoveredBy(dataDir: string, configLines: string[] | null, durin
     assert.equal(await daemon.exited, 0);
     return {
       entities: full.map(([id, c]) => `${String(c.platform)}:${id}`).sort(),
-      removed: entries.filter(([, c]) => Object.keys(c).length === 1).map(([id, c]) => `${String(c.platform)}:${id}`).sort(),
+      removed: entries
+        .filter(([, c]) => Object.keys(c).length === 1)
+        .map(([id, c]) => `${String(c.platform)}:${id}`)
+        .sort(),
     };
   } finally {
     daemon.child.kill('SIGKILL');
@@ -75,7 +89,7 @@ async function discoveredBy(dataDir: string, configLines: string[] | null, durin
   }
 }
 
-void test('the daemon\'s discovery, as Home Assistant reads it: default config, a wired door, two doors, a door removed; and an MQTT command in the audit log', async () => {
+void test("the daemon's discovery, as Home Assistant reads it: default config, a wired door, two doors, a door removed; and an MQTT command in the audit log", async () => {
   const dataDir = tempDir();
 
   // (a) The embedded defaults: one door, nothing wired but the lock.

@@ -36,12 +36,19 @@ export function validateComponent(component: string, where: string, payload: Pay
   for (const key of REQUIRED[component]) assert.ok(payload[key] !== undefined && payload[key] !== null, `${where}: ${key} is required`);
   if (component !== 'device_automation') {
     const availability = payload.availability as { topic: string }[];
-    assert.ok(availability.every((a) => /^facegate\/[a-z0-9_-]+\/availability$/.test(a.topic)), `${where}: availability topic`);
+    assert.ok(
+      availability.every((a) => /^facegate\/[a-z0-9_-]+\/availability$/.test(a.topic)),
+      `${where}: availability topic`,
+    );
     // An entity id of the component's own domain (HA 2025.10+ takes it from default_entity_id).
     assert.match(String(payload.default_entity_id), new RegExp(`^${component}\\.[a-z0-9_]+$`), `${where}: default_entity_id`);
   }
   if (component === 'lock') {
-    assert.match(String(payload.command_topic), /^facegate\/[a-z0-9_-]+\/lock\/set(\/[A-Za-z0-9_.@-]+)?$/, `${where}: command_topic (the trusted user's own, or the signed one)`);
+    assert.match(
+      String(payload.command_topic),
+      /^facegate\/[a-z0-9_-]+\/lock\/set(\/[A-Za-z0-9_.@-]+)?$/,
+      `${where}: command_topic (the trusted user's own, or the signed one)`,
+    );
     // Open is advertised only where it would be carried out (see the test of the commands); the defaults never.
     assert.deepEqual([payload.payload_lock, payload.payload_unlock], ['LOCK', 'UNLOCK']);
     assert.ok(payload.payload_open === undefined || payload.payload_open === 'OPEN');
@@ -83,6 +90,8 @@ export function validateDeviceConfig(topic: string, payload: Payload): void {
     assert.equal(c.device, undefined, `${topic} ${id}: the device is given once, at the top`);
     validateComponent(String(c.platform), `${topic} ${id}`, c);
   }
-  const uniqueIds = Object.values(components).map((c) => c.unique_id).filter((u) => u !== undefined);
+  const uniqueIds = Object.values(components)
+    .map((c) => c.unique_id)
+    .filter((u) => u !== undefined);
   assert.equal(new Set(uniqueIds).size, uniqueIds.length, `${topic}: unique ids are unique`);
 }

@@ -17,7 +17,15 @@ after(async () => {
 const WIRED = { id: 'front', name: 'Front door', door_contact: { pin: 17 }, tamper: { pin: 27 } };
 const BARE = { id: 'side', name: 'Side door' };
 
-const status = (door: string, s: Partial<DoorStatus>): DoorStatus => ({ door, lock: 'locked', position: 'unknown', mode: 'normal', alarm: 'none', heldUnlockedUntil: null, ...s });
+const status = (door: string, s: Partial<DoorStatus>): DoorStatus => ({
+  door,
+  lock: 'locked',
+  position: 'unknown',
+  mode: 'normal',
+  alarm: 'none',
+  heldUnlockedUntil: null,
+  ...s,
+});
 
 const HELD = '2026-12-06T18:00:00.000Z';
 /** Door states, and what Home Assistant must show for the lock, contact, tamper, alarm, lockdown and held-until entities. */
@@ -28,31 +36,67 @@ const CASES: { s: Partial<DoorStatus>; lock: string; contact: string; tamper: st
   { s: { lock: 'jammed', position: 'open' }, lock: 'JAMMED', contact: 'ON', tamper: 'OFF', alarm: 'OFF', lockdown: 'OFF', held: 'None' },
   { s: { position: 'closed', alarm: 'tamper' }, lock: 'LOCKED', contact: 'OFF', tamper: 'ON', alarm: 'OFF', lockdown: 'OFF', held: 'None' },
   { s: { position: 'open', alarm: 'forced' }, lock: 'LOCKED', contact: 'ON', tamper: 'OFF', alarm: 'ON', lockdown: 'OFF', held: 'None' },
-  { s: { lock: 'unlocked', position: 'open', alarm: 'held_open', mode: 'held_unlocked', heldUnlockedUntil: HELD }, lock: 'OPEN', contact: 'ON', tamper: 'OFF', alarm: 'ON', lockdown: 'OFF', held: HELD },
+  {
+    s: { lock: 'unlocked', position: 'open', alarm: 'held_open', mode: 'held_unlocked', heldUnlockedUntil: HELD },
+    lock: 'OPEN',
+    contact: 'ON',
+    tamper: 'OFF',
+    alarm: 'ON',
+    lockdown: 'OFF',
+    held: HELD,
+  },
   { s: { position: 'closed', mode: 'lockdown' }, lock: 'LOCKED', contact: 'OFF', tamper: 'OFF', alarm: 'OFF', lockdown: 'ON', held: 'None' },
 ];
 
 void test('Home Assistant entities: only what the wiring can feed, no object id twice, and each value template (rendered by Jinja2) gives the true state, unknown included', async () => {
   const dataDir = tempDir();
-  const h = await startHarness({ dataDir, mqtt: { url: broker.url, discovery: { node_id: 'gate1', mode: 'entity' } }, doors: [WIRED, BARE], camera: { door: 'front', connected: () => true } });
+  const h = await startHarness({
+    dataDir,
+    mqtt: { url: broker.url, discovery: { node_id: 'gate1', mode: 'entity' } },
+    doors: [WIRED, BARE],
+    camera: { door: 'front', connected: () => true },
+  });
   const watcher = await Listener.open(broker.url, ['homeassistant/#', 'facegate/+/state', 'facegate/+/decision']);
   try {
     const configs = () => watcher.messages.filter((m) => m.topic.startsWith('homeassistant/') && m.payload !== '');
     await watcher.until(() => configs().some((m) => m.topic.includes('/side_trigger_spoof_suspected/')), 'discovery of both doors');
     await new Promise((r) => setTimeout(r, 200));
-    const entities = configs().map((m) => m.topic.split('/').slice(1, 4).filter((_, i) => i !== 1).join(':')).sort();
+    const entities = configs()
+      .map((m) =>
+        m.topic
+          .split('/')
+          .slice(1, 4)
+          .filter((_, i) => i !== 1)
+          .join(':'),
+      )
+      .sort();
     const triggers = (door: string, types: string[]) => types.map((t) => `device_automation:${door}_trigger_${t}`);
     const always = ['access_granted', 'access_denied', 'unknown_face', 'spoof_suspected'];
-    const doorSensors = (door: string) => ['last_decision', 'last_decision_time', 'held_until', 'unknown_face_count', 'spoof_suspected_count'].map((k) => `sensor:${door}_${k}`);
-    assert.deepEqual(entities, [
-      'binary_sensor:front_alarm', 'binary_sensor:front_contact', 'binary_sensor:front_tamper', 'binary_sensor:front_camera',
-      ...triggers('front', [...always, 'door_forced', 'door_held_open', 'tamper']).sort(),
-      ...triggers('side', always).sort(),
-      'event:front_access', 'event:side_access',
-      'lock:front_lock', 'lock:side_lock',
-      'switch:front_lockdown', 'switch:side_lockdown',
-      'sensor:board_temperature', 'sensor:camera_fps', 'sensor:cpu_load', ...doorSensors('front'), ...doorSensors('side'),
-    ].sort(), 'no hold button: with the defaults a hold would be refused');
+    const doorSensors = (door: string) =>
+      ['last_decision', 'last_decision_time', 'held_until', 'unknown_face_count', 'spoof_suspected_count'].map((k) => `sensor:${door}_${k}`);
+    assert.deepEqual(
+      entities,
+      [
+        'binary_sensor:front_alarm',
+        'binary_sensor:front_contact',
+        'binary_sensor:front_tamper',
+        'binary_sensor:front_camera',
+        ...triggers('front', [...always, 'door_forced', 'door_held_open', 'tamper']).sort(),
+        ...triggers('side', always).sort(),
+        'event:front_access',
+        'event:side_access',
+        'lock:front_lock',
+        'lock:side_lock',
+        'switch:front_lockdown',
+        'switch:side_lockdown',
+        'sensor:board_temperature',
+        'sensor:camera_fps',
+        'sensor:cpu_load',
+        ...doorSensors('front'),
+        ...doorSensors('side'),
+      ].sort(),
+      'no hold button: with the defaults a hold would be refused',
+    );
     const objectIds = entities.map((e) => e.split(':')[1]);
     assert.equal(new Set(objectIds).size, objectIds.length, 'no object id is used by two components');
 
@@ -66,7 +110,12 @@ void test('Home Assistant entities: only what the wiring can feed, no object id 
       h.bus.emit('door:status', status('front', c.s));
       await watcher.until(() => watcher.messages.some((m) => m.topic === 'facegate/front/state'), `state for ${JSON.stringify(c.s)}`);
       const payload = watcher.messages.filter((m) => m.topic === 'facegate/front/state').at(-1)!.payload;
-      const rendered = renderTemplates(['front_lock', 'front_contact', 'front_tamper', 'front_alarm', 'front_lockdown', 'front_held_until'].map((id) => ({ template: templates.get(id)!, payload })));
+      const rendered = renderTemplates(
+        ['front_lock', 'front_contact', 'front_tamper', 'front_alarm', 'front_lockdown', 'front_held_until'].map((id) => ({
+          template: templates.get(id)!,
+          payload,
+        })),
+      );
       assert.deepEqual(rendered, [c.lock, c.contact, c.tamper, c.alarm, c.lockdown, c.held], `HA states for ${payload}`);
     }
 
@@ -105,19 +154,30 @@ void test('an input no longer wired loses its entities: the tamper switch taken 
   const { tamper: _tamper, ...untampered } = WIRED;
   const again = await startHarness({ dataDir, mqtt, doors: [untampered] });
   try {
-    const cleared = () => watcher.messages.filter((m) => m.payload === '').map((m) => m.topic.split('/')[3]).sort();
+    const cleared = () =>
+      watcher.messages
+        .filter((m) => m.payload === '')
+        .map((m) => m.topic.split('/')[3])
+        .sort();
     await watcher.until(() => cleared().length >= 2, 'the tamper configs cleared');
     await new Promise((r) => setTimeout(r, 200));
     assert.deepEqual(cleared(), ['front_tamper', 'front_trigger_tamper']);
-    assert.ok(watcher.messages.some((m) => m.topic.endsWith('/front_contact/config') && m.payload !== ''), 'the contact stays');
+    assert.ok(
+      watcher.messages.some((m) => m.topic.endsWith('/front_contact/config') && m.payload !== ''),
+      'the contact stays',
+    );
   } finally {
     await again.stop();
     await watcher.close();
   }
 });
 
-void test('a refused press settles: UNLOCK from Home Assistant with unlocking off raises command_rejected with the reason, and the door\'s state goes out again', async () => {
-  const h = await startHarness({ dataDir: tempDir(), mqtt: { url: broker.url, discovery: { node_id: 'gate3' } }, doorStatuses: () => [status('front', { position: 'closed' })] });
+void test("a refused press settles: UNLOCK from Home Assistant with unlocking off raises command_rejected with the reason, and the door's state goes out again", async () => {
+  const h = await startHarness({
+    dataDir: tempDir(),
+    mqtt: { url: broker.url, discovery: { node_id: 'gate3' } },
+    doorStatuses: () => [status('front', { position: 'closed' })],
+  });
   const watcher = await Listener.open(broker.url, ['facegate/front/state']);
   try {
     await watcher.until(() => watcher.messages.length >= 1, 'the retained state');
@@ -125,7 +185,10 @@ void test('a refused press settles: UNLOCK from Home Assistant with unlocking of
     await watcher.publish('facegate/front/lock/set', 'UNLOCK');
     await watcher.until(() => watcher.messages.length >= 1, 'the state published again after the refusal');
     assert.equal(JSON.parse(watcher.messages[0]!.payload).lock, 'locked');
-    assert.deepEqual(h.raised.filter((e) => e.type === 'command_rejected').map((e) => e.reason), ['lock: unlock_disabled']);
+    assert.deepEqual(
+      h.raised.filter((e) => e.type === 'command_rejected').map((e) => e.reason),
+      ['lock: unlock_disabled'],
+    );
     assert.equal(h.door.calls.length, 0, 'nothing reached the door');
   } finally {
     await watcher.close();
@@ -134,7 +197,11 @@ void test('a refused press settles: UNLOCK from Home Assistant with unlocking of
 });
 
 void test('the lockdown switch: ON from Home Assistant locks the door down; OFF with unlocking off is refused and the state goes out again, so the switch flips back', async () => {
-  const h = await startHarness({ dataDir: tempDir(), mqtt: { url: broker.url, discovery: { node_id: 'gate4' } }, doorStatuses: () => [status('front', { mode: 'lockdown' })] });
+  const h = await startHarness({
+    dataDir: tempDir(),
+    mqtt: { url: broker.url, discovery: { node_id: 'gate4' } },
+    doorStatuses: () => [status('front', { mode: 'lockdown' })],
+  });
   const watcher = await Listener.open(broker.url, ['facegate/front/state']);
   try {
     await watcher.until(() => watcher.messages.length >= 1, 'the retained state');
@@ -145,7 +212,10 @@ void test('the lockdown switch: ON from Home Assistant locks the door down; OFF 
     await watcher.publish('facegate/front/lockdown/set', 'OFF');
     await watcher.until(() => watcher.messages.length >= 1, 'the state published again after the refusal');
     assert.equal(JSON.parse(watcher.messages[0]!.payload).mode, 'lockdown');
-    assert.deepEqual(h.raised.filter((e) => e.type === 'command_rejected').map((e) => e.reason), ['lockdown: unlock_disabled']);
+    assert.deepEqual(
+      h.raised.filter((e) => e.type === 'command_rejected').map((e) => e.reason),
+      ['lockdown: unlock_disabled'],
+    );
     assert.equal(h.door.calls.length, 1, 'the OFF never reached the door');
   } finally {
     await watcher.close();

@@ -70,7 +70,14 @@ export async function startHarness(opts: {
   }
   if (opts.waitConnected !== false) await service.whenConnected();
   return {
-    service, bus, db, door, config, log, logLines: lines, raised,
+    service,
+    bus,
+    db,
+    door,
+    config,
+    log,
+    logLines: lines,
+    raised,
     async stop() {
       await service.stop();
       db.close();
@@ -89,8 +96,6 @@ export interface Received {
   payload: string;
   retain: boolean;
 }
-
-
 
 /** A plain MQTT client that records every message it sees on its subscriptions. */
 export class Listener {
@@ -133,7 +138,13 @@ export class Listener {
     if (check()) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; saw ${this.messages.length} messages`)), timeoutMs);
-      this.#waiters.push({ check, resolve: () => { clearTimeout(timer); resolve(); } });
+      this.#waiters.push({
+        check,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      });
     });
   }
 

@@ -26,7 +26,10 @@ void test('the last will marks every door offline when the daemon is SIGKILLed',
     // Retained: whoever subscribes later learns the daemon is gone.
     const late = await Listener.open(broker.url, ['facegate/front/availability']);
     await late.until(() => late.messages.length > 0, 'retained offline');
-    assert.deepEqual(late.messages.map((m) => [m.payload, m.retain]), [['offline', true]]);
+    assert.deepEqual(
+      late.messages.map((m) => [m.payload, m.retain]),
+      [['offline', true]],
+    );
     await late.close();
   } finally {
     child.kill('SIGKILL');

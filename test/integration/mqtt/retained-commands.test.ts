@@ -53,7 +53,10 @@ void test('a retained command is never carried out, at connect or at any reconne
 
     // The count is in the published metrics.
     await h.service.publishMetrics();
-    await metrics.until(() => metrics.on('facegate/bridge/metrics').some((m) => m.payload.includes('"retained_commands_ignored":2')), 'the count in the metrics');
+    await metrics.until(
+      () => metrics.on('facegate/bridge/metrics').some((m) => m.payload.includes('"retained_commands_ignored":2')),
+      'the count in the metrics',
+    );
   } finally {
     await metrics.close();
     await h.stop();

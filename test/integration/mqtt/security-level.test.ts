@@ -22,9 +22,18 @@ before(async () => {
   broker = await startMosquitto({
     users: PASSWORDS,
     acl: [
-      'user facegate', 'topic readwrite facegate/#', 'topic readwrite homeassistant/#', '',
-      'user homeassistant', 'topic read facegate/#', 'topic write facegate/+/+/set/homeassistant', 'topic readwrite homeassistant/#', '',
-      'user intruder', 'topic read facegate/#', `topic write ${PLAIN_SET}`,
+      'user facegate',
+      'topic readwrite facegate/#',
+      'topic readwrite homeassistant/#',
+      '',
+      'user homeassistant',
+      'topic read facegate/#',
+      'topic write facegate/+/+/set/homeassistant',
+      'topic readwrite homeassistant/#',
+      '',
+      'user intruder',
+      'topic read facegate/#',
+      `topic write ${PLAIN_SET}`,
     ],
   });
 });
@@ -35,11 +44,18 @@ after(async () => {
 const as = (user: keyof typeof PASSWORDS) => broker.urlAs(user);
 
 function daemon(dataDir: string, extra: Record<string, string> = {}): DaemonProcess {
-  return startFacegate(['run'], isolatedEnv(dataDir, {
-    FACEGATE_MQTT__URL: broker.url, FACEGATE_MQTT__USERNAME: 'facegate', FACEGATE_MQTT__PASSWORD: PASSWORDS.facegate,
-    FACEGATE_MQTT__COMMANDS__TRUSTED_USER: 'homeassistant', FACEGATE_MQTT__COMMANDS__HMAC_SECRET: SECRET,
-    FACEGATE_MQTT__DISCOVERY__NODE_ID: NODE, ...extra,
-  }));
+  return startFacegate(
+    ['run'],
+    isolatedEnv(dataDir, {
+      FACEGATE_MQTT__URL: broker.url,
+      FACEGATE_MQTT__USERNAME: 'facegate',
+      FACEGATE_MQTT__PASSWORD: PASSWORDS.facegate,
+      FACEGATE_MQTT__COMMANDS__TRUSTED_USER: 'homeassistant',
+      FACEGATE_MQTT__COMMANDS__HMAC_SECRET: SECRET,
+      FACEGATE_MQTT__DISCOVERY__NODE_ID: NODE,
+      ...extra,
+    }),
+  );
 }
 
 /** The level messages seen so far, in order. */
@@ -53,11 +69,13 @@ void test('the security level from Home Assistant: a select on its trusted topic
   try {
     await d.waitForLog((l) => l.msg === 'facegate started'); // the admin room, which keeps the setting, starts last
     await ha.until(() => ha.messages.some((m) => m.topic.startsWith('homeassistant/')) && levels(ha).length > 0, 'discovery and the level');
-    const config = JSON.parse(ha.messages.find((m) => m.topic.startsWith('homeassistant/'))?.payload ?? '{}') as { components: Record<string, Record<string, unknown>> };
+    const config = JSON.parse(ha.messages.find((m) => m.topic.startsWith('homeassistant/'))?.payload ?? '{}') as {
+      components: Record<string, Record<string, unknown>>;
+    };
     validateDeviceConfig(`homeassistant/device/${NODE}/config`, config);
     const select = config.components.security_level;
     assert.equal(select?.platform, 'select');
-    assert.equal(select?.command_topic, HA_SET, 'presses go to Home Assistant\'s own topic');
+    assert.equal(select?.command_topic, HA_SET, "presses go to Home Assistant's own topic");
     assert.equal(config.components.security_level_state, undefined, 'no read-only twin');
     assert.deepEqual(levels(ha), ['far_1e-4'], 'the default level, retained');
 
@@ -86,10 +104,20 @@ void test('the security level from Home Assistant: a select on its trusted topic
     await fresh.until(() => levels(fresh).length > 0, 'the level after the restart');
     assert.equal(levels(fresh).at(-1), 'far_1e-5', 'the level Home Assistant chose survived the restart');
     await d.waitForLog((l) => l.msg === 'facegate started'); // the admin room, which keeps the setting, starts last
-    await intruder.publish(PLAIN_SET, signedPayload(SECRET, { door: '', command: 'security_level', action: 'far_1e-3', ts: Date.now(), nonce: 'nonce-of-sixteen-chars' }));
-    await fresh.until(() => levels(fresh).at(-1) === 'far_1e-3', 'the signed lowering').catch((err: unknown) => {
-      throw new Error(`${(err as Error).message}\n${d.logs.filter((l) => /command|level/i.test(String(l.msg))).map((l) => JSON.stringify(l)).join('\n')}`);
-    });
+    await intruder.publish(
+      PLAIN_SET,
+      signedPayload(SECRET, { door: '', command: 'security_level', action: 'far_1e-3', ts: Date.now(), nonce: 'nonce-of-sixteen-chars' }),
+    );
+    await fresh
+      .until(() => levels(fresh).at(-1) === 'far_1e-3', 'the signed lowering')
+      .catch((err: unknown) => {
+        throw new Error(
+          `${(err as Error).message}\n${d.logs
+            .filter((l) => /command|level/i.test(String(l.msg)))
+            .map((l) => JSON.stringify(l))
+            .join('\n')}`,
+        );
+      });
     await fresh.close();
     await stopCleanly(d);
   } finally {
@@ -99,8 +127,16 @@ void test('the security level from Home Assistant: a select on its trusted topic
   }
 
   inspectStore(dataDir, (db) => {
-    const audit = db.prepare("SELECT actor, json_extract(detail, '$.values.access.security_level') AS level FROM audit_log WHERE action = 'settings.update' ORDER BY seq").all();
-    assert.deepEqual(audit, [{ actor: 'mqtt:user:homeassistant', level: 'far_1e-5' }, { actor: 'mqtt:signed', level: 'far_1e-3' }]);
-    assert.deepEqual(db.prepare("SELECT value, changed_by FROM admin_settings WHERE key = 'access.security_level'").get(), { value: '"far_1e-3"', changed_by: 'mqtt:signed' });
+    const audit = db
+      .prepare("SELECT actor, json_extract(detail, '$.values.access.security_level') AS level FROM audit_log WHERE action = 'settings.update' ORDER BY seq")
+      .all();
+    assert.deepEqual(audit, [
+      { actor: 'mqtt:user:homeassistant', level: 'far_1e-5' },
+      { actor: 'mqtt:signed', level: 'far_1e-3' },
+    ]);
+    assert.deepEqual(db.prepare("SELECT value, changed_by FROM admin_settings WHERE key = 'access.security_level'").get(), {
+      value: '"far_1e-3"',
+      changed_by: 'mqtt:signed',
+    });
   });
 });

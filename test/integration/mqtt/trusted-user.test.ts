@@ -17,9 +17,18 @@ before(async () => {
   broker = await startMosquitto({
     users: PASSWORDS,
     acl: [
-      'user facegate', 'topic readwrite facegate/#', 'topic readwrite homeassistant/#', '',
-      'user homeassistant', 'topic read facegate/#', 'topic write facegate/+/lock/set/homeassistant', 'topic readwrite homeassistant/#', '',
-      'user intruder', 'topic read facegate/#', 'topic write facegate/+/lock/set',
+      'user facegate',
+      'topic readwrite facegate/#',
+      'topic readwrite homeassistant/#',
+      '',
+      'user homeassistant',
+      'topic read facegate/#',
+      'topic write facegate/+/lock/set/homeassistant',
+      'topic readwrite homeassistant/#',
+      '',
+      'user intruder',
+      'topic read facegate/#',
+      'topic write facegate/+/lock/set',
     ],
   });
 });
@@ -31,8 +40,11 @@ const as = (user: keyof typeof PASSWORDS) => broker.urlAs(user);
 
 void test('with commands.trusted_user, the Home Assistant user unlocks from its own topic (audited as that user); nobody else can publish there, and unsigned unlocks elsewhere stay refused', async () => {
   const mqtt = {
-    url: broker.url, username: 'facegate', password: PASSWORDS.facegate,
-    commands: { unlock: true, trusted_user: 'homeassistant' }, discovery: { node_id: 'trusted1' },
+    url: broker.url,
+    username: 'facegate',
+    password: PASSWORDS.facegate,
+    commands: { unlock: true, trusted_user: 'homeassistant' },
+    discovery: { node_id: 'trusted1' },
   };
   const h = await startHarness({ dataDir: tempDir(), mqtt });
   const commands: BusEvents['mqtt:command'][] = [];
@@ -48,7 +60,11 @@ void test('with commands.trusted_user, the Home Assistant user unlocks from its 
     await ha.publish('facegate/front/lock/set/homeassistant', 'UNLOCK');
     await eventually(() => h.door.calls.length === 1, 'the unlock from Home Assistant');
     assert.deepEqual(h.door.calls[0], { op: 'unlock', by: { kind: 'mqtt', actor: 'mqtt:user:homeassistant' } });
-    assert.deepEqual(commands, [{ door: 'front', command: 'lock', action: 'UNLOCK', actor: 'mqtt:user:homeassistant' }], 'for the audit log: the MQTT user is the actor');
+    assert.deepEqual(
+      commands,
+      [{ door: 'front', command: 'lock', action: 'UNLOCK', actor: 'mqtt:user:homeassistant' }],
+      'for the audit log: the MQTT user is the actor',
+    );
 
     // The intruder tries Home Assistant's topic (the broker drops it: not in their ACL), then the plain one unsigned.
     await intruder.publish('facegate/front/lock/set/homeassistant', 'UNLOCK');
@@ -67,12 +83,20 @@ void test('with commands.trusted_user, the Home Assistant user unlocks from its 
 });
 
 void test('without trusted_user the same Home Assistant press opens nothing: its topic is not a command topic and an unsigned unlock is refused', async () => {
-  const mqtt = { url: broker.url, username: 'facegate', password: PASSWORDS.facegate, commands: { unlock: true, hmac_secret: 'a-secret-of-sixteen+' }, discovery: { node_id: 'trusted2' } };
+  const mqtt = {
+    url: broker.url,
+    username: 'facegate',
+    password: PASSWORDS.facegate,
+    commands: { unlock: true, hmac_secret: 'a-secret-of-sixteen+' },
+    discovery: { node_id: 'trusted2' },
+  };
   const h = await startHarness({ dataDir: tempDir(), mqtt });
   const ha = await Listener.open(as('homeassistant'), ['homeassistant/device/trusted2/config', 'facegate/front/event']);
   try {
     await ha.until(() => ha.messages.some((m) => m.topic.startsWith('homeassistant/')), 'discovery');
-    const lock = (JSON.parse(ha.messages.find((m) => m.topic.startsWith('homeassistant/'))?.payload ?? '{}') as { components: Record<string, Record<string, unknown>> }).components.front_lock;
+    const lock = (
+      JSON.parse(ha.messages.find((m) => m.topic.startsWith('homeassistant/'))?.payload ?? '{}') as { components: Record<string, Record<string, unknown>> }
+    ).components.front_lock;
     assert.equal(lock?.command_topic, 'facegate/front/lock/set');
     assert.equal(lock?.payload_open, undefined);
     await ha.publish('facegate/front/lock/set/homeassistant', 'UNLOCK');

@@ -60,7 +60,14 @@ void test('facegate keys rotate beside a running process: it re-wraps every pers
   assert.equal(running.deviceKeys.id, out.to, 'new persons are wrapped under the new key');
   const status = facegate(dir, 'keys', 'status', '--json');
   assert.equal(status.code, 0, status.stderr);
-  assert.deepEqual(JSON.parse(status.stdout), { keyId: out.to, source: 'file', origin: join(dir, 'device.key'), persons: 2, missingShares: 0, orphanShares: 0 });
+  assert.deepEqual(JSON.parse(status.stdout), {
+    keyId: out.to,
+    source: 'file',
+    origin: join(dir, 'device.key'),
+    persons: 2,
+    missingShares: 0,
+    orphanShares: 0,
+  });
   assert.equal(new AuditLog(db).list({ action: 'keys.rotate' }).length, 1);
   db.close();
 });
@@ -68,8 +75,19 @@ void test('facegate keys rotate beside a running process: it re-wraps every pers
 void test('facegate privacy export: one JSON document with everything about the person and nothing of anyone else', async () => {
   const dir = dataDir();
   const h = openHarness(dir);
-  await h.identity.enroll({ personId: 'alice', displayName: 'Alice Liddell', actor: 'test', photos: [{ name: 'a.jpg', bytes: photo([face({ embedding: identityVector(3) })]) }], consent: { basis: 'explicit_consent', method: 'in_person_signed', noticeVersion: '2026-01' } });
-  await h.identity.enroll({ personId: 'bob', displayName: 'Bob Dobalina', actor: 'test', photos: [{ name: 'b.jpg', bytes: photo([face({ embedding: identityVector(20) })]) }] });
+  await h.identity.enroll({
+    personId: 'alice',
+    displayName: 'Alice Liddell',
+    actor: 'test',
+    photos: [{ name: 'a.jpg', bytes: photo([face({ embedding: identityVector(3) })]) }],
+    consent: { basis: 'explicit_consent', method: 'in_person_signed', noticeVersion: '2026-01' },
+  });
+  await h.identity.enroll({
+    personId: 'bob',
+    displayName: 'Bob Dobalina',
+    actor: 'test',
+    photos: [{ name: 'b.jpg', bytes: photo([face({ embedding: identityVector(20) })]) }],
+  });
   const snaps = new Snapshots(h.db, h.personKeys);
   snaps.put({ image: Buffer.from('alice-jpeg'), mime: 'image/jpeg', personId: 'alice' });
   snaps.put({ image: Buffer.from('bob-jpeg'), mime: 'image/jpeg', personId: 'bob' });
@@ -80,13 +98,22 @@ void test('facegate privacy export: one JSON document with everything about the 
   assert.equal(r.code, 0, r.stderr);
   assert.equal(statSync(outFile).mode & 0o777, 0o600);
   const text = readFileSync(outFile, 'utf8');
-  const doc = JSON.parse(text) as Record<string, unknown> & { person: { display_name: string; subject: string }; templates: unknown[]; consents: unknown[]; snapshots: { image_base64: string }[] };
+  const doc = JSON.parse(text) as Record<string, unknown> & {
+    person: { display_name: string; subject: string };
+    templates: unknown[];
+    consents: unknown[];
+    snapshots: { image_base64: string }[];
+  };
   assert.equal(doc.person.display_name, 'Alice Liddell');
   assert.match(doc.person.subject, /^p_[0-9a-f]{16}$/);
   assert.equal(doc.templates.length, 1);
   assert.equal(doc.consents.length, 1);
-  assert.deepEqual(doc.snapshots.map((s) => Buffer.from(s.image_base64, 'base64').toString()), ['alice-jpeg']);
-  for (const other of ['bob', 'Bob Dobalina', Buffer.from('bob-jpeg').toString('base64')]) assert.equal(text.includes(other), false, `export mentions ${other}`);
+  assert.deepEqual(
+    doc.snapshots.map((s) => Buffer.from(s.image_base64, 'base64').toString()),
+    ['alice-jpeg'],
+  );
+  for (const other of ['bob', 'Bob Dobalina', Buffer.from('bob-jpeg').toString('base64')])
+    assert.equal(text.includes(other), false, `export mentions ${other}`);
 
   const missing = facegate(dir, 'privacy', 'export', 'nobody');
   assert.notEqual(missing.code, 0);

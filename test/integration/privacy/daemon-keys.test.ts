@@ -44,7 +44,10 @@ void test('the daemon writes audit rows for start and stop, and refuses to start
 
   const db = openDatabase(data);
   const rows = new AuditLog(db).list({});
-  assert.deepEqual(rows.map((r) => r.action), ['daemon.stop', 'retention.purge', 'daemon.start']);
+  assert.deepEqual(
+    rows.map((r) => r.action),
+    ['daemon.stop', 'retention.purge', 'daemon.start'],
+  );
   assert.deepEqual(rows[0]?.detail, { reason: 'test' });
   assert.deepEqual(rows[1]?.detail, { events: 1, mqtt_outbox: 0, snapshots: 0, person_drafts: 0 });
   const ids = new EventStore(db).query({}).map((e) => e.event.id);

@@ -15,7 +15,11 @@ import { dataDir, quietLog as log } from '../../support/privacy.ts';
  * taken before the erasure is the limit, and the last test shows it.
  */
 
-interface Person { id: string; name: string; embedding: Float32Array }
+interface Person {
+  id: string;
+  name: string;
+  embedding: Float32Array;
+}
 
 function person(id: string, name: string): Person {
   const embedding = new Float32Array(512);
@@ -32,7 +36,8 @@ function enroll(db: Database, persons: PersonKeys, p: Person): void {
   db.exec('CREATE TABLE IF NOT EXISTS t_templates (id TEXT PRIMARY KEY, person_id TEXT NOT NULL, name BLOB NOT NULL, sealed BLOB NOT NULL) STRICT');
   persons.create(p.id);
   db.prepare('INSERT INTO t_templates VALUES (?, ?, ?, ?)').run(
-    `${p.id}-t1`, p.id,
+    `${p.id}-t1`,
+    p.id,
     persons.seal(p.id, 'name', p.id, Buffer.from(p.name)),
     persons.seal(p.id, 'template', `${p.id}-t1`, embeddingBytes(p)),
   );
@@ -43,7 +48,9 @@ function row(db: Database, id: string): { name: Buffer; sealed: Buffer } | undef
 }
 
 function filesOf(dir: string): Buffer[] {
-  return readdirSync(dir).filter((f) => f.startsWith('facegate.db')).map((f) => readFileSync(join(dir, f)));
+  return readdirSync(dir)
+    .filter((f) => f.startsWith('facegate.db'))
+    .map((f) => readFileSync(join(dir, f)));
 }
 
 function setup() {
@@ -150,7 +157,11 @@ void test('the limit, shown: a copy of keys/ taken before the erasure, with the 
   persons.destroy(alice.id);
   const old = openDatabase(fullCopy);
   const restored = new PersonKeys(old, DeviceKeys.open({ dataDir: fullCopy, env: {}, log, db: old }), log);
-  assert.deepEqual(Buffer.from(restored.open(alice.id, 'template', `${alice.id}-t1`, sealed)), embeddingBytes(alice), 'this is why keys/ must never be backed up with the database (docs/PRIVACY.md)');
+  assert.deepEqual(
+    Buffer.from(restored.open(alice.id, 'template', `${alice.id}-t1`, sealed)),
+    embeddingBytes(alice),
+    'this is why keys/ must never be backed up with the database (docs/PRIVACY.md)',
+  );
   old.close();
   db.close();
 });

@@ -11,7 +11,12 @@ import { dataDir } from '../../support/privacy.ts';
  * `facegate privacy export` give the same document from the same store, snapshots included.
  */
 
-interface Doc { exported_at: string; audit: unknown[]; snapshots?: { image_base64: string }[]; [k: string]: unknown }
+interface Doc {
+  exported_at: string;
+  audit: unknown[];
+  snapshots?: { image_base64: string }[];
+  [k: string]: unknown;
+}
 
 void test('the admin export and `facegate privacy export` give the same document, snapshots included', async () => {
   const dir = dataDir();
@@ -23,9 +28,16 @@ void test('the admin export and `facegate privacy export` give the same document
     passBy(daemon, bob);
     assert.ok(daemon.admin);
     const base = `http://127.0.0.1:${new URL(daemon.admin.address ?? 'http://0.0.0.0:0').port}`;
-    const setup = await fetch(`${base}/api/auth/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: daemon.admin.setupCode, username: 'owner', password: 'correct horse battery' }) });
+    const setup = await fetch(`${base}/api/auth/setup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code: daemon.admin.setupCode, username: 'owner', password: 'correct horse battery' }),
+    });
     assert.equal(setup.status, 200);
-    const cookie = setup.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const cookie = setup.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
 
     const res = await fetch(`${base}/api/people/${alice.id}/export`, { headers: { cookie } });
     assert.equal(res.status, 200);
@@ -35,7 +47,10 @@ void test('the admin export and `facegate privacy export` give the same document
     assert.equal(cli.status, 0, cli.stderr);
     const fromCli = JSON.parse(cli.stdout) as Doc;
 
-    assert.deepEqual(fromAdmin.snapshots?.map((s) => Buffer.from(s.image_base64, 'base64').toString()), [`${alice.id}-jpeg`]);
+    assert.deepEqual(
+      fromAdmin.snapshots?.map((s) => Buffer.from(s.image_base64, 'base64').toString()),
+      [`${alice.id}-jpeg`],
+    );
     // The audit part (newest first) grows by the first export's own rows; everything else is the same.
     const { exported_at: _a, audit: adminAudit, ...adminRest } = fromAdmin;
     const { exported_at: _c, audit: cliAudit, ...cliRest } = fromCli;

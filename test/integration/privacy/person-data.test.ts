@@ -33,20 +33,26 @@ const TABLES: Record<string, Coverage> = {
   snapshots: { holds: 'person', erasure: 'deleted', retention: { rule: 'snapshots', column: 'taken_at' } },
   mqtt_outbox: { holds: 'person', erasure: 'deleted', retention: { rule: 'mqtt_outbox', column: 'created_at' } },
   consents: {
-    holds: 'person', erasure: 'kept', retention: 'kept', why: 'proof that consent was given and withdrawn (GDPR Art. 7(1)): ids and dates, no name, no biometric data',
+    holds: 'person',
+    erasure: 'kept',
+    retention: 'kept',
+    why: 'proof that consent was given and withdrawn (GDPR Art. 7(1)): ids and dates, no name, no biometric data',
     afterErasure(db, personId) {
       const open = db.prepare('SELECT count(*) AS n FROM consents WHERE person_id = ? AND withdrawn_at IS NULL').get(personId) as { n: number };
       assert.equal(open.n, 0, 'every consent of the erased person is withdrawn');
     },
   },
   audit_log: {
-    holds: 'person', erasure: 'kept', retention: 'kept', why: 'the append-only, hash-chained record of who did what: ids and pseudonyms, no name, no biometric data',
+    holds: 'person',
+    erasure: 'kept',
+    retention: 'kept',
+    why: 'the append-only, hash-chained record of who did what: ids and pseudonyms, no name, no biometric data',
     afterErasure(db, personId) {
       assert.ok(db.prepare("SELECT 1 FROM audit_log WHERE action = 'person.erase' AND target = ?").get(personId), 'the erasure is recorded');
     },
   },
   admin_users: { holds: 'nobody', why: 'operators of the panel, not people at the door' },
-  admin_sessions: { holds: 'nobody', why: 'operators\' sessions' },
+  admin_sessions: { holds: 'nobody', why: "operators' sessions" },
   admin_api_tokens: { holds: 'nobody', why: 'automation tokens' },
   admin_setup_code: { holds: 'nobody', why: 'the first-run code' },
   admin_settings: { holds: 'nobody', why: 'settings changed in the panel' },
@@ -58,7 +64,9 @@ const TABLES: Record<string, Coverage> = {
 const OLD = '2000-01-01T00:00:00.000Z';
 
 function tablesOf(db: Database): string[] {
-  return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+  return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map(
+    (r) => r.name,
+  );
 }
 
 /** Rows of a table with a text column holding the person's id or pseudonym (rowid kept for aging them). */
@@ -102,8 +110,16 @@ void test('every table of the database is classified: person-free, or covered by
   const tables = tablesOf(db);
   db.close();
   const unclassified = tables.filter((t) => !(t in TABLES));
-  assert.deepEqual(unclassified, [], `tables not classified in ${import.meta.url}: say whether they hold a person's data, and if so how erasure and retention reach it`);
-  assert.deepEqual(Object.keys(TABLES).filter((t) => !tables.includes(t)), [], 'classified tables that no longer exist');
+  assert.deepEqual(
+    unclassified,
+    [],
+    `tables not classified in ${import.meta.url}: say whether they hold a person's data, and if so how erasure and retention reach it`,
+  );
+  assert.deepEqual(
+    Object.keys(TABLES).filter((t) => !tables.includes(t)),
+    [],
+    'classified tables that no longer exist',
+  );
 });
 
 void test('erasure: nothing of the person is left in any person-bearing table, the other person is untouched', async () => {
@@ -112,7 +128,8 @@ void test('erasure: nothing of the person is left in any person-bearing table, t
   try {
     inspect(dir, (db) => {
       for (const [table, c] of Object.entries(TABLES)) {
-        if (c.holds === 'nobody') assert.equal(rowsOfAll(db, table, [...gone, ...kept]).length, 0, `${table} is declared person-free but holds a person's id or pseudonym`);
+        if (c.holds === 'nobody')
+          assert.equal(rowsOfAll(db, table, [...gone, ...kept]).length, 0, `${table} is declared person-free but holds a person's id or pseudonym`);
         else assert.ok(rowsOfAll(db, table, gone).length > 0, `the test seeds ${table}`);
       }
     });

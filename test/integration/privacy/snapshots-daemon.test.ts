@@ -22,14 +22,27 @@ function unknownFace(at: number): TrackVerdict {
 
 /** The frame as an admin sees it: first-run setup on the daemon's admin worker, then the snapshot route (over the worker's RPC). */
 async function viaPanel(base: string, code: string, eventId: string): Promise<{ status: number; bytes: Buffer }> {
-  const setup = await fetch(`${base}/api/auth/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, username: 'owner', password: 'snapshot test password' }) });
+  const setup = await fetch(`${base}/api/auth/setup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ code, username: 'owner', password: 'snapshot test password' }),
+  });
   assert.equal(setup.status, 200);
-  const cookie = setup.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const cookie = setup.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   const res = await fetch(`${base}/api/events/${eventId}/snapshot`, { headers: { cookie } });
   return { status: res.status, bytes: Buffer.from(await res.arrayBuffer()) };
 }
 
-async function decideOnce(snapshots: boolean): Promise<{ dataDir: string; eventId: string; rows: { id: string; event_id: string; person_id: string | null }[]; image: Uint8Array | null; panel: { status: number; bytes: Buffer } }> {
+async function decideOnce(snapshots: boolean): Promise<{
+  dataDir: string;
+  eventId: string;
+  rows: { id: string; event_id: string; person_id: string | null }[];
+  image: Uint8Array | null;
+  panel: { status: number; bytes: Buffer };
+}> {
   const dataDir = tempDir();
   const daemon = await startDaemon({
     env: isolatedEnv(dataDir, { FACEGATE_DAEMON__LOG_LEVEL: 'warn', FACEGATE_PRIVACY__SNAPSHOTS_ENABLED: String(snapshots) }),
@@ -44,7 +57,7 @@ async function decideOnce(snapshots: boolean): Promise<{ dataDir: string; eventI
     }));
     assert.equal(eventIds.length, 1, 'the decision became one stored event');
     // Opened as the panel or an export would: through privacy, with the device key.
-    const image = rows[0] ? daemon.privacy.snapshots.get(rows[0].id)?.image ?? null : null;
+    const image = rows[0] ? (daemon.privacy.snapshots.get(rows[0].id)?.image ?? null) : null;
     const panel = await viaPanel(daemon.admin!.address!, daemon.admin!.setupCode!, eventIds[0]!);
     return { dataDir, eventId: eventIds[0]!, rows, image, panel };
   } finally {
@@ -54,7 +67,10 @@ async function decideOnce(snapshots: boolean): Promise<{ dataDir: string; eventI
 
 void test('privacy.snapshots_enabled: the deciding frame is kept, sealed, under the event it decided', async () => {
   const r = await decideOnce(true);
-  assert.deepEqual(r.rows.map((x) => ({ event_id: x.event_id, person_id: x.person_id })), [{ event_id: r.eventId, person_id: null }]);
+  assert.deepEqual(
+    r.rows.map((x) => ({ event_id: x.event_id, person_id: x.person_id })),
+    [{ event_id: r.eventId, person_id: null }],
+  );
   assert.deepEqual(Buffer.from(r.image ?? []), frame(0).jpeg, 'the camera JPEG as it came');
   assert.equal(readFileSync(join(r.dataDir, 'facegate.db')).indexOf(PIXELS), -1, 'no pixels in plaintext in the database');
   assert.equal(r.panel.status, 200);

@@ -15,7 +15,9 @@ function check(dataDir: string): { integrity: string; persons: number; personsWi
     return {
       integrity: (db.prepare('PRAGMA integrity_check').get() as { integrity_check: string }).integrity_check,
       persons: (db.prepare('SELECT count(*) AS n FROM persons').get() as { n: number }).n,
-      personsWithoutTemplate: (db.prepare('SELECT count(*) AS n FROM persons p WHERE NOT EXISTS (SELECT 1 FROM templates t WHERE t.person_id = p.id)').get() as { n: number }).n,
+      personsWithoutTemplate: (
+        db.prepare('SELECT count(*) AS n FROM persons p WHERE NOT EXISTS (SELECT 1 FROM templates t WHERE t.person_id = p.id)').get() as { n: number }
+      ).n,
       events: db.prepare('SELECT type FROM events ORDER BY seq').all() as { type: string }[],
     };
   } finally {
@@ -40,9 +42,15 @@ void test('SIGKILL of `facegate enroll` part-way through a folder leaves no half
   try {
     await new Promise<void>((resolve, reject) => {
       const timer = setInterval(() => {
-        if ((db.prepare('SELECT count(*) AS n FROM templates').get() as { n: number }).n > 3) { clearInterval(timer); resolve(); }
+        if ((db.prepare('SELECT count(*) AS n FROM templates').get() as { n: number }).n > 3) {
+          clearInterval(timer);
+          resolve();
+        }
       }, 10);
-      child.once('exit', () => { clearInterval(timer); reject(new Error(`enroll ended before the kill: ${enroll.stderrTail()}`)); });
+      child.once('exit', () => {
+        clearInterval(timer);
+        reject(new Error(`enroll ended before the kill: ${enroll.stderrTail()}`));
+      });
     });
   } finally {
     db.close();
@@ -75,7 +83,9 @@ void test('SIGKILL of the daemon while the lock is open and events are being wri
 
   const first = startFacegate(['run'], env);
   // If the unlock never comes, the daemon must not outlive the test: its pipes would keep this file, and the run, waiting.
-  after(() => { if (first.child.exitCode === null && first.child.signalCode === null) first.child.kill('SIGKILL'); });
+  after(() => {
+    if (first.child.exitCode === null && first.child.signalCode === null) first.child.kill('SIGKILL');
+  });
   await first.waitForLog((l) => l.msg === 'unlocked', 120_000);
   first.child.kill('SIGKILL');
   assert.equal(await first.exited, 'SIGKILL');
@@ -84,7 +94,10 @@ void test('SIGKILL of the daemon while the lock is open and events are being wri
 
   const stored = check(dataDir);
   assert.equal(stored.integrity, 'ok');
-  assert.ok(stored.events.some((e) => e.type === 'access_granted'), JSON.stringify(stored.events));
+  assert.ok(
+    stored.events.some((e) => e.type === 'access_granted'),
+    JSON.stringify(stored.events),
+  );
 
   // The restart (systemd would run scripts/door-failsafe.ts first): the output is claimed locked before anything else, events kept.
   const second = startFacegate(['run'], isolatedEnv(dataDir));

@@ -45,16 +45,19 @@ void test('ExecStopPost= as written in the unit drives a lock line left unlocked
   // (SIGKILL) during a pulse: the line is an output at 0, unlocked.
   const gpio = makeSysfsTree(join(l.dir, 'gpio'), BOARDS.pi4Kernel66, [529], { 529: '0' });
   writeFileSync(join(gpio.root, 'gpio529', 'direction'), 'out\n');
-  writeFileSync(join(l.etc, 'config.yaml'), [
-    'daemon:',
-    `  sysfs_gpio_root: ${gpio.root}`,
-    'doors:',
-    '  - id: front',
-    '    name: Front',
-    '    driver: onoff',
-    '    lock: {pin: 17, active_low: true}',
-    '',
-  ].join('\n'));
+  writeFileSync(
+    join(l.etc, 'config.yaml'),
+    [
+      'daemon:',
+      `  sysfs_gpio_root: ${gpio.root}`,
+      'doors:',
+      '  - id: front',
+      '    name: Front',
+      '    driver: onoff',
+      '    lock: {pin: 17, active_low: true}',
+      '',
+    ].join('\n'),
+  );
   const r = await run(execCommand(service, 'ExecStopPost', l.map), l.env).exited;
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(JSON.parse(r.stdout.trim()), { door: 'front', gpio: 529, level: 1, error: null });
@@ -73,7 +76,9 @@ void test('ExecStart= as written in the unit starts the daemon, which reports RE
   try {
     const d = run(execCommand(service, 'ExecStart', l.map), { ...l.env, CREDENTIALS_DIRECTORY: credentials, NOTIFY_SOCKET: notify.path });
     let ready = false;
-    const early = d.exited.then((r) => { if (!ready) throw new Error(`the daemon exited (${r.code ?? r.signal}) before READY=1:\n${r.stderr}`); });
+    const early = d.exited.then((r) => {
+      if (!ready) throw new Error(`the daemon exited (${r.code ?? r.signal}) before READY=1:\n${r.stderr}`);
+    });
     await Promise.race([notify.waitFor('READY=1'), early]);
     ready = true;
     d.child.kill('SIGTERM');
@@ -81,7 +86,10 @@ void test('ExecStart= as written in the unit starts the daemon, which reports RE
     assert.equal(r.code, 0, r.stderr);
     await notify.waitFor('STOPPING=1', 5000);
     // It ran on the unit's data directory and its memory settings, not on the checkout's defaults.
-    const logs = r.stderr.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const logs = r.stderr
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     assert.equal(logs.find((x) => x.msg === 'facegate started')?.dataDir, l.data);
     assert.ok(!logs.some((x) => typeof x.msg === 'string' && x.msg.includes('memory settings')), 'started without the memory settings');
   } finally {

@@ -22,9 +22,20 @@ test('systemd-analyze security scores the unit at 2.5 or better (lower is safer)
 
 test('the unit has what the daemon relies on', () => {
   for (const line of [
-    'Type=notify', 'NotifyAccess=all', 'WatchdogSec=30', 'User=facegate', 'SupplementaryGroups=gpio video',
-    'StateDirectory=facegate', 'LoadCredentialEncrypted=device.key:', 'ProtectSystem=strict', 'ProtectHome=yes',
-    'NoNewPrivileges=yes', 'PrivateTmp=yes', 'RestrictAddressFamilies=', 'DeviceAllow=char-gpiochip rw', 'DeviceAllow=char-video4linux rw',
+    'Type=notify',
+    'NotifyAccess=all',
+    'WatchdogSec=30',
+    'User=facegate',
+    'SupplementaryGroups=gpio video',
+    'StateDirectory=facegate',
+    'LoadCredentialEncrypted=device.key:',
+    'ProtectSystem=strict',
+    'ProtectHome=yes',
+    'NoNewPrivileges=yes',
+    'PrivateTmp=yes',
+    'RestrictAddressFamilies=',
+    'DeviceAllow=char-gpiochip rw',
+    'DeviceAllow=char-video4linux rw',
     'ExecStopPost=',
   ]) {
     assert.ok(text.includes(line), `missing ${line}`);

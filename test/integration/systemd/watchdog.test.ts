@@ -13,7 +13,11 @@ import { eventually } from '../../support/within.ts';
 void test('a stalled work loop withholds the systemd watchdog ping until it beats again', async () => {
   const sock = await notifySocket(tempDir());
   after(() => sock.close());
-  const pings = (): number => sock.messages().split('\n').filter((m) => m.includes('WATCHDOG=1')).length;
+  const pings = (): number =>
+    sock
+      .messages()
+      .split('\n')
+      .filter((m) => m.includes('WATCHDOG=1')).length;
   const { log, lines } = memoryLogger('warn');
   const withheld = (): Record<string, unknown>[] => lines().filter((l) => l.msg === 'work loop stalled; withholding the systemd watchdog ping');
   const clock = new FakeClock();

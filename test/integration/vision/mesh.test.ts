@@ -4,8 +4,17 @@ import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { embeddedDefaults } from '../../../daemon/config/index.ts';
 import {
-  cosine, FaceMesh, createVisionPipeline, decodeImage, meshAlignmentPoints, readManifest, warpCrop, MODELS_DIR,
-  type RgbImage, type Similarity, type VisionPipeline,
+  cosine,
+  FaceMesh,
+  createVisionPipeline,
+  decodeImage,
+  meshAlignmentPoints,
+  readManifest,
+  warpCrop,
+  MODELS_DIR,
+  type RgbImage,
+  type Similarity,
+  type VisionPipeline,
 } from '../../../daemon/vision/index.ts';
 import type { FaceObservation, Point } from '../../../daemon/core/index.ts';
 import { memoryLogger } from '../../support/logger.ts';
@@ -51,7 +60,8 @@ test('each LFW face gets 468 points around its box, with eyes, nose and lips whe
     const { x, y, width, height } = f.box;
     // The mesh reaches the forehead and chin, a little past BlazeFace's box, never far.
     const m = 0.3 * width;
-    for (const [px, py] of mesh) assert.ok(px > x - m && px < x + width + m && py > y - m && py < y + height + m, `${name}: (${px}, ${py}) off ${JSON.stringify(f.box)}`);
+    for (const [px, py] of mesh)
+      assert.ok(px > x - m && px < x + width + m && py > y - m && py < y + height + m, `${name}: (${px}, ${py}) off ${JSON.stringify(f.box)}`);
     const [eyeL, eyeR, nose, mouth] = f.keypoints as [Point, Point, Point, Point];
     // Outer eye corners (33 on the image left, 263 on the right) lie outside each detector eye, inner ones (133, 362) inside.
     assert.ok(mesh[33]![0] < eyeL[0] && mesh[133]![0] > eyeL[0] && dist(mesh[33]!, eyeL) < 0.4 * iod, `${name} eye 33/133`);
@@ -60,15 +70,33 @@ test('each LFW face gets 468 points around its box, with eyes, nose and lips whe
     // Inner lips (13 upper, 14 lower) around the detector's mouth centre (an open mouth parts them), between nose tip and chin (152).
     const lips: Point = [(mesh[13]![0] + mesh[14]![0]) / 2, (mesh[13]![1] + mesh[14]![1]) / 2];
     assert.ok(dist(lips, mouth) < 0.25 * iod, `${name}: inner lips ${(dist(lips, mouth) / iod).toFixed(3)} eye distances from the detector's mouth`);
-    assert.ok(mesh[1]![1] < mesh[13]![1] && mesh[13]![1] <= mesh[14]![1] && mesh[14]![1] < mesh[152]![1], `${name}: nose tip, upper lip, lower lip, chin from top to bottom`);
+    assert.ok(
+      mesh[1]![1] < mesh[13]![1] && mesh[13]![1] <= mesh[14]![1] && mesh[14]![1] < mesh[152]![1],
+      `${name}: nose tip, upper lip, lower lip, chin from top to bottom`,
+    );
     assert.ok(mesh[10]![1] < Math.min(mesh[33]![1], mesh[263]![1]), `${name}: forehead 10 above the eyes`);
-    assert.equal(typeof (await pipeline.analyze({ seq: 1, capturedAt: 0, sourceId: 'm', width: 250, height: 250, rgb: (await image(name)).data })).timings.mesh, 'number');
+    assert.equal(
+      typeof (await pipeline.analyze({ seq: 1, capturedAt: 0, sourceId: 'm', width: 250, height: 250, rgb: (await image(name)).data })).timings.mesh,
+      'number',
+    );
   }
 });
 
 test('the mirror image gives the mirrored mesh: left and right points swap, the midline stays', async () => {
   // Mirror partners in MediaPipe's indexing; points on the midline are their own partner.
-  const pairs = [[33, 263], [133, 362], [61, 291], [234, 454], [159, 386], [1, 1], [4, 4], [13, 13], [14, 14], [152, 152], [10, 10]] as const;
+  const pairs = [
+    [33, 263],
+    [133, 362],
+    [61, 291],
+    [234, 454],
+    [159, 386],
+    [1, 1],
+    [4, 4],
+    [13, 13],
+    [14, 14],
+    [152, 152],
+    [10, 10],
+  ] as const;
   for (const name of ['Amber_Tamblyn_0001', 'Anders_Fogh_Rasmussen_0003']) {
     const img = await image(name);
     const f = await faceOf(pipeline, img);
@@ -76,7 +104,10 @@ test('the mirror image gives the mirrored mesh: left and right points swap, the 
     const iod = eyeDistance(f);
     const flip = (p: Point): Point => [img.width - p[0], p[1]];
     for (const [i, j] of pairs) {
-      assert.ok(dist(g.mesh![i]!, flip(f.mesh![j]!)) < 0.08 * iod, `${name}: ${i} of the mirror vs ${j} mirrored, ${(dist(g.mesh![i]!, flip(f.mesh![j]!)) / iod).toFixed(3)} eye distances`);
+      assert.ok(
+        dist(g.mesh![i]!, flip(f.mesh![j]!)) < 0.08 * iod,
+        `${name}: ${i} of the mirror vs ${j} mirrored, ${(dist(g.mesh![i]!, flip(f.mesh![j]!)) / iod).toFixed(3)} eye distances`,
+      );
       assert.ok(dist(g.mesh![j]!, flip(f.mesh![i]!)) < 0.08 * iod, `${name}: ${j} of the mirror vs ${i} mirrored`);
     }
     // And as a whole: each mirrored point has a point of the mirror's mesh close by.
@@ -90,8 +121,10 @@ test('a tilted head gives the same mesh, tilted: the crop is levelled on the eye
   const img = await image('Amber_Tamblyn_0001');
   const f = await faceOf(pipeline, img);
   // Rotate 30 degrees about the image centre into a larger canvas so nothing is cut off.
-  const size = 360, angle = (30 * Math.PI) / 180;
-  const a = Math.cos(angle), b = Math.sin(angle);
+  const size = 360,
+    angle = (30 * Math.PI) / 180;
+  const a = Math.cos(angle),
+    b = Math.sin(angle);
   const t: Similarity = { a, b, tx: size / 2 - (a * 125 - b * 125), ty: size / 2 - (b * 125 + a * 125) };
   const tilted: RgbImage = { width: size, height: size, data: warpCrop(img, t, size) };
   const g = await faceOf(pipeline, tilted);
@@ -146,9 +179,25 @@ test('a crop without a face gives no mesh, and no tensor is left behind', async 
   try {
     const noise: RgbImage = { width: 200, height: 200, data: new Uint8Array(200 * 200 * 3).map((_, i) => (i * 7919) % 251) };
     const before = tf.memory().numTensors;
-    const det = { box: { x: 50, y: 50, width: 100, height: 100 }, keypoints: [[80, 90], [120, 90], [100, 110], [100, 130]] as Point[] };
+    const det = {
+      box: { x: 50, y: 50, width: 100, height: 100 },
+      keypoints: [
+        [80, 90],
+        [120, 90],
+        [100, 110],
+        [100, 130],
+      ] as Point[],
+    };
     assert.equal(await faceMesh.estimate(noise, det), null);
-    const face = (await faceMesh.estimate(await image('Abel_Pacheco_0001'), { box: { x: 85, y: 75, width: 111, height: 111 }, keypoints: [[103, 106], [147, 107], [109, 135], [116, 158]] }))!;
+    const face = (await faceMesh.estimate(await image('Abel_Pacheco_0001'), {
+      box: { x: 85, y: 75, width: 111, height: 111 },
+      keypoints: [
+        [103, 106],
+        [147, 107],
+        [109, 135],
+        [116, 158],
+      ],
+    }))!;
     assert.ok(face.score > 0.9 && face.points.length === 468 && face.z.length === 468);
     assert.equal(tf.memory().numTensors, before);
   } finally {
@@ -169,14 +218,16 @@ test('tf.memory() stays flat over 50 frames with the mesh on', async () => {
   assert.equal(after.numBytes, before.numBytes);
 });
 
-test('meshAlignmentPoints: eye centres, nose tip and mouth centre, near the detector\'s own four points', async () => {
+test("meshAlignmentPoints: eye centres, nose tip and mouth centre, near the detector's own four points", async () => {
   for (const name of NAMES) {
     const f = await faceOf(pipeline, await image(name));
     const pts = meshAlignmentPoints(f.mesh!);
     assert.equal(pts.length, 4);
     const iod = eyeDistance(f);
     // Loose: the detector's own points are off by up to a fifth of the eye distance (its mouth most).
-    pts.forEach((p, i) => assert.ok(dist(p, f.keypoints![i]!) < 0.3 * iod, `${name} point ${i}: ${(dist(p, f.keypoints![i]!) / iod).toFixed(3)} eye distances from the detector's`));
+    pts.forEach((p, i) =>
+      assert.ok(dist(p, f.keypoints![i]!) < 0.3 * iod, `${name} point ${i}: ${(dist(p, f.keypoints![i]!) / iod).toFixed(3)} eye distances from the detector's`),
+    );
     assert.ok(pts[0]![0] < pts[1]![0], 'image-left eye first');
   }
   // Exact means on a synthetic mesh: eye contours and the mouth corners.
@@ -186,7 +237,12 @@ test('meshAlignmentPoints: eye centres, nose tip and mouth centre, near the dete
   mesh[1] = [20, 30];
   mesh[61] = [12, 40];
   mesh[291] = [28, 42];
-  assert.deepEqual(meshAlignmentPoints(mesh), [[10, 20], [30, 20], [20, 30], [20, 41]]);
+  assert.deepEqual(meshAlignmentPoints(mesh), [
+    [10, 20],
+    [30, 20],
+    [20, 30],
+    [20, 41],
+  ]);
   assert.throws(() => meshAlignmentPoints(mesh.slice(0, 100)), /468/);
 });
 

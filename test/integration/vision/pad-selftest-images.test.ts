@@ -32,7 +32,10 @@ function folder(rows: { file: string; label: string; attack?: string }[], header
 /** The raw P(live) of each image's largest face, from a worker of our own: what the report must agree with. */
 async function rawScores(files: string[]): Promise<(number | null)[]> {
   const config = embeddedDefaults();
-  const worker = await createVisionWorker(config.vision, memoryLogger().log, { livenessModule: new URL('../../../daemon/vision/pad/module.ts', import.meta.url).href, livenessOptions: config.pad });
+  const worker = await createVisionWorker(config.vision, memoryLogger().log, {
+    livenessModule: new URL('../../../daemon/vision/pad/module.ts', import.meta.url).href,
+    livenessOptions: config.pad,
+  });
   try {
     const out: (number | null)[] = [];
     for (const f of files) out.push(largestFace((await worker.analyzeImage(readFileSync(join(FIXTURES, f)))).faces)?.livenessRaw ?? null);
@@ -78,7 +81,10 @@ test('a folder with an attack column: BPCER and APCER per attack type at each le
   }
   const first = PAD_LEVELS.find((level) => out.levels[level]?.attacks_accepted === 0) ?? null;
   assert.equal(out.recommended_level, first);
-  assert.ok(out.warnings.some((w) => w.startsWith('print: only 4 judged frames')), out.warnings.join('\n'));
+  assert.ok(
+    out.warnings.some((w) => w.startsWith('print: only 4 judged frames')),
+    out.warnings.join('\n'),
+  );
   assert.ok(out.warnings.some((w) => w.startsWith('1 files could not be read as images')));
   // The folder mode needs no data directory and leaves none behind.
   assert.equal(existsSync(dataDir), false);
@@ -92,7 +98,13 @@ test('a folder with an attack column: BPCER and APCER per attack type at each le
 });
 
 test('without an attack column every spoof is of one type, "spoof"; a bad file is refused clearly', async (t) => {
-  const dir = folder([{ file: LIVE[0] as string, label: 'live' }, { file: PRINT[0] as string, label: 'spoof' }], 'relpath,label');
+  const dir = folder(
+    [
+      { file: LIVE[0] as string, label: 'live' },
+      { file: PRINT[0] as string, label: 'spoof' },
+    ],
+    'relpath,label',
+  );
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const res = await runFacegate(['pad', 'selftest', '--images', dir, '--json'], isolatedEnv(join(dir, 'data')));
   assert.equal(res.code, 0, res.stderr);

@@ -30,14 +30,17 @@ after(() => {
   peers?.dispose();
 });
 
-test('Human\'s crop square: the detector box enlarged 1.4x about its centre, squared on its longer side, rounded', () => {
+test("Human's crop square: the detector box enlarged 1.4x about its centre, squared on its longer side, rounded", () => {
   assert.deepEqual(humanFaceSquare({ x: 100, y: 50, width: 100, height: 80 }), [80, 20, 220, 160]);
 });
 
 test('human-antispoof and human-liveness load from the pinned manifest and give P(live) in [0, 1] on a live and a printed-photo face, leaving no tensor', async () => {
   assert.ok(peers);
   const models: PeerPad[] = [peers.antispoof, peers.liveness];
-  assert.deepEqual(models.map((m) => m.name), ['human-antispoof', 'human-liveness']);
+  assert.deepEqual(
+    models.map((m) => m.name),
+    ['human-antispoof', 'human-liveness'],
+  );
   const loaded = tf.memory().numTensors;
   for (const { name, face } of faces) {
     for (const m of models) {
@@ -55,7 +58,7 @@ test('a malformed frame is refused before any tensor is made', async () => {
   assert.equal(tf.memory().numTensors, loaded);
 });
 
-test('dispose() frees both models\' weights', () => {
+test("dispose() frees both models' weights", () => {
   assert.ok(peers);
   assert.ok(tf.memory().numTensors > baseline);
   peers.dispose();

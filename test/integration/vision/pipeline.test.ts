@@ -28,7 +28,7 @@ test('the detector finds the one face in each LFW fixture, with eyes, nose and m
     assert.ok(f.box.width > 70 && f.box.width < 160);
     assert.equal(f.landmarks5.length, 5);
     const [re, le, nose, ml, mr] = f.landmarks5 as [number, number][];
-    assert.ok(re![0] < le![0], 'the subject\'s right eye is on the image left');
+    assert.ok(re![0] < le![0], "the subject's right eye is on the image left");
     assert.ok(nose![1] > re![1] && ml![1] > nose![1] && mr![1] > nose![1], 'nose below eyes, mouth below nose');
     assert.equal(f.quality.ok, true, f.quality.reasons.join());
     assert.ok(f.embedding);
@@ -41,7 +41,9 @@ test('the detector finds the one face in each LFW fixture, with eyes, nose and m
 
 test('the same person scores higher than two different people', async () => {
   const e = async (n: string): Promise<Float32Array> => (await pipeline.analyzeImage(fixture(n))).faces[0]!.embedding!;
-  const [a1, a2, b1, b3, c1] = await Promise.all(['Amber_Tamblyn_0001', 'Amber_Tamblyn_0002', 'Anders_Fogh_Rasmussen_0001', 'Anders_Fogh_Rasmussen_0003', 'Abel_Pacheco_0001'].map(e));
+  const [a1, a2, b1, b3, c1] = await Promise.all(
+    ['Amber_Tamblyn_0001', 'Amber_Tamblyn_0002', 'Anders_Fogh_Rasmussen_0001', 'Anders_Fogh_Rasmussen_0003', 'Abel_Pacheco_0001'].map(e),
+  );
   assert.ok(cosine(a1!, a2!) > cosine(a1!, b1!) && cosine(a1!, a2!) > cosine(a2!, c1!));
   assert.ok(cosine(b1!, b3!) > cosine(b1!, a2!) && cosine(b1!, b3!) > cosine(b3!, c1!));
 });
@@ -62,7 +64,13 @@ test('a camera frame (packed RGB) gives the same face as the photo, and timings 
 
 test('the liveness slot scores each good face and can be removed again', async () => {
   const seen: number[] = [];
-  pipeline.setLiveness({ name: 'test', score: async (input) => { seen.push(input.box.width); return 0.25; } });
+  pipeline.setLiveness({
+    name: 'test',
+    score: async (input) => {
+      seen.push(input.box.width);
+      return 0.25;
+    },
+  });
   const res = await pipeline.analyzeImage(fixture('Abel_Pacheco_0001'));
   assert.equal(res.faces[0]!.liveness, 0.25);
   assert.equal(seen.length, 1);
@@ -72,13 +80,22 @@ test('the liveness slot scores each good face and can be removed again', async (
 });
 
 test('images with no face, of any size, give no faces; malformed frames and non-images a clear error', async () => {
-  for (const [w, h] of [[1, 1], [4000, 3000], [31, 7]] as const) {
-    const png = await sharp({ create: { width: w, height: h, channels: 4, background: { r: 20, g: 180, b: 90, alpha: 0.3 } } }).png().toBuffer();
+  for (const [w, h] of [
+    [1, 1],
+    [4000, 3000],
+    [31, 7],
+  ] as const) {
+    const png = await sharp({ create: { width: w, height: h, channels: 4, background: { r: 20, g: 180, b: 90, alpha: 0.3 } } })
+      .png()
+      .toBuffer();
     assert.equal((await pipeline.analyzeImage(png)).faces.length, 0, `${w}x${h}`);
   }
   const grey = await sharp(fixture('Anders_Fogh_Rasmussen_0003')).greyscale().png().toBuffer();
   assert.equal((await pipeline.analyzeImage(grey)).faces.length, 1, 'a grayscale photo still shows its face');
-  await assert.rejects(pipeline.analyzeImage(new TextEncoder().encode('GIF89a but not really')), (e: Error & { code?: string }) => e.code === 'VISION_BAD_IMAGE');
+  await assert.rejects(
+    pipeline.analyzeImage(new TextEncoder().encode('GIF89a but not really')),
+    (e: Error & { code?: string }) => e.code === 'VISION_BAD_IMAGE',
+  );
   await assert.rejects(pipeline.analyzeImage(fixture('Amber_Tamblyn_0002').subarray(0, 2000)), (e: Error & { code?: string }) => e.code === 'VISION_BAD_IMAGE');
   const bad: Frame[] = [
     { seq: 1, capturedAt: 0, sourceId: 't', width: 640, height: 480, rgb: new Uint8Array(100) },

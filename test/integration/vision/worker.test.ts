@@ -48,7 +48,11 @@ test('`facegate vision check` (bin/facegate.js, tsx registered by the bin) runs 
   const out = JSON.parse(r.stdout) as { thread: string; backend: string; faces: { box: unknown; quality: { ok: boolean } }[] };
   assert.equal(out.thread, 'worker');
   // The tfjs backend, and the embedder's own runtime beside it.
-  assert.match(out.backend, /^wasm\+simd \+ onnxruntime-web \d+\.\d+\.\d+ wasm\+simd, 2 threads$/, 'the embedder runs on vision.embedder.threads (2) threads inside the worker');
+  assert.match(
+    out.backend,
+    /^wasm\+simd \+ onnxruntime-web \d+\.\d+\.\d+ wasm\+simd, 2 threads$/,
+    'the embedder runs on vision.embedder.threads (2) threads inside the worker',
+  );
   assert.equal(out.faces.length, 1);
   const bad = spawnSync(process.execPath, [bin, 'vision', 'check', bin], { encoding: 'utf8', cwd: '/', timeout: 120_000 });
   assert.equal(bad.status, 1);

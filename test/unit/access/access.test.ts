@@ -50,7 +50,9 @@ function setup(settings: Partial<AccessSettings> = {}) {
   const pseudonyms = new Pseudonyms(Buffer.alloc(32, 7));
   const people = new Map([['alice', alice]]);
   const access = createAccess({
-    bus, clock, log,
+    bus,
+    clock,
+    log,
     settings: { livenessMin: 0.5, lockoutAttempts: 3, lockoutWindowMs: 60_000, lockoutCooldownMs: 120_000, ...settings },
     lookupPerson: (id) => people.get(id) ?? null,
     subjectOf: (id) => pseudonyms.subject(id),
@@ -70,7 +72,10 @@ void test('a verdict on the bus becomes one decision and one pseudonymous public
   assert.equal(events.length, 1);
   const e = events[0]!;
   // The decision names its event and the frame that concluded the vote (for a snapshot).
-  assert.deepEqual({ ...decisions[0], at: 0 }, { door: 'front', granted: true, reason: 'match', personId: 'alice', score: 0.8, liveness: 0.9, at: 0, eventId: e.id, frameAt: 1234 });
+  assert.deepEqual(
+    { ...decisions[0], at: 0 },
+    { door: 'front', granted: true, reason: 'match', personId: 'alice', score: 0.8, liveness: 0.9, at: 0, eventId: e.id, frameAt: 1234 },
+  );
   assert.equal(e.type, 'access_granted');
   assert.equal(e.subject, pseudonyms.subject('alice'));
   assert.match(e.subject!, /^p_[0-9a-f]{16}$/);
@@ -78,7 +83,14 @@ void test('a verdict on the bus becomes one decision and one pseudonymous public
   bus.emit('verdict', verdict({ personId: null, score: 0.1 }));
   bus.emit('verdict', verdict({ liveness: 0.1 }));
   bus.emit('verdict', verdict({ liveness: null }));
-  assert.deepEqual(events.slice(1).map((x) => [x.type, x.reason]), [['unknown_face', 'unknown'], ['spoof_suspected', 'spoof_suspected'], ['access_denied', 'liveness_unknown']]);
+  assert.deepEqual(
+    events.slice(1).map((x) => [x.type, x.reason]),
+    [
+      ['unknown_face', 'unknown'],
+      ['spoof_suspected', 'spoof_suspected'],
+      ['access_denied', 'liveness_unknown'],
+    ],
+  );
   assert.equal(events[1]!.subject, null);
 });
 

@@ -38,7 +38,16 @@ test('nextFaceFromBus pairs the analysis with its frame JPEG; times out with a 5
   const waiting = next();
   const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 1]);
   bus.emit('frame', { seq: 7, capturedAt: 0, sourceId: 's', width: 4, height: 2, rgb: new Uint8Array(24), jpeg });
-  const face = { box: { x: 1, y: 0, width: 2, height: 2 }, detectionScore: 0.9, landmarks5: [], mesh: null, embedding: new Float32Array(4), quality: { ok: true, reasons: [], sharpness: 1, yaw: 0, pitch: 0, size: 2 }, liveness: 0.9, attributes: null };
+  const face = {
+    box: { x: 1, y: 0, width: 2, height: 2 },
+    detectionScore: 0.9,
+    landmarks5: [],
+    mesh: null,
+    embedding: new Float32Array(4),
+    quality: { ok: true, reasons: [], sharpness: 1, yaw: 0, pitch: 0, size: 2 },
+    liveness: 0.9,
+    attributes: null,
+  };
   bus.emit('analysis', { frameSeq: 7, capturedAt: 0, analysedAt: 1, width: 4, height: 2, faces: [face], timings: {} });
   const got = await waiting;
   assert.equal(got.faces, 1);
@@ -51,4 +60,3 @@ test('nextFaceFromBus pairs the analysis with its frame JPEG; times out with a 5
   await assert.rejects(late, (e: unknown) => e instanceof ServiceError && e.kind === 'unavailable');
   assert.equal(bus.listenerCount('analysis'), 0);
 });
-

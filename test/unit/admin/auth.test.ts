@@ -48,11 +48,12 @@ test('login throttle: only failures count, per key, and the window slides', () =
 test('file names: bare names pass, anything with a path is refused', () => {
   assert.equal(checkFileName('photo 1 – Zoë.jpg'), 'photo 1 – Zoë.jpg');
   assert.equal(checkFileName(undefined), null);
-  for (const bad of ['../x.jpg', 'a/b.jpg', 'C:\\x.jpg', '..', 'x\0.jpg']) assert.throws(() => checkFileName(bad), /file name must be a plain name, without a path/, bad);
+  for (const bad of ['../x.jpg', 'a/b.jpg', 'C:\\x.jpg', '..', 'x\0.jpg'])
+    assert.throws(() => checkFileName(bad), /file name must be a plain name, without a path/, bad);
   assert.throws(() => checkFileName(`${'x'.repeat(201)}.jpg`), /longer than 200/);
 });
 
-test('login throttle: a spray of other keys filling the table never drops a live account\'s count', () => {
+test("login throttle: a spray of other keys filling the table never drops a live account's count", () => {
   const clock = new FakeClock();
   const t = new LoginThrottle(60_000, () => clock.now(), 100);
   for (let i = 0; i < 4; i++) t.fail('user:owner', { keep: true });
@@ -65,9 +66,15 @@ test('login throttle: a spray of other keys filling the table never drops a live
 test('login throttle: begin() counts before the check finishes, so parallel attempts cannot pass the limit; success withdraws', () => {
   const clock = new FakeClock();
   const t = new LoginThrottle(60_000, () => clock.now());
-  const keys = [{ key: 'ip:a', limit: 10 }, { key: 'user:owner', limit: 3, keep: true }];
+  const keys = [
+    { key: 'ip:a', limit: 10 },
+    { key: 'user:owner', limit: 3, keep: true },
+  ];
   const attempts = Array.from({ length: 5 }, () => t.begin(keys));
-  assert.deepEqual(attempts.map((a) => typeof a === 'number'), [false, false, false, true, true]);
+  assert.deepEqual(
+    attempts.map((a) => typeof a === 'number'),
+    [false, false, false, true, true],
+  );
   assert.equal(attempts[3], 60);
   const first = attempts[0];
   assert.ok(first !== undefined && typeof first !== 'number');
@@ -78,16 +85,22 @@ test('login throttle: begin() counts before the check finishes, so parallel atte
   assert.equal(t.retryAfterS('ip:a', 2), 60, 'the other two still count for it');
 });
 
-test('an API token\'s last use is written at most once a minute: a busy client does not make each request a database write', () => {
+test("an API token's last use is written at most once a minute: a busy client does not make each request a database write", () => {
   const db = openDatabase(tempDir('facegate-auth-'));
   let now = Date.parse('2026-12-06T10:00:00Z');
   const auth = new AuthStore(db, () => now);
   let writes = 0;
-  db.function('count_write', () => { writes++; return null; });
+  db.function('count_write', () => {
+    writes++;
+    return null;
+  });
   db.exec('CREATE TEMP TRIGGER used AFTER UPDATE OF last_used_at ON admin_api_tokens BEGIN SELECT count_write(); END');
   try {
     const { token } = auth.createToken('panel', 'viewer', 'owner', null);
-    for (let i = 0; i < 50; i++) { assert.ok(auth.tokenBySecret(token)); now += 100; }
+    for (let i = 0; i < 50; i++) {
+      assert.ok(auth.tokenBySecret(token));
+      now += 100;
+    }
     assert.equal(writes, 1, 'first use written once');
     assert.equal(auth.listTokens()[0]!.lastUsedAt, '2026-12-06T10:00:00.000Z');
     now = Date.parse('2026-12-06T10:01:01Z');

@@ -15,8 +15,16 @@ function setUp(stillMs = 1000) {
   /** Starts a turn; `done()` says whether it has resolved yet. */
   const turn = () => {
     let resolved = false;
-    const p = first.turn().then(() => { resolved = true; });
-    return { p, done: async () => { await new Promise((r) => setImmediate(r)); return resolved; } };
+    const p = first.turn().then(() => {
+      resolved = true;
+    });
+    return {
+      p,
+      done: async () => {
+        await new Promise((r) => setImmediate(r));
+        return resolved;
+      },
+    };
   };
   return { clock, bus, first, turn };
 }
@@ -49,12 +57,18 @@ test('no request waits longer than maxWaitMs, and an undecided passage stops hol
   const { bus, turn, clock, first } = setUp();
   bus.emit('frame', frame('motion'));
   const a = turn();
-  for (let t = 0; t < 900; t += 100) { clock.advance(100); bus.emit('frame', frame('motion')); }
+  for (let t = 0; t < 900; t += 100) {
+    clock.advance(100);
+    bus.emit('frame', frame('motion'));
+  }
   assert.equal(await a.done(), false);
   clock.advance(100);
   assert.equal(await a.done(), true, 'released at maxWaitMs');
   const b = turn();
-  for (let t = 0; t < 1000; t += 100) { clock.advance(100); bus.emit('frame', frame('motion')); }
+  for (let t = 0; t < 1000; t += 100) {
+    clock.advance(100);
+    bus.emit('frame', frame('motion'));
+  }
   assert.equal(await b.done(), true, 'released when the passage has lasted passageMs');
   assert.equal(first.busy(), false, 'someone walking past without a decision holds nothing after passageMs');
   // A still second, then motion again: a new passage.

@@ -4,7 +4,7 @@ import { identityPeople } from '../../../daemon/admin/index.ts';
 import { face, identityVector, openHarness, photo } from '../../support/identity-harness.ts';
 import { tempDir } from '../../support/tmp.ts';
 
-test('a photo upload is analysed once: identity\'s outcome carries the face box and the image size into the verdict', async () => {
+test("a photo upload is analysed once: identity's outcome carries the face box and the image size into the verdict", async () => {
   const h = openHarness(tempDir());
   try {
     const people = identityPeople(h.identity);
@@ -42,13 +42,16 @@ test('a person added in the panel is kept by identity as a draft: listed, edited
   h = openHarness(dir);
   try {
     const people = identityPeople(h.identity);
-    assert.deepEqual((await people.list()).map((p) => [p.id, p.name, p.templates]), [[created.id, 'Zebedee Quill', 0]]);
+    assert.deepEqual(
+      (await people.list()).map((p) => [p.id, p.name, p.templates]),
+      [[created.id, 'Zebedee Quill', 0]],
+    );
     assert.equal((await people.get(created.id))?.createdAt, created.createdAt);
     assert.equal((await people.export(created.id, 'admin:test'))?.format, 'facegate.subject-access.v1');
     await assert.rejects(async () => people.addTemplateFromCamera(created.id, 'admin:test'), /no camera is running/);
     assert.equal(await people.erase(created.id, 'admin:test'), true);
     assert.equal(await people.get(created.id), null);
-    assert.equal(h.personKeys.has(created.id), false, 'the draft\'s key is destroyed');
+    assert.equal(h.personKeys.has(created.id), false, "the draft's key is destroyed");
     assert.equal(await people.erase(created.id, 'admin:test'), false);
   } finally {
     h.close();

@@ -6,8 +6,18 @@ import { RuntimeSettings, applyStoredSettings, availableRuntimeKeys, redact } fr
 import { tempDir } from '../../support/tmp.ts';
 
 test('redact: password, secret and token values hidden at any depth; null stays null; paths stay', () => {
-  const out = redact({ mqtt: { password: 'p', username: 'u', tls: { client_secret: 's' } }, a: [{ api_token: 't' }], admin: { tls_key_file: '/k.pem' }, b: { password: null } });
-  assert.deepEqual(out, { mqtt: { password: '[redacted]', username: 'u', tls: { client_secret: '[redacted]' } }, a: [{ api_token: '[redacted]' }], admin: { tls_key_file: '/k.pem' }, b: { password: null } });
+  const out = redact({
+    mqtt: { password: 'p', username: 'u', tls: { client_secret: 's' } },
+    a: [{ api_token: 't' }],
+    admin: { tls_key_file: '/k.pem' },
+    b: { password: null },
+  });
+  assert.deepEqual(out, {
+    mqtt: { password: '[redacted]', username: 'u', tls: { client_secret: '[redacted]' } },
+    a: [{ api_token: '[redacted]' }],
+    admin: { tls_key_file: '/k.pem' },
+    b: { password: null },
+  });
 });
 
 test('runtime settings persist in the database and come back at the next start; invalid ones change nothing', () => {
@@ -26,7 +36,9 @@ test('runtime settings persist in the database and come back at the next start; 
     assert.equal(restarted.config.daemon.log_level, 'warn');
     assert.deepEqual(restarted.applied, ['daemon.log_level']);
     // A stored value a newer schema no longer accepts is skipped, not fatal; keys outside the runtime list are ignored.
-    db.prepare("INSERT INTO admin_settings (key, value, changed_by, changed_at) VALUES ('admin.session_lifetime_h', '-5', 'x', 'x'), ('admin.port', '1', 'x', 'x')").run();
+    db.prepare(
+      "INSERT INTO admin_settings (key, value, changed_by, changed_at) VALUES ('admin.session_lifetime_h', '-5', 'x', 'x'), ('admin.port', '1', 'x', 'x')",
+    ).run();
     const again = applyStoredSettings(db, embeddedDefaults());
     assert.equal(again.config.admin.session_lifetime_h, 12);
     assert.equal(again.config.admin.port, 8080);

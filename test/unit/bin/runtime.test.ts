@@ -47,7 +47,10 @@ void test('FACEGATE_DIST: 0 always the source, 1 only a current build, anything 
   assert.equal(chooseBuild('daemon/cli', { FACEGATE_DIST: '0' }, tree(T, T + 10)).compiled, false);
   assert.equal(chooseBuild('daemon/cli', { FACEGATE_DIST: '1' }, tree(T, T + 10)).compiled, true);
   const refused = (env: NodeJS.ProcessEnv, root: string, code: number, message: RegExp): void => {
-    assert.throws(() => chooseBuild('daemon/cli', env, root), (e: unknown) => e instanceof BuildChoiceError && e.exitCode === code && message.test(e.message));
+    assert.throws(
+      () => chooseBuild('daemon/cli', env, root),
+      (e: unknown) => e instanceof BuildChoiceError && e.exitCode === code && message.test(e.message),
+    );
   };
   refused({ FACEGATE_DIST: '1' }, tree(T), 69, /^FACEGATE_DIST=1, but there is no build in dist\/: run npm run build$/);
   refused({ FACEGATE_DIST: '1' }, tree(T + 20, T + 10), 69, /daemon\/core\/bus\.ts changed after the build/);

@@ -42,7 +42,7 @@ void test('v4l2: MJPEG cameras are copied through, others encoded; size and rate
   assert.equal(after(yuyv, '-c:v'), 'mjpeg');
   const auto = v4l2Args({ ...size, device: '/dev/video0', inputFormat: 'auto' });
   assert.ok(!auto.includes('-input_format'));
-  assert.equal(after(auto, '-f', ), 'v4l2');
+  assert.equal(after(auto, '-f'), 'v4l2');
 });
 
 void test('rtsp and http: the URL is one argument, the stream is paced and scaled, MJPEG on stdout', () => {
@@ -58,8 +58,23 @@ void test('rtsp and http: the URL is one argument, the stream is paced and scale
 });
 
 void test('gstreamer: placeholders are filled and the pipeline split into gst-launch arguments, -q first', () => {
-  const args = gstreamerArgs({ ...size, sensorId: 1, pipeline: 'nvarguscamerasrc sensor-id={sensor_id} ! video/x-raw(memory:NVMM),width={width},height={height},framerate={fps}/1 ! jpegenc ! fdsink fd=1' });
-  assert.deepEqual(args, ['-q', 'nvarguscamerasrc', 'sensor-id=1', '!', 'video/x-raw(memory:NVMM),width=640,height=480,framerate=10/1', '!', 'jpegenc', '!', 'fdsink', 'fd=1']);
+  const args = gstreamerArgs({
+    ...size,
+    sensorId: 1,
+    pipeline: 'nvarguscamerasrc sensor-id={sensor_id} ! video/x-raw(memory:NVMM),width={width},height={height},framerate={fps}/1 ! jpegenc ! fdsink fd=1',
+  });
+  assert.deepEqual(args, [
+    '-q',
+    'nvarguscamerasrc',
+    'sensor-id=1',
+    '!',
+    'video/x-raw(memory:NVMM),width=640,height=480,framerate=10/1',
+    '!',
+    'jpegenc',
+    '!',
+    'fdsink',
+    'fd=1',
+  ]);
 });
 
 void test('video replay: real-time, looping only when asked', () => {
@@ -77,7 +92,10 @@ void test('credentials never reach ids or logs', () => {
 });
 
 void test('--list-cameras output is counted; Pi ISP, codec and Jetson CSI nodes are not webcams', () => {
-  assert.equal(countListedCameras('Available cameras\n-----------------\n0 : imx708 [4608x2592 10-bit RGGB] (/base/soc)\n    Modes: ...\n1 : ov5647 [2592x1944]\n'), 2);
+  assert.equal(
+    countListedCameras('Available cameras\n-----------------\n0 : imx708 [4608x2592 10-bit RGGB] (/base/soc)\n    Modes: ...\n1 : ov5647 [2592x1944]\n'),
+    2,
+  );
   assert.equal(countListedCameras('No cameras available!\n'), 0);
   const devices = webcamDevices([
     { path: '/dev/video10', name: 'bcm2835-codec-decode', index: 0 },
@@ -86,7 +104,10 @@ void test('--list-cameras output is counted; Pi ISP, codec and Jetson CSI nodes 
     { path: '/dev/video1', name: 'HD Pro Webcam C920', index: 0 },
     { path: '/dev/video2', name: 'HD Pro Webcam C920', index: 1 },
   ]);
-  assert.deepEqual(devices.map((d) => d.path), ['/dev/video1']);
+  assert.deepEqual(
+    devices.map((d) => d.path),
+    ['/dev/video1'],
+  );
 });
 
 function probe(p: Partial<BoardProbe>): BoardProbe {
@@ -94,12 +115,23 @@ function probe(p: Partial<BoardProbe>): BoardProbe {
 }
 
 void test('auto: libcamera with a listed camera, else a webcam, else a Jetson, else a clear none', async () => {
-  const pi = await detectSource(probe({ which: (c) => (c === 'libcamera-vid' ? '/usr/bin/libcamera-vid' : null), libcameraCameras: (bin) => Promise.resolve(bin === '/usr/bin/libcamera-vid' ? 1 : 0) }));
+  const pi = await detectSource(
+    probe({
+      which: (c) => (c === 'libcamera-vid' ? '/usr/bin/libcamera-vid' : null),
+      libcameraCameras: (bin) => Promise.resolve(bin === '/usr/bin/libcamera-vid' ? 1 : 0),
+    }),
+  );
   assert.equal(pi.source, 'libcamera');
   const usb = [{ path: '/dev/video0', name: 'USB Camera', index: 0 }];
   const piNoCam = await detectSource(probe({ which: (c) => (c === 'rpicam-vid' ? '/usr/bin/rpicam-vid' : null), videoDevices: () => usb }));
   assert.deepEqual(piNoCam.source === 'v4l2' && piNoCam.device, '/dev/video0');
-  const jetson = await detectSource(probe({ isJetson: () => true, which: (c) => (c === 'gst-launch-1.0' ? '/usr/bin/gst-launch-1.0' : null), videoDevices: () => [{ path: '/dev/video0', name: 'vi-output, imx219 9-0010', index: 0 }] }));
+  const jetson = await detectSource(
+    probe({
+      isJetson: () => true,
+      which: (c) => (c === 'gst-launch-1.0' ? '/usr/bin/gst-launch-1.0' : null),
+      videoDevices: () => [{ path: '/dev/video0', name: 'vi-output, imx219 9-0010', index: 0 }],
+    }),
+  );
   assert.equal(jetson.source, 'gstreamer');
   const bareJetson = await detectSource(probe({ isJetson: () => true }));
   assert.equal(bareJetson.source, 'none');

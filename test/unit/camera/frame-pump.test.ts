@@ -55,7 +55,10 @@ void test('newest wins: frames offered while a decode runs replace each other an
   const { p, frames } = pump();
   jpegs.forEach((j, i) => p.offer(enc(j, i + 1)));
   await p.idle();
-  assert.deepEqual(frames.map((f) => f.seq), [1, 6]);
+  assert.deepEqual(
+    frames.map((f) => f.seq),
+    [1, 6],
+  );
   assert.equal(p.stats.dropped, 4);
   assert.equal(p.stats.decoded, 2);
   assert.equal(p.busySince, null);
@@ -76,7 +79,10 @@ void test('a corrupt JPEG is skipped and counted, and the next frame still decod
   await p.idle();
   assert.equal(p.stats.decodeErrors, 3);
   assert.equal(errors.length, 3);
-  assert.deepEqual(frames.map((f) => f.seq), [9]);
+  assert.deepEqual(
+    frames.map((f) => f.seq),
+    [9],
+  );
   assert.equal(good(), 1);
 });
 
@@ -86,7 +92,10 @@ void test('a frame the gate lets through but nobody wants (a keep-alive of a sti
   const gate = new MotionGate({ enabled: true, sensitivity: 0.5, minArea: 0.01, roi: { x: 0, y: 0, width: 1, height: 1 }, holdMs: 0, keepaliveMs: 0 });
   let wantKeepalive = false;
   const p = new FramePump({
-    width: 320, height: 240, gate, now: () => 0,
+    width: 320,
+    height: 240,
+    gate,
+    now: () => 0,
     handlers: { frame: (f) => frames.push(f), good: () => undefined, bad: (e) => assert.fail(e), wanted: (d) => d.reason !== 'keepalive' || wantKeepalive },
   });
   for (let seq = 1; seq <= 3; seq++) {
@@ -96,6 +105,12 @@ void test('a frame the gate lets through but nobody wants (a keep-alive of a sti
   wantKeepalive = true;
   p.offer(enc(jpegs[0] as Buffer, 4));
   await p.idle();
-  assert.deepEqual(frames.map((f) => [f.seq, f.trigger]), [[1, 'first'], [4, 'keepalive']]);
+  assert.deepEqual(
+    frames.map((f) => [f.seq, f.trigger]),
+    [
+      [1, 'first'],
+      [4, 'keepalive'],
+    ],
+  );
   assert.deepEqual({ decoded: p.stats.decoded, passed: p.stats.passed, gatedOut: p.stats.gatedOut }, { decoded: 4, passed: 2, gatedOut: 2 });
 });

@@ -36,8 +36,14 @@ void test('a stream cut into two pieces at every byte boundary yields exactly th
 void test('a stream fed one byte at a time and in three-piece cuts yields the same frames', () => {
   const stream = Buffer.concat(frames);
   const s = new MjpegSplitter();
-  const out = splitAll(s, [...stream].map((b) => Uint8Array.of(b)));
-  assert.deepEqual(out.map((f) => f.length), frames.map((f) => f.length));
+  const out = splitAll(
+    s,
+    [...stream].map((b) => Uint8Array.of(b)),
+  );
+  assert.deepEqual(
+    out.map((f) => f.length),
+    frames.map((f) => f.length),
+  );
   // every pair of cut points over the first frame and a fixed one in the second
   const second = (frames[0] as Buffer).length + 7;
   for (let cut = 0; cut < second; cut += 3) {
@@ -98,7 +104,10 @@ void test('the buffer is bounded: an oversized frame is dropped and the stream r
   assert.equal(out.length, smaller.length);
   assert.ok(s.stats.brokenFrames + s.stats.junkBytes > 0);
   const tooBig = new MjpegSplitter(1000);
-  assert.deepEqual(tooBig.push(big.length > 1000 ? big : Buffer.concat([big.subarray(0, big.length - 2), Buffer.alloc(1200, 0x22), big.subarray(big.length - 2)])), []);
+  assert.deepEqual(
+    tooBig.push(big.length > 1000 ? big : Buffer.concat([big.subarray(0, big.length - 2), Buffer.alloc(1200, 0x22), big.subarray(big.length - 2)])),
+    [],
+  );
   assert.equal(tooBig.stats.brokenFrames, 1);
   assert.throws(() => new MjpegSplitter(10), /at least 64/);
 });

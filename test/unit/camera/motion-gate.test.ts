@@ -33,7 +33,10 @@ void test('the gate works on a small grayscale copy', () => {
 void test('a static scene with sensor noise passes only the first frame and the keep-alive frames', () => {
   const d = play(still);
   const passed = d.filter((x) => x.pass);
-  assert.deepEqual(passed.map((x) => x.reason), ['first', 'keepalive', 'keepalive']); // 5 s at one per 2 s
+  assert.deepEqual(
+    passed.map((x) => x.reason),
+    ['first', 'keepalive', 'keepalive'],
+  ); // 5 s at one per 2 s
   assert.ok(d.every((x) => x.reason !== 'motion'));
 });
 
@@ -57,8 +60,14 @@ void test('hold keeps frames passing after motion stops; disabled passes everyth
   const lastMotion = d.map((x) => x.reason).lastIndexOf('motion');
   // the background catches up with the stopped object within a dozen frames
   assert.ok(lastMotion >= 9 && lastMotion < 25, `last motion at ${lastMotion}`);
-  assert.ok(d.slice(lastMotion + 1, lastMotion + 11).every((x) => x.pass && x.reason === 'hold'), 'held for a second after the last motion');
-  assert.ok(d.slice(lastMotion + 11).every((x) => !x.pass), 'then still');
+  assert.ok(
+    d.slice(lastMotion + 1, lastMotion + 11).every((x) => x.pass && x.reason === 'hold'),
+    'held for a second after the last motion',
+  );
+  assert.ok(
+    d.slice(lastMotion + 11).every((x) => !x.pass),
+    'then still',
+  );
   assert.ok(play(still, { enabled: false }).every((x) => x.pass && x.reason === 'disabled'));
 });
 
@@ -98,7 +107,10 @@ void test('a still scene is looked at only at the idle check rate; motion makes 
   // once the moving sequence starts, motion is seen within one idle interval, then every frame counts
   const firstMoving = looked.find((i) => i >= 20) as number;
   assert.ok(firstMoving <= 21);
-  assert.deepEqual(looked.filter((i) => i > firstMoving), Array.from({ length: 29 - firstMoving }, (_, k) => firstMoving + 1 + k));
+  assert.deepEqual(
+    looked.filter((i) => i > firstMoving),
+    Array.from({ length: 29 - firstMoving }, (_, k) => firstMoving + 1 + k),
+  );
   const off = new MotionGate({ ...base, enabled: false, idleCheckMs: 1000 });
   assert.ok(off.needsCheck(0) && off.needsCheck(1));
 });

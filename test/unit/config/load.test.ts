@@ -107,12 +107,15 @@ test('a broken YAML file gives one clear error naming the file', () => {
   const dir = tempDir();
   const file = join(dir, 'broken.yaml');
   writeFileSync(file, 'camera:\n  source: [auto\n');
-  assert.throws(() => loadConfig({ file, env: {} }), (err: unknown) => {
-    assert.ok(err instanceof FacegateError);
-    assert.match(err.message, new RegExp(`^config file ${file}: not valid YAML: `));
-    assert.equal(err.message.split('\n').length, 1);
-    return true;
-  });
+  assert.throws(
+    () => loadConfig({ file, env: {} }),
+    (err: unknown) => {
+      assert.ok(err instanceof FacegateError);
+      assert.match(err.message, new RegExp(`^config file ${file}: not valid YAML: `));
+      assert.equal(err.message.split('\n').length, 1);
+      return true;
+    },
+  );
 });
 
 test('duplicate keys, a non-mapping top level and a missing file are refused', () => {
@@ -136,19 +139,23 @@ test('an empty file means the embedded defaults', () => {
 test('no secret is printed in a config error: secret keys, unknown (perhaps misspelt) keys and URL credentials', () => {
   const dir = tempDir();
   const file = join(dir, 'secrets.yaml');
-  writeFileSync(file, [
-    'mqtt:',
-    '  password: 12345',
-    '  commands:',
-    '    hmac_secret: hunter2-short',
-    '    hmac_secert: s3cr3t-misspelt-value',
-    'camera:',
-    '  network:',
-    '    url: "ftp://cam:pa55word@10.0.0.9/stream"',
-    '',
-  ].join('\n'));
+  writeFileSync(
+    file,
+    [
+      'mqtt:',
+      '  password: 12345',
+      '  commands:',
+      '    hmac_secret: hunter2-short',
+      '    hmac_secert: s3cr3t-misspelt-value',
+      'camera:',
+      '  network:',
+      '    url: "ftp://cam:pa55word@10.0.0.9/stream"',
+      '',
+    ].join('\n'),
+  );
   const error = errorOf(() => loadConfig({ file, env: {} }));
-  for (const secret of ['12345', 'hunter2', 's3cr3t', 'pa55word']) assert.equal(error.message.includes(secret), false, `${secret} is not in:\n${error.message}`);
+  for (const secret of ['12345', 'hunter2', 's3cr3t', 'pa55word'])
+    assert.equal(error.message.includes(secret), false, `${secret} is not in:\n${error.message}`);
   assert.match(error.message, /mqtt\.password: .*\(got a number, not shown\)/);
   assert.match(error.message, /mqtt\.commands\.hmac_secret: .*\(got a string of 13 characters, not shown\)/);
   assert.match(error.message, /mqtt\.commands\.hmac_secert: unknown key$/m);
@@ -158,16 +165,40 @@ test('no secret is printed in a config error: secret keys, unknown (perhaps miss
 test('rules across fields: each broken rule is named with its path, in config check and at start', () => {
   const cases: [string, string[], RegExp][] = [
     ['camera on no door', ['camera:', '  door: back'], /^camera\.door: "back" is not a configured door \(doors: front\)$/],
-    ['one id twice', ['doors:', '  - { id: front, name: A, lock: { pin: 17 } }', '  - { id: front, name: B, lock: { pin: 18 } }'], /^doors\.1\.id: door id "front" is also doors\.0\.id/],
-    ['one pin twice', ['doors:', '  - { id: front, name: A, lock: { pin: 17 } }', '  - { id: back, name: B, lock: { pin: 22 }, tamper: { pin: 17 } }'], /^doors\.1\.tamper\.pin: bcm pin 17 is already used by doors\.0\.lock$/],
+    [
+      'one id twice',
+      ['doors:', '  - { id: front, name: A, lock: { pin: 17 } }', '  - { id: front, name: B, lock: { pin: 18 } }'],
+      /^doors\.1\.id: door id "front" is also doors\.0\.id/,
+    ],
+    [
+      'one pin twice',
+      ['doors:', '  - { id: front, name: A, lock: { pin: 17 } }', '  - { id: back, name: B, lock: { pin: 22 }, tamper: { pin: 17 } }'],
+      /^doors\.1\.tamper\.pin: bcm pin 17 is already used by doors\.0\.lock$/,
+    ],
     ['unlock without a secret', ['mqtt:', '  commands: { unlock: true }'], /^mqtt\.commands\.hmac_secret: mqtt\.commands\.unlock is on/],
-    ['trusted user on the embedded broker', ['mqtt:', '  commands: { trusted_user: homeassistant }'], /^mqtt\.commands\.trusted_user: needs an external broker \(mqtt\.url\)/],
-    ['trusted user, facegate without a user name', ['mqtt:', '  url: mqtt://hub:1883', '  commands: { trusted_user: homeassistant }'], /^mqtt\.commands\.trusted_user: needs mqtt\.username/],
-    ['trusted user is facegate itself', ['mqtt:', '  url: mqtt://hub:1883', '  username: homeassistant', '  commands: { trusted_user: homeassistant }'], /^mqtt\.commands\.trusted_user: must not be facegate's own broker user/],
+    [
+      'trusted user on the embedded broker',
+      ['mqtt:', '  commands: { trusted_user: homeassistant }'],
+      /^mqtt\.commands\.trusted_user: needs an external broker \(mqtt\.url\)/,
+    ],
+    [
+      'trusted user, facegate without a user name',
+      ['mqtt:', '  url: mqtt://hub:1883', '  commands: { trusted_user: homeassistant }'],
+      /^mqtt\.commands\.trusted_user: needs mqtt\.username/,
+    ],
+    [
+      'trusted user is facegate itself',
+      ['mqtt:', '  url: mqtt://hub:1883', '  username: homeassistant', '  commands: { trusted_user: homeassistant }'],
+      /^mqtt\.commands\.trusted_user: must not be facegate's own broker user/,
+    ],
     ['MQTT certificate without key', ['mqtt:', '  tls: { cert_file: /etc/c.pem }'], /^mqtt\.tls\.key_file: cert_file and key_file go together/],
     ['admin certificate without key', ['admin:', '  tls_cert_file: /etc/c.pem'], /^admin\.tls_key_file: tls_cert_file and tls_key_file go together/],
     ['network camera without URL', ['camera:', '  source: rtsp'], /^camera\.network\.url: camera\.source is rtsp, so a rtsp URL is needed$/],
-    ['URL of the other kind', ['camera:', '  source: rtsp', '  network: { url: "http://cam/mjpeg" }'], /^camera\.network\.url: camera\.source is rtsp but the URL is not a rtsp URL$/],
+    [
+      'URL of the other kind',
+      ['camera:', '  source: rtsp', '  network: { url: "http://cam/mjpeg" }'],
+      /^camera\.network\.url: camera\.source is rtsp but the URL is not a rtsp URL$/,
+    ],
     ['replay without path', ['camera:', '  source: replay'], /^camera\.replay\.path: camera\.source is replay/],
   ];
   for (const [what, lines, expected] of cases) {

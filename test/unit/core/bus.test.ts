@@ -45,7 +45,7 @@ test('the logger redacts secrets and names', () => {
   for (const secret of ['hunter2', '"x"', 'Alice', '"t"']) assert.ok(!line.includes(secret), `${secret} leaked: ${line}`);
 });
 
-test('the logger redacts the config\'s secrets wherever the config is logged', () => {
+test("the logger redacts the config's secrets wherever the config is logged", () => {
   const { log, lines } = memoryLogger();
   const config = embeddedDefaults();
   config.mqtt.password = 'mqtt-pass-1';

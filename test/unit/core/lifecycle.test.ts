@@ -23,7 +23,12 @@ test('a service that fails to stop does not keep the others running', async () =
   const lc = new Lifecycle(log);
   const stopped: string[] = [];
   lc.add('door', { start: () => undefined, stop: () => void stopped.push('door') });
-  lc.add('broken', { start: () => undefined, stop: () => { throw new Error('stuck'); } });
+  lc.add('broken', {
+    start: () => undefined,
+    stop: () => {
+      throw new Error('stuck');
+    },
+  });
   await lc.start();
   await lc.stop();
   assert.deepEqual(stopped, ['door']);
@@ -35,7 +40,12 @@ test('a failed start leaves already-started services stoppable', async () => {
   const lc = new Lifecycle(log);
   const stopped: string[] = [];
   lc.add('a', { start: () => undefined, stop: () => void stopped.push('a') });
-  lc.add('b', { start: () => { throw new Error('no camera'); }, stop: () => void stopped.push('b') });
+  lc.add('b', {
+    start: () => {
+      throw new Error('no camera');
+    },
+    stop: () => void stopped.push('b'),
+  });
   await assert.rejects(lc.start(), /no camera/);
   await lc.stop();
   assert.deepEqual(stopped, ['a']);
@@ -52,9 +62,18 @@ test('a failed start stops what started before it, by itself, and the error goes
   const { log } = memoryLogger();
   const lc = new Lifecycle(log);
   const calls: string[] = [];
-  const db = lc.acquire('store', () => 'db', (v) => void calls.push(`release ${v}`));
+  const db = lc.acquire(
+    'store',
+    () => 'db',
+    (v) => void calls.push(`release ${v}`),
+  );
   lc.add('door', { start: () => void calls.push('start door'), stop: () => void calls.push('stop door') });
-  lc.add('camera', { start: () => { throw new Error('no camera'); }, stop: () => void calls.push('stop camera') });
+  lc.add('camera', {
+    start: () => {
+      throw new Error('no camera');
+    },
+    stop: () => void calls.push('stop camera'),
+  });
   lc.add('mqtt', { start: () => void calls.push('start mqtt'), stop: () => void calls.push('stop mqtt') });
   assert.equal(db, 'db');
   await assert.rejects(lc.start(), /no camera/);
@@ -67,8 +86,16 @@ test('acquired resources are released after every service, in reverse', async ()
   const { log } = memoryLogger();
   const lc = new Lifecycle(log);
   const calls: string[] = [];
-  lc.acquire('store', () => 1, () => void calls.push('release store'));
-  lc.acquire('worker', () => 2, () => void calls.push('release worker'));
+  lc.acquire(
+    'store',
+    () => 1,
+    () => void calls.push('release store'),
+  );
+  lc.acquire(
+    'worker',
+    () => 2,
+    () => void calls.push('release worker'),
+  );
   lc.add('door', { start: () => undefined, stop: () => void calls.push('stop door') });
   assert.deepEqual(lc.held, ['store', 'worker']);
   await lc.start();
@@ -84,7 +111,11 @@ test('failAt makes the named step fail, whether a step, an acquisition or a serv
     const released: string[] = [];
     const run = async (): Promise<void> => {
       lc.step('check', () => undefined);
-      lc.acquire('store', () => undefined, () => void released.push('store'));
+      lc.acquire(
+        'store',
+        () => undefined,
+        () => void released.push('store'),
+      );
       lc.add('door', { start: () => undefined, stop: () => void released.push('door') });
       await lc.start();
     };
@@ -100,7 +131,13 @@ test('a stop during start waits for the step under way and stops it too', async 
   const calls: string[] = [];
   let finish!: () => void;
   lc.add('door', { start: () => void calls.push('start door'), stop: () => void calls.push('stop door') });
-  lc.add('vision', { start: () => new Promise<void>((resolve) => { finish = resolve; }), stop: () => void calls.push('stop vision') });
+  lc.add('vision', {
+    start: () =>
+      new Promise<void>((resolve) => {
+        finish = resolve;
+      }),
+    stop: () => void calls.push('stop vision'),
+  });
   lc.add('mqtt', { start: () => void calls.push('start mqtt'), stop: () => void calls.push('stop mqtt') });
   const starting = lc.start();
   await new Promise((resolve) => setImmediate(resolve));
@@ -116,7 +153,13 @@ test('a step failing while a stop waits for it leaves the rollback to that stop'
   const calls: string[] = [];
   let fail!: (err: Error) => void;
   lc.add('door', { start: () => undefined, stop: () => void calls.push('stop door') });
-  lc.add('vision', { start: () => new Promise<void>((_, reject) => { fail = reject; }), stop: () => void calls.push('stop vision') });
+  lc.add('vision', {
+    start: () =>
+      new Promise<void>((_, reject) => {
+        fail = reject;
+      }),
+    stop: () => void calls.push('stop vision'),
+  });
   const starting = lc.start();
   await new Promise((resolve) => setImmediate(resolve));
   const stopping = lc.stop();

@@ -14,5 +14,8 @@ test('FACEGATE_LOG_FORMAT wins over the terminal test, both ways', () => {
 });
 
 test('an unknown FACEGATE_LOG_FORMAT is a usage error, not a silent default', () => {
-  assert.throws(() => logFormat({ FACEGATE_LOG_FORMAT: 'Pretty' }, true), (err: unknown) => err instanceof FacegateError && err.exitCode === 64);
+  assert.throws(
+    () => logFormat({ FACEGATE_LOG_FORMAT: 'Pretty' }, true),
+    (err: unknown) => err instanceof FacegateError && err.exitCode === 64,
+  );
 });

@@ -15,7 +15,10 @@ test('lowerThreadPriority lowers the calling worker thread only: the kernel show
     workerData: { entry: new URL('../../fixtures/workers/lower-priority.ts', import.meta.url).href, nice: before + 7 },
   });
   try {
-    const { tid } = await new Promise<{ tid: number | null }>((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject); });
+    const { tid } = await new Promise<{ tid: number | null }>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
     assert.ok(tid !== null && tid !== process.pid, `a thread id of its own (${tid})`);
     assert.equal(niceOf(tid), before + 7);
     assert.equal(niceOf('self'), before);

@@ -15,7 +15,14 @@ function pair(handle: (method: string, args: unknown[]) => unknown, rebuild: (e:
   const { port1, port2 } = new MessageChannel();
   const stop = serveRpc(port2, handle);
   const client = rpcClient(port1, rebuild);
-  return { client, stop, close: () => { port1.close(); port2.close(); } };
+  return {
+    client,
+    stop,
+    close: () => {
+      port1.close();
+      port2.close();
+    },
+  };
 }
 
 test('a call crosses a real MessagePort and answers with its value: bytes and dates survive, calls overlap', async () => {
@@ -25,7 +32,11 @@ test('a call crosses a real MessagePort and answers with its value: bytes and da
     throw new Error(`no ${method}`);
   });
   try {
-    const [slow, fast] = await Promise.all([p.client.call('slow', ['a']), p.client.call('echo', [7, null])]) as { args: unknown[]; bytes: Uint8Array; at: Date }[];
+    const [slow, fast] = (await Promise.all([p.client.call('slow', ['a']), p.client.call('echo', [7, null])])) as {
+      args: unknown[];
+      bytes: Uint8Array;
+      at: Date;
+    }[];
     assert.deepEqual(slow!.args, ['a']);
     assert.deepEqual(fast!.args, [7, null]);
     assert.ok(fast!.bytes instanceof Uint8Array && fast!.bytes[2] === 3);
@@ -37,10 +48,16 @@ test('a call crosses a real MessagePort and answers with its value: bytes and da
 
 test('a refused call rejects with the error rebuilt from its class name and own fields; a stack or cause does not cross', async () => {
   const seen: RpcErrorData[] = [];
-  const p = pair((method) => {
-    if (method === 'kind') throw new KindError('conflict', 'already running');
-    throw new FacegateError('door_stopped', 'the door is stopped', { cause: new Error('secret detail') });
-  }, (e) => { seen.push(e); return e.name === 'KindError' ? new KindError(String(e.fields.kind), e.message) : new Error(e.message); });
+  const p = pair(
+    (method) => {
+      if (method === 'kind') throw new KindError('conflict', 'already running');
+      throw new FacegateError('door_stopped', 'the door is stopped', { cause: new Error('secret detail') });
+    },
+    (e) => {
+      seen.push(e);
+      return e.name === 'KindError' ? new KindError(String(e.fields.kind), e.message) : new Error(e.message);
+    },
+  );
   try {
     await assert.rejects(p.client.call('kind', []), (err: unknown) => err instanceof KindError && err.kind === 'conflict' && err.message === 'already running');
     await assert.rejects(p.client.call('facegate', []), /the door is stopped/);
@@ -64,7 +81,10 @@ test('close() fails the open calls and refuses new ones; a stopped server no lon
     p.close();
   }
   let answered = 0;
-  const q = pair(() => { answered++; return 1; });
+  const q = pair(() => {
+    answered++;
+    return 1;
+  });
   try {
     assert.equal(await q.client.call('one', []), 1);
     q.stop();

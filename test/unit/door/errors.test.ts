@@ -13,11 +13,18 @@ import { doorConfig, input, setup, wiredDoor } from './harness.ts';
 
 function build(doors: DoorConfig[], sysfsRoot?: string) {
   const { log, lines } = memoryLogger();
-  const make = () => createDoors({ config: { doors }, bus: new EventBus<BusEvents>(log), log, clock: new FakeClock(), exitHandler: false, ...(sysfsRoot ? { sysfsRoot } : {}) });
+  const make = () =>
+    createDoors({ config: { doors }, bus: new EventBus<BusEvents>(log), log, clock: new FakeClock(), exitHandler: false, ...(sysfsRoot ? { sysfsRoot } : {}) });
   return { make, lines };
 }
 
-const lock = (pin: number, numbering: 'bcm' | 'board' | 'line' | 'sysfs' = 'bcm', chip: string | null = null) => ({ pin, numbering, chip, active_low: false, type: 'fail_secure' as const });
+const lock = (pin: number, numbering: 'bcm' | 'board' | 'line' | 'sysfs' = 'bcm', chip: string | null = null) => ({
+  pin,
+  numbering,
+  chip,
+  active_low: false,
+  type: 'fail_secure' as const,
+});
 
 void test('a failing lock output: the unlock is refused, gpio_error raised, the door reported locked; it works again after', () => {
   const h = wiredDoor();
@@ -94,8 +101,14 @@ void test('pulse of 0 or of a day: rejected by the config schema and at run time
   for (const pulse of [0, 86_400_000, 99, 60_001, 1.5]) {
     const candidate = Value.Default(ConfigSchema, { doors: [{ id: 'front', name: 'Front', unlock_pulse_ms: pulse }] });
     const problems = validateConfig(candidate);
-    assert.ok(problems.some((p) => p.startsWith('doors.0.unlock_pulse_ms:')), `${pulse}: ${problems.join('; ')}`);
-    assert.throws(() => build([doorConfig({ unlock_pulse_ms: pulse })]).make(), { code: 'door_config', message: /unlock_pulse_ms must be a whole number of ms from 100 to 60000/ });
+    assert.ok(
+      problems.some((p) => p.startsWith('doors.0.unlock_pulse_ms:')),
+      `${pulse}: ${problems.join('; ')}`,
+    );
+    assert.throws(() => build([doorConfig({ unlock_pulse_ms: pulse })]).make(), {
+      code: 'door_config',
+      message: /unlock_pulse_ms must be a whole number of ms from 100 to 60000/,
+    });
   }
 });
 
@@ -122,14 +135,23 @@ void test('a pin used twice, in one door or across doors, is a clear error', () 
     code: 'door_pin',
     message: /GPIO board 11 \(pinctrl-bcm2711 line 17\) is used twice: by front\.lock and by front\.door_contact/,
   });
-  assert.throws(() => build([doorConfig({ id: 'front' }), doorConfig({ id: 'back', name: 'Back' })]).make(), { code: 'door_pin', message: /used twice: by front\.lock and by back\.lock/ });
-  assert.throws(() => build([doorConfig({ id: 'front' }), doorConfig({ id: 'front', name: 'Again', lock: lock(18) })]).make(), { code: 'door_config', message: /door id "front" is configured twice/ });
+  assert.throws(() => build([doorConfig({ id: 'front' }), doorConfig({ id: 'back', name: 'Back' })]).make(), {
+    code: 'door_pin',
+    message: /used twice: by front\.lock and by back\.lock/,
+  });
+  assert.throws(() => build([doorConfig({ id: 'front' }), doorConfig({ id: 'front', name: 'Again', lock: lock(18) })]).make(), {
+    code: 'door_config',
+    message: /door id "front" is configured twice/,
+  });
 });
 
 void test('driver onoff where there is no sysfs GPIO is refused; auto falls back to simulated and says so', () => {
   const empty = mkdtempSync(join(tmpdir(), 'facegate-nogpio-'));
   try {
-    assert.throws(() => build([doorConfig({ driver: 'onoff' })], empty).make(), { code: 'door_config', message: /driver onoff needs sysfs GPIO at .*facegate-nogpio/ });
+    assert.throws(() => build([doorConfig({ driver: 'onoff' })], empty).make(), {
+      code: 'door_config',
+      message: /driver onoff needs sysfs GPIO at .*facegate-nogpio/,
+    });
     const b = build([doorConfig({ driver: 'auto' })], empty);
     const doors = b.make();
     doors.start();
@@ -159,7 +181,11 @@ void test('the exit handler is installed on start and removed on stop', () => {
 
 void test('malformed commands (as an untyped API or MQTT caller could send) are clear errors and never unlock', () => {
   const h = wiredDoor();
-  const door = h.door as unknown as { unlock(by: unknown): boolean; setLockdown(on: unknown, actor: string): void; holdUnlockedUntil(until: unknown, actor: string): void };
+  const door = h.door as unknown as {
+    unlock(by: unknown): boolean;
+    setLockdown(on: unknown, actor: string): void;
+    holdUnlockedUntil(until: unknown, actor: string): void;
+  };
   assert.throws(() => door.unlock({ kind: 'admin' }), { code: 'door_bad_request', message: /unlock needs kind face, rex, manual, api or mqtt, not "admin"/ });
   assert.throws(() => door.unlock(null), { code: 'door_bad_request', message: /not nothing/ });
   assert.throws(() => door.unlock({ kind: 'api', override: 'yes' }), { code: 'door_bad_request' });

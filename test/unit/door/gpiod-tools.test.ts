@@ -12,7 +12,7 @@ void test('gpiodetect lines as both libgpiod versions print them; anything else 
   assert.deepEqual(parseGpiodetect('gpiodetect: unable to access GPIO chips: Permission denied\n'), []);
 });
 
-void test('the tools\' version tells 1.6 from 2.x; older than 1.5 (no bias, no format) or unknown is none', () => {
+void test("the tools' version tells 1.6 from 2.x; older than 1.5 (no bias, no format) or unknown is none", () => {
   assert.deepEqual(parseToolsVersion('gpiodetect (libgpiod) v1.6.3\nCopyright (C) 2017-2018 Bartosz Golaszewski'), { major: 1, version: '1.6.3' });
   assert.deepEqual(parseToolsVersion('gpiodetect (libgpiod) v2.1.3'), { major: 2, version: '2.1.3' });
   assert.deepEqual(parseToolsVersion('gpiodetect (libgpiod) v2.2'), { major: 2, version: '2.2' });
@@ -20,7 +20,7 @@ void test('the tools\' version tells 1.6 from 2.x; older than 1.5 (no bias, no f
   assert.equal(parseToolsVersion('gpiodetect v3.0'), null);
 });
 
-void test('the gpiod tools this machine has (Debian\'s package gpiod) parse', (t) => {
+void test("the gpiod tools this machine has (Debian's package gpiod) parse", (t) => {
   let text: string;
   try {
     text = execFileSync('gpiodetect', ['--version'], { encoding: 'utf8' });

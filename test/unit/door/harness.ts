@@ -42,7 +42,13 @@ export function setup(configs: DoorConfig[]) {
   const sim = doors.simulatedGpio;
   const settle = 1000; // longer than any debounce
   return {
-    clock, bus, doors, sim, events, statuses, logLines,
+    clock,
+    bus,
+    doors,
+    sim,
+    events,
+    statuses,
+    logLines,
     door: doors.get(id),
     types: () => events.map((e) => e.type),
     since: (n: number) => events.slice(n).map((e) => (e.reason ? `${e.type}:${e.reason}` : e.type)),

@@ -28,7 +28,10 @@ void test('a jammed lock is retried with growing waits (0.5 s doubling to 30 s);
   h.sim.failWrites('front.lock', new Error('EIO'));
   h.clock.advance(1000);
   h.clock.advance(120_000);
-  const waits = h.logLines().filter((l) => l.msg === RETRY_MSG).map((l) => l.retryInMs);
+  const waits = h
+    .logLines()
+    .filter((l) => l.msg === RETRY_MSG)
+    .map((l) => l.retryInMs);
   assert.deepEqual(waits.slice(0, 8), [1000, 2000, 4000, 8000, 16_000, 30_000, 30_000, 30_000], 'after the first retry at 0.5 s');
   assert.equal(h.status().lock, 'jammed');
   assert.equal(h.types().filter((t) => t === 'lock_jammed').length, 1, 'one alarm per jam, not one per retry');
@@ -67,7 +70,7 @@ void test('lockdown on a jammed door tries to lock again, and does not raise a s
   h.sim.failWrites('front.lock', null);
   h.door.setLockdown(false, 'admin');
   h.door.setLockdown(true, 'admin');
-  assert.equal(h.status().lock, 'locked', 'the lockdown\'s relock got through');
+  assert.equal(h.status().lock, 'locked', "the lockdown's relock got through");
   assert.equal(h.lockLevel(), 0);
   h.clock.advance(60_000);
   assert.equal(h.clock.pending, 0);

@@ -52,7 +52,10 @@ void test('Jetson Nano: header pins map to tegra-gpio lines; BCM numbering is re
   assert.equal(resolvePin(board(12), chips).gpio, 79);
   assert.equal(resolvePin(board(40), chips).gpio, 78);
   assert.equal(resolvePin(line(50, 'tegra-gpio'), chips).gpio, 50);
-  assert.throws(() => resolvePin(bcm(17), chips), { code: 'door_pin', message: /bcm numbering needs a Raspberry Pi GPIO chip .*chips found: tegra-gpio \(base 0\), max77620-gpio \(base 504\)/ });
+  assert.throws(() => resolvePin(bcm(17), chips), {
+    code: 'door_pin',
+    message: /bcm numbering needs a Raspberry Pi GPIO chip .*chips found: tegra-gpio \(base 0\), max77620-gpio \(base 504\)/,
+  });
   assert.throws(() => resolvePin(board(3), chips), { code: 'door_pin', message: /not a GPIO/ });
 });
 

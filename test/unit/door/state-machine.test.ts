@@ -144,10 +144,17 @@ void test('lockdown refuses face, exit button and plain manual unlocks; a manual
   h.door.setLockdown(false, 'guard');
   assert.equal(h.door.unlock({ kind: 'face' }), true);
   assert.deepEqual(h.since(n), [
-    'door_locked:lockdown', 'lockdown_changed:on',
-    'command_rejected:lockdown:face', 'command_rejected:lockdown:face', 'command_rejected:lockdown:api', 'command_rejected:lockdown:rex',
-    'door_unlocked:manual:override', 'unlocked_manually:manual:override', 'door_locked:pulse_end',
-    'lockdown_changed:off', 'door_unlocked:face',
+    'door_locked:lockdown',
+    'lockdown_changed:on',
+    'command_rejected:lockdown:face',
+    'command_rejected:lockdown:face',
+    'command_rejected:lockdown:api',
+    'command_rejected:lockdown:rex',
+    'door_unlocked:manual:override',
+    'unlocked_manually:manual:override',
+    'door_locked:pulse_end',
+    'lockdown_changed:off',
+    'door_unlocked:face',
   ]);
 });
 

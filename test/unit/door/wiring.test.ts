@@ -109,12 +109,15 @@ void test('lines() shows each line with its wiring and level; history() the chan
   h.act('door_contact', true);
   h.act('door_contact', false);
   const lines = h.doors.lines();
-  assert.deepEqual(lines.map((l) => [l.line, l.direction, l.gpio, l.level, l.active]), [
-    ['front.lock', 'out', 17, 0, null],
-    ['front.door_contact', 'in', 22, 0, false],
-    ['front.exit_button', 'in', 23, 1, false],
-    ['front.tamper', 'in', 24, 0, false],
-  ]);
+  assert.deepEqual(
+    lines.map((l) => [l.line, l.direction, l.gpio, l.level, l.active]),
+    [
+      ['front.lock', 'out', 17, 0, null],
+      ['front.door_contact', 'in', 22, 0, false],
+      ['front.exit_button', 'in', 23, 1, false],
+      ['front.tamper', 'in', 24, 0, false],
+    ],
+  );
   assert.equal(lines[0]?.driver, 'simulated');
   const changes = h.doors.history().map((c) => `${c.line}=${c.level}`);
   assert.deepEqual(changes, ['front.lock=0', 'front.lock=0', 'front.lock=1', 'front.door_contact=1', 'front.door_contact=0', 'front.lock=0']);
@@ -123,9 +126,15 @@ void test('lines() shows each line with its wiring and level; history() the chan
 });
 
 void test('two doors on one simulated driver keep their own lines and state', () => {
-  const h = setup([doorConfig({ id: 'front' }), doorConfig({ id: 'back', name: 'Back', lock: { pin: 18, numbering: 'bcm', chip: null, active_low: false, type: 'fail_secure' } })]);
+  const h = setup([
+    doorConfig({ id: 'front' }),
+    doorConfig({ id: 'back', name: 'Back', lock: { pin: 18, numbering: 'bcm', chip: null, active_low: false, type: 'fail_secure' } }),
+  ]);
   h.doors.get('back').unlock({ kind: 'face' });
   assert.equal(h.sim.level('back.lock'), 1);
   assert.equal(h.sim.level('front.lock'), 0);
-  assert.deepEqual(h.doors.list().map((s) => `${s.door}:${s.lock}`), ['front:locked', 'back:unlocked']);
+  assert.deepEqual(
+    h.doors.list().map((s) => `${s.door}:${s.lock}`),
+    ['front:locked', 'back:unlocked'],
+  );
 });

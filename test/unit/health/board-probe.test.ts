@@ -16,15 +16,44 @@ function thermal(zones: [type: string, milliC: string][]): string {
 }
 
 void test('the CPU temperature comes from the thermal zone that names the CPU, else the first readable one; null without zones', async () => {
-  assert.equal(await cpuTemperature(thermal([['acpitz', '27800'], ['cpu-thermal', '51234']])), 51.2);
-  assert.equal(await cpuTemperature(thermal([['CPU-therm', '43500'], ['GPU-therm', '41000']])), 43.5, 'Jetson zone names');
-  assert.equal(await cpuTemperature(thermal([['acpitz', 'garbage'], ['x86_pkg_temp', '60000']])), 60, 'an unreadable zone is passed over');
+  assert.equal(
+    await cpuTemperature(
+      thermal([
+        ['acpitz', '27800'],
+        ['cpu-thermal', '51234'],
+      ]),
+    ),
+    51.2,
+  );
+  assert.equal(
+    await cpuTemperature(
+      thermal([
+        ['CPU-therm', '43500'],
+        ['GPU-therm', '41000'],
+      ]),
+    ),
+    43.5,
+    'Jetson zone names',
+  );
+  assert.equal(
+    await cpuTemperature(
+      thermal([
+        ['acpitz', 'garbage'],
+        ['x86_pkg_temp', '60000'],
+      ]),
+    ),
+    60,
+    'an unreadable zone is passed over',
+  );
   assert.equal(await cpuTemperature(thermal([])), null);
   assert.equal(await cpuTemperature(join(tempDir(), 'missing')), null);
 });
 
 void test('the CPU load is the busy share of the counters between two readings', () => {
-  const times = (busy: number, idle: number) => [{ user: busy, nice: 0, sys: 0, irq: 0, idle }, { user: busy, nice: 0, sys: 0, irq: 0, idle }];
+  const times = (busy: number, idle: number) => [
+    { user: busy, nice: 0, sys: 0, irq: 0, idle },
+    { user: busy, nice: 0, sys: 0, irq: 0, idle },
+  ];
   let now = times(100, 300);
   const load = new CpuLoad(() => now);
   assert.equal(load.sample(), 25, 'since boot on the first reading');

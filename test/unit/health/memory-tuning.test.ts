@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { memoryTuning } from '../../../daemon/health/index.ts';
 
-test('tuned when MALLOC_ARENA_MAX and the semi-space flag are both at or below facegate\'s settings', () => {
+test("tuned when MALLOC_ARENA_MAX and the semi-space flag are both at or below facegate's settings", () => {
   assert.deepEqual(memoryTuning({ MALLOC_ARENA_MAX: '2' }, ['--max-semi-space-size=2']), { mallocArenaMax: '2', semiSpaceMb: 2, tuned: true });
   assert.equal(memoryTuning({ MALLOC_ARENA_MAX: '1' }, ['--max-semi-space-size', '1']).tuned, true);
   assert.equal(memoryTuning({ MALLOC_ARENA_MAX: '2', NODE_OPTIONS: '--max-old-space-size=300 --max_semi_space_size=2' }, []).tuned, true);

@@ -38,7 +38,12 @@ void test('every kind of bad photo is refused with its own reason, and nothing i
       ['blurred', photo([face({ quality: { ok: true, reasons: [], sharpness: 0.1, yaw: 0, pitch: 0, size: 160 } })]), 'blurry', /sharpness 0.10/],
       ['printed photo', photo([face({ liveness: 0.1 })]), 'spoof_suspected', /presentation-attack/],
       ['unjudged', photo([face({ liveness: null })]), 'liveness_unknown', /could not judge/],
-      ['vision said poor', photo([face({ quality: { ok: false, reasons: ['occluded'], sharpness: 1, yaw: 0, pitch: 0, size: 160 } })]), 'poor_quality', /occluded/],
+      [
+        'vision said poor',
+        photo([face({ quality: { ok: false, reasons: ['occluded'], sharpness: 1, yaw: 0, pitch: 0, size: 160 } })]),
+        'poor_quality',
+        /occluded/,
+      ],
       ['no embedding', photo([face({ embedding: null })]), 'no_embedding', /no template/],
       ['a text file', Buffer.from('hello, I am not a photo'), 'not_an_image', /not a JPEG, PNG or WebP/],
       ['a corrupt JPEG', Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]), 'unreadable_image', /could not be decoded: Input buffer/],
@@ -73,10 +78,18 @@ void test('by default camera captures must pass the presentation-attack check an
   try {
     // An uploaded portrait the PAD model calls an attack, or cannot judge, still enrolls: a photo is a photo.
     const r = await h.identity.enroll({
-      personId: 'pat', displayName: 'Pat', actor: 'admin:root',
-      photos: [{ name: 'printed-looking.jpg', bytes: photo([face({ liveness: 0.1 })]) }, { name: 'unjudged.jpg', bytes: photo([face({ liveness: null, embedding: identityVector(0, 0.01) })]) }],
+      personId: 'pat',
+      displayName: 'Pat',
+      actor: 'admin:root',
+      photos: [
+        { name: 'printed-looking.jpg', bytes: photo([face({ liveness: 0.1 })]) },
+        { name: 'unjudged.jpg', bytes: photo([face({ liveness: null, embedding: identityVector(0, 0.01) })]) },
+      ],
     });
-    assert.deepEqual(r.photos.map((p) => p.reason), [null, null]);
+    assert.deepEqual(
+      r.photos.map((p) => p.reason),
+      [null, null],
+    );
     assert.equal(h.audit.list({ target: 'pat', action: 'person.enroll' })[0]!.detail?.source, 'upload');
     // The camera at the door is the same camera the passage check uses: its captures must be judged live.
     assert.equal(cameraRefusal(h, 'pat', face({ liveness: 0.1 })), 'spoof_suspected');
@@ -106,14 +119,26 @@ void test('require_liveness per source, and its old boolean form for both', asyn
   const cases: [unknown, { camera: RefusalReason | null; upload: RefusalReason | null }][] = [
     [true, { camera: 'spoof_suspected', upload: 'spoof_suspected' }],
     [false, { camera: null, upload: null }],
-    [{ camera: false, upload: true }, { camera: null, upload: 'spoof_suspected' }],
+    [
+      { camera: false, upload: true },
+      { camera: null, upload: 'spoof_suspected' },
+    ],
     [{ upload: true }, { camera: 'spoof_suspected', upload: 'spoof_suspected' }],
   ];
   for (const [setting, want] of cases) {
     const h = openHarness(tempDir(), { enroll: { require_liveness: setting } });
     try {
-      await h.identity.enroll({ personId: 'base', displayName: 'Base', actor: 'test', photos: [{ name: 'live.jpg', bytes: photo([face({ embedding: identityVector(20) })]) }] });
-      assert.deepEqual({ camera: cameraRefusal(h, 'base', face({ liveness: 0.1 })), upload: await refusalOrNull(h, photo([face({ liveness: 0.1 })])) }, want, JSON.stringify(setting));
+      await h.identity.enroll({
+        personId: 'base',
+        displayName: 'Base',
+        actor: 'test',
+        photos: [{ name: 'live.jpg', bytes: photo([face({ embedding: identityVector(20) })]) }],
+      });
+      assert.deepEqual(
+        { camera: cameraRefusal(h, 'base', face({ liveness: 0.1 })), upload: await refusalOrNull(h, photo([face({ liveness: 0.1 })])) },
+        want,
+        JSON.stringify(setting),
+      );
     } finally {
       h.close();
     }
@@ -124,7 +149,8 @@ void test('a small background face does not count as a second face', async () =>
   const h = openHarness(tempDir());
   try {
     const r = await h.identity.enroll({
-      displayName: 'Alice', actor: 'test',
+      displayName: 'Alice',
+      actor: 'test',
       photos: [{ name: 'a.jpg', bytes: photo([face(), face({ box: { x: 500, y: 20, width: 50, height: 55 }, embedding: identityVector(9) })]) }],
     });
     assert.equal(r.photos[0]!.reason, null);
@@ -137,7 +163,9 @@ void test('a batch keeps the good photos, reports the bad ones, and matches afte
   const h = openHarness(tempDir());
   try {
     const r = await h.identity.enroll({
-      personId: 'alice', displayName: 'Alice Liddell', actor: 'test',
+      personId: 'alice',
+      displayName: 'Alice Liddell',
+      actor: 'test',
       consent: { basis: 'explicit_consent', method: 'in_person_signed', noticeVersion: '2026-01' },
       photos: [
         { name: 'a1.jpg', bytes: photo([face({ embedding: identityVector(0, 0.01) })]) },
@@ -146,7 +174,14 @@ void test('a batch keeps the good photos, reports the bad ones, and matches afte
       ],
     });
     assert.equal(r.personId, 'alice');
-    assert.deepEqual(r.photos.map((p) => [p.name, p.reason]), [['a1.jpg', null], ['bad.jpg', 'no_face'], ['a2.jpg', null]]);
+    assert.deepEqual(
+      r.photos.map((p) => [p.name, p.reason]),
+      [
+        ['a1.jpg', null],
+        ['bad.jpg', 'no_face'],
+        ['a2.jpg', null],
+      ],
+    );
     assert.deepEqual(counts(h), { persons: 1, templates: 2, keys: 1, enrollAudits: 1 });
     assert.equal(h.identity.people.get('alice').templates, 2);
     assert.equal(h.identity.people.get('alice').displayName, 'Alice Liddell');
@@ -165,9 +200,16 @@ void test('a batch keeps the good photos, reports the bad ones, and matches afte
 void test('a photo that looks like ANOTHER enrolled person is flagged', async () => {
   const h = openHarness(tempDir());
   try {
-    await h.identity.enroll({ personId: 'alice', displayName: 'Alice', actor: 'test', photos: [{ name: 'a.jpg', bytes: photo([face({ embedding: identityVector(0) })]) }] });
+    await h.identity.enroll({
+      personId: 'alice',
+      displayName: 'Alice',
+      actor: 'test',
+      photos: [{ name: 'a.jpg', bytes: photo([face({ embedding: identityVector(0) })]) }],
+    });
     const bob = await h.identity.enroll({
-      personId: 'bob', displayName: 'Bob', actor: 'test',
+      personId: 'bob',
+      displayName: 'Bob',
+      actor: 'test',
       photos: [
         { name: 'bob.jpg', bytes: photo([face({ embedding: identityVector(20) })]) },
         { name: 'really-alice.jpg', bytes: photo([face({ embedding: identityVector(0, 0.02) })]) },
@@ -218,7 +260,10 @@ void test('bad person fields are refused before any photo is looked at', async (
       [{ schedule: { timezone: 'Nowhere/Land', windows: [{ days: ['mon'], from: '08:00', to: '09:00' }] } }, /IANA time zone/],
     ];
     for (const [fields, message] of bad) {
-      await assert.rejects(h.identity.enroll({ displayName: 'X', actor: 'test', photos, ...fields }), (err: unknown) => err instanceof FacegateError && message.test(err.message));
+      await assert.rejects(
+        h.identity.enroll({ displayName: 'X', actor: 'test', photos, ...fields }),
+        (err: unknown) => err instanceof FacegateError && message.test(err.message),
+      );
     }
     await assert.rejects(h.identity.enroll({ displayName: 'X', actor: 'test', photos: [] }), /no photos given/);
     await h.identity.enroll({ personId: 'dup', displayName: 'X', actor: 'test', photos });
@@ -232,13 +277,24 @@ void test('bad person fields are refused before any photo is looked at', async (
 void test('per-person threshold override and profile updates reach matching and access', async () => {
   const h = openHarness(tempDir(), { match_threshold: 0.9 });
   try {
-    await h.identity.enroll({ personId: 'carol', displayName: 'Carol', actor: 'test', photos: [{ name: 'c.jpg', bytes: photo([face({ embedding: identityVector(5) })]) }] });
+    await h.identity.enroll({
+      personId: 'carol',
+      displayName: 'Carol',
+      actor: 'test',
+      photos: [{ name: 'c.jpg', bytes: photo([face({ embedding: identityVector(5) })]) }],
+    });
     const probe = identityVector(5, 0.35); // cosine ≈ 0.95 to the template
     assert.equal(h.identity.match(probe).personId, 'carol');
     h.identity.people.update('carol', { threshold: 0.99 }, 'admin:root');
     assert.equal(h.identity.match(probe).personId, null, 'her own stricter threshold applies');
     h.identity.people.update('carol', { enabled: false, validUntil: '2026-06-30T00:00:00Z' }, 'admin:root');
-    assert.deepEqual(h.identity.people.access('carol'), { personId: 'carol', enabled: false, validFrom: null, validUntil: '2026-06-30T00:00:00.000Z', schedule: null });
+    assert.deepEqual(h.identity.people.access('carol'), {
+      personId: 'carol',
+      enabled: false,
+      validFrom: null,
+      validUntil: '2026-06-30T00:00:00.000Z',
+      schedule: null,
+    });
     assert.equal(h.identity.people.get('carol').displayName, 'Carol', 'untouched fields are kept');
   } finally {
     h.close();
@@ -249,8 +305,13 @@ void test('removing a template takes it out of the store and the gallery', async
   const h = openHarness(tempDir());
   try {
     const r = await h.identity.enroll({
-      personId: 'dan', displayName: 'Dan', actor: 'test',
-      photos: [{ name: '1.jpg', bytes: photo([face({ embedding: identityVector(10) })]) }, { name: '2.jpg', bytes: photo([face({ embedding: identityVector(12) })]) }],
+      personId: 'dan',
+      displayName: 'Dan',
+      actor: 'test',
+      photos: [
+        { name: '1.jpg', bytes: photo([face({ embedding: identityVector(10) })]) },
+        { name: '2.jpg', bytes: photo([face({ embedding: identityVector(12) })]) },
+      ],
     });
     h.identity.people.removeTemplate('dan', r.photos[1]!.templateId!, 'test');
     assert.equal(h.identity.people.get('dan').templates, 1);

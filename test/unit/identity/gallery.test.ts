@@ -4,18 +4,23 @@ import { Gallery, normalized } from '../../../daemon/identity/index.ts';
 // A seeded generator, so a failure can be replayed.
 import { seededRandom } from '../../../scripts/lib/seeded-random.ts';
 
-
 function gaussian(rand: () => number): number {
   return Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
 }
 
 function randomUnit(rand: () => number, dim: number): Float32Array {
-  return normalized(Array.from({ length: dim }, () => gaussian(rand)), dim);
+  return normalized(
+    Array.from({ length: dim }, () => gaussian(rand)),
+    dim,
+  );
 }
 
 /** A probe near `base`: base plus noise, renormalized. */
 function near(rand: () => number, base: Float32Array, noise: number): Float32Array {
-  return normalized(Array.from(base, (v) => v + noise * gaussian(rand)), base.length);
+  return normalized(
+    Array.from(base, (v) => v + noise * gaussian(rand)),
+    base.length,
+  );
 }
 
 /** The reference: every template, float64 dot products, best per person. */

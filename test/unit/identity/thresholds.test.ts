@@ -9,10 +9,13 @@ import { memoryLogger } from '../../support/logger.ts';
 void test('security levels map to what eval measured for the embedder in use', () => {
   const dir = tempDir();
   const file = join(dir, 'thresholds.json');
-  writeFileSync(file, JSON.stringify({
-    'mobileface@float32': { far: { '1e-3': 0.31, '1e-4': 0.37, '1e-5': 0.44 }, accuracy: 0.2, measuredOn: 'lfw-dev' },
-    'faceres@float32': { far: { '1e-3': 0.5, '1e-4': 0.6, '1e-5': 0.7 }, accuracy: 0.4, measuredOn: 'lfw-dev' },
-  }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      'mobileface@float32': { far: { '1e-3': 0.31, '1e-4': 0.37, '1e-5': 0.44 }, accuracy: 0.2, measuredOn: 'lfw-dev' },
+      'faceres@float32': { far: { '1e-3': 0.5, '1e-4': 0.6, '1e-5': 0.7 }, accuracy: 0.4, measuredOn: 'lfw-dev' },
+    }),
+  );
   assert.deepEqual(loadThresholds(file, undefined, 'mobileface@float32').thresholds, { 'far_1e-3': 0.31, 'far_1e-4': 0.37, 'far_1e-5': 0.44 });
   assert.deepEqual(loadThresholds(file, undefined, 'faceres@float32').thresholds, { 'far_1e-3': 0.5, 'far_1e-4': 0.6, 'far_1e-5': 0.7 });
   writeFileSync(file, JSON.stringify({ 'far_1e-3': 0.3, 'far_1e-4': 0.4 }));

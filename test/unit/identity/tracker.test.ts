@@ -17,7 +17,8 @@ function matcher(known: Record<number, string>): (e: Float32Array) => MatchResul
   };
 }
 
-const at = (k: number, x = 100, over: Partial<FaceObservation> = {}): FaceObservation => face({ embedding: identityVector(k), box: { x, y: 80, width: 160, height: 180 }, ...over });
+const at = (k: number, x = 100, over: Partial<FaceObservation> = {}): FaceObservation =>
+  face({ embedding: identityVector(k), box: { x, y: 80, width: 160, height: 180 }, ...over });
 
 void test('two agreeing frames give one verdict, and the track never decides again', () => {
   const t = new FaceTracker('front', settings);
@@ -67,7 +68,10 @@ void test('two people at once are two tracks with a verdict each', () => {
   const match = matcher({ 0: 'alice', 3: 'bob' });
   t.update(0, [at(0, 50), at(3, 400)], match);
   const v = t.update(100, [at(3, 405), at(0, 52)], match);
-  assert.deepEqual(v.map((x) => [x.trackId, x.personId]).sort(), [[1, 'alice'], [2, 'bob']]);
+  assert.deepEqual(v.map((x) => [x.trackId, x.personId]).sort(), [
+    [1, 'alice'],
+    [2, 'bob'],
+  ]);
 });
 
 void test('a different face in the same place starts a new track', () => {
@@ -78,7 +82,10 @@ void test('a different face in the same place starts a new track', () => {
   // Bob steps exactly where Alice stood: same box, unrelated embedding.
   t.update(200, [at(3)], match);
   const v = t.update(300, [at(3)], match);
-  assert.deepEqual(v.map((x) => [x.trackId, x.personId]), [[2, 'bob']]);
+  assert.deepEqual(
+    v.map((x) => [x.trackId, x.personId]),
+    [[2, 'bob']],
+  );
 });
 
 void test('a face that jumped is followed by its embedding; a track ends after the timeout', () => {
@@ -86,10 +93,16 @@ void test('a face that jumped is followed by its embedding; a track ends after t
   const match = matcher({ 0: 'alice' });
   t.update(0, [at(0, 0)], match);
   // Far from the last box (IoU 0) but the same face: still track 1, so this decides it.
-  assert.deepEqual(t.update(100, [at(0, 400)], match).map((x) => x.trackId), [1]);
+  assert.deepEqual(
+    t.update(100, [at(0, 400)], match).map((x) => x.trackId),
+    [1],
+  );
   // Alice leaves and comes back after the timeout: a new track, a new decision.
   t.update(2000, [at(0, 0)], match);
-  assert.deepEqual(t.update(2100, [at(0, 0)], match).map((x) => x.trackId), [2]);
+  assert.deepEqual(
+    t.update(2100, [at(0, 0)], match).map((x) => x.trackId),
+    [2],
+  );
 });
 
 void test('liveness of a verdict is the lowest score among the agreeing frames', () => {
@@ -105,7 +118,13 @@ void test('liveness of a verdict is the lowest score among the agreeing frames',
 
 /** What access decides on a verdict of alice (enrolled, no limits). */
 const decision = (liveness: number | null): string =>
-  decide({ verdict: { door: 'front', trackId: 1, personId: 'alice', score: 0.8, margin: 0.3, liveness, frames: 3, at: 0 }, person: { personId: 'alice', enabled: true, validFrom: null, validUntil: null, schedule: null }, lockedOut: false, livenessMin: 0.5, now: 0 }).reason;
+  decide({
+    verdict: { door: 'front', trackId: 1, personId: 'alice', score: 0.8, margin: 0.3, liveness, frames: 3, at: 0 },
+    person: { personId: 'alice', enabled: true, validFrom: null, validUntil: null, schedule: null },
+    lockedOut: false,
+    livenessMin: 0.5,
+    now: 0,
+  }).reason;
 
 /** A track check that combines like vision's: the mean of the frames' log-odds (no planarity, no blinks). */
 function meanLogit(): { observe: (id: string, f: FaceObservation) => number | null; end: () => void } {
@@ -134,7 +153,10 @@ void test('one attack frame among live frames denies the passage as a spoof, wha
 void test('an attack frame that did not vote (no embedding, poor quality, out of the window) still denies the passage', () => {
   const match = matcher({ 0: 'alice' });
   const poor = { ok: false, reasons: ['blurry'], sharpness: 0, yaw: 0, pitch: 0, size: 160 };
-  for (const [what, attack] of [['no embedding', at(0, 100, { liveness: 0.1, embedding: null })], ['poor quality', at(0, 100, { liveness: 0.1, quality: poor })]] as const) {
+  for (const [what, attack] of [
+    ['no embedding', at(0, 100, { liveness: 0.1, embedding: null })],
+    ['poor quality', at(0, 100, { liveness: 0.1, quality: poor })],
+  ] as const) {
     const t = new FaceTracker('front', settings, meanLogit());
     t.update(0, [attack], match);
     t.update(100, [at(0)], match);

@@ -6,7 +6,10 @@ import { signCommand, signatureValid, signedPayload } from '../../../daemon/mqtt
 void test('plain actions per command; anything else is malformed', () => {
   const ok = (c: Parameters<typeof parseCommandPayload>[0], p: string) => parseCommandPayload(c, p);
   assert.deepEqual(ok('lock', ' UNLOCK\n'), { ok: true, command: { action: { command: 'lock', action: 'UNLOCK' }, text: 'UNLOCK', signature: null } });
-  assert.deepEqual(ok('security_level', 'far_1e-5'), { ok: true, command: { action: { command: 'security_level', action: 'far_1e-5' }, text: 'far_1e-5', signature: null } });
+  assert.deepEqual(ok('security_level', 'far_1e-5'), {
+    ok: true,
+    command: { action: { command: 'security_level', action: 'far_1e-5' }, text: 'far_1e-5', signature: null },
+  });
   assert.deepEqual(ok('hold', '90'), { ok: true, command: { action: { command: 'hold', action: 'SECONDS', seconds: 90 }, text: '90', signature: null } });
   const zero = ok('hold', '0');
   assert.equal(zero.ok && zero.command.action.action, 'OFF');

@@ -33,12 +33,16 @@ void test('the safe defaults: embedded broker, unlock off, signatures required, 
 
 void test('bad mqtt settings are named one by one', () => {
   const file = join(tempDir(), 'bad.yaml');
-  writeFileSync(file, ['mqtt:', '  url: http://hub', '  qos: 3', '  client_id: "has space"', '  commands:', '    hmac_secret: short', '    unknown_key: 1'].join('\n'));
+  writeFileSync(
+    file,
+    ['mqtt:', '  url: http://hub', '  qos: 3', '  client_id: "has space"', '  commands:', '    hmac_secret: short', '    unknown_key: 1'].join('\n'),
+  );
   assert.throws(
     () => loadConfig({ file, env: {} }),
     (err: Error & { problems?: string[] }) => {
       const paths = (err.problems ?? []).map((p) => p.split(':')[0]);
-      for (const path of ['mqtt.url', 'mqtt.qos', 'mqtt.client_id', 'mqtt.commands.hmac_secret', 'mqtt.commands.unknown_key']) assert.ok(paths.includes(path), `${path} in ${paths.join(', ')}`);
+      for (const path of ['mqtt.url', 'mqtt.qos', 'mqtt.client_id', 'mqtt.commands.hmac_secret', 'mqtt.commands.unknown_key'])
+        assert.ok(paths.includes(path), `${path} in ${paths.join(', ')}`);
       return true;
     },
   );
@@ -56,7 +60,16 @@ void test('unlock over MQTT with signatures but no secret refuses to start, with
   const db = openDatabase(tempDir());
   try {
     assert.throws(
-      () => new MqttService({ config: config.mqtt, doors: config.doors, db, dataDir: tempDir(), bus: new EventBus<BusEvents>(memoryLogger().log), log: memoryLogger().log, doorControl: () => undefined }),
+      () =>
+        new MqttService({
+          config: config.mqtt,
+          doors: config.doors,
+          db,
+          dataDir: tempDir(),
+          bus: new EventBus<BusEvents>(memoryLogger().log),
+          log: memoryLogger().log,
+          doorControl: () => undefined,
+        }),
       (err: FacegateError) => err.exitCode === 78 && err.message.includes('mqtt.commands.hmac_secret'),
     );
   } finally {

@@ -8,7 +8,10 @@ const topics = new Topics('facegate', 'homeassistant');
 const DEVICE = topics.discoveryDevice('g');
 const entitiesFor = (doors: { id: string; name: string }[]) => discoveryMessages({ topics, node: 'g', doors, version: '1' });
 const FRONT = entitiesFor([{ id: 'front', name: 'Front' }]);
-const BOTH = entitiesFor([{ id: 'front', name: 'Front' }, { id: 'back', name: 'Back' }]);
+const BOTH = entitiesFor([
+  { id: 'front', name: 'Front' },
+  { id: 'back', name: 'Back' },
+]);
 
 const plan = (over: Partial<DiscoveryPlanInput>) =>
   planDiscovery({ enabled: true, mode: 'device', entities: FRONT, known: [], deviceTopic: DEVICE, device: deviceDiscoveryMessage, ...over });
@@ -39,8 +42,15 @@ void test('device form: a door removed is sent once as platform-only components,
   const components = (JSON.parse(steps[0]?.payload ?? '{}') as { components: Record<string, Record<string, unknown>> }).components;
   const back = Object.entries(components).filter(([id]) => id.startsWith('back_'));
   assert.equal(back.length, BOTH.length - FRONT.length);
-  assert.ok(back.every(([, c]) => Object.keys(c).length === 1 && typeof c.platform === 'string'), 'removal: only the platform');
-  assert.ok(Object.entries(components).filter(([id]) => id.startsWith('front_')).every(([, c]) => c.unique_id !== undefined || c.platform === 'device_automation'));
+  assert.ok(
+    back.every(([, c]) => Object.keys(c).length === 1 && typeof c.platform === 'string'),
+    'removal: only the platform',
+  );
+  assert.ok(
+    Object.entries(components)
+      .filter(([id]) => id.startsWith('front_'))
+      .every(([, c]) => c.unique_id !== undefined || c.platform === 'device_automation'),
+  );
   const registry = after(known, steps);
   assert.equal(registry.length, FRONT.length + 1);
   // The next publication no longer lists them.
@@ -53,9 +63,18 @@ void test('entity form to device form: migrate_discovery on every old topic, the
   assert.ok(!known.includes(DEVICE));
   const steps = plan({ known });
   const olds = FRONT.map((m) => m.topic).sort();
-  assert.deepEqual(steps.map((s) => s.topic), [...olds, DEVICE, ...olds]);
-  assert.deepEqual(steps.slice(0, olds.length).map((s) => s.payload), olds.map(() => MIGRATE_DISCOVERY));
-  assert.deepEqual(steps.slice(olds.length + 1).map((s) => s.payload), olds.map(() => ''));
+  assert.deepEqual(
+    steps.map((s) => s.topic),
+    [...olds, DEVICE, ...olds],
+  );
+  assert.deepEqual(
+    steps.slice(0, olds.length).map((s) => s.payload),
+    olds.map(() => MIGRATE_DISCOVERY),
+  );
+  assert.deepEqual(
+    steps.slice(olds.length + 1).map((s) => s.payload),
+    olds.map(() => ''),
+  );
   const registry = after(known, steps);
   assert.ok(registry.includes(DEVICE) && !registry.some((t) => olds.includes(t)));
 });
@@ -65,7 +84,10 @@ void test('device form to entity form: migrate_discovery on the device config, t
   const steps = plan({ mode: 'entity', known });
   assert.equal(steps[0]?.topic, DEVICE);
   assert.equal(steps[0]?.payload, MIGRATE_DISCOVERY);
-  assert.deepEqual(steps.slice(1, -1).map((s) => s.topic), FRONT.map((m) => m.topic));
+  assert.deepEqual(
+    steps.slice(1, -1).map((s) => s.topic),
+    FRONT.map((m) => m.topic),
+  );
   assert.deepEqual([steps.at(-1)?.topic, steps.at(-1)?.payload], [DEVICE, '']);
   assert.deepEqual(after(known, steps), FRONT.map((m) => m.topic).sort());
 });
@@ -73,7 +95,10 @@ void test('device form to entity form: migrate_discovery on the device config, t
 void test('discovery turned off: the device config emptied (HA drops all its components) and the registry empty', () => {
   const known = after([], plan({}));
   const steps = plan({ enabled: false, entities: [], known });
-  assert.deepEqual(steps.map((s) => [s.topic, s.payload]), [[DEVICE, '']]);
+  assert.deepEqual(
+    steps.map((s) => [s.topic, s.payload]),
+    [[DEVICE, '']],
+  );
   assert.deepEqual(after(known, steps), []);
   const entityKnown = after([], plan({ mode: 'entity' }));
   const off = plan({ enabled: false, mode: 'entity', entities: [], known: entityKnown });

@@ -3,7 +3,15 @@ import assert from 'node:assert/strict';
 import { makeEvent, type FacegateEvent } from '../../../daemon/core/index.ts';
 import { decisionPayload, publicEventPayload } from '../../../daemon/mqtt/event-payload.ts';
 
-const base = makeEvent({ door: 'front', type: 'access_granted', subject: 'p_0123abcdef', score: 0.123456, liveness: 0.9, reason: 'match', attributes: { emotion: 'neutral', age_band: '20-29' } });
+const base = makeEvent({
+  door: 'front',
+  type: 'access_granted',
+  subject: 'p_0123abcdef',
+  score: 0.123456,
+  liveness: 0.9,
+  reason: 'match',
+  attributes: { emotion: 'neutral', age_band: '20-29' },
+});
 
 void test('only the contract fields are published, whatever else the object carries', () => {
   const leaky = { ...base, displayName: 'Bob', embedding: new Float32Array([0.1, 0.2]), extra: { nested: 'x' } } as unknown as FacegateEvent;
@@ -37,7 +45,14 @@ void test('the last-decision message is kept to type, reason and time', () => {
 
 void test('a denial is published with its reason only: no match or liveness score a spoofer could tune against', () => {
   for (const type of ['access_denied', 'spoof_suspected', 'unknown_face'] as const) {
-    const denied = makeEvent({ door: 'front', type, subject: type === 'unknown_face' ? null : 'p_0123abcdef', score: 0.61234, liveness: 0.31234, reason: 'liveness' });
+    const denied = makeEvent({
+      door: 'front',
+      type,
+      subject: type === 'unknown_face' ? null : 'p_0123abcdef',
+      score: 0.61234,
+      liveness: 0.31234,
+      reason: 'liveness',
+    });
     const body = JSON.parse(publicEventPayload(denied, { publishAttributes: false }).json) as { score: unknown; liveness: unknown; reason: unknown };
     assert.equal(body.score, null, type);
     assert.equal(body.liveness, null, type);

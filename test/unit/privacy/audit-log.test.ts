@@ -25,11 +25,17 @@ void test('an untouched chain verifies; rows list newest first with their detail
   const { audit, db } = withRows();
   assert.deepEqual(audit.verify(), { ok: true, rows: 5, problems: [] });
   const rows = audit.list({ limit: 2 });
-  assert.deepEqual(rows.map((r) => r.seq), [5, 4]);
+  assert.deepEqual(
+    rows.map((r) => r.seq),
+    [5, 4],
+  );
   assert.deepEqual(rows[0]?.detail, { n: 5 });
   assert.equal(rows[0]?.ts, '2026-01-01T00:00:04.000Z');
   assert.equal(rows[0]?.prev_hash, rows[1]?.hash);
-  assert.deepEqual(audit.list({ before: 3 }).map((r) => r.seq), [2, 1]);
+  assert.deepEqual(
+    audit.list({ before: 3 }).map((r) => r.seq),
+    [2, 1],
+  );
   assert.deepEqual(audit.list({ action: 'nothing' }), []);
   db.close();
 });
@@ -57,7 +63,10 @@ void test('an edited row whose hash was recomputed still breaks the link to the 
   db.prepare("UPDATE audit_log SET detail = '{\"n\":99}', hash = 'f00' WHERE seq = 2").run();
   const r = audit.verify();
   assert.equal(r.ok, false);
-  assert.ok(r.problems.some((p) => p.startsWith('row 3: does not follow')), r.problems.join('; '));
+  assert.ok(
+    r.problems.some((p) => p.startsWith('row 3: does not follow')),
+    r.problems.join('; '),
+  );
   db.close();
 });
 
@@ -88,8 +97,14 @@ void test('reordered rows are found', () => {
   db.exec(`UPDATE audit_log SET seq = -2 WHERE seq = 2; UPDATE audit_log SET seq = 2 WHERE seq = 3; UPDATE audit_log SET seq = 3 WHERE seq = -2;`);
   const r = audit.verify();
   assert.equal(r.ok, false);
-  assert.ok(r.problems.some((p) => p.startsWith('row 2:')), r.problems.join('; '));
-  assert.ok(r.problems.some((p) => p.startsWith('row 3:')), r.problems.join('; '));
+  assert.ok(
+    r.problems.some((p) => p.startsWith('row 2:')),
+    r.problems.join('; '),
+  );
+  assert.ok(
+    r.problems.some((p) => p.startsWith('row 3:')),
+    r.problems.join('; '),
+  );
   db.close();
 });
 

@@ -33,7 +33,10 @@ void test('a key file readable by group or others is refused, naming the file, i
   const file = join(dir, 'device.key');
   for (const mode of [0o644, 0o640, 0o604, 0o660]) {
     chmodSync(file, mode);
-    assert.throws(() => DeviceKeys.load({ dataDir: dir, env: {}, log }), errorWith('key_permissions', new RegExp(`${file}.*mode ${mode.toString(8)}.*chmod 600`)));
+    assert.throws(
+      () => DeviceKeys.load({ dataDir: dir, env: {}, log }),
+      errorWith('key_permissions', new RegExp(`${file}.*mode ${mode.toString(8)}.*chmod 600`)),
+    );
   }
   chmodSync(file, 0o400);
   assert.ok(DeviceKeys.load({ dataDir: dir, env: {}, log }).id);
@@ -151,7 +154,10 @@ void test('a lost key file is named as such, and no new key is made for a databa
   const db = openDatabase(dir);
   DeviceKeys.open({ dataDir: dir, env: {}, log, db });
   rmSync(join(dir, 'device.key'));
-  assert.throws(() => DeviceKeys.open({ dataDir: dir, env: { CREDENTIALS_DIRECTORY: join(dir, 'nope') }, log, db }), errorWith('key_missing', /no device key: neither .*nope\/device\.key nor .*device\.key exists, but the database was sealed with one/));
+  assert.throws(
+    () => DeviceKeys.open({ dataDir: dir, env: { CREDENTIALS_DIRECTORY: join(dir, 'nope') }, log, db }),
+    errorWith('key_missing', /no device key: neither .*nope\/device\.key nor .*device\.key exists, but the database was sealed with one/),
+  );
   assert.equal(existsSync(join(dir, 'device.key')), false);
   db.close();
 });

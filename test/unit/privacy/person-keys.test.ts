@@ -78,11 +78,14 @@ void test('start-up check: keys/ lost means refuse to start, not an empty galler
   persons.create('bob');
   rmSync(join(dir, 'keys'), { recursive: true });
   const again = new PersonKeys(db, keys);
-  assert.throws(() => again.reconcile(), (err: unknown) => {
-    assert.equal((err as { code?: string }).code, 'keys_missing');
-    assert.match((err as Error).message, /2 enrolled persons but none of their key shares/);
-    return true;
-  });
+  assert.throws(
+    () => again.reconcile(),
+    (err: unknown) => {
+      assert.equal((err as { code?: string }).code, 'keys_missing');
+      assert.match((err as Error).message, /2 enrolled persons but none of their key shares/);
+      return true;
+    },
+  );
   db.close();
 });
 

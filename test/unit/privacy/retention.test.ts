@@ -9,7 +9,11 @@ import { FakeClock, dataDir, quietLog as log } from '../../support/privacy.ts';
 const DAY = 86_400_000;
 
 function eventAt(clock: FakeClock, daysAgo: number) {
-  return { ...makeEvent({ door: 'front', type: 'access_denied', reason: 'unknown' }), id: randomUUID(), ts: new Date(clock.now() - daysAgo * DAY).toISOString() };
+  return {
+    ...makeEvent({ door: 'front', type: 'access_denied', reason: 'unknown' }),
+    id: randomUUID(),
+    ts: new Date(clock.now() - daysAgo * DAY).toISOString(),
+  };
 }
 
 void test('events older than the retention period go at start, then on each sweep as they age', () => {
@@ -19,7 +23,9 @@ void test('events older than the retention period go at start, then on each swee
   for (const age of [40, 31, 29, 10, 0]) events.append(eventAt(clock, age));
   const purged: Record<string, number>[] = [];
   const retention = new Retention({
-    clock, log, intervalMs: 3_600_000,
+    clock,
+    log,
+    intervalMs: 3_600_000,
     rules: [{ name: 'events', days: 30, purge: (cutoff) => events.purgeBefore(cutoff) }],
     onPurged: (c) => purged.push(c),
   });
@@ -43,10 +49,26 @@ void test('a failing rule is logged and retried; the other rules still run; a ch
   let days = 30;
   const seen: string[] = [];
   const retention = new Retention({
-    clock, log, intervalMs: 1000,
+    clock,
+    log,
+    intervalMs: 1000,
     rules: [
-      { name: 'broken', days: 1, purge: () => { if (fail) throw new Error('disk I/O error'); return 1; } },
-      { name: 'snapshots', days: () => days, purge: (cutoff) => { seen.push(cutoff); return 0; } },
+      {
+        name: 'broken',
+        days: 1,
+        purge: () => {
+          if (fail) throw new Error('disk I/O error');
+          return 1;
+        },
+      },
+      {
+        name: 'snapshots',
+        days: () => days,
+        purge: (cutoff) => {
+          seen.push(cutoff);
+          return 0;
+        },
+      },
     ],
   });
   const first = retention.sweep();

@@ -59,11 +59,16 @@ void test('a deciding frame no longer kept, or a person erased meanwhile: no sna
   persons.destroy('alice');
   bus.emit('decision', decision({ frameAt: 400, eventId: 'ev-erased' }));
   let after = 0;
-  bus.on('decision', () => { after += 1; });
+  bus.on('decision', () => {
+    after += 1;
+  });
   bus.emit('decision', decision({ frameAt: 400, personId: null, eventId: 'ev-3' }));
   assert.equal(after, 1);
   const rows = db.prepare('SELECT event_id FROM snapshots').all() as { event_id: string }[];
-  assert.deepEqual(rows.map((r) => r.event_id), ['ev-3']);
+  assert.deepEqual(
+    rows.map((r) => r.event_id),
+    ['ev-3'],
+  );
   assert.deepEqual(warnings(), ['no snapshot: the deciding frame is no longer kept', 'snapshot not stored']);
   db.close();
 });

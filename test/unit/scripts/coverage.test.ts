@@ -50,7 +50,9 @@ function measure(snippets: string[]) {
   writeFileSync(join(root, 'package.json'), '{"type":"module"}'); // ESM, as the daemon is
   const cov = join(root, 'v8');
   for (const code of snippets) {
-    execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `const m = await import(${JSON.stringify(file)}); ${code}`], { env: { ...process.env, NODE_V8_COVERAGE: cov } });
+    execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `const m = await import(${JSON.stringify(file)}); ${code}`], {
+      env: { ...process.env, NODE_V8_COVERAGE: cov },
+    });
   }
   return collect(cov, root);
 }

@@ -11,7 +11,10 @@ test('a new database is in WAL mode with every migration applied', () => {
   const db = openDatabase(dir);
   assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
   const ids = (db.prepare('SELECT id FROM schema_migrations ORDER BY rowid').all() as { id: string }[]).map((r) => r.id);
-  assert.deepEqual(ids, allMigrations.map((m) => m.id));
+  assert.deepEqual(
+    ids,
+    allMigrations.map((m) => m.id),
+  );
   db.close();
 });
 
@@ -48,11 +51,14 @@ test('a corrupt database file gives a clear error and is left byte-for-byte as i
   const file = join(dir, DB_FILE);
   const junk = Buffer.alloc(8192, 0x5a);
   writeFileSync(file, junk);
-  assert.throws(() => openDatabase(dir), (err: unknown) => {
-    assert.ok(err instanceof FacegateError);
-    assert.equal(err.message, `database ${file}: not a facegate database, or corrupt; it was left untouched`);
-    return true;
-  });
+  assert.throws(
+    () => openDatabase(dir),
+    (err: unknown) => {
+      assert.ok(err instanceof FacegateError);
+      assert.equal(err.message, `database ${file}: not a facegate database, or corrupt; it was left untouched`);
+      return true;
+    },
+  );
   assert.deepEqual(readFileSync(file), junk);
 });
 
@@ -67,11 +73,14 @@ test('a data directory that cannot be a directory is refused with a clear messag
 test('only one daemon per data directory', () => {
   const dir = tempDir();
   const lock = InstanceLock.acquire(dir);
-  assert.throws(() => InstanceLock.acquire(dir), (err: unknown) => {
-    assert.ok(err instanceof FacegateError);
-    assert.equal(err.message, `another facegate daemon (process ${process.pid}) is already using data directory ${dir}`);
-    return true;
-  });
+  assert.throws(
+    () => InstanceLock.acquire(dir),
+    (err: unknown) => {
+      assert.ok(err instanceof FacegateError);
+      assert.equal(err.message, `another facegate daemon (process ${process.pid}) is already using data directory ${dir}`);
+      return true;
+    },
+  );
   lock.release();
   InstanceLock.acquire(dir).release();
 });
@@ -81,7 +90,8 @@ test('events are stored, queried with filters and paging, and purged by age', ()
   const db = openDatabase(dir);
   const store = new EventStore(db);
   const t0 = Date.parse('2026-01-01T00:00:00Z');
-  for (let i = 0; i < 5; i++) store.append(makeEvent({ door: i % 2 ? 'back' : 'front', type: i === 4 ? 'unknown_face' : 'access_granted', subject: 'p_1' }, t0 + i * 60_000));
+  for (let i = 0; i < 5; i++)
+    store.append(makeEvent({ door: i % 2 ? 'back' : 'front', type: i === 4 ? 'unknown_face' : 'access_granted', subject: 'p_1' }, t0 + i * 60_000));
   const all = store.query();
   assert.equal(all.length, 5);
   assert.ok((all[0]?.seq ?? 0) > (all[1]?.seq ?? 0), 'newest first');

@@ -16,7 +16,12 @@ function start(dataDir: string, log = memoryLogger('warn').log): { close: () => 
   prepareDataDir(dataDir, log);
   const lock = InstanceLock.acquire(dataDir);
   const db = lock.openDatabase();
-  return { close: () => { db.close(); lock.release(); } };
+  return {
+    close: () => {
+      db.close();
+      lock.release();
+    },
+  };
 }
 
 test('a new data directory, its database (with -wal and -shm) and lock file are 0700/0600 even under umask 022', () => {
@@ -50,7 +55,10 @@ test('an existing data directory whose modes were loosened is tightened again at
   assert.equal(mode(dataDir), '700');
   for (const f of STORE_FILES) assert.equal(mode(join(dataDir, f)), '600', f);
 
-  const warned = lines().filter((l) => l.level === 40).map((l) => `${String(l.msg)} ${JSON.stringify(l)}`).join('\n');
+  const warned = lines()
+    .filter((l) => l.level === 40)
+    .map((l) => `${String(l.msg)} ${JSON.stringify(l)}`)
+    .join('\n');
   assert.ok(warned.includes(`"path":"${dataDir}"`) && warned.includes('"was":"755"'), warned);
   for (const f of STORE_FILES) assert.ok(warned.includes(`"path":"${join(dataDir, f)}"`), `${f} named in: ${warned}`);
   assert.ok(warned.includes('"was":"666"'), warned);

@@ -10,7 +10,15 @@ function frame(seq: number): Frame {
 }
 
 function analysisOf(f: Frame, faces = 0): FrameAnalysis {
-  return { frameSeq: f.seq, capturedAt: f.capturedAt, analysedAt: Date.now(), width: f.width, height: f.height, faces: Array.from({ length: faces }, () => ({}) as FrameAnalysis['faces'][number]), timings: {} };
+  return {
+    frameSeq: f.seq,
+    capturedAt: f.capturedAt,
+    analysedAt: Date.now(),
+    width: f.width,
+    height: f.height,
+    faces: Array.from({ length: faces }, () => ({}) as FrameAnalysis['faces'][number]),
+    timings: {},
+  };
 }
 
 /** An analyze function the test releases frame by frame. */
@@ -19,7 +27,11 @@ function gated(): { analyze: (f: Frame) => Promise<FrameAnalysis>; seen: number[
   const seen: number[] = [];
   return {
     seen,
-    analyze: (f) => new Promise((resolve, reject) => { seen.push(f.seq); waiting.push({ f, resolve, reject }); }),
+    analyze: (f) =>
+      new Promise((resolve, reject) => {
+        seen.push(f.seq);
+        waiting.push({ f, resolve, reject });
+      }),
     release: (err) => {
       const w = waiting.shift();
       if (!w) throw new Error('nothing in flight');
@@ -80,12 +92,23 @@ void test('a face coming into an empty scene is logged once with its frame and c
   let faces = 0;
   const loop = new AnalysisLoop({ bus, log, clock: systemClock, analyze: (f) => Promise.resolve(analysisOf(f, faces)), stallMs: 10_000 });
   loop.start();
-  for (const [seq, n] of [[1, 0], [2, 1], [3, 1], [4, 0], [5, 2]] as const) {
+  for (const [seq, n] of [
+    [1, 0],
+    [2, 1],
+    [3, 1],
+    [4, 0],
+    [5, 2],
+  ] as const) {
     faces = n;
     bus.emit('frame', frame(seq));
     await tick();
   }
-  assert.deepEqual(lines().filter((l) => l.msg === 'face in view').map((l) => l.frameSeq), [2, 5]);
+  assert.deepEqual(
+    lines()
+      .filter((l) => l.msg === 'face in view')
+      .map((l) => l.frameSeq),
+    [2, 5],
+  );
   assert.equal(beats.filter((b) => b === 'analysis').length, 5);
   loop.stop();
 });

@@ -10,18 +10,29 @@ const png = (w: number, h: number, channels: 1 | 2 | 3 | 4): Promise<Buffer> =>
     .toBuffer();
 
 test('grayscale, alpha, 1x1 and large photos all decode to packed RGB', async () => {
-  for (const [w, h, c] of [[1, 1, 3], [64, 48, 1], [64, 48, 4], [33, 17, 3]] as const) {
+  for (const [w, h, c] of [
+    [1, 1, 3],
+    [64, 48, 1],
+    [64, 48, 4],
+    [33, 17, 3],
+  ] as const) {
     const img = await decodeImage(await png(w, h, c));
     assert.equal(img.data.length, img.width * img.height * 3, `${w}x${h}x${c}`);
     assert.equal(img.width, w);
   }
-  const big = await decodeImage(await sharp({ create: { width: 4000, height: 3000, channels: 3, background: '#808080' } }).jpeg().toBuffer());
+  const big = await decodeImage(
+    await sharp({ create: { width: 4000, height: 3000, channels: 3, background: '#808080' } })
+      .jpeg()
+      .toBuffer(),
+  );
   assert.equal(Math.max(big.width, big.height), 1280, 'large photos are scaled down before analysis');
   assert.equal(big.data.length, big.width * big.height * 3);
 });
 
 test('bytes that are no image, empty or truncated give VISION_BAD_IMAGE', async () => {
-  const jpeg = await sharp({ create: { width: 200, height: 200, channels: 3, background: '#336699' } }).jpeg().toBuffer();
+  const jpeg = await sharp({ create: { width: 200, height: 200, channels: 3, background: '#336699' } })
+    .jpeg()
+    .toBuffer();
   for (const bad of [new Uint8Array(0), new TextEncoder().encode('hello, not an image'), jpeg.subarray(0, 300)]) {
     await assert.rejects(decodeImage(bad), (err: Error & { code?: string }) => err.code === 'VISION_BAD_IMAGE' && /image/.test(err.message));
   }

@@ -4,18 +4,23 @@ import { bestThreshold, crossValidated, equalErrorRate, percentile, tarAtFar, th
 
 test('separable scores give accuracy 1, EER 0 and a threshold between the classes', () => {
   const pairs = [];
-  for (const fold of ['1', '2', '3']) for (let i = 0; i < 10; i++) pairs.push({ fold, same: true, score: 0.6 + i / 100 }, { fold, same: false, score: 0.1 + i / 100 });
+  for (const fold of ['1', '2', '3'])
+    for (let i = 0; i < 10; i++) pairs.push({ fold, same: true, score: 0.6 + i / 100 }, { fold, same: false, score: 0.1 + i / 100 });
   const cv = crossValidated(pairs);
   assert.equal(cv.accuracy, 1);
   assert.equal(cv.folds, 3);
   assert.ok(cv.threshold > 0.19 && cv.threshold < 0.6);
-  const g = pairs.filter((p) => p.same).map((p) => p.score), im = pairs.filter((p) => !p.same).map((p) => p.score);
+  const g = pairs.filter((p) => p.same).map((p) => p.score),
+    im = pairs.filter((p) => !p.same).map((p) => p.score);
   assert.equal(equalErrorRate(g, im), 0);
 });
 
 test('overlapping scores: accuracy below 1; missing embeddings (-Infinity) count as different', () => {
   const pairs = [
-    { fold: '1', same: true, score: 0.9 }, { fold: '1', same: true, score: 0.2 }, { fold: '1', same: false, score: 0.3 }, { fold: '1', same: false, score: 0.1 },
+    { fold: '1', same: true, score: 0.9 },
+    { fold: '1', same: true, score: 0.2 },
+    { fold: '1', same: false, score: 0.3 },
+    { fold: '1', same: false, score: 0.1 },
     { fold: '1', same: true, score: -Infinity },
   ];
   const cv = crossValidated(pairs);

@@ -7,7 +7,10 @@ import { fetchedPackageDir } from '../../../daemon/vision/registry.ts';
 import { tempDir } from '../../support/tmp.ts';
 
 const NAME = 'faceplugin-feature';
-const hasCode = (code: string) => (err: Error & { code?: string }): boolean => err.code === code;
+const hasCode =
+  (code: string) =>
+  (err: Error & { code?: string }): boolean =>
+    err.code === code;
 const fixture = (name: string): Buffer => readFileSync(new URL(`../../fixtures/faces/${name}.jpg`, import.meta.url));
 
 /** A models dir holding only the ONNX embedder's fetched file (a copy of the real one). */
@@ -37,10 +40,17 @@ test('crops of the same person embed closer than crops of two people; vectors ar
   try {
     assert.equal(emb.size, 112);
     // Eyes, nose, mouth of a 250x250 LFW image, roughly where LFW's centring puts them.
-    const kp: [number, number][] = [[105, 115], [145, 115], [125, 140], [125, 160]];
+    const kp: [number, number][] = [
+      [105, 115],
+      [145, 115],
+      [125, 140],
+      [125, 160],
+    ];
     const crop = async (n: string, flip = false): Promise<Uint8Array> => alignFace(await decodeImage(fixture(n)), kp, 112, 1, flip).crop;
     const [a1, a2, b1] = await Promise.all(['Amber_Tamblyn_0001', 'Amber_Tamblyn_0002', 'Anders_Fogh_Rasmussen_0001'].map((n) => crop(n)));
-    const ea1 = await emb.embed([a1!]), ea2 = await emb.embed([a2!]), eb1 = await emb.embed([b1!]);
+    const ea1 = await emb.embed([a1!]),
+      ea2 = await emb.embed([a2!]),
+      eb1 = await emb.embed([b1!]);
     assert.equal(ea1.length, 512);
     assert.ok(Math.abs(Math.hypot(...ea1) - 1) < 1e-4);
     assert.ok(cosine(ea1, ea2) > cosine(ea1, eb1) + 0.1, `same ${cosine(ea1, ea2)} vs different ${cosine(ea1, eb1)}`);
@@ -59,6 +69,8 @@ test('a changed ONNX file is refused with the hash error; a missing one names th
   bytes[bytes.length - 100] = (bytes[bytes.length - 100]! + 1) % 256;
   writeFileSync(file, bytes);
   await assert.rejects(OnnxEmbedder.load(NAME, manifest, dir, { pixels: 'signed' }), hasCode('VISION_MODEL_HASH'));
-  await assert.rejects(OnnxEmbedder.load(NAME, manifest, tempDir(), { pixels: 'signed' }), (err: Error & { code?: string }) =>
-    err.code === 'VISION_MODEL_MISSING' && /npm run models:fetch/.test(err.message));
+  await assert.rejects(
+    OnnxEmbedder.load(NAME, manifest, tempDir(), { pixels: 'signed' }),
+    (err: Error & { code?: string }) => err.code === 'VISION_MODEL_MISSING' && /npm run models:fetch/.test(err.message),
+  );
 });

@@ -43,7 +43,11 @@ test('tiny faces and faces mostly off the frame are not judged', async () => {
 });
 
 test('a face at the frame edge, where the 2.7x crop cannot fit, is judged on a crop moved inside the frame', async () => {
-  for (const box of [{ x: 0, y: 0, width: 110, height: 120 }, { x: W - 110, y: H - 120, width: 110, height: 120 }, { x: -20, y: 40, width: 110, height: 120 }]) {
+  for (const box of [
+    { x: 0, y: 0, width: 110, height: 120 },
+    { x: W - 110, y: H - 120, width: 110, height: 120 },
+    { x: -20, y: 40, width: 110, height: 120 },
+  ]) {
     const r = livenessRegion(W, H, box);
     assert.ok(r.x >= 0 && r.y >= 0 && r.x + r.width <= W && r.y + r.height <= H, `crop ${JSON.stringify(r)} inside ${W}x${H}`);
     const j = await scorer.judge(textured, W, H, box);
@@ -60,26 +64,64 @@ test('1x1 and empty frames are not judged', async () => {
 });
 
 test('extreme lighting (black, blown out, flat) is not judged', async () => {
-  assert.deepEqual(await scorer.judge(frame(() => [3, 3, 3]), W, H, face), { score: null, unjudged: 'too_dark' });
-  assert.deepEqual(await scorer.judge(frame(() => [252, 250, 251]), W, H, face), { score: null, unjudged: 'too_bright' });
-  assert.deepEqual(await scorer.judge(frame(() => [128, 120, 110]), W, H, face), { score: null, unjudged: 'flat' });
+  assert.deepEqual(
+    await scorer.judge(
+      frame(() => [3, 3, 3]),
+      W,
+      H,
+      face,
+    ),
+    { score: null, unjudged: 'too_dark' },
+  );
+  assert.deepEqual(
+    await scorer.judge(
+      frame(() => [252, 250, 251]),
+      W,
+      H,
+      face,
+    ),
+    { score: null, unjudged: 'too_bright' },
+  );
+  assert.deepEqual(
+    await scorer.judge(
+      frame(() => [128, 120, 110]),
+      W,
+      H,
+      face,
+    ),
+    { score: null, unjudged: 'flat' },
+  );
 });
 
 test('the pipeline slot gives an unjudgeable face no score (null), and access never grants it', async () => {
   const check = new PadLivenessCheck(scorer);
   const image = { width: W, height: H, data: frame(() => [0, 0, 0]) };
   assert.equal(await check.score({ image, box: face, keypoints: [], detectionScore: 0.9 }), null);
-  const tiny = await check.score({ image: { width: W, height: H, data: textured }, box: { x: 5, y: 5, width: 10, height: 10 }, keypoints: [], detectionScore: 0.9 });
+  const tiny = await check.score({
+    image: { width: W, height: H, data: textured },
+    box: { x: 5, y: 5, width: 10, height: 10 },
+    keypoints: [],
+    detectionScore: 0.9,
+  });
   assert.equal(tiny, null);
   const person = { personId: 'p1', enabled: true, validFrom: null, validUntil: null, schedule: null };
-  assert.deepEqual(decide({ verdict: verdict(tiny), person, lockedOut: false, livenessMin: 0.5, now: Date.now() }), { granted: false, reason: 'liveness_unknown' });
+  assert.deepEqual(decide({ verdict: verdict(tiny), person, lockedOut: false, livenessMin: 0.5, now: Date.now() }), {
+    granted: false,
+    reason: 'liveness_unknown',
+  });
 });
 
 function observation(liveness: number | null): FaceObservation {
   return {
     box: face,
     detectionScore: 0.9,
-    landmarks5: [[130, 100], [180, 100], [155, 125], [140, 150], [170, 150]],
+    landmarks5: [
+      [130, 100],
+      [180, 100],
+      [155, 125],
+      [140, 150],
+      [170, 150],
+    ],
     mesh: null,
     embedding: null,
     quality: { ok: true, reasons: [], sharpness: 50, yaw: 0, pitch: 0, size: 110 },
@@ -97,7 +139,13 @@ test('the track check: unjudged frames give no score; low scores lead access to 
   assert.equal(tracks.observe('t1', observation(null), 0), null);
   assert.equal(tracks.observe('t1', observation(null), 100), null);
   const person = { personId: 'p1', enabled: true, validFrom: null, validUntil: null, schedule: null };
-  const unknownLiveness = decide({ verdict: verdict(tracks.observe('t1', observation(null), 200)), person, lockedOut: false, livenessMin: 0.5, now: Date.now() });
+  const unknownLiveness = decide({
+    verdict: verdict(tracks.observe('t1', observation(null), 200)),
+    person,
+    lockedOut: false,
+    livenessMin: 0.5,
+    now: Date.now(),
+  });
   assert.equal(unknownLiveness.granted, false);
 
   const spoofScore = tracks.observe('t2', observation(0.1), 0);

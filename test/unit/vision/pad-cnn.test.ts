@@ -49,7 +49,10 @@ test('a CNN model file changed by one byte is refused, and so is a missing one',
   const bytes = readFileSync(cnnPath(altered));
   bytes[bytes.length - 10] = (bytes[bytes.length - 10]! + 1) % 256;
   writeFileSync(cnnPath(altered), bytes);
-  await assert.rejects(PadScorer.load({ modelsDir: altered }), (err: Error & { code?: string }) => err.code === 'VISION_MODEL_HASH' && /refusing/.test(err.message));
+  await assert.rejects(
+    PadScorer.load({ modelsDir: altered }),
+    (err: Error & { code?: string }) => err.code === 'VISION_MODEL_HASH' && /refusing/.test(err.message),
+  );
 
   const missing = copyModels();
   rmSync(cnnPath(missing));
@@ -60,14 +63,20 @@ test('a changed, unpinned or malformed fusion file is refused', async () => {
   const changed = copyModels();
   const e = readPadManifestEntry(changed, PAD_FUSION_NAME);
   writeFileSync(join(changed, e.file), readFileSync(join(changed, e.file), 'utf8').replace('"bias":', '"bias":1+'));
-  assert.throws(() => loadFusionModel(changed), (err: Error & { code?: string }) => err.code === 'PAD_MODEL_HASH');
+  assert.throws(
+    () => loadFusionModel(changed),
+    (err: Error & { code?: string }) => err.code === 'PAD_MODEL_HASH',
+  );
   await assert.rejects(PadScorer.load({ modelsDir: changed }), (err: Error & { code?: string }) => err.code === 'PAD_MODEL_HASH');
 
   const unpinned = copyModels();
   const m = JSON.parse(readFileSync(join(unpinned, 'manifest.json'), 'utf8')) as { pad: Record<string, unknown> };
   delete m.pad[PAD_FUSION_NAME];
   writeFileSync(join(unpinned, 'manifest.json'), JSON.stringify(m));
-  assert.throws(() => loadFusionModel(unpinned), (err: Error & { code?: string }) => err.code === 'PAD_MODEL_UNPINNED');
+  assert.throws(
+    () => loadFusionModel(unpinned),
+    (err: Error & { code?: string }) => err.code === 'PAD_MODEL_UNPINNED',
+  );
 });
 
 test('the fused score is NaN (never live) when evidence is missing or not a probability', () => {

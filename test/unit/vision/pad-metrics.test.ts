@@ -47,7 +47,7 @@ test('percentiles by nearest rank', () => {
 /** Two classes apart on the first feature, noise on the others (a fixed sequence). */
 function toyData(n: number, subjects: number): { x: Float32Array; live: boolean; subject: string }[] {
   let s = 12345;
-  const next = (): number => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const next = (): number => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
   return Array.from({ length: n }, (_, i) => {
     const live = i % 3 !== 0;
     return { x: Float32Array.of((live ? 1 : -1) + 0.6 * (next() - 0.5), next(), next()), live, subject: `s${Math.floor((i * subjects) / n)}` };
@@ -56,8 +56,16 @@ function toyData(n: number, subjects: number): { x: Float32Array; live: boolean;
 
 test('logistic regression separates separable data and gives the same weights every time', () => {
   const data = toyData(90, 3);
-  const a = fitLogistic(data.map((d) => d.x), data.map((d) => d.live), { l2: 0.01, steps: 300, learningRate: 0.5 });
-  const b = fitLogistic(data.map((d) => d.x), data.map((d) => d.live), { l2: 0.01, steps: 300, learningRate: 0.5 });
+  const a = fitLogistic(
+    data.map((d) => d.x),
+    data.map((d) => d.live),
+    { l2: 0.01, steps: 300, learningRate: 0.5 },
+  );
+  const b = fitLogistic(
+    data.map((d) => d.x),
+    data.map((d) => d.live),
+    { l2: 0.01, steps: 300, learningRate: 0.5 },
+  );
   assert.deepEqual(a, b);
   for (const d of data) assert.equal(predictLogistic(a, d.x) >= 0.5, d.live);
 });
@@ -65,9 +73,15 @@ test('logistic regression separates separable data and gives the same weights ev
 test('subject-disjoint cross-validation holds out each subject once', () => {
   const data = toyData(90, 3);
   const cv = crossValidate(data, { l2: 0.01, steps: 200, learningRate: 0.5 }, 0.05);
-  assert.deepEqual(cv.folds.map((f) => f.subject), ['s0', 's1', 's2']);
+  assert.deepEqual(
+    cv.folds.map((f) => f.subject),
+    ['s0', 's1', 's2'],
+  );
   assert.equal(cv.scores.length, data.length);
-  assert.equal(cv.folds.reduce((n, f) => n + f.live + f.spoof, 0), data.length);
+  assert.equal(
+    cv.folds.reduce((n, f) => n + f.live + f.spoof, 0),
+    data.length,
+  );
   // Easy data: the held-out subjects are still told apart.
   assert.ok(cv.pooledEer.acer <= 0.05, `pooled EER ${cv.pooledEer.acer}`);
   assert.ok(cv.nested.acer <= 0.1, `nested ACER ${cv.nested.acer}`);

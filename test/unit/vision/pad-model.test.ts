@@ -39,18 +39,27 @@ test('a PAD model file changed by one byte is refused with PAD_MODEL_HASH', () =
   const tampered = text.replace(/"bias":(-?)(\d)/, (_m, sign: string, d: string) => `"bias":${sign}${(Number(d) + 1) % 10}`);
   assert.notEqual(tampered, text);
   writeFileSync(path, tampered);
-  assert.throws(() => loadPadModel(dir), (err: Error & { code?: string }) => err.code === 'PAD_MODEL_HASH' && /refusing/.test(err.message));
+  assert.throws(
+    () => loadPadModel(dir),
+    (err: Error & { code?: string }) => err.code === 'PAD_MODEL_HASH' && /refusing/.test(err.message),
+  );
 });
 
 test('a PAD model missing from the manifest, missing on disk, or pinned but malformed is refused', () => {
   const unpinned = tempDir('facegate-pad-');
   writeFileSync(join(unpinned, 'manifest.json'), JSON.stringify({ version: 1, models: {} }));
-  assert.throws(() => loadPadModel(unpinned), (err: Error & { code?: string }) => err.code === 'PAD_MODEL_UNPINNED');
+  assert.throws(
+    () => loadPadModel(unpinned),
+    (err: Error & { code?: string }) => err.code === 'PAD_MODEL_UNPINNED',
+  );
 
   const missing = copyModels();
   const entry = readPadManifestEntry(missing);
   writeFileSync(join(missing, 'manifest.json'), JSON.stringify({ version: 1, models: {}, pad: { 'pad-lbp': { ...entry, file: 'pad/nope.json' } } }));
-  assert.throws(() => loadPadModel(missing), (err: Error & { code?: string }) => err.code === 'PAD_MODEL_MISSING');
+  assert.throws(
+    () => loadPadModel(missing),
+    (err: Error & { code?: string }) => err.code === 'PAD_MODEL_MISSING',
+  );
 
   // Pinned correctly, but the weights do not fit the feature recipe: must not score.
   const broken = copyModels();
@@ -59,20 +68,28 @@ test('a PAD model missing from the manifest, missing on disk, or pinned but malf
   const bytes = Buffer.from(JSON.stringify(model));
   writeFileSync(join(broken, entry.file), bytes);
   writeFileSync(join(broken, 'manifest.json'), JSON.stringify({ version: 1, models: {}, pad: { 'pad-lbp': { ...entry, sha256: sha256Hex(bytes) } } }));
-  assert.throws(() => loadPadModel(broken), (err: Error & { code?: string }) => err.code === 'PAD_MODEL_INVALID');
+  assert.throws(
+    () => loadPadModel(broken),
+    (err: Error & { code?: string }) => err.code === 'PAD_MODEL_INVALID',
+  );
 
   const notJson = copyModels();
   const junk = Buffer.from('{"format": "facegate-pad", ');
   writeFileSync(join(notJson, entry.file), junk);
   writeFileSync(join(notJson, 'manifest.json'), JSON.stringify({ version: 1, models: {}, pad: { 'pad-lbp': { ...entry, sha256: sha256Hex(junk) } } }));
-  assert.throws(() => loadPadModel(notJson), (err: Error & { code?: string }) => err.code === 'PAD_MODEL_INVALID');
+  assert.throws(
+    () => loadPadModel(notJson),
+    (err: Error & { code?: string }) => err.code === 'PAD_MODEL_INVALID',
+  );
 });
 
 test('live fixture frames score live and printed-photo frames score as attacks (daemon detector, largest face)', async () => {
   await initBackend('wasm');
   const detector = new FaceDetector(await loadModel('blazeface'), { minScore: 0.5, iou: 0.3, maxFaces: 5 });
   const check = (await createLivenessCheck()) as PadLivenessCheck;
-  const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.jpg')).sort();
+  const files = readdirSync(FIXTURES)
+    .filter((f) => f.endsWith('.jpg'))
+    .sort();
   assert.ok(files.filter((f) => f.startsWith('live')).length >= 3 && files.filter((f) => f.startsWith('spoof')).length >= 3);
   const scores: { file: string; live: boolean; score: number }[] = [];
   for (const file of files) {
@@ -94,8 +111,11 @@ test('live fixture frames score live and printed-photo frames score as attacks (
 });
 
 test('a stricter security level never scores a face higher', async () => {
-  const levels = await Promise.all((['convenience', 'balanced', 'strict'] as const).map((securityLevel) => PadScorer.load({ securityLevel, minFacePx: 64, modelsDir: MODELS_DIR })));
-  const w = 320, h = 240;
+  const levels = await Promise.all(
+    (['convenience', 'balanced', 'strict'] as const).map((securityLevel) => PadScorer.load({ securityLevel, minFacePx: 64, modelsDir: MODELS_DIR })),
+  );
+  const w = 320,
+    h = 240;
   const rgb = new Uint8Array(w * h * 3);
   // A textured, skin-toned patch: any face-like input will do for the ordering.
   for (let y = 0; y < h; y++) {

@@ -17,7 +17,14 @@ function track(points: typeof HEAD, amp: number, noisePx: number, seed: number, 
 
 test('the DLT homography recovers a known projective map exactly', () => {
   const h = [1.1, 0.05, 12, -0.04, 0.95, -7, 0.0004, -0.0002, 1];
-  const src: Point[] = [[10, 20], [200, 30], [180, 220], [30, 190], [100, 100], [140, 60]];
+  const src: Point[] = [
+    [10, 20],
+    [200, 30],
+    [180, 220],
+    [30, 190],
+    [100, 100],
+    [140, 60],
+  ];
   const dst = src.map(([x, y]) => {
     const w = h[6]! * x + h[7]! * y + h[8]!;
     return [(h[0]! * x + h[1]! * y + h[2]!) / w, (h[3]! * x + h[4]! * y + h[5]!) / w] as const;
@@ -29,9 +36,19 @@ test('the DLT homography recovers a known projective map exactly', () => {
 });
 
 test('degenerate or malformed point sets give no homography and no comparison', () => {
-  const p: Point[] = [[0, 0], [1, 0], [0, 1]];
+  const p: Point[] = [
+    [0, 0],
+    [1, 0],
+    [0, 1],
+  ];
   assert.equal(fitHomography(p, p), null, 'three points are too few');
-  const five: Point[] = [[0, 0], [10, 0], [10, 10], [0, 10], [5, 5]];
+  const five: Point[] = [
+    [0, 0],
+    [10, 0],
+    [10, 10],
+    [0, 10],
+    [5, 5],
+  ];
   assert.equal(fitHomography(five, [...five.slice(0, 4), [Number.NaN, 5]]), null);
   assert.equal(comparePair(five, five.slice(0, 4), 10), null, 'different point counts');
   assert.equal(comparePair(five, five, 0), null, 'no face scale');
@@ -78,7 +95,14 @@ test('a track without any judged frame has no score (never live), whatever the m
 
 test('malformed landmarks in a track are skipped without a crash', () => {
   const t = new PadTrack();
-  const bad: Point[] = [[Number.NaN, 1], [2, 2], [3, 3], [4, 4], [5, 5], [6, 6]];
+  const bad: Point[] = [
+    [Number.NaN, 1],
+    [2, 2],
+    [3, 3],
+    [4, 4],
+    [5, 5],
+    [6, 6],
+  ];
   assert.doesNotThrow(() => {
     t.add({ at: 0, box, points: bad, mesh: null, frameScore: 0.7 });
     t.add({ at: 1, box, points: [], mesh: null, frameScore: 0.7 });
@@ -157,8 +181,14 @@ test('the track check uses the detector keypoints for planarity, never the deriv
   for (const pose of sweep(30, 15, next)) {
     const kp = project(HEAD, pose, 0.5, next);
     const face: FaceObservation = {
-      box, detectionScore: 0.9, landmarks5: kp.slice(0, 5), mesh: null, embedding: null,
-      quality: { ok: true, reasons: [], sharpness: 50, yaw: 0, pitch: 0, size: 140 }, liveness: 0.5, attributes: null,
+      box,
+      detectionScore: 0.9,
+      landmarks5: kp.slice(0, 5),
+      mesh: null,
+      embedding: null,
+      quality: { ok: true, reasons: [], sharpness: 50, yaw: 0, pitch: 0, size: 140 },
+      liveness: 0.5,
+      attributes: null,
     };
     withKeypoints = checks.observe('kp', { ...face, keypoints: kp }, 0);
     withoutKeypoints = checks.observe('l5', face, 0);

@@ -5,7 +5,8 @@ import { MIN_JUDGED_FRAMES, selftestReport, type SelftestSample } from '../../..
 import { ratesAt } from '../../../scripts/pad/metrics.ts';
 
 const thresholds = { convenience: 0.3, balanced: 0.5, strict: 0.7 };
-const many = (phase: string, raws: (number | null)[], times = 1): SelftestSample[] => Array.from({ length: times }, () => raws.map((raw) => ({ phase, raw }))).flat();
+const many = (phase: string, raws: (number | null)[], times = 1): SelftestSample[] =>
+  Array.from({ length: times }, () => raws.map((raw) => ({ phase, raw }))).flat();
 const level = (r: ReturnType<typeof selftestReport>, name: string) => {
   const l = r.levels.find((x) => x.level === name);
   assert.ok(l, name);
@@ -39,7 +40,10 @@ test('BPCER counts live frames below the threshold and unjudged live frames; APC
   assert.equal(s.apcer.print?.accepted, 0);
   // Screens still get through at strict: no level is recommended, and it says so.
   assert.equal(r.recommended, null);
-  assert.ok(r.warnings.some((w) => /no level stopped every attack frame.*strict: screen 2\/10/.test(w)), r.warnings.join('\n'));
+  assert.ok(
+    r.warnings.some((w) => /no level stopped every attack frame.*strict: screen 2\/10/.test(w)),
+    r.warnings.join('\n'),
+  );
 });
 
 test('on judged frames the rates are those of the eval:pad metrics', () => {
@@ -67,7 +71,10 @@ test('a recommended level refusing more than 10 % of live frames is flagged', ()
   const r = selftestReport({ samples, thresholds });
   assert.equal(r.recommended, 'strict');
   assert.equal(level(r, 'strict').bpcer, 0.2);
-  assert.ok(r.warnings.some((w) => /at strict 20\.0 % of live frames were refused \(more than 10\.0 %\)/.test(w)), r.warnings.join('\n'));
+  assert.ok(
+    r.warnings.some((w) => /at strict 20\.0 % of live frames were refused \(more than 10\.0 %\)/.test(w)),
+    r.warnings.join('\n'),
+  );
 });
 
 test('NaN and infinite scores are unjudged: never accepted, counted against live frames', () => {
@@ -77,12 +84,20 @@ test('NaN and infinite scores are unjudged: never accepted, counted against live
   assert.equal(level(r, 'convenience').apcer.print?.accepted, 0);
   assert.equal(level(r, 'convenience').bpcer, 0.5);
   assert.equal(r.recommended, 'convenience');
-  assert.ok(r.warnings.some((w) => w.startsWith('live: only 5 judged frames') && w.includes(`fewer than ${MIN_JUDGED_FRAMES}`)), r.warnings.join('\n'));
+  assert.ok(
+    r.warnings.some((w) => w.startsWith('live: only 5 judged frames') && w.includes(`fewer than ${MIN_JUDGED_FRAMES}`)),
+    r.warnings.join('\n'),
+  );
   assert.ok(r.warnings.some((w) => w.startsWith('print: only 4 judged frames')));
 });
 
 test('a phase that saw no face is listed with its no-face count, has no rate and warns', () => {
-  const r = selftestReport({ samples: [...many('live', [0.9], 12), ...many('print', [0.1], 12)], thresholds, attacks: ['print', 'screen'], noFace: { screen: 7 } });
+  const r = selftestReport({
+    samples: [...many('live', [0.9], 12), ...many('print', [0.1], 12)],
+    thresholds,
+    attacks: ['print', 'screen'],
+    noFace: { screen: 7 },
+  });
   assert.deepEqual(r.attacks, ['print', 'screen']);
   assert.deepEqual(r.phases.screen, { frames: 0, judged: 0, unjudged: 0, noFace: 7 });
   assert.equal(level(r, 'strict').apcer.screen?.apcer, null);

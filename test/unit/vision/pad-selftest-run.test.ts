@@ -10,8 +10,15 @@ const thresholds = { convenience: 0.3, balanced: 0.5, strict: 0.7 };
 
 function face(size: number, raw: number | null): FaceObservation {
   return {
-    box: { x: 0, y: 0, width: size, height: size }, detectionScore: 0.9, landmarks5: [], mesh: null, embedding: new Float32Array(4),
-    quality: { ok: true, reasons: [], sharpness: 100, yaw: 0, pitch: 0, size }, liveness: raw, livenessRaw: raw, attributes: null,
+    box: { x: 0, y: 0, width: size, height: size },
+    detectionScore: 0.9,
+    landmarks5: [],
+    mesh: null,
+    embedding: new Float32Array(4),
+    quality: { ok: true, reasons: [], sharpness: 100, yaw: 0, pitch: 0, size },
+    liveness: raw,
+    livenessRaw: raw,
+    attributes: null,
   } as unknown as FaceObservation;
 }
 
@@ -20,7 +27,17 @@ function setup(seconds = 5) {
   const bus = new EventBus<BusEvents>(createLogger({ level: 'silent' }));
   let wanted = 0;
   const changes: string[] = [];
-  const run = new SelftestRun({ bus, clock, thresholds, configuredLevel: 'balanced', seconds, wantFrame: () => { wanted++; }, onChange: (s) => changes.push(`${s.status}:${s.phase}`) });
+  const run = new SelftestRun({
+    bus,
+    clock,
+    thresholds,
+    configuredLevel: 'balanced',
+    seconds,
+    wantFrame: () => {
+      wanted++;
+    },
+    onChange: (s) => changes.push(`${s.status}:${s.phase}`),
+  });
   let seq = 0;
   const show = (faces: FaceObservation[], capturedMono = clock.monotonic()) => {
     const a: FrameAnalysis = { frameSeq: seq++, capturedAt: clock.now(), capturedMono, analysedAt: clock.now(), width: 640, height: 480, faces, timings: {} };
@@ -44,7 +61,10 @@ test('phases run in turn, each for its seconds, and the report holds the largest
   assert.equal(t.run.state().status, 'collecting');
   assert.equal(t.run.state().remainingMs, 5000);
   assert.ok(t.wanted() >= 1, 'asks the pipeline for a frame even when the scene is still');
-  for (let i = 0; i < 4; i++) { t.clock.advance(1000); t.show([face(40, 0.05), face(100, 0.8)]); }
+  for (let i = 0; i < 4; i++) {
+    t.clock.advance(1000);
+    t.show([face(40, 0.05), face(100, 0.8)]);
+  }
   t.show([]); // no face: counted apart
   assert.equal(t.run.state().remainingMs, 1000);
   assert.deepEqual(t.run.state().counts.live, { frames: 4, judged: 4, unjudged: 0, noFace: 1 });
@@ -114,10 +134,16 @@ test('one run at a time; a finished or cancelled one makes room for the next', (
   const bus = new EventBus<BusEvents>(createLogger({ level: 'silent' }));
   const runs = new SelftestRuns((start) => new SelftestRun({ bus, clock, thresholds, configuredLevel: 'balanced', ...start }));
   assert.equal(runs.current(), null);
-  assert.throws(() => runs.advance(), (err: Error & { code?: string }) => err.code === 'selftest_none');
+  assert.throws(
+    () => runs.advance(),
+    (err: Error & { code?: string }) => err.code === 'selftest_none',
+  );
   const first = runs.start({ attacks: ['print'], seconds: 2 });
   assert.deepEqual(first.phases, ['live', 'print']);
-  assert.throws(() => runs.start({}), (err: Error & { code?: string }) => err.code === 'selftest_running');
+  assert.throws(
+    () => runs.start({}),
+    (err: Error & { code?: string }) => err.code === 'selftest_running',
+  );
   runs.advance();
   clock.advance(2000);
   runs.advance();

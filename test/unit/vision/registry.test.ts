@@ -6,7 +6,10 @@ import { initBackend, loadModel, readManifest, MODELS_DIR, type Manifest } from 
 import { modelPackageDir, packageDir, sha256 } from '../../../daemon/vision/registry.ts';
 import { tempDir } from '../../support/tmp.ts';
 
-const hasCode = (code: string) => (err: Error & { code?: string }): boolean => err.code === code;
+const hasCode =
+  (code: string) =>
+  (err: Error & { code?: string }): boolean =>
+    err.code === code;
 
 test('every pinned model file matches its sha256 in models/manifest.json', () => {
   const manifest = readManifest();
@@ -26,8 +29,11 @@ test('a model whose bytes differ from the pin is refused with a clear error', as
   const manifest = structuredClone(readManifest());
   const entry = manifest.models.blazeface!;
   entry.sha256['blazeface.bin'] = '0'.repeat(64);
-  await assert.rejects(loadModel('blazeface', 'float32', manifest), (err: Error & { code?: string }) =>
-    err.code === 'VISION_MODEL_HASH' && /blazeface\.bin has sha256 [0-9a-f]{64}, but models\/manifest\.json pins 0{64}/.test(err.message));
+  await assert.rejects(
+    loadModel('blazeface', 'float32', manifest),
+    (err: Error & { code?: string }) =>
+      err.code === 'VISION_MODEL_HASH' && /blazeface\.bin has sha256 [0-9a-f]{64}, but models\/manifest\.json pins 0{64}/.test(err.message),
+  );
 });
 
 test('a tampered quantized copy on disk is refused; the untouched copy loads', async () => {

@@ -26,7 +26,11 @@ export async function api(method, path, body) {
   const res = await fetch(path, { method, headers, body: payload, credentials: 'same-origin' });
   const text = await res.text();
   let data = null;
-  try { data = text ? JSON.parse(text) : null; } catch { data = null; }
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    data = null;
+  }
   if (!res.ok) {
     throw new ApiError(res.status, data?.error ?? 'http_error', data?.message ?? `${res.status} ${res.statusText}`);
   }

@@ -8,19 +8,42 @@ const nav = document.getElementById('nav');
 let cleanup = null;
 
 function show(...nodes) {
-  if (cleanup) { cleanup(); cleanup = null; }
+  if (cleanup) {
+    cleanup();
+    cleanup = null;
+  }
   main.replaceChildren(...nodes);
 }
 
 function setupView() {
   nav.hidden = true;
-  const [codeF, code] = field('One-time setup code (in the daemon log and in <data_dir>/setup-code)', { name: 'code', autocomplete: 'off', required: true, placeholder: 'XXXXX-XXXXX-XXXXX' });
+  const [codeF, code] = field('One-time setup code (in the daemon log and in <data_dir>/setup-code)', {
+    name: 'code',
+    autocomplete: 'off',
+    required: true,
+    placeholder: 'XXXXX-XXXXX-XXXXX',
+  });
   const [userF, user] = field('Administrator name', { name: 'username', autocomplete: 'username', required: true, minlength: 3 });
-  const [passF, pass] = field('Password (at least 10 characters)', { name: 'password', type: 'password', autocomplete: 'new-password', required: true, minlength: 10 });
+  const [passF, pass] = field('Password (at least 10 characters)', {
+    name: 'password',
+    type: 'password',
+    autocomplete: 'new-password',
+    required: true,
+    minlength: 10,
+  });
   const err = errorLine();
   const button = h('button', { type: 'submit' }, 'Create administrator');
-  const form = h('form', { class: 'card narrow', id: 'setup-form' }, h('h1', {}, 'First-run setup'),
-    h('p', { class: 'muted' }, 'There is no default password. Use the one-time code this device printed at start.'), codeF, userF, passF, err, button);
+  const form = h(
+    'form',
+    { class: 'card narrow', id: 'setup-form' },
+    h('h1', {}, 'First-run setup'),
+    h('p', { class: 'muted' }, 'There is no default password. Use the one-time code this device printed at start.'),
+    codeF,
+    userF,
+    passF,
+    err,
+    button,
+  );
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     void guarded(button, err, async () => {
@@ -81,5 +104,7 @@ document.getElementById('signout').addEventListener('click', () => {
     await boot();
   });
 });
-window.addEventListener('hashchange', () => { if (!nav.hidden) void route(); });
+window.addEventListener('hashchange', () => {
+  if (!nav.hidden) void route();
+});
 boot().catch((err) => show(h('p', { class: 'error' }, `Cannot reach the daemon: ${err.message}`)));

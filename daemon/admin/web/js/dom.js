@@ -22,7 +22,9 @@ export function toast(message) {
   t.textContent = message;
   t.hidden = false;
   clearTimeout(toast.timer);
-  toast.timer = setTimeout(() => { t.hidden = true; }, 4000);
+  toast.timer = setTimeout(() => {
+    t.hidden = true;
+  }, 4000);
 }
 
 export const fmtTime = (iso) => (iso ? new Date(iso).toLocaleString() : '—');
