@@ -4,7 +4,7 @@
 import type { Box } from '../../core/index.ts';
 import type { LivenessCheck, LivenessInput } from '../liveness.ts';
 import { MODELS_DIR, readManifest } from '../manifest.ts';
-import { CnnLiveness } from './cnn.ts';
+import { CnnLiveness, CNN_PAD_MODEL } from './cnn.ts';
 import { fuse, loadFusionModel, type PadEvidence, type PadFusionFile } from './fusion.ts';
 import { unjudgeable, type Unjudged } from './gate.ts';
 import { loadPadModel, type PadSecurityLevel } from './model.ts';
@@ -16,6 +16,8 @@ export interface PadOptions {
   /** Faces narrower than this are not judged (the larger of this and the model's own minimum). */
   minFacePx: number;
   modelsDir: string;
+  /** onnxruntime threads for the CNN when it is its thread's first ONNX session (in the vision worker the embedder's count holds). */
+  threads?: number;
 }
 
 export const DEFAULT_PAD: PadOptions = { securityLevel: 'balanced', minFacePx: 64, modelsDir: MODELS_DIR };
@@ -43,7 +45,7 @@ export class PadScorer {
     const o = { ...DEFAULT_PAD, ...opts };
     const fusion = loadFusionModel(o.modelsDir);
     const texture = fusion.inputs.includes('texture') ? new TextureScorer(loadPadModel(o.modelsDir), o) : null;
-    const cnn = fusion.inputs.includes('cnn') ? await CnnLiveness.load(readManifest(o.modelsDir), o.modelsDir) : null;
+    const cnn = fusion.inputs.includes('cnn') ? await CnnLiveness.load(readManifest(o.modelsDir), o.modelsDir, CNN_PAD_MODEL, o.threads) : null;
     return new PadScorer(fusion, cnn, texture, o);
   }
 

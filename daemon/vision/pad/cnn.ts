@@ -35,8 +35,8 @@ export class CnnLiveness {
   ) {}
 
   /** Loads the pinned model file (a changed or missing file throws, so no face is ever judged by it). */
-  static async load(manifest: Manifest = readManifest(), dir = MODELS_DIR, name = CNN_PAD_MODEL): Promise<CnnLiveness> {
-    const { session } = await openOnnxSession(name, manifest, dir);
+  static async load(manifest: Manifest = readManifest(), dir = MODELS_DIR, name = CNN_PAD_MODEL, threads = 1): Promise<CnnLiveness> {
+    const { session } = await openOnnxSession(name, manifest, dir, threads);
     return new CnnLiveness(name, session);
   }
 
