@@ -14,7 +14,8 @@ import { createFaceFinder, readPadCsv, type PadRow } from './pad/dataset.ts';
 import { collectEvidence, leaveOneSubjectOut } from './pad/fusion-train.ts';
 import { printLoso } from './pad/loso-table.ts';
 import { MIN_FACE_PX, PAD_FEATURES, PAD_FIT } from './pad/texture-recipe.ts';
-import { equalErrorPoint, percentile, ratesAt, thresholdForBpcer, type Scored } from './pad/metrics.ts';
+import { equalErrorPoint, ratesAt, thresholdForBpcer, type Scored } from '../daemon/vision/pad/index.ts';
+import { percentile } from './eval/metrics.ts';
 
 const LEVELS: readonly PadSecurityLevel[] = ['convenience', 'balanced', 'strict'];
 const r4 = (v: number): number => Math.round(v * 1e4) / 1e4;

@@ -7,14 +7,22 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MODELS_DIR } from '../daemon/vision/index.ts';
-import { sha256Hex, PAD_FUSION_NAME, PAD_MODEL_NAME, type PadEvidenceName, type PadFusionFile, type PadModelFile } from '../daemon/vision/pad/index.ts';
+import {
+  GAP_POSITION,
+  PAD_FUSION_NAME,
+  PAD_MODEL_NAME,
+  fitLogistic,
+  sha256Hex,
+  thresholdForBpcer,
+  type PadEvidenceName,
+  type PadFusionFile,
+  type PadModelFile,
+  type PadRates,
+} from '../daemon/vision/pad/index.ts';
 import { crossValidate, type Sample } from './pad/cross-validate.ts';
 import { readPadCsv } from './pad/dataset.ts';
 import { collectEvidence, fitAll, leaveOneSubjectOut, type EvidenceSample, type LosoReport } from './pad/fusion-train.ts';
-import { GAP_POSITION } from './pad/operating-points.ts';
-import { fitLogistic } from './pad/logistic.ts';
 import { MIN_FACE_PX, PAD_FEATURES, PAD_FIT } from './pad/texture-recipe.ts';
-import { thresholdForBpcer, type PadRates } from './pad/metrics.ts';
 import { seededRandom } from './lib/seeded-random.ts';
 import { printLoso } from './pad/loso-table.ts';
 

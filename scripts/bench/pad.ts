@@ -8,7 +8,7 @@ import { embeddedDefaults } from '../../daemon/config/index.ts';
 import { MODELS_DIR } from '../../daemon/vision/index.ts';
 import { PadScorer, PadTrack } from '../../daemon/vision/pad/index.ts';
 import { createFaceFinder, readPadCsv } from '../pad/dataset.ts';
-import { percentile } from '../pad/metrics.ts';
+import { percentile } from '../eval/metrics.ts';
 import type { BenchPart } from './types.ts';
 
 const part: BenchPart = {

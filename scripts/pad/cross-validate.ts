@@ -2,8 +2,8 @@
 // spoof) and trains on the others, so the figures are for people the model has never seen.
 // The per-fold threshold is chosen without the held-out subject (an inner leave-one-subject-out
 // on the training subjects), which is how a shipped model meets a new person.
-import { fitLogistic, predictLogistic, type FitOptions, type LinearModel } from './logistic.ts';
-import { equalErrorPoint, ratesAt, thresholdForBpcer, type PadRates, type Scored } from './metrics.ts';
+import { equalErrorPoint, fitLogistic, predictLogistic, ratesAt, thresholdForBpcer } from '../../daemon/vision/pad/index.ts';
+import type { FitOptions, LinearModel, PadRates, Scored } from '../../daemon/vision/pad/index.ts';
 
 export interface Sample {
   x: Float32Array;

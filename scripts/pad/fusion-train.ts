@@ -6,9 +6,16 @@ import { join } from 'node:path';
 import type { PadEvidenceName, PadSecurityLevel } from '../../daemon/vision/pad/index.ts';
 import { CnnLiveness, extractFeatures, logit, sigmoid, type FeatureSpec } from '../../daemon/vision/pad/index.ts';
 import { createFaceFinder, type PadRow } from './dataset.ts';
-import { fitLogistic, predictLogistic, type FitOptions } from './logistic.ts';
-import { levelThresholds, type LevelRule } from './operating-points.ts';
-import { ratesAt, type PadRates, type Scored } from './metrics.ts';
+import {
+  fitLogistic,
+  levelThresholds,
+  predictLogistic,
+  ratesAt,
+  type FitOptions,
+  type LevelRule,
+  type PadRates,
+  type Scored,
+} from '../../daemon/vision/pad/index.ts';
 
 export interface EvidenceSample {
   relpath: string;

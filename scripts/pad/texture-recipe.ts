@@ -1,6 +1,5 @@
 // The texture model's recipe: which features it reads and how it is fitted (scripts/train-pad.ts).
-import type { FeatureSpec } from '../../daemon/vision/pad/index.ts';
-import type { FitOptions } from './logistic.ts';
+import type { FeatureSpec, FitOptions } from '../../daemon/vision/pad/index.ts';
 
 /** Colour texture (uniform LBP in luma/chroma and HSV planes), colour moments, sharpness/frequency cues on a 64×64 face patch. */
 export const PAD_FEATURES: FeatureSpec = {

@@ -1,8 +1,8 @@
 // The PAD error rates (ISO/IEC 30107-3), operating points, and the deterministic trainer.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { equalErrorPoint, percentile, ratesAt, thresholdForBpcer } from '../../../scripts/pad/metrics.ts';
-import { fitLogistic, predictLogistic } from '../../../scripts/pad/logistic.ts';
+import { equalErrorPoint, fitLogistic, predictLogistic, ratesAt, thresholdForBpcer } from '../../../daemon/vision/pad/index.ts';
+import { percentile } from '../../../scripts/eval/metrics.ts';
 import { crossValidate } from '../../../scripts/pad/cross-validate.ts';
 
 const items = [

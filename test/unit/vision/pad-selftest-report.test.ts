@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MIN_JUDGED_FRAMES, selftestReport, type SelftestSample } from '../../../daemon/vision/pad/selftest-report.ts';
-import { ratesAt } from '../../../scripts/pad/metrics.ts';
+import { ratesAt } from '../../../daemon/vision/pad/index.ts';
 
 const thresholds = { convenience: 0.3, balanced: 0.5, strict: 0.7 };
 const many = (phase: string, raws: (number | null)[], times = 1): SelftestSample[] =>

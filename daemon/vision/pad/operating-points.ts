@@ -5,9 +5,8 @@
 // strict. A threshold at the edge of the training live scores (the old "BPCER 2 %" rule) is where
 // live faces of other people and cameras fall below it; the middle of the gap keeps a margin on
 // both sides. Where they overlap, the levels fall back to BPCER 1 / 2 / 5 % of the pool.
-import type { PadSecurityLevel } from '../../daemon/vision/pad/index.ts';
-import { logit, sigmoid } from '../../daemon/vision/pad/index.ts';
-import { thresholdForBpcer, type Scored } from './metrics.ts';
+import { logit, sigmoid, type PadSecurityLevel } from './model.ts';
+import { thresholdForBpcer, type Scored } from './rates.ts';
 
 export const GAP_POSITION: Record<PadSecurityLevel, number> = { convenience: 0.25, balanced: 0.5, strict: 0.75 };
 const OVERLAP_BPCER: Record<PadSecurityLevel, number> = { convenience: 0.01, balanced: 0.02, strict: 0.05 };

@@ -1,5 +1,6 @@
 // L2-regularized logistic regression on standardized features, fitted by full-batch gradient
 // descent with a fixed number of steps: no randomness, so the same data gives the same weights.
+import { sigmoid } from './model.ts';
 
 export interface LinearModel {
   mean: number[];
@@ -15,10 +16,6 @@ export interface FitOptions {
 }
 
 export const DEFAULT_FIT: FitOptions = { l2: 1e-2, steps: 1500, learningRate: 0.5 };
-
-function sigmoid(z: number): number {
-  return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
-}
 
 /** Fits P(live | x). Classes are weighted to count equally, whatever their sizes. */
 export function fitLogistic(xs: readonly Float32Array[], live: readonly boolean[], options: FitOptions = DEFAULT_FIT): LinearModel {

@@ -67,6 +67,3 @@ export function equalErrorPoint(items: readonly Scored[]): PadRates {
   }
   return best ?? ratesAt(items, 0.5);
 }
-
-/** Nearest-rank percentile of a list of numbers (p in 0..100): the one the face evaluation uses. */
-export { percentile } from '../eval/metrics.ts';
