@@ -35,7 +35,12 @@ export {
   createLivenessCheck as createPadLivenessCheck,
   createPadTrackCheck,
   padOptionsFromConfig,
+  AdaptEvidence,
+  fitAdaptation,
+  padModelVersions,
+  readAdaptation,
 } from './pad/index.ts';
+export type { AdaptFrame, AdaptOutcome, PadAdaptationFile } from './pad/index.ts';
 export type { PadJudgement, PadOptions, PadObservation, PadTrackOptions, PadTrackStatus, PadSecurityLevel, PadChallenge, PadModelFile } from './pad/index.ts';
 export { PAD_LEVELS, readPadLevels, scoreAtThreshold } from './pad/levels.ts';
 export { LIVE_PHASE, MIN_JUDGED_FRAMES, selftestReport, selftestReportJson } from './pad/selftest-report.ts';

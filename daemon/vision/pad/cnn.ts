@@ -8,8 +8,10 @@ import type { Box } from '../../core/index.ts';
 import { openOnnxSession } from '../onnx-session.ts';
 import { MODELS_DIR, readManifest, type Manifest } from '../manifest.ts';
 import { cropPatch } from './crop.ts';
+import { CNN_PAD_MODEL } from './model.ts';
 
-export const CNN_PAD_MODEL = 'faceplugin-liveness';
+export { CNN_PAD_MODEL };
+
 const SIZE = 128;
 const CONTEXT = 2.7;
 

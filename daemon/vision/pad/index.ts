@@ -29,3 +29,18 @@ export { ratesAt, thresholdForBpcer, equalErrorPoint } from './rates.ts';
 export type { PadRates, Scored } from './rates.ts';
 export { levelThresholds, GAP_POSITION } from './operating-points.ts';
 export type { LevelRule } from './operating-points.ts';
+export {
+  CLEAR_SPOOF_CNN,
+  PAD_ADAPTATION_FORMAT,
+  adaptationInput,
+  adaptedScore,
+  unvetoedScore,
+  padModelVersions,
+  parseAdaptation,
+  readAdaptation,
+} from './adaptation.ts';
+export type { AdaptationFigures, PadAdaptationFile, PadModelVersions } from './adaptation.ts';
+export { ADAPT_FIT, MIN_ADAPT_FRAMES, MIN_LIVE_PRESENTERS, fitAdaptation } from './adapt-fit.ts';
+export type { AdaptFrame, AdaptOptions, AdaptOutcome, AdaptRefusal } from './adapt-fit.ts';
+export { AdaptEvidence } from './adapt-evidence.ts';
+export type { FrameEvidence } from './adapt-evidence.ts';

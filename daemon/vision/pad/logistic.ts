@@ -11,6 +11,8 @@ export interface LinearModel {
 
 export interface FitOptions {
   l2: number;
+  /** How many leading features the L2 penalty leaves alone (evidence trusted a priori, such as a pretrained model's score). */
+  unpenalized?: number;
   steps: number;
   learningRate: number;
 }
@@ -33,6 +35,7 @@ export function fitLogistic(xs: readonly Float32Array[], live: readonly boolean[
   const w = new Float64Array(d);
   let b = 0;
   const grad = new Float64Array(d);
+  const free = options.unpenalized ?? 0;
   for (let step = 0; step < options.steps; step++) {
     grad.fill(0);
     let gb = 0;
@@ -45,7 +48,7 @@ export function fitLogistic(xs: readonly Float32Array[], live: readonly boolean[
       gb += e;
       for (let j = 0; j < d; j++) grad[j] = (grad[j] ?? 0) + e * (zi[j] ?? 0);
     }
-    for (let j = 0; j < d; j++) w[j] = (w[j] ?? 0) - options.learningRate * ((grad[j] ?? 0) / n + options.l2 * (w[j] ?? 0));
+    for (let j = 0; j < d; j++) w[j] = (w[j] ?? 0) - options.learningRate * ((grad[j] ?? 0) / n + (j < free ? 0 : options.l2) * (w[j] ?? 0));
     b -= (options.learningRate * gb) / n;
   }
   return { mean, scale, weights: Array.from(w), bias: b };

@@ -35,6 +35,8 @@ export interface PadManifestEntry {
 }
 
 export const PAD_MODEL_NAME = 'pad-lbp';
+/** The CNN liveness model's name in the manifest's "models" section (named here so that no caller needs onnxruntime to know it). */
+export const CNN_PAD_MODEL = 'faceplugin-liveness';
 
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');

@@ -15,6 +15,8 @@ export interface SelftestSample {
   phase: string;
   /** The face's raw P(live); null = the check did not judge it (too small, too dark, no model…). */
   raw: number | null;
+  /** This sample's own thresholds, when it was judged by a model of its own (a cross-validation fold); else the report's. */
+  thresholds?: Readonly<Record<PadSecurityLevel, number>>;
 }
 
 export interface PhaseCounts {
@@ -75,7 +77,7 @@ const pct = (v: number): string => `${(100 * v).toFixed(1)} %`;
 export function selftestReport(input: SelftestReportInput): SelftestReport {
   const minJudged = input.minJudged ?? MIN_JUDGED_FRAMES;
   const attacks = [...new Set([...(input.attacks ?? []), ...input.samples.map((s) => s.phase)])].filter((p) => p !== LIVE_PHASE);
-  const byPhase = new Map<string, number[]>();
+  const byPhase = new Map<string, SelftestSample[]>();
   const phases: Record<string, PhaseCounts> = {};
   for (const phase of [LIVE_PHASE, ...attacks]) {
     byPhase.set(phase, []);
@@ -87,7 +89,7 @@ export function selftestReport(input: SelftestReportInput): SelftestReport {
     // A NaN or infinite score is never granted: it counts as not judged, like the access room treats it.
     if (isJudged(s.raw)) {
       counts.judged++;
-      byPhase.get(s.phase)?.push(s.raw);
+      byPhase.get(s.phase)?.push(s);
     } else counts.unjudged++;
   }
 
@@ -95,12 +97,13 @@ export function selftestReport(input: SelftestReportInput): SelftestReport {
   const liveCounts = phases[LIVE_PHASE] as PhaseCounts;
   const levels = PAD_LEVELS.map((level): LevelFigures => {
     const threshold = input.thresholds[level];
-    const liveRejected = live.filter((r) => r < threshold).length;
+    const accepts = (s: SelftestSample): boolean => (s.raw as number) >= (s.thresholds ?? input.thresholds)[level];
+    const liveRejected = live.filter((s) => !accepts(s)).length;
     const apcer: Record<string, AttackFigures> = {};
     let attacksAccepted = 0;
     for (const attack of attacks) {
       const c = phases[attack] as PhaseCounts;
-      const accepted = (byPhase.get(attack) ?? []).filter((r) => r >= threshold).length;
+      const accepted = (byPhase.get(attack) ?? []).filter(accepts).length;
       attacksAccepted += accepted;
       apcer[attack] = { apcer: c.frames > 0 ? accepted / c.frames : null, accepted, frames: c.frames, unjudged: c.unjudged };
     }

@@ -1,0 +1,47 @@
+// The evidence a door's PAD adaptation learns from and is applied to: the shipped check's CNN
+// P(live) and raw score, and the colour-texture features of the shipped texture model's recipe.
+// A face the shipped gate does not judge (too small, too dark…) gives none: it is never granted.
+import type { Box } from '../../core/index.ts';
+import { PadScorer, type PadOptions } from './check.ts';
+import { extractFeatures, type FeatureSpec } from './features.ts';
+import { loadPadModel } from './model.ts';
+import { MODELS_DIR } from '../manifest.ts';
+import { adaptedScore, padModelVersions, type PadAdaptationFile, type PadModelVersions } from './adaptation.ts';
+
+export interface FrameEvidence {
+  cnn: number;
+  texture: Float32Array;
+  /** The shipped model's raw P(live). */
+  shippedRaw: number;
+}
+
+export class AdaptEvidence {
+  private constructor(
+    readonly scorer: PadScorer,
+    readonly features: FeatureSpec,
+    readonly versions: PadModelVersions,
+  ) {}
+
+  static async load(opts: Partial<PadOptions> = {}): Promise<AdaptEvidence> {
+    const dir = opts.modelsDir ?? MODELS_DIR;
+    const features = loadPadModel(dir).features;
+    return new AdaptEvidence(await PadScorer.load(opts), features, padModelVersions(dir));
+  }
+
+  /** The evidence of one face of a packed RGB frame, or null when the shipped check does not judge it. */
+  async frame(rgb: Uint8Array, width: number, height: number, box: Box): Promise<FrameEvidence | null> {
+    const j = await this.scorer.judge(rgb, width, height, box);
+    if (j.score === null || j.evidence.cnn === undefined) return null;
+    return { cnn: j.evidence.cnn, shippedRaw: j.raw, texture: extractFeatures(this.features, rgb, width, height, box) };
+  }
+
+  /** The adapted P(live) of a face (NaN = not judged: never granted). */
+  async adapted(a: PadAdaptationFile, rgb: Uint8Array, width: number, height: number, box: Box): Promise<number> {
+    const e = await this.frame(rgb, width, height, box);
+    return e ? adaptedScore(a, e.cnn, e.texture) : Number.NaN;
+  }
+
+  close(): void {
+    this.scorer.close();
+  }
+}
