@@ -5,11 +5,27 @@
 // --loso: leave-one-subject-out instead of the shipped files: for each subject, everything facegate
 // fits (texture model, fusion, thresholds) is fitted on the other subjects, with the figures per
 // frame and per track of two voting frames; --inputs picks the evidence fused (cnn, texture).
+// --adaptation FILE: judge with a door's own PAD model (`facegate pad selftest --images DIR --adapt
+// --out FILE`) instead of the shipped levels, same keys. --adapt-cv N: how a door's adaptation carries
+// over, adapting on N subjects at a time and judging the others (before/after per level).
 //
-//   npm run eval:pad -- --images DIR [--label live|spoof] [--level L] [--models DIR] [--loso [--inputs cnn,texture]] [--json]
+//   npm run eval:pad -- --images DIR [--label live|spoof] [--level L] [--models DIR] [--adaptation FILE] [--loso [--inputs cnn,texture]] [--adapt-cv N] [--json]
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { PadScorer, type PadEvidenceName, type PadSecurityLevel } from '../daemon/vision/pad/index.ts';
+import {
+  AdaptEvidence,
+  PadScorer,
+  adaptedScore,
+  extractFeatures,
+  padModelVersions,
+  readAdaptation,
+  scoreAtThreshold,
+  type PadAdaptationFile,
+  type PadEvidenceName,
+  type PadSecurityLevel,
+} from '../daemon/vision/pad/index.ts';
+import { MODELS_DIR } from '../daemon/vision/index.ts';
+import { adaptCrossValidation, collectAdaptFrames } from './pad/adapt-cv.ts';
 import { createFaceFinder, readPadCsv, type PadRow } from './pad/dataset.ts';
 import { collectEvidence, leaveOneSubjectOut } from './pad/fusion-train.ts';
 import { printLoso } from './pad/loso-table.ts';
@@ -29,12 +45,14 @@ async function main(): Promise<void> {
       label: { type: 'string' },
       loso: { type: 'boolean', default: false },
       inputs: { type: 'string', default: 'cnn' },
+      adaptation: { type: 'string' },
+      'adapt-cv': { type: 'string' },
       json: { type: 'boolean', default: false },
     },
   });
   if (!values.images)
     throw new Error(
-      'usage: npm run eval:pad -- --images DIR [--label live|spoof] [--level convenience|balanced|strict] [--models DIR] [--loso [--inputs cnn,texture]] [--json]',
+      'usage: npm run eval:pad -- --images DIR [--label live|spoof] [--level convenience|balanced|strict] [--models DIR] [--adaptation FILE] [--loso [--inputs cnn,texture]] [--adapt-cv N] [--json]',
     );
   if (values.label !== undefined && values.label !== 'live' && values.label !== 'spoof') throw new Error(`--label must be live or spoof, got ${values.label}`);
   const level = values.level as PadSecurityLevel;
@@ -43,9 +61,13 @@ async function main(): Promise<void> {
   const rows = readPadCsv(dir, values.label as 'live' | 'spoof' | undefined);
   if (rows.length === 0) throw new Error(`${join(dir, 'images.csv')} lists no images`);
   if (values.loso) return leaveOneOut(dir, rows, values.inputs, values.json);
-  const finder = await createFaceFinder();
+  if (values['adapt-cv'] !== undefined) return adaptCv(dir, rows, level, Number(values['adapt-cv']), values.json);
   // --models DIR: a models folder with its own manifest.json "pad" entries (e.g. models trained on other subjects).
-  const scorer = await PadScorer.load({ securityLevel: level, ...(values.models ? { modelsDir: resolve(values.models) } : {}) });
+  const modelsDir = values.models ? resolve(values.models) : MODELS_DIR;
+  // A stale, changed or malformed adaptation stops here with its reason, before any image is read.
+  const adaptation: PadAdaptationFile | null = values.adaptation ? readAdaptation(resolve(values.adaptation), padModelVersions(modelsDir)) : null;
+  const finder = await createFaceFinder();
+  const scorer = await PadScorer.load({ securityLevel: level, modelsDir });
   const scored: Scored[] = [];
   const latencies: number[] = [];
   const cpu: number[] = [];
@@ -73,7 +95,24 @@ async function main(): Promise<void> {
       else attackUnjudged++;
       continue;
     }
-    scored.push({ score: j.score, live: row.live });
+    // With an adaptation, the door's own model re-scores the face the shipped gate judged (centred on its level's threshold, like the shipped score).
+    const score = adaptation
+      ? scoreAtThreshold(
+          adaptedScore(
+            adaptation,
+            j.evidence.cnn ?? Number.NaN,
+            extractFeatures(adaptation.features, face.image.data, face.image.width, face.image.height, face.box),
+          ),
+          adaptation.thresholds[level],
+        )
+      : j.score;
+    if (!Number.isFinite(score)) {
+      unjudged['no_score'] = (unjudged['no_score'] ?? 0) + 1;
+      if (row.live) bonaUnjudged++;
+      else attackUnjudged++;
+      continue;
+    }
+    scored.push({ score, live: row.live });
   }
   // The shipped decision: calibrated score >= 0.5 (access.liveness_min) at the chosen level.
   const at = ratesAt(scored, 0.5);
@@ -90,7 +129,7 @@ async function main(): Promise<void> {
     bpcer: r4(at.bpcer),
     acer: r4(at.acer),
     threshold: 0.5,
-    raw_threshold: scorer.threshold,
+    raw_threshold: adaptation ? r4(adaptation.thresholds[level]) : scorer.threshold,
     no_face_rate: r4(noFace / rows.length),
     unjudged,
     // Unjudged faces are never granted: counted as rejected live faces, they raise BPCER only.
@@ -101,7 +140,7 @@ async function main(): Promise<void> {
     latency_ms: { p50: r4(percentile(latencies, 50)), p90: r4(percentile(latencies, 90)) },
     cpu_ms: { p50: r4(percentile(cpu, 50)), p90: r4(percentile(cpu, 90)) },
     backend: finder.backend.name,
-    models: { detector: finder.detector, pad: scorer.name },
+    models: { detector: finder.detector, pad: adaptation ? `pad-adaptation(${adaptation.camera}, ${adaptation.createdAt})` : scorer.name },
   };
   if (values.json) {
     process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -115,6 +154,30 @@ async function main(): Promise<void> {
   console.log(
     `no-face rate ${pct(result.no_face_rate)}; PAD cost per face p50 ${result.latency_ms.p50} ms, p90 ${result.latency_ms.p90} ms (CPU p50 ${result.cpu_ms.p50} ms; ${result.backend}, detector ${result.models.detector})`,
   );
+}
+
+async function adaptCv(dir: string, rows: PadRow[], level: PadSecurityLevel, adaptOn: number, json: boolean): Promise<void> {
+  if (!Number.isInteger(adaptOn) || adaptOn < 2) throw new Error(`--adapt-cv takes how many subjects each adaptation sees (2 or more), got ${adaptOn}`);
+  const evidence = await AdaptEvidence.load({ securityLevel: level });
+  try {
+    const { frames, noFace } = await collectAdaptFrames(dir, rows, evidence);
+    const r = adaptCrossValidation(frames, evidence, level, adaptOn);
+    if (json) {
+      process.stdout.write(`${JSON.stringify({ images: rows.length, no_face: noFace, level, scheme: 'adapt on N subjects, judge the others', ...r })}\n`);
+      return;
+    }
+    const pct = (v: number): string => `${(100 * v).toFixed(1)} %`;
+    console.log(
+      `PAD adaptation on ${dir}: ${r.splits} splits adapting on ${adaptOn} of ${r.subjects} subjects, judging the others (${r.judgedLive} live, ${r.judgedAttacks} attack frames judged)`,
+    );
+    for (const [l, f] of Object.entries(r.levels))
+      console.log(`${l}: APCER ${pct(f.before.apcer)} → ${pct(f.after.apcer)}, BPCER ${pct(f.before.bpcer)} → ${pct(f.after.bpcer)}`);
+    console.log(
+      `refused ${r.refused} of ${r.splits} (the shipped model judged those)${r.refusals.length ? `: ${r.refusals.join('; ')}` : ''}; fit ${Math.round(r.fitMs.mean)} ms mean, ${Math.round(r.fitMs.max)} ms max`,
+    );
+  } finally {
+    evidence.close();
+  }
 }
 
 async function leaveOneOut(dir: string, rows: PadRow[], inputsText: string, json: boolean): Promise<void> {

@@ -1,6 +1,7 @@
 // `facegate pad selftest --images DIR`: the self-test on a folder in the eval:pad layout instead of
-// the camera. images.csv has relpath and label (live/spoof) and, optionally, attack (print, screen…)
-// so APCER comes per attack type; without it every spoof is of one type, "spoof".
+// the camera. images.csv has relpath and label (live/spoof) and, optionally, kind (or attack:
+// print, screen…) so APCER comes per attack type (without it every spoof is of one type, "spoof"),
+// and identity: who was presented (the live person, or whose photo or screen), which --adapt needs.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FacegateError } from '../core/index.ts';
@@ -10,6 +11,8 @@ export interface SelftestImage {
   relpath: string;
   /** 'live', or the attack type. */
   phase: string;
+  /** The identity column ('' without one). */
+  identity: string;
 }
 
 const bad = (why: string): FacegateError => new FacegateError('usage', why, { exitCode: 65 });
@@ -27,7 +30,8 @@ export function readSelftestCsv(dir: string): SelftestImage[] {
   const cols = (head ?? '').split(',').map((c) => c.trim().toLowerCase());
   const ri = cols.indexOf('relpath');
   const li = cols.indexOf('label');
-  const ai = cols.indexOf('attack');
+  const ai = cols.indexOf('kind') >= 0 ? cols.indexOf('kind') : cols.indexOf('attack');
+  const ii = cols.indexOf('identity');
   if (ri < 0 || li < 0) throw bad(`${file} needs the columns relpath and label (found: ${cols.join(', ')})`);
   const rows = lines
     .map((l, n) => [l, n + 2] as const)
@@ -36,12 +40,13 @@ export function readSelftestCsv(dir: string): SelftestImage[] {
       const f = line.split(',').map((x) => x.trim());
       const relpath = f[ri] ?? '';
       const label = (f[li] ?? '').toLowerCase();
+      const identity = ii >= 0 ? (f[ii] ?? '') : '';
       if (relpath === '') throw bad(`images.csv line ${lineNo}: relpath is empty`);
-      if (label === 'live') return { relpath, phase: LIVE_PHASE };
+      if (label === 'live') return { relpath, phase: LIVE_PHASE, identity };
       if (label !== 'spoof') throw bad(`images.csv line ${lineNo}: label must be live or spoof, got "${label}"`);
       const attack = ai >= 0 && f[ai] ? (f[ai] as string) : 'spoof';
       try {
-        return { relpath, phase: parseAttacks([attack])[0] as string };
+        return { relpath, phase: parseAttacks([attack])[0] as string, identity };
       } catch (err) {
         throw bad(`images.csv line ${lineNo}: ${(err as Error).message}`);
       }

@@ -20,9 +20,10 @@ import {
   type VisionWorker,
 } from '../vision/index.ts';
 import { readSelftestCsv, scoreFolder } from './pad-images.ts';
+import { adaptMode, checkAdaptRows } from './pad-adapt.ts';
 
 export const PAD_USAGE =
-  'facegate pad selftest [--config FILE] [--seconds N] [--attacks print,screen] [--json]\n       facegate pad selftest --images DIR [--config FILE] [--json]';
+  'facegate pad selftest [--config FILE] [--seconds N] [--attacks print,screen] [--json]\n       facegate pad selftest --images DIR [--config FILE] [--json]\n       facegate pad selftest --images DIR --adapt --out FILE [--config FILE] [--json]';
 
 function usage(why: string): FacegateError {
   return new FacegateError('usage', `${why}\nusage: ${PAD_USAGE}`, { exitCode: 64 });
@@ -76,12 +77,14 @@ function emit(report: SelftestReport, config: Config, json: boolean, extra: Reco
   else console.log(formatReport(report, config.pad.security_level));
 }
 
-async function imagesMode(dir: string, config: Config, json: boolean): Promise<number> {
+async function imagesMode(dir: string, config: Config, json: boolean, adaptOut: string | null): Promise<number> {
   const rows = readSelftestCsv(dir);
+  if (adaptOut !== null) checkAdaptRows(rows);
   const log = createLogger({ level: 'warn' });
   const thresholds = readPadLevels();
   const vision = await startVision(config, log);
   try {
+    if (adaptOut !== null) return await adaptMode({ dir, rows, out: adaptOut, json, config, vision });
     const scored = await scoreFolder(dir, rows, vision, (n) => {
       if (!json && process.stderr.isTTY) process.stderr.write(`\rscored ${n}/${rows.length}`);
     });
@@ -197,15 +200,20 @@ export async function padCommand(args: string[], env: NodeJS.ProcessEnv = proces
       images: { type: 'string' },
       seconds: { type: 'string' },
       attacks: { type: 'string' },
+      adapt: { type: 'boolean', default: false },
+      out: { type: 'string' },
       json: { type: 'boolean', default: false },
     },
   });
   if (positionals.length !== 1 || positionals[0] !== 'selftest') throw usage('the pad command has one subcommand: selftest');
   const { config } = loadConfig({ file: values.config, env });
+  if (values.adapt !== (values.out !== undefined)) throw usage('--adapt and --out FILE go together: the proposed adaptation is written to FILE');
+  if (values.adapt && values.images === undefined)
+    throw usage("--adapt takes a folder of the door's presentations (--images DIR); adapting from the camera is not built yet");
   if (values.images !== undefined) {
     if (values.seconds !== undefined || values.attacks !== undefined)
       throw usage('--seconds and --attacks are for the camera; with --images the attack types come from images.csv');
-    return imagesMode(resolve(values.images), config, values.json);
+    return imagesMode(resolve(values.images), config, values.json, values.out === undefined ? null : resolve(values.out));
   }
   const seconds = values.seconds === undefined ? DEFAULT_PHASE_SECONDS : Number(values.seconds);
   if (!Number.isFinite(seconds) || seconds < 1 || seconds > 60) throw usage(`--seconds must be a number from 1 to 60, got ${values.seconds}`);

@@ -14,6 +14,8 @@ export interface PadRow {
   subject: string;
   /** One presentation: subject, label and the `session` column when present (frames of one track). */
   track: string;
+  /** The attack type of a spoof (the `kind` or `attack` column; "spoof" without one); "live" for a live face. */
+  phase: string;
 }
 
 /**
@@ -28,6 +30,7 @@ export function readPadCsv(dir: string, label?: 'live' | 'spoof'): PadRow[] {
   const li = cols.indexOf('label');
   const si = cols.indexOf('identity');
   const ti = cols.indexOf('session');
+  const ki = cols.indexOf('kind') >= 0 ? cols.indexOf('kind') : cols.indexOf('attack');
   if (ri < 0 || (li < 0 && !label))
     throw new Error(
       `${join(dir, 'images.csv')} needs the columns relpath and label (found: ${cols.join(', ')}); for a folder of one kind give --label live or --label spoof`,
@@ -41,7 +44,9 @@ export function readPadCsv(dir: string, label?: 'live' | 'spoof'): PadRow[] {
       if (kind !== 'live' && kind !== 'spoof') throw new Error(`images.csv line ${n + 2}: label must be live or spoof, got "${kind}"`);
       const subject = si >= 0 ? (f[si] ?? '').trim() : (relpath.split('/')[0] ?? '');
       const session = ti >= 0 ? (f[ti] ?? '').trim() : '';
-      return { relpath, live: kind === 'live', subject, track: `${subject}/${kind}/${session}` };
+      const attack = ki >= 0 ? (f[ki] ?? '').trim().toLowerCase() : '';
+      const phase = kind === 'live' ? 'live' : attack || 'spoof';
+      return { relpath, live: kind === 'live', subject, track: `${subject}/${kind}/${session}`, phase };
     });
 }
 
