@@ -4,7 +4,8 @@ import { activeLevel, lockedLevel } from './levels.ts';
 import { LineLog, type LineChange } from './line-log.ts';
 import type { GpioDriver, InputLine, Level, OutputLine } from './lines.ts';
 import { DEFAULT_SYSFS_ROOT, type ResolvedPin } from './pins.ts';
-import { GpiodGpio, detectGpiodTools } from './gpiod.ts';
+import { GpiodGpio } from './gpiod.ts';
+import { detectGpiodTools } from './gpiod-tools.ts';
 import { SimulatedGpio } from './simulated.ts';
 import { SysfsGpio } from './sysfs.ts';
 
