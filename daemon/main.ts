@@ -1,33 +1,15 @@
-import { EventBus, FacegateError, Lifecycle, createLogger, systemClock, type BusEvents, type Logger } from './core/index.ts';
+import { EventBus, Lifecycle, createLogger, systemClock, type BusEvents, type Logger } from './core/index.ts';
 import { loadConfig, type Config } from './config/index.ts';
-import { EventStore, InstanceLock, prepareDataDir, type Database } from './store/index.ts';
-import { CpuLoad, DAEMON_SETTINGS_TEXT, SdNotify, Watchdog, cpuTemperature, memoryTuning } from './health/index.ts';
+import { InstanceLock, prepareDataDir, type Database } from './store/index.ts';
+import { DAEMON_SETTINGS_TEXT, SdNotify, Watchdog, memoryTuning } from './health/index.ts';
 import { createCamera, type Camera } from './camera/index.ts';
-import { Retention, SnapshotTaker, openPrivacy, type Privacy } from './privacy/index.ts';
+import { SnapshotTaker, openPrivacy, type Privacy } from './privacy/index.ts';
 import { createDoors, type Doors } from './door/index.ts';
-import { createIdentity, identitySettings, type Identity } from './identity/index.ts';
-import { createAccess, validateSchedule } from './access/index.ts';
-import {
-  AnalysisLoop,
-  VisionService,
-  createPadTrackCheck,
-  createSelftests,
-  modelKey,
-  selftestReportJson,
-  selftestStateJson,
-  type VisionWorkerStats,
-} from './vision/main-thread.ts';
-import { MqttService } from './mqtt/index.ts';
-import {
-  adminPanelUrl,
-  applyStoredSettings,
-  createAdminHost,
-  doorService,
-  identityPeople,
-  nextFaceFromBus,
-  padSelftestService,
-  type AdminHost,
-} from './admin/index.ts';
+import type { Identity } from './identity/index.ts';
+import { createAccess } from './access/index.ts';
+import { AnalysisLoop, VisionService, createSelftests, selftestReportJson, type VisionWorkerStats } from './vision/main-thread.ts';
+import { applyStoredSettings, createAdminHost, type AdminHost } from './admin/index.ts';
+import { adminOptions, createIdentityRoom, createMqtt, retention, storeEvents, wireDecisions, type Base } from './main-wiring.ts';
 
 export interface DaemonOptions {
   configFile?: string | undefined;
@@ -59,19 +41,9 @@ export interface RunningDaemon {
   stop(reason: string): Promise<void>;
 }
 
-/** What the steps below have built so far, for the steps after them. */
-interface Base {
-  env: NodeJS.ProcessEnv;
-  config: Config;
-  log: Logger;
-  lifecycle: Lifecycle;
-  db: Database;
-  privacy: Privacy;
-  bus: EventBus<BusEvents>;
-}
-
 /**
- * The composition root: the only place that builds concrete modules and wires them together.
+ * The composition root: the only place that builds concrete modules and wires them together (its
+ * wiring helpers are in main-wiring.ts).
  * Start-up is the named steps below; whichever fails, lifecycle.stop() undoes the ones before it
  * (instance lock released, worker threads and camera child ended, lock outputs at their locked level).
  */
@@ -289,176 +261,6 @@ async function composeRooms(b: Base): Promise<{ running: RunningDaemon; notify: 
     },
   };
   return { running, notify };
-}
-
-/** Public events are stored (then 'event:stored' for mqtt and admin); door actuations and MQTT commands are audited. */
-function storeEvents({ db, bus, privacy }: Base): EventStore {
-  const events = new EventStore(db);
-  bus.on('event', (event) => {
-    events.append(event);
-    bus.emit('event:stored', event);
-  });
-  // Every door actuation is accountable: an unlock (face, manual, exit button, hold) or a lockdown
-  // change gets a row in the hash-chained audit log; the automatic relock ends the same pulse.
-  bus.on('event', (event) => {
-    if (event.type !== 'door_unlocked' && event.type !== 'lockdown_changed') return;
-    const action = event.type === 'door_unlocked' ? 'door.actuate.unlock' : 'door.actuate.lockdown';
-    privacy.audit.append({ actor: event.subject ?? 'door', action, target: event.door, detail: { by: event.reason, event: event.id } });
-  });
-  // Who asked over MQTT (signed, or the trusted broker user): the door's own row says only "mqtt".
-  bus.on('mqtt:command', (c) => {
-    privacy.audit.append({ actor: c.actor, action: `mqtt.command.${c.command}`, target: c.door, detail: { action: c.action } });
-  });
-  return events;
-}
-
-function retention({ config, log, privacy }: Base, events: EventStore, mqtt: MqttService, identity: Identity): Retention {
-  return new Retention({
-    clock: systemClock,
-    log,
-    intervalMs: config.privacy.retention_sweep_min * 60_000,
-    rules: [
-      { name: 'events', days: () => config.privacy.event_retention_days, purge: (cutoff) => events.purgeBefore(cutoff) },
-      { name: 'snapshots', days: () => config.privacy.snapshot_retention_days, purge: (cutoff) => privacy.snapshots.purgeBefore(cutoff) },
-      // Events waiting for a broker that stayed away are not kept longer than the events themselves.
-      { name: 'mqtt_outbox', days: () => config.privacy.event_retention_days, purge: (cutoff) => mqtt.outbox.purgeBefore(cutoff) },
-      // A person added in the panel but never enrolled: erased like a person, their key destroyed.
-      { name: 'person_drafts', days: () => config.privacy.draft_retention_days, purge: (cutoff) => identity.purgeDraftsBefore(cutoff) },
-    ],
-    onPurged: (counts) => {
-      privacy.audit.append({ actor: 'daemon', action: 'retention.purge', detail: counts });
-    },
-  });
-}
-
-/**
- * MQTT: events (after the store persisted them) through its outbox, door state, HA discovery and
- * commands to the doors; with no mqtt.url an embedded broker on 127.0.0.1.
- */
-function createMqtt({ config, db, bus, log }: Base, doors: Doors, camera: Camera, admin: () => AdminHost | null): MqttService {
-  // Read from the kernel, not through systeminformation: its shell and tools cost an idle door ~1.5 % CPU.
-  const cpuLoad = new CpuLoad();
-  return new MqttService({
-    config: config.mqtt,
-    doors: config.doors,
-    db,
-    dataDir: config.daemon.data_dir,
-    bus,
-    log,
-    clock: systemClock,
-    doorControl: (id) => (doors.has(id) ? doors.get(id) : undefined),
-    doorStatuses: () => doors.list(),
-    metrics: async () => ({ cameraFps: camera.metrics().fpsIn, boardTemperatureC: await cpuTemperature(), cpuLoadPct: cpuLoad.sample() }),
-    configurationUrl: config.mqtt.discovery.configuration_url ?? (config.admin.enabled ? adminPanelUrl(config.admin) : null),
-    ...(config.camera.source === 'none' ? {} : { camera: { door: config.camera.door, connected: () => camera.status().state === 'running' } }),
-    // Home Assistant's select changes the level as the panel would: the admin room keeps and audits it.
-    securityLevel: {
-      level: config.access.security_level,
-      change: config.admin.enabled ? (level, actor) => requireAdmin(admin()).changeSetting('access.security_level', level, actor) : null,
-    },
-  });
-}
-
-/** A change that arrives while the daemon is still starting is refused (and the level republished). */
-function requireAdmin(admin: AdminHost | null): AdminHost {
-  if (!admin) throw new FacegateError('admin_unavailable', 'the admin panel has not started yet: settings cannot change now');
-  return admin;
-}
-
-function createIdentityRoom({ config, db, privacy, log, bus }: Base, events: EventStore, vision: VisionService, mqtt: MqttService): Identity {
-  return createIdentity({
-    db,
-    events,
-    personKeys: privacy.persons,
-    pseudonyms: privacy.pseudonyms,
-    audit: privacy.audit,
-    consents: privacy.consents,
-    snapshots: privacy.snapshots,
-    // The outbox is mqtt's, which identity may not import: a person's waiting events go with them.
-    erasers: [{ table: 'mqtt_outbox', erase: ({ subject }) => mqtt.outbox.deleteSubject(subject) }],
-    analyzeImage: (bytes) => vision.analyzeImage(bytes),
-    model: config.vision.embedder.model,
-    thresholdsKey: modelKey(config.vision.embedder.model, config.vision.variant),
-    settings: identitySettings(config),
-    validateSchedule,
-    door: config.camera.door,
-    // Across a track's frames: a photo's landmarks move as one plane, a head's do not; blinks; challenge.
-    trackLiveness: config.pad.enabled ? createPadTrackCheck(config.pad) : null,
-    log,
-    bus,
-    clock: systemClock,
-  });
-}
-
-/** A granted decision unlocks its door, on behalf of the person's pseudonym. */
-function wireDecisions({ bus, privacy }: Base, doors: Doors): void {
-  bus.on('decision', (decision) => {
-    if (!decision.granted || !doors.has(decision.door)) return;
-    const actor = decision.personId !== null ? privacy.pseudonyms.subject(decision.personId) : undefined;
-    doors.get(decision.door).unlock({ kind: 'face', ...(actor !== undefined ? { actor } : {}) });
-  });
-}
-
-interface AdminRooms {
-  identity: Identity;
-  doors: Doors;
-  events: EventStore;
-  vision: VisionService;
-  camera: Camera;
-  analysis: AnalysisLoop;
-  mqtt: MqttService;
-  selftests: ReturnType<typeof createSelftests>;
-}
-
-/** The admin worker's view of the rooms, and the settings it may change while the daemon runs. */
-function adminOptions({ config, bus, log, privacy }: Base, r: AdminRooms): Parameters<typeof createAdminHost>[0] {
-  // A face captured from the camera for enrollment: the next frame is analysed even if the scene is still.
-  const nextFace = nextFaceFromBus(bus, systemClock);
-  const nextCameraFace = () => {
-    r.analysis.wantNextFrame();
-    return nextFace();
-  };
-  // Some boards read a thermal sensor over I2C: the status route shares one reading per 5 s, so a
-  // busy panel or a poller cannot pile those up.
-  let temperature: { at: number; value: Promise<number | null> } | null = null;
-  const boardTemperature = () => {
-    const now = systemClock.monotonic();
-    if (!temperature || now - temperature.at > 5000) temperature = { at: now, value: cpuTemperature() };
-    return temperature.value;
-  };
-  return {
-    config,
-    bus,
-    log,
-    live: {
-      'daemon.log_level': (c) => {
-        log.level = c.daemon.log_level;
-      },
-      'access.security_level': (c) => {
-        r.identity.setSecurityLevel(c.access.security_level);
-        r.mqtt.securityLevelChanged(c.access.security_level);
-      },
-    },
-    services: {
-      people: identityPeople(r.identity, { nextCameraFace }),
-      doors: doorService(r.doors),
-      events: { query: (q) => r.events.query(q) },
-      snapshots: privacy.snapshots,
-      audit: privacy.audit,
-      loginNameTag: (typed) => privacy.pseudonyms.loginName(typed),
-      padSelftest: padSelftestService(r.selftests, selftestStateJson),
-      status: {
-        snapshot: async () => {
-          const m = r.camera.metrics();
-          return {
-            vision: r.vision.status(),
-            camera: { state: r.camera.status().state, fps: m.fpsIn, droppedFrames: m.dropped },
-            temperatureC: await boardTemperature(),
-          };
-        },
-      },
-    },
-  };
 }
 
 async function announceStart({ config, log }: Base, notify: SdNotify): Promise<void> {

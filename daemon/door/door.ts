@@ -12,26 +12,12 @@ import {
   type Logger,
   type TimerHandle,
 } from '../core/index.ts';
-import type { Config } from '../config/index.ts';
 import { Debouncer } from './debounce.ts';
+import { checkDoorConfig, type DoorConfig, type InputRole } from './door-config.ts';
+import { MANUAL_KINDS, badRequest, checkUnlockRequest, holdTime, type UnlockRequest } from './door-requests.ts';
+import { JamRetry } from './jam-retry.ts';
 import { activeLevel, lockedLevel, unlockedLevel } from './levels.ts';
 import type { InputLine, Level, OutputLine } from './lines.ts';
-
-export type DoorConfig = Config['doors'][number];
-export type UnlockRequest = Parameters<DoorControl['unlock']>[0];
-export type InputRole = 'door_contact' | 'exit_button' | 'tamper';
-
-export const PULSE_MS = { min: 100, max: 60_000 } as const;
-/** The longest "hold unlocked until" accepted: a week covers any office-hours schedule. */
-export const MAX_HOLD_MS = 7 * 24 * 3600_000;
-/** Waits between attempts to lock a jammed output: a glitch clears fast, a dead line is not hammered. */
-export const JAM_RETRY_MS = { first: 500, max: 30_000 } as const;
-const MANUAL_KINDS = new Set<UnlockRequest['kind']>(['manual', 'api', 'mqtt']);
-const KINDS = new Set<string>(['face', 'rex', ...MANUAL_KINDS]);
-
-function badRequest(id: string, why: string): FacegateError {
-  return new FacegateError('door_bad_request', `door "${id}": ${why}`, { exitCode: 64 });
-}
 
 export interface DoorParts {
   config: DoorConfig;
@@ -40,25 +26,6 @@ export interface DoorParts {
   bus: EventBus<BusEvents>;
   log: Logger;
   clock: Clock;
-}
-
-function configError(id: string, why: string): FacegateError {
-  return new FacegateError('door_config', `door "${id}": ${why}`, { exitCode: 78 });
-}
-
-/** Checks at run time what the schema also bounds, for doors built without the config loader. */
-export function checkDoorConfig(c: DoorConfig): void {
-  const p = c.unlock_pulse_ms;
-  if (!Number.isInteger(p) || p < PULSE_MS.min || p > PULSE_MS.max) {
-    throw configError(c.id, `unlock_pulse_ms must be a whole number of ms from ${PULSE_MS.min} to ${PULSE_MS.max}, not ${String(p)}`);
-  }
-  if (!Number.isInteger(c.held_open_s) || c.held_open_s < 1 || c.held_open_s > 3600) {
-    throw configError(c.id, `held_open_s must be 1–3600, not ${String(c.held_open_s)}`);
-  }
-  for (const role of ['door_contact', 'exit_button', 'tamper'] as const) {
-    const d = c[role]?.debounce_ms;
-    if (d !== undefined && (!Number.isInteger(d) || d < 0 || d > 1000)) throw configError(c.id, `${role}.debounce_ms must be 0–1000, not ${String(d)}`);
-  }
 }
 
 /**
@@ -76,6 +43,7 @@ export class Door implements DoorControl {
   readonly #locked: Level;
   readonly #unlocked: Level;
   readonly #debouncers = new Map<InputRole, Debouncer>();
+  readonly #jamRetry: JamRetry;
 
   #running = false;
   #lock: LockState = 'locked';
@@ -93,8 +61,6 @@ export class Door implements DoorControl {
   #pulseTimer: TimerHandle | null = null;
   #holdTimer: TimerHandle | null = null;
   #heldOpenTimer: TimerHandle | null = null;
-  #jamTimer: TimerHandle | null = null;
-  #jamRetryMs: number = JAM_RETRY_MS.first;
   #lastStatus = '';
 
   constructor(parts: DoorParts) {
@@ -108,6 +74,17 @@ export class Door implements DoorControl {
     this.#clock = parts.clock;
     this.#locked = lockedLevel(parts.config.lock);
     this.#unlocked = unlockedLevel(parts.config.lock);
+    this.#jamRetry = new JamRetry(
+      this.#clock,
+      this.#log,
+      () => this.#out.write(this.#locked),
+      () => {
+        this.#lock = 'locked';
+        this.#log.warn('the lock output could be written again: locked');
+        this.#event('door_locked', 'jam_cleared');
+        this.#publishStatus();
+      },
+    );
   }
 
   start(): void {
@@ -149,8 +126,9 @@ export class Door implements DoorControl {
   stop(): void {
     if (!this.#running) return;
     this.#running = false;
-    for (const t of [this.#pulseTimer, this.#holdTimer, this.#heldOpenTimer, this.#jamTimer]) if (t) this.#clock.clearTimeout(t);
-    this.#pulseTimer = this.#holdTimer = this.#heldOpenTimer = this.#jamTimer = null;
+    for (const t of [this.#pulseTimer, this.#holdTimer, this.#heldOpenTimer]) if (t) this.#clock.clearTimeout(t);
+    this.#pulseTimer = this.#holdTimer = this.#heldOpenTimer = null;
+    this.#jamRetry.cancel();
     for (const d of this.#debouncers.values()) d.cancel();
     this.forceLocked('stop');
   }
@@ -160,7 +138,7 @@ export class Door implements DoorControl {
     try {
       this.#out.write(this.#locked);
       this.#log.info({ reason, level: this.#locked }, 'lock output set to its locked level');
-      this.#jamCleared();
+      this.#jamRetry.cleared();
       this.#lock = 'locked';
     } catch (err) {
       this.#log.error({ err, reason }, 'could not set the lock output to its locked level');
@@ -174,10 +152,7 @@ export class Door implements DoorControl {
 
   unlock(by: UnlockRequest): boolean {
     // Callers behind the API and MQTT may hand in anything: refuse what is not a request, never unlock on it.
-    const kind: unknown = (by as Partial<UnlockRequest> | null)?.kind;
-    if (typeof kind !== 'string' || !KINDS.has(kind))
-      throw badRequest(this.id, `unlock needs kind face, rex, manual, api or mqtt, not ${JSON.stringify(kind) ?? 'nothing'}`);
-    if (by.override !== undefined && typeof by.override !== 'boolean') throw badRequest(this.id, 'override must be true or false');
+    checkUnlockRequest(this.id, by);
     const manual = MANUAL_KINDS.has(by.kind);
     if (!this.#running) {
       this.#log.warn({ by: by.kind }, 'unlock refused: door not running');
@@ -218,11 +193,7 @@ export class Door implements DoorControl {
       this.#log.info({ actor }, 'hold cleared');
       return;
     }
-    const at = until instanceof Date ? until.getTime() : Number.NaN;
-    if (!Number.isFinite(at)) throw new FacegateError('door_hold_time', `door "${this.id}": hold until needs a valid date`, { exitCode: 64 });
-    const ms = at - this.#clock.now();
-    if (ms <= 0) throw new FacegateError('door_hold_time', `door "${this.id}": hold until ${until.toISOString()} is not in the future`, { exitCode: 64 });
-    if (ms > MAX_HOLD_MS) throw new FacegateError('door_hold_time', `door "${this.id}": hold until is more than 7 days ahead`, { exitCode: 64 });
+    const { at, ms } = holdTime(this.id, until, this.#clock);
     if (this.#lock === 'jammed') {
       throw new FacegateError('door_jammed', `door "${this.id}": the lock output is jammed (it could not be set to locked); not holding it unlocked`, {
         exitCode: 64,
@@ -305,7 +276,7 @@ export class Door implements DoorControl {
   #drive(state: LockState, why: string): boolean {
     try {
       this.#out.write(state === 'locked' ? this.#locked : this.#unlocked);
-      if (state === 'locked') this.#jamCleared();
+      if (state === 'locked') this.#jamRetry.cleared();
       this.#lock = state;
       return true;
     } catch (err) {
@@ -326,7 +297,7 @@ export class Door implements DoorControl {
     const wasLocked = this.#lock === 'locked';
     try {
       this.#out.write(this.#locked);
-      this.#jamCleared();
+      this.#jamRetry.cleared();
       this.#lock = 'locked';
       if (!wasLocked) this.#event('door_locked', 'gpio_error');
     } catch (again) {
@@ -347,34 +318,7 @@ export class Door implements DoorControl {
       this.#log.error({ reason }, 'lock output jammed: the door may not be locked; retrying');
       this.#event('lock_jammed', reason);
     }
-    if (this.#running && !this.#jamTimer) this.#retryJam();
-  }
-
-  #retryJam(): void {
-    const wait = this.#jamRetryMs;
-    this.#jamTimer = this.#clock.setTimeout(() => {
-      this.#jamTimer = null;
-      try {
-        this.#out.write(this.#locked);
-      } catch (err) {
-        this.#jamRetryMs = Math.min(wait * 2, JAM_RETRY_MS.max);
-        this.#log.error({ err, retryInMs: this.#jamRetryMs }, 'the lock output still cannot be written; retrying');
-        this.#retryJam();
-        return;
-      }
-      this.#jamCleared();
-      this.#lock = 'locked';
-      this.#log.warn('the lock output could be written again: locked');
-      this.#event('door_locked', 'jam_cleared');
-      this.#publishStatus();
-    }, wait);
-  }
-
-  /** A locked write worked: no more retries, and the next jam starts from the shortest wait. */
-  #jamCleared(): void {
-    if (this.#jamTimer) this.#clock.clearTimeout(this.#jamTimer);
-    this.#jamTimer = null;
-    this.#jamRetryMs = JAM_RETRY_MS.first;
+    if (this.#running) this.#jamRetry.start();
   }
 
   #onInput(role: InputRole, active: boolean): void {

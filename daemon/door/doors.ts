@@ -1,10 +1,12 @@
 import { FacegateError, type BusEvents, type Clock, type DoorStatus, type EventBus, type Logger, type Service } from '../core/index.ts';
-import { Door, checkDoorConfig, type DoorConfig, type InputRole } from './door.ts';
+import { Door } from './door.ts';
+import { checkDoorConfig, type DoorConfig, type InputRole } from './door-config.ts';
 import { activeLevel, lockedLevel } from './levels.ts';
 import { LineLog, type LineChange } from './line-log.ts';
 import type { GpioDriver, InputLine, Level, OutputLine } from './lines.ts';
 import { DEFAULT_SYSFS_ROOT, type ResolvedPin } from './pins.ts';
-import { GpiodGpio, detectGpiodTools } from './gpiod.ts';
+import { GpiodGpio } from './gpiod.ts';
+import { detectGpiodTools } from './gpiod-tools.ts';
 import { SimulatedGpio } from './simulated.ts';
 import { SysfsGpio } from './sysfs.ts';
 

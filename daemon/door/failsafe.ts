@@ -1,5 +1,5 @@
 import { systemClock, type Logger } from '../core/index.ts';
-import type { DoorConfig } from './door.ts';
+import type { DoorConfig } from './door-config.ts';
 import { lockedLevel } from './levels.ts';
 import type { Level } from './lines.ts';
 import { DEFAULT_SYSFS_ROOT } from './pins.ts';

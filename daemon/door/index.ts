@@ -1,8 +1,11 @@
 /** The door room: lock relay, door contact, exit button and tamper, and the only room that touches GPIO. */
 export { Doors, createDoors } from './doors.ts';
 export type { DoorsOptions, LineSnapshot } from './doors.ts';
-export { Door, MAX_HOLD_MS, PULSE_MS, checkDoorConfig } from './door.ts';
-export type { DoorConfig, InputRole, UnlockRequest } from './door.ts';
+export { Door } from './door.ts';
+export { PULSE_MS, checkDoorConfig } from './door-config.ts';
+export type { DoorConfig, InputRole } from './door-config.ts';
+export { MAX_HOLD_MS } from './door-requests.ts';
+export type { UnlockRequest } from './door-requests.ts';
 export type { LineChange } from './line-log.ts';
 export { forceLocksLocked } from './failsafe.ts';
 export type { ForcedLock } from './failsafe.ts';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { parseGpiodetect, parseToolsVersion } from '../../../daemon/door/gpiod.ts';
+import { parseGpiodetect, parseToolsVersion } from '../../../daemon/door/gpiod-tools.ts';
 
 void test('gpiodetect lines as both libgpiod versions print them; anything else is no chip', () => {
   assert.deepEqual(parseGpiodetect('gpiochip0 [pinctrl-bcm2711] (58 lines)\ngpiochip1 [raspberrypi-exp-gpio] (8 lines)\n'), [
