@@ -114,10 +114,9 @@ export function checkAdaptRows(rows: readonly SelftestImage[]): void {
     });
 }
 
-/** Fits, prints, and writes the proposal; 0 when proposed, 1 when the rails refused it. */
+/** Fits, prints, and writes the proposal; 0 when proposed, 1 when the rails refused it. The caller has run checkAdaptRows. */
 export async function adaptMode(run: AdaptRun): Promise<number> {
   const { dir, rows, out, json, config } = run;
-  checkAdaptRows(rows);
   const evidence = await AdaptEvidence.load(padOptionsFromConfig(config.pad));
   try {
     const folder = await adaptFrames(dir, rows, run.vision, evidence, (n) => {

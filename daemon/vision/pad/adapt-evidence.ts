@@ -6,7 +6,7 @@ import { PadScorer, type PadOptions } from './check.ts';
 import { extractFeatures, type FeatureSpec } from './features.ts';
 import { loadPadModel } from './model.ts';
 import { MODELS_DIR } from '../manifest.ts';
-import { adaptedScore, padModelVersions, type PadAdaptationFile, type PadModelVersions } from './adaptation.ts';
+import { padModelVersions, type PadModelVersions } from './adaptation.ts';
 
 export interface FrameEvidence {
   cnn: number;
@@ -33,12 +33,6 @@ export class AdaptEvidence {
     const j = await this.scorer.judge(rgb, width, height, box);
     if (j.score === null || j.evidence.cnn === undefined) return null;
     return { cnn: j.evidence.cnn, shippedRaw: j.raw, texture: extractFeatures(this.features, rgb, width, height, box) };
-  }
-
-  /** The adapted P(live) of a face (NaN = not judged: never granted). */
-  async adapted(a: PadAdaptationFile, rgb: Uint8Array, width: number, height: number, box: Box): Promise<number> {
-    const e = await this.frame(rgb, width, height, box);
-    return e ? adaptedScore(a, e.cnn, e.texture) : Number.NaN;
   }
 
   close(): void {

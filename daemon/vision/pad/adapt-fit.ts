@@ -6,6 +6,7 @@ import type { FeatureSpec } from './features.ts';
 import { fitLogistic, type FitOptions, type LinearModel } from './logistic.ts';
 import type { PadSecurityLevel } from './model.ts';
 import { levelThresholds } from './operating-points.ts';
+import type { Scored } from './rates.ts';
 import { LIVE_PHASE, selftestReport, type SelftestReport, type SelftestSample } from './selftest-report.ts';
 import {
   CLEAR_SPOOF_CNN,
@@ -99,27 +100,32 @@ function fit(frames: readonly Judged[], options: FitOptions): LinearModel {
   );
 }
 
-/**
- * Level thresholds for a model fitted on `frames`, from scores of frames it did not learn from
- * (each presenter scored by a model fitted on the others); with a single presenter there is no
- * such score, and the model's own scores stand in.
- */
-function thresholdsFor(frames: readonly Judged[], model: LinearModel, options: FitOptions): Record<PadSecurityLevel, number> {
-  const groups = folds(frames);
-  const scored =
-    groups.length < 2
-      ? frames.map((f) => ({ score: unvetoedScore(model, f.cnn, f.texture), live: f.phase === LIVE_PHASE }))
-      : groups.flatMap((g) => {
-          const m = fit(
-            frames.filter((f) => !g.has(f.presenter)),
-            options,
-          );
-          return frames.filter((f) => g.has(f.presenter)).map((f) => ({ score: unvetoedScore(m, f.cnn, f.texture), live: f.phase === LIVE_PHASE }));
-        });
-  // The same rule as the shipped levels; thresholds are kept inside (0, 1) so every level is a real cut.
+/** Level thresholds from scores by the shipped levels' rule, kept inside (0, 1) so every level is a real cut. */
+function levelsOf(scored: readonly Scored[]): Record<PadSecurityLevel, number> {
   const t = levelThresholds(scored).thresholds;
   const clamp = (v: number): number => Math.min(1 - 1e-6, Math.max(1e-6, Number.isFinite(v) ? v : 0.5));
   return { convenience: clamp(t.convenience), balanced: clamp(t.balanced), strict: clamp(t.strict) };
+}
+
+const scoredBy = (m: LinearModel, f: Judged): Scored => ({ score: unvetoedScore(m, f.cnn, f.texture), live: f.phase === LIVE_PHASE });
+
+/**
+ * Level thresholds for a model fitted on `frames`, from scores of frames it did not learn from
+ * (each fold scored by a model fitted on the others); with a single presenter there is no such
+ * score, and the model's own scores stand in.
+ */
+function thresholdsFor(frames: readonly Judged[], model: LinearModel, options: FitOptions): Record<PadSecurityLevel, number> {
+  const groups = folds(frames);
+  if (groups.length < 2) return levelsOf(frames.map((f) => scoredBy(model, f)));
+  return levelsOf(
+    groups.flatMap((g) => {
+      const m = fit(
+        frames.filter((f) => !g.has(f.presenter)),
+        options,
+      );
+      return frames.filter((f) => g.has(f.presenter)).map((f) => scoredBy(m, f));
+    }),
+  );
 }
 
 const figuresAt = (r: SelftestReport, level: PadSecurityLevel): AdaptationFigures => {
@@ -164,25 +170,30 @@ export function fitAdaptation(frames: readonly AdaptFrame[], o: AdaptOptions): A
   });
   if (reasons.length > 0) return refused(null);
 
-  // After: each presenter judged by a model and thresholds that never saw them.
-  const samples: SelftestSample[] = [];
+  // After: each presenter judged by a model and thresholds that never saw them. The same fold
+  // models' scores choose the proposed model's thresholds (one pass of fits serves both).
+  const samples: SelftestSample[] = frames.filter((f) => !judged(f)).map((f) => ({ phase: f.phase, raw: null }));
+  const outOfFold: Scored[] = [];
   // Attack frames the CNN calls clear spoofs that the adapted model, left to itself, would accept:
   // judged out of fold (by a model that did not learn them, as a door meets new frames) and by the
   // model to be proposed. The veto refuses them at the door anyway; a model that needs it is not proposed.
   const loosens = new Set<AdaptFrame>();
-  const contradicts = (m: LinearModel, t: Record<PadSecurityLevel, number>, f: AdaptFrame): boolean =>
-    judged(f) && f.phase !== LIVE_PHASE && f.cnn < CLEAR_SPOOF_CNN && unvetoedScore(m, f.cnn, f.texture) >= t[o.level];
-  for (const g of folds(frames)) {
+  const contradicts = (f: Judged, unvetoed: number, t: Record<PadSecurityLevel, number>): boolean =>
+    f.phase !== LIVE_PHASE && f.cnn < CLEAR_SPOOF_CNN && unvetoed >= t[o.level];
+  for (const g of folds(ok)) {
     const train = ok.filter((f) => !g.has(f.presenter));
     const model = fit(train, options);
     const thresholds = thresholdsFor(train, model, options);
-    for (const f of frames.filter((x) => g.has(x.presenter))) {
-      samples.push({ phase: f.phase, raw: judged(f) ? adaptedScore({ model, clearSpoofCnn: CLEAR_SPOOF_CNN }, f.cnn, f.texture) : null, thresholds });
-      if (contradicts(model, thresholds, f)) loosens.add(f);
+    for (const f of ok.filter((x) => g.has(x.presenter))) {
+      const s = scoredBy(model, f);
+      outOfFold.push(s);
+      samples.push({ phase: f.phase, raw: adaptedScore({ model, clearSpoofCnn: CLEAR_SPOOF_CNN }, f.cnn, f.texture), thresholds });
+      if (contradicts(f, s.score, thresholds)) loosens.add(f);
     }
   }
+  // The rails above leave at least two presenters, so these are out-of-fold scores.
   const model = fit(ok, options);
-  const thresholds = thresholdsFor(ok, model, options);
+  const thresholds = levelsOf(outOfFold);
   const after = selftestReport({ samples, thresholds, attacks });
 
   const b = figuresAt(before, o.level);
@@ -196,7 +207,7 @@ export function fitAdaptation(frames: readonly AdaptFrame[], o: AdaptOptions): A
         message: `${attack}: the adapted model accepts ${(100 * now).toFixed(1)} % of attack frames (cross-validated) against the shipped model's ${(100 * was).toFixed(1)} %`,
       });
   }
-  for (const f of ok) if (contradicts(model, thresholds, f)) loosens.add(f);
+  for (const f of ok) if (contradicts(f, unvetoedScore(model, f.cnn, f.texture), thresholds)) loosens.add(f);
   const loosened = loosens.size;
   if (loosened > 0)
     reasons.push({

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FacegateError } from '../../core/index.ts';
+import { entryOf, readManifest } from '../manifest.ts';
 import { featureLength, type FeatureSpec } from './features.ts';
 import type { LinearModel } from './logistic.ts';
 import { predictLogistic } from './logistic.ts';
@@ -61,15 +62,8 @@ export interface PadAdaptationFile {
 
 /** The versions of the shipped PAD files in `modelsDir` (from the manifest's pins). */
 export function padModelVersions(modelsDir: string): PadModelVersions {
-  const manifestPath = join(modelsDir, 'manifest.json');
-  let cnn: string | undefined;
-  try {
-    const m = JSON.parse(readFileSync(manifestPath, 'utf8')) as { models?: Record<string, { sha256?: Record<string, string> }> };
-    cnn = Object.values(m.models?.[CNN_PAD_MODEL]?.sha256 ?? {})[0];
-  } catch (err) {
-    throw new FacegateError('PAD_MANIFEST', `cannot read the model manifest ${manifestPath}: ${(err as Error).message}`, { cause: err });
-  }
-  if (!cnn) throw new FacegateError('PAD_MODEL_UNPINNED', `${CNN_PAD_MODEL} has no sha256 in ${manifestPath}`);
+  const cnn = Object.values(entryOf(CNN_PAD_MODEL, readManifest(modelsDir)).sha256)[0];
+  if (!cnn) throw new FacegateError('PAD_MODEL_UNPINNED', `${CNN_PAD_MODEL} has no sha256 in ${join(modelsDir, 'manifest.json')}`);
   return { cnn, texture: readPadManifestEntry(modelsDir, PAD_MODEL_NAME).sha256, fusion: readPadManifestEntry(modelsDir, PAD_FUSION_NAME).sha256 };
 }
 
