@@ -2,7 +2,6 @@ import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import type { Database } from 'better-sqlite3';
 import {
   FacegateError,
-  packageInfo,
   systemClock,
   type BusEvents,
   type Clock,
@@ -17,15 +16,16 @@ import { clientOptions, defaultClientId, safeHostname, type MqttConfig } from '.
 import type { SecurityLevel } from '../identity/index.ts';
 import { CommandHandler } from './commands.ts';
 import { DiscoveryRegistry } from './discovery-registry.ts';
-import { planDiscovery } from './discovery-plan.ts';
-import { deviceDiscoveryMessage, discoveryMessages, type DiscoveryDoor } from './discovery.ts';
+import { DiscoveryPublisher } from './discovery-publisher.ts';
+import type { DiscoveryDoor } from './discovery.ts';
 import { EmbeddedBroker } from './embedded-broker.ts';
 import { embeddedCredentials, type BrokerCredentials } from './embedded-credentials.ts';
 import { decisionPayload, publicEventPayload } from './event-payload.ts';
 import { Outbox } from './outbox.ts';
 import { OutboxPublisher } from './outbox-publisher.ts';
 import { NonceBook } from './signature.ts';
-import { Topics } from './topics.ts';
+import { RetainedState } from './retained-state.ts';
+import { DOOR_ID, Topics } from './topics.ts';
 
 /** Board figures for the Home Assistant sensors; null when not known (no camera, no sensor). */
 export interface BoardMetrics {
@@ -62,10 +62,6 @@ export interface MqttServiceOptions {
   securityLevel?: { level: SecurityLevel; change: ((level: SecurityLevel, actor: string) => Promise<void>) | null };
 }
 
-/** The events counted per door for Home Assistant's sensors. */
-const COUNTED = ['unknown_face', 'spoof_suspected'] as const;
-
-const DOOR_ID = /^[a-z0-9_-]{1,32}$/;
 const ONLINE = 'online';
 const OFFLINE = 'offline';
 const STOP_GRACE_MS = 2000;
@@ -104,15 +100,10 @@ export class MqttService implements Service {
   readonly outbox: Outbox;
   readonly #o: MqttServiceOptions;
   readonly #clock: Clock;
-  readonly #node: string;
   readonly #clientId: string;
-  readonly #registry: DiscoveryRegistry;
+  readonly #discovery: DiscoveryPublisher;
   readonly #commands: CommandHandler;
-  readonly #lastStatus = new Map<string, string>();
-  readonly #lastDecision = new Map<string, string>();
-  /** Other latest-value topics (camera connectivity, counts): kept, and published again at each connection. */
-  readonly #latest = new Map<string, string>();
-  readonly #counts = new Map<string, Record<(typeof COUNTED)[number], number>>();
+  readonly #state: RetainedState;
   readonly #offBus: (() => void)[] = [];
   #broker: EmbeddedBroker | null = null;
   /** The embedded broker's user, for facegate's own connections to it; null with an external broker. */
@@ -125,7 +116,6 @@ export class MqttService implements Service {
   #problem: string | null = null;
   #reachable = false;
   #everConnected = false;
-  #decisionsScheduled = false;
   #securityLevel: SecurityLevel | null;
   #connected: Promise<void>;
   #resolveConnected: () => void = () => undefined;
@@ -144,10 +134,23 @@ export class MqttService implements Service {
     if (config.enabled) clientOptions(config, { topic: 'check', payload: OFFLINE });
     this.#o = options;
     this.#clock = options.clock ?? systemClock;
-    this.#node = config.discovery.node_id ?? safeHostname();
     this.#clientId = defaultClientId(config);
     this.topics = new Topics(config.base_topic, config.discovery.prefix);
-    this.#registry = new DiscoveryRegistry(options.db);
+    this.#discovery = new DiscoveryPublisher({
+      discovery: config.discovery,
+      entities: {
+        topics: this.topics,
+        node: config.discovery.node_id ?? safeHostname(),
+        doors: options.doors,
+        commands: config.commands,
+        configurationUrl: options.configurationUrl ?? null,
+        cameraDoor: options.camera?.door ?? null,
+        ...(options.securityLevel ? { securityLevel: { changeable: options.securityLevel.change !== null } } : {}),
+      },
+      registry: new DiscoveryRegistry(options.db),
+      log: options.log,
+    });
+    this.#state = new RetainedState(this.topics, () => this.#client);
     this.outbox = new Outbox(options.db, config.outbox_max);
     this.publisher = new OutboxPublisher({ outbox: this.outbox, qos: config.qos, log: options.log });
     this.#securityLevel = options.securityLevel?.level ?? null;
@@ -200,21 +203,18 @@ export class MqttService implements Service {
       log.info('mqtt.enabled is false: no MQTT');
       return;
     }
-    for (const status of this.#o.doorStatuses?.() ?? []) this.#onDoorStatus(status);
-    for (const d of this.#o.doors) {
-      this.#counts.set(d.id, { unknown_face: 0, spoof_suspected: 0 });
-      this.#publishCounts(d.id);
-    }
+    for (const status of this.#o.doorStatuses?.() ?? []) this.#state.doorStatus(status);
+    for (const d of this.#o.doors) this.#state.startCounting(d.id);
     const camera = this.#o.camera;
     const cameraState = (connected: boolean) => {
-      if (camera) this.#retain(this.topics.camera(camera.door), JSON.stringify({ connected }));
+      if (camera) this.#state.retain(this.topics.camera(camera.door), JSON.stringify({ connected }));
     };
     cameraState(camera?.connected() ?? false);
-    if (this.#securityLevel !== null) this.#retain(this.topics.securityLevel(), this.#securityLevel);
+    if (this.#securityLevel !== null) this.#state.retain(this.topics.securityLevel(), this.#securityLevel);
     // Events go to the outbox from the start, whether or not a broker can be reached.
     this.#offBus.push(
       bus.on('event:stored', (event) => this.#onEvent(event)),
-      bus.on('door:status', (status) => this.#onDoorStatus(status)),
+      bus.on('door:status', (status) => this.#state.doorStatus(status)),
       bus.on('camera:status', (c) => cameraState(c.state === 'running')),
     );
     let url = config.url;
@@ -277,61 +277,17 @@ export class MqttService implements Service {
     this.#broker = null;
   }
 
-  /**
-   * Publishes every discovery config (retained) and clears the ones of entities that no longer exist.
-   * With discovery turned off, everything published before is cleared, so Home Assistant drops it.
-   */
-  /** A registry write runs inside the MQTT client's callback: a full disk must not become an uncaught exception. */
-  #remember(write: () => void): void {
-    try {
-      write();
-    } catch (err) {
-      this.#o.log.error({ err }, 'cannot record the published discovery topics (disk full?); they are published again at the next start');
-    }
-  }
-
-  publishDiscovery(): void {
-    const client = this.#client;
-    if (!client?.connected) return;
-    const { enabled, mode } = this.#o.config.discovery;
-    const { version, homepage } = packageInfo();
-    const entities = enabled
-      ? discoveryMessages({
-          topics: this.topics,
-          node: this.#node,
-          doors: this.#o.doors,
-          version,
-          homepage,
-          commands: this.#o.config.commands,
-          configurationUrl: this.#o.configurationUrl ?? null,
-          cameraDoor: this.#o.camera?.door ?? null,
-          ...(this.#o.securityLevel ? { securityLevel: { changeable: this.#o.securityLevel.change !== null } } : {}),
-        })
-      : [];
-    const steps = planDiscovery({
-      enabled,
-      mode,
-      entities,
-      known: this.#registry.topics(),
-      deviceTopic: this.topics.discoveryDevice(this.#node),
-      device: deviceDiscoveryMessage,
-    });
-    for (const step of steps) {
-      client.publish(step.topic, step.payload, { qos: 1, retain: true }, (err) => {
-        if (err) return;
-        this.#remember(() => {
-          for (const r of step.records) this.#registry.record(r);
-          for (const f of step.forgets) this.#registry.forget(f);
-        });
-      });
-    }
-    this.#o.log.debug({ configs: entities.length, mode, published: steps.length }, 'Home Assistant discovery published');
-  }
-
   /** The level changed (from the panel or a command, main.ts tells): Home Assistant's select or sensor follows. */
   securityLevelChanged(level: SecurityLevel): void {
     this.#securityLevel = level;
-    this.#retain(this.topics.securityLevel(), level);
+    this.#state.retain(this.topics.securityLevel(), level);
+  }
+
+  /** Home Assistant discovery, when the broker connection is up. */
+  publishDiscovery(): void {
+    const client = this.#client;
+    if (!client?.connected) return;
+    this.#discovery.publish(client);
   }
 
   async publishMetrics(): Promise<void> {
@@ -369,9 +325,7 @@ export class MqttService implements Service {
     const filters = this.topics.commandFilters(config.commands.trusted_user);
     if (config.discovery.enabled) filters.push(this.topics.haStatus());
     this.publishDiscovery();
-    for (const [door, json] of this.#lastStatus) client.publish(this.topics.state(door), json, { qos: 1, retain: true });
-    for (const [door, json] of this.#lastDecision) client.publish(this.topics.decision(door), json, { qos: 1, retain: true });
-    for (const [topic, json] of this.#latest) client.publish(topic, json, { qos: 1, retain: true });
+    this.#state.republish(client);
     void this.publishMetrics();
     client.subscribe(filters, { qos: 1 }, (err) => {
       if (err) log.error({ err: err.message }, 'MQTT subscribe failed: commands will not be received');
@@ -397,28 +351,13 @@ export class MqttService implements Service {
         return;
       }
       const outcome = this.#commands.handle(topic, payload, retained);
-      if (!outcome.accepted && !retained) this.#settle(topic);
+      if (!outcome.accepted && !retained) this.#state.settle(this.#commands.route(topic));
       void outcome.settled?.then((o) => {
-        if (!o.accepted) this.#settle(topic);
+        if (!o.accepted) this.#state.settle(this.#commands.route(topic));
       });
     } catch (err) {
       this.#o.log.error({ err, topic }, 'MQTT message handling failed; nothing was acted on');
     }
-  }
-
-  /**
-   * After a refused lock, lockdown or security-level command the state goes out again: a Home
-   * Assistant lock, switch or select waiting for a change settles on it.
-   */
-  #settle(topic: string): void {
-    const route = this.#commands.route(topic);
-    if (route?.command === 'security_level') {
-      const level = this.#latest.get(this.topics.securityLevel());
-      if (level !== undefined && this.#client?.connected) this.#client.publish(this.topics.securityLevel(), level, { qos: 1, retain: true });
-      return;
-    }
-    const json = (route?.command === 'lock' || route?.command === 'lockdown') && route.door !== null ? this.#lastStatus.get(route.door) : undefined;
-    if (json !== undefined && this.#client?.connected) this.#client.publish(this.topics.state(route!.door!), json, { qos: 1, retain: true });
   }
 
   #onEvent(event: FacegateEvent): void {
@@ -430,57 +369,9 @@ export class MqttService implements Service {
     const { json, withheld } = publicEventPayload(event, { publishAttributes: config.publish_attributes });
     if (withheld.length > 0) log.warn({ withheld, type: event.type }, 'event fields that did not look anonymous were withheld from MQTT');
     this.publisher.push(this.topics.event(event.door), json);
-    this.#count(event.door, event.type);
+    this.#state.count(event.door, event.type);
     const decision = decisionPayload(event);
-    if (decision !== null) {
-      this.#lastDecision.set(event.door, decision);
-      this.#scheduleDecisions();
-    }
-  }
-
-  /** A latest-value topic: kept for the next connection, published now when connected (unchanged: not again). */
-  #retain(topic: string, json: string): void {
-    if (this.#latest.get(topic) === json) return;
-    this.#latest.set(topic, json);
-    if (this.#client?.connected) this.#client.publish(topic, json, { qos: 1, retain: true });
-  }
-
-  /** One more counted event at a configured door (its counts start at 0 in start()). */
-  #count(door: string, type: string): void {
-    const counts = this.#counts.get(door);
-    const key = COUNTED.find((k) => k === type);
-    if (!counts || !key) return;
-    counts[key] += 1;
-    this.#publishCounts(door);
-  }
-
-  #publishCounts(door: string): void {
-    this.#retain(this.topics.counts(door), JSON.stringify(this.#counts.get(door)));
-  }
-
-  /** The retained last decision is a latest-value topic: a burst of decisions publishes only the last one. */
-  #scheduleDecisions(): void {
-    if (this.#decisionsScheduled) return;
-    this.#decisionsScheduled = true;
-    setImmediate(() => {
-      this.#decisionsScheduled = false;
-      const client = this.#client;
-      if (!client?.connected) return;
-      for (const [door, json] of this.#lastDecision) client.publish(this.topics.decision(door), json, { qos: 1, retain: true });
-    });
-  }
-
-  #onDoorStatus(status: DoorStatus): void {
-    if (!DOOR_ID.test(String(status.door))) return;
-    const json = JSON.stringify({
-      lock: status.lock,
-      position: status.position,
-      mode: status.mode,
-      alarm: status.alarm,
-      held_unlocked_until: status.heldUnlockedUntil,
-    });
-    this.#lastStatus.set(status.door, json);
-    if (this.#client?.connected) this.#client.publish(this.topics.state(status.door), json, { qos: 1, retain: true });
+    if (decision !== null) this.#state.decided(event.door, decision);
   }
 }
 

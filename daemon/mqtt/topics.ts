@@ -1,3 +1,6 @@
+/** A door id usable in a topic; an event or status with any other is not published. */
+export const DOOR_ID = /^[a-z0-9_-]{1,32}$/;
+
 /** Every topic facegate uses, in one place, so publisher, discovery and commands agree. */
 export class Topics {
   readonly base: string;
