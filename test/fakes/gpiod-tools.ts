@@ -106,8 +106,9 @@ class Chip:
         return Line(self._name, offset)
 `;
 
+// The whole line in one write: tools start side by side, and appends made word by word interleave.
 const ARGS =
-  'printf "%s" "$(basename "$0")" >> "$FAKE_GPIOD/calls"; for a in "$@"; do printf "\\t%s" "$a" >> "$FAKE_GPIOD/calls"; done; echo >> "$FAKE_GPIOD/calls"';
+  'call="$(basename "$0")"; for a in "$@"; do call="$call$(printf "\\t")$a"; done; printf "%s\\n" "$call" >> "$FAKE_GPIOD/calls"';
 
 /** The last argument that is not an option is the offset (or offset=level); 2.x names the chip with --chip, 1.6 before the offset. */
 const CHIP_OFFSET = `
