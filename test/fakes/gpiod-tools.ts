@@ -107,8 +107,7 @@ class Chip:
 `;
 
 // The whole line in one write: tools start side by side, and appends made word by word interleave.
-const ARGS =
-  'call="$(basename "$0")"; for a in "$@"; do call="$call$(printf "\\t")$a"; done; printf "%s\\n" "$call" >> "$FAKE_GPIOD/calls"';
+const ARGS = 'call="$(basename "$0")"; for a in "$@"; do call="$call$(printf "\\t")$a"; done; printf "%s\\n" "$call" >> "$FAKE_GPIOD/calls"';
 
 /** The last argument that is not an option is the offset (or offset=level); 2.x names the chip with --chip, 1.6 before the offset. */
 const CHIP_OFFSET = `
