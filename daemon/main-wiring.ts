@@ -12,9 +12,27 @@ import { Retention, type Privacy } from './privacy/index.ts';
 import type { Doors } from './door/index.ts';
 import { createIdentity, identitySettings, type Identity } from './identity/index.ts';
 import { validateSchedule } from './access/index.ts';
-import { createPadTrackCheck, modelKey, selftestStateJson, type AnalysisLoop, type VisionService, type createSelftests } from './vision/main-thread.ts';
+import {
+  createPadTrackCheck,
+  doorAdaptationJson,
+  modelKey,
+  selftestStateJson,
+  type AnalysisLoop,
+  type DoorPadAdaptations,
+  type VisionService,
+  type createSelftests,
+} from './vision/main-thread.ts';
 import { MqttService } from './mqtt/index.ts';
-import { adminPanelUrl, doorService, identityPeople, nextFaceFromBus, padSelftestService, type AdminHost, type createAdminHost } from './admin/index.ts';
+import {
+  adminPanelUrl,
+  doorService,
+  identityPeople,
+  nextFaceFromBus,
+  padAdaptationService,
+  padSelftestService,
+  type AdminHost,
+  type createAdminHost,
+} from './admin/index.ts';
 
 /** What main.ts's start-up steps have built so far, for the steps and builders after them. */
 export interface Base {
@@ -144,6 +162,8 @@ export interface AdminRooms {
   analysis: AnalysisLoop;
   mqtt: MqttService;
   selftests: ReturnType<typeof createSelftests>;
+  /** null with PAD off. */
+  padAdaptations: DoorPadAdaptations | null;
 }
 
 /** The admin worker's view of the rooms, and the settings it may change while the daemon runs. */
@@ -183,6 +203,10 @@ export function adminOptions({ config, bus, log, privacy }: Base, r: AdminRooms)
       audit: privacy.audit,
       loginNameTag: (typed) => privacy.pseudonyms.loginName(typed),
       padSelftest: padSelftestService(r.selftests, selftestStateJson),
+      // An accepted or removed adaptation reaches the live check at once.
+      ...(r.padAdaptations
+        ? { padAdaptation: padAdaptationService(r.padAdaptations, doorAdaptationJson, () => r.vision.setPadAdaptation(r.padAdaptations?.inUse() ?? null)) }
+        : {}),
       status: {
         snapshot: async () => {
           const m = r.camera.metrics();
@@ -190,6 +214,7 @@ export function adminOptions({ config, bus, log, privacy }: Base, r: AdminRooms)
             vision: r.vision.status(),
             camera: { state: r.camera.status().state, fps: m.fpsIn, droppedFrames: m.dropped },
             temperatureC: await boardTemperature(),
+            warnings: r.padAdaptations?.problems() ?? [],
           };
         },
       },

@@ -7,7 +7,18 @@ import { SnapshotTaker, openPrivacy, type Privacy } from './privacy/index.ts';
 import { createDoors, type Doors } from './door/index.ts';
 import type { Identity } from './identity/index.ts';
 import { createAccess } from './access/index.ts';
-import { AnalysisLoop, VisionService, createSelftests, selftestReportJson, type VisionWorkerStats } from './vision/main-thread.ts';
+import {
+  AnalysisLoop,
+  DoorPadAdaptations,
+  MODELS_DIR,
+  VisionService,
+  cameraDescriptor,
+  createSelftests,
+  padModelVersions,
+  readPadLevels,
+  selftestReportJson,
+  type VisionWorkerStats,
+} from './vision/main-thread.ts';
 import { applyStoredSettings, createAdminHost, type AdminHost } from './admin/index.ts';
 import { adminOptions, createIdentityRoom, createMqtt, retention, storeEvents, wireDecisions, type Base } from './main-wiring.ts';
 
@@ -103,8 +114,10 @@ async function composeRooms(b: Base): Promise<{ running: RunningDaemon; notify: 
   const doors = lifecycle.step('doors:config', () =>
     createDoors({ config, bus, log, clock: systemClock, sysfsRoot: config.daemon.sysfs_gpio_root, gpiodEnv: b.env }),
   );
-  // With PAD off no face is ever judged live.
-  const vision = new VisionService({ config: config.vision, pad: config.pad.enabled ? config.pad : null, log });
+  // The doors' own PAD models (issue 26); the camera door's judges its faces while it still matches
+  // the installed models and camera. With PAD off no face is ever judged live.
+  const padAdaptations = config.pad.enabled ? lifecycle.step('pad:adaptations', () => doorPadAdaptations(b)) : null;
+  const vision = new VisionService({ config: config.vision, pad: config.pad.enabled ? config.pad : null, log, padAdaptation: padAdaptations?.inUse() ?? null });
   // The live pipeline: bus 'frame' (after the motion gate) → vision worker → bus 'analysis'.
   // At most one frame in flight; while the worker is busy the newest frame waits and older ones
   // are dropped (counted). Errors are logged, never fatal.
@@ -130,6 +143,8 @@ async function composeRooms(b: Base): Promise<{ running: RunningDaemon; notify: 
     pad: config.pad,
     camera: config.camera.source !== 'none',
     wantFrame: () => analysis.wantNextFrame(),
+    // Judged as the door judges: by its adaptation's thresholds while one is in use.
+    thresholds: () => padAdaptations?.inUse()?.thresholds ?? readPadLevels(),
     // The installer's PAD self-test: only the resulting numbers are kept, in memory and in the audit log.
     onReport: (report) => {
       privacy.audit.append({ actor: 'daemon', action: 'pad.selftest.report', detail: { ...selftestReportJson(report), warnings: report.warnings.length } });
@@ -218,7 +233,7 @@ async function composeRooms(b: Base): Promise<{ running: RunningDaemon; notify: 
   if (config.admin.enabled) {
     lifecycle.add('admin', {
       start: async () => {
-        const host = await createAdminHost(adminOptions(b, { identity, doors, events, vision, camera, analysis, mqtt, selftests }));
+        const host = await createAdminHost(adminOptions(b, { identity, doors, events, vision, camera, analysis, mqtt, selftests, padAdaptations }));
         admin = host;
         try {
           await host.start();
@@ -261,6 +276,21 @@ async function composeRooms(b: Base): Promise<{ running: RunningDaemon; notify: 
     },
   };
   return { running, notify };
+}
+
+/** The doors' accepted PAD adaptations; one kept but not usable is said at start (and in /api/health). */
+function doorPadAdaptations({ db, config, log }: Base): DoorPadAdaptations {
+  const store = new DoorPadAdaptations({
+    db,
+    doors: config.doors.map((d) => d.id),
+    cameraDoor: config.camera.door,
+    camera: cameraDescriptor(config.camera),
+    versions: padModelVersions(MODELS_DIR),
+  });
+  for (const problem of store.problems()) log.warn(problem);
+  const used = store.inUse();
+  if (used) log.info({ door: config.camera.door, created_at: used.createdAt, level: used.level }, "the door's own PAD adaptation judges its faces");
+  return store;
 }
 
 async function announceStart({ config, log }: Base, notify: SdNotify): Promise<void> {

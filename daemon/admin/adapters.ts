@@ -6,7 +6,9 @@ import { EnrollmentRefusedError, FacegateError, PersonNotFoundError, REFUSAL_TEX
 import type { BusEvents, Clock, EventBus, Doors, FaceObservation, Identity, IdentityDraft, IdentityPerson, PhotoOutcome, RefusalReason } from './deps.ts';
 import {
   ServiceError,
+  type AdaptationView,
   type DoorService,
+  type PadAdaptationService,
   type NewPerson,
   type PadSelftestService,
   type PeopleService,
@@ -242,5 +244,49 @@ export function padSelftestService<S>(runs: SelftestRunsLike<S>, view: (state: S
       return run ? view(run.state()) : null;
     },
     cancel: () => call(() => runs.cancel()),
+  };
+}
+
+/** What admin needs of vision's DoorPadAdaptations (built in main.ts): S is vision's own status type. */
+export interface PadAdaptationsLike<S> {
+  status(door: string): S;
+  accept(door: string, bytes: Uint8Array, actor: string): { status: S; replaced: boolean };
+  remove(door: string): boolean;
+}
+
+const ADAPTATION_REFUSALS = new Set(['PAD_ADAPTATION_INVALID', 'PAD_ADAPTATION_STALE', 'PAD_ADAPTATION_HASH', 'pad_adaptation_door']);
+
+/**
+ * Vision's per-door adaptations behind PadAdaptationService: an unknown door is null (404), a file
+ * the door cannot use a ServiceError (422). `changed` tells the live check after an accept or remove.
+ */
+export function padAdaptationService<S>(store: PadAdaptationsLike<S>, view: (s: S) => AdaptationView, changed: () => Promise<void>): PadAdaptationService {
+  const call = async <T>(fn: () => T): Promise<T | null> => {
+    try {
+      return fn();
+    } catch (err) {
+      if (err instanceof FacegateError && err.code === 'unknown_door') return null;
+      if (err instanceof FacegateError && ADAPTATION_REFUSALS.has(err.code)) throw new ServiceError('invalid', err.message);
+      throw err;
+    }
+  };
+  return {
+    status: async (door) => {
+      const s = await call(() => store.status(door));
+      return s === null ? null : view(s);
+    },
+    accept: async (door, file, actor) => {
+      // The body as JSON text: its sha256 is what the door pins.
+      const r = await call(() => store.accept(door, Buffer.from(JSON.stringify(file)), actor));
+      if (r === null) return null;
+      await changed();
+      return { changed: r.replaced, status: view(r.status) };
+    },
+    remove: async (door) => {
+      const removed = await call(() => store.remove(door));
+      if (removed === null) return null;
+      if (removed) await changed();
+      return { changed: removed, status: view(store.status(door)) };
+    },
   };
 }

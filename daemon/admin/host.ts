@@ -56,6 +56,7 @@ export async function createAdminHost(opts: AdminHostOptions): Promise<AdminHost
     config: opts.config,
     ...(opts.version === undefined ? {} : { version: opts.version }),
     padSelftest: opts.services.padSelftest !== undefined,
+    padAdaptation: opts.services.padAdaptation !== undefined,
     liveKeys: Object.keys(live),
     nice: opts.nice ?? ADMIN_WORKER_NICE,
   };

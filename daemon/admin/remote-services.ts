@@ -19,6 +19,7 @@ const METHODS: { [G in Group]-?: readonly MethodsOf<NonNullable<AdminServices[G]
   snapshots: ['forEvent'],
   audit: ['append', 'list'],
   padSelftest: ['start', 'next', 'state', 'cancel'],
+  padAdaptation: ['status', 'accept', 'remove'],
 };
 const TOP_LEVEL = ['loginNameTag'] as const;
 
@@ -47,10 +48,10 @@ export function serveAdminServices(port: RpcPort, services: AdminServices): () =
   });
 }
 
-/** Admin worker: the services as calls to the main thread, but for `events`. `padSelftest` only when the daemon offers it. */
+/** Admin worker: the services as calls to the main thread, but for `events`. `padSelftest` and `padAdaptation` only when the daemon offers them. */
 export function remoteAdminServices(
   port: RpcPort,
-  opts: { padSelftest: boolean; events: EventsService },
+  opts: { padSelftest: boolean; padAdaptation: boolean; events: EventsService },
 ): { services: AdminServices; close(reason: Error): void } {
   const client = rpcClient(port, rebuild);
   const group = (g: Group): Record<string, (...args: unknown[]) => Promise<unknown>> =>
@@ -64,6 +65,7 @@ export function remoteAdminServices(
     audit: group('audit'),
     loginNameTag: (typed: string) => client.call('loginNameTag', [typed]),
     ...(opts.padSelftest ? { padSelftest: group('padSelftest') } : {}),
+    ...(opts.padAdaptation ? { padAdaptation: group('padAdaptation') } : {}),
   } as unknown as AdminServices;
   return { services, close: (reason) => client.close(reason) };
 }

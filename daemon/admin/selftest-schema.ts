@@ -65,3 +65,47 @@ export const SelftestStartBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+const Figures = Type.Object(
+  { bpcer: Rate, apcer: Type.Record(Type.String(), Rate) },
+  { additionalProperties: false, description: 'At the level the adaptation was checked at.' },
+);
+
+/** A door's PAD adaptation: whether the live check uses it, and the figures it was accepted on (never its weights). */
+export const AdaptationViewSchema = Type.Object(
+  {
+    door: Type.String(),
+    state: Type.Union([Type.Literal('none'), Type.Literal('active'), Type.Literal('stale'), Type.Literal('invalid')], {
+      description: 'active: it judges the door; stale (other models or camera) or invalid (changed since accepted): kept, the shipped model judges.',
+    }),
+    problem: Nullable(Type.String()),
+    sha256: Nullable(Type.String()),
+    accepted_at: Nullable(Type.String({ format: 'date-time' })),
+    accepted_by: Nullable(Type.String()),
+    camera: Nullable(Type.String({ description: 'The camera the door had when the adaptation was accepted.' })),
+    adaptation: Nullable(
+      Type.Object(
+        {
+          created_at: Type.String(),
+          camera: Type.String({ description: 'What the presentations came from.' }),
+          level: Level,
+          thresholds: Type.Record(Type.String(), Type.Number()),
+          frames: Type.Record(Type.String(), Count),
+          presenters: Count,
+          before: Figures,
+          after: Figures,
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const AdaptationChangeSchema = Type.Object(
+  { changed: Type.Boolean({ description: 'accept: an adaptation was replaced; remove: one was removed.' }), status: AdaptationViewSchema },
+  { additionalProperties: false },
+);
+
+/** The file `facegate pad selftest --adapt --out FILE` wrote, as it is: the daemon checks it in full. */
+export const AdaptationFileBody = Type.Object({ format: Type.Literal('facegate-pad-adaptation') }, { additionalProperties: true });

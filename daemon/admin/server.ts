@@ -30,6 +30,7 @@ import { doorRoutes } from './routes/doors.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { userRoutes } from './routes/users.ts';
 import { padSelftestRoutes } from './routes/pad-selftest.ts';
+import { padAdaptationRoutes } from './routes/pad-adaptation.ts';
 
 export const WEB_ROOT = fileURLToPath(new URL('./web/', import.meta.url));
 
@@ -187,6 +188,7 @@ export async function createAdminServer(options: AdminServerOptions): Promise<Ad
   settingsRoutes(app, ctx);
   userRoutes(app, ctx);
   padSelftestRoutes(app, ctx);
+  padAdaptationRoutes(app, ctx);
 
   await app.register(fastifyStatic, { root: WEB_ROOT, prefix: '/', index: ['index.html'], dotfiles: 'deny', cacheControl: true, maxAge: 0 });
 

@@ -4,7 +4,7 @@
  * Every method may be sync or async; a missing record is `null`, never an exception.
  */
 import type { Static } from '@sinclair/typebox';
-import type { SelftestViewSchema } from './selftest-schema.ts';
+import type { AdaptationViewSchema, SelftestViewSchema } from './selftest-schema.ts';
 import type { AuditRow, Box, DoorStatus, EventQuery, EventType, FacegateEvent, PrivacyAuditEntry, Snapshot, WeeklySchedule } from './deps.ts';
 
 type MaybePromise<T> = T | Promise<T>;
@@ -80,6 +80,8 @@ export interface SystemStatus {
   vision: { backend: string | null; models: string[]; ready: boolean } | null;
   camera: { state: string; fps: number | null; droppedFrames: number | null } | null;
   temperatureC: number | null;
+  /** What other rooms report wrong, in words (a stale PAD adaptation); health lists them. */
+  warnings?: string[];
 }
 
 export interface StatusService {
@@ -130,6 +132,21 @@ export interface PadSelftestService {
   cancel(): MaybePromise<SelftestView | null>;
 }
 
+/** A door's PAD adaptation as the API shows it (see selftest-schema.ts). */
+export type AdaptationView = Static<typeof AdaptationViewSchema>;
+
+/**
+ * Vision's per-door PAD adaptations. null: no such door. A file the daemon cannot use (not an
+ * adaptation, other models, a door without the camera) is a ServiceError (invalid) and changes nothing.
+ */
+export interface PadAdaptationService {
+  status(door: string): MaybePromise<AdaptationView | null>;
+  /** Accepts or replaces; changed: one was replaced. */
+  accept(door: string, file: unknown, actor: string): MaybePromise<{ changed: boolean; status: AdaptationView } | null>;
+  /** changed: one was removed. */
+  remove(door: string, actor: string): MaybePromise<{ changed: boolean; status: AdaptationView } | null>;
+}
+
 export interface AdminServices {
   people: PeopleService;
   doors: DoorService;
@@ -141,6 +158,8 @@ export interface AdminServices {
   loginNameTag(typed: string): MaybePromise<string>;
   /** Absent when the daemon has no live pipeline to test. */
   padSelftest?: PadSelftestService;
+  /** Absent when PAD is off (no face is judged). */
+  padAdaptation?: PadAdaptationService;
 }
 
 /**

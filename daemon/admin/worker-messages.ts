@@ -11,6 +11,8 @@ export interface AdminWorkerData {
   version?: string;
   /** Whether the daemon offers the PAD self-test. */
   padSelftest: boolean;
+  /** Whether the daemon offers per-door PAD adaptations (PAD on). */
+  padAdaptation: boolean;
   /** Settings keys the main thread applies live when the panel changes them. */
   liveKeys: string[];
   /** The worker thread's nice value (0 = as the daemon; higher = yields the CPU to it). */

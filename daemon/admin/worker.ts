@@ -28,7 +28,7 @@ const db = openDatabase(config.daemon.data_dir, { migrate: false });
 const bus = new EventBus<BusEvents>(log);
 // The events list, the panel's busiest read, is answered here: the main thread does not see it.
 const events = new EventStore(db);
-const remote = remoteAdminServices(port, { padSelftest: data.padSelftest, events: { query: (q) => events.query(q) } });
+const remote = remoteAdminServices(port, { padSelftest: data.padSelftest, padAdaptation: data.padAdaptation, events: { query: (q) => events.query(q) } });
 
 port.on('message', (m: ToWorker | { rpc: string }) => {
   if (!('type' in m)) return;

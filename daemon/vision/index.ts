@@ -39,8 +39,11 @@ export {
   fitAdaptation,
   padModelVersions,
   readAdaptation,
+  DoorPadAdaptations,
+  cameraDescriptor,
+  doorAdaptationJson,
 } from './pad/index.ts';
-export type { AdaptFrame, AdaptOutcome, PadAdaptationFile } from './pad/index.ts';
+export type { AdaptFrame, AdaptOutcome, DoorAdaptationStatus, PadAdaptationFile } from './pad/index.ts';
 export type { PadJudgement, PadOptions, PadObservation, PadTrackOptions, PadTrackStatus, PadSecurityLevel, PadChallenge, PadModelFile } from './pad/index.ts';
 export { PAD_LEVELS, readPadLevels, scoreAtThreshold } from './pad/levels.ts';
 export { LIVE_PHASE, MIN_JUDGED_FRAMES, selftestReport, selftestReportJson } from './pad/selftest-report.ts';

@@ -21,6 +21,8 @@ export interface LivenessCheck {
   score(input: LivenessInput): Promise<number | null>;
   /** The score and the raw P(live) behind it (before the security level), when the check has one. */
   judge?(input: LivenessInput): Promise<{ score: number | null; raw: number | null }>;
+  /** New settings while running (a door's PAD adaptation), the same object createLivenessCheck() was given. */
+  configure?(options: unknown): Promise<void> | void;
   close?(): Promise<void> | void;
 }
 

@@ -31,6 +31,8 @@ export interface VisionPipeline {
   analyzeImage(bytes: Uint8Array): Promise<FrameAnalysis>;
   /** Plugs a presentation-attack check into the liveness slot (null removes it). */
   setLiveness(check: LivenessCheck | null): void;
+  /** Passes new settings to the liveness check (the door's PAD adaptation); nothing to do without one. */
+  configureLiveness(options: unknown): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -181,6 +183,9 @@ export async function createVisionPipeline(config: VisionConfig, log: Logger, op
     },
     setLiveness(check) {
       liveness = check;
+    },
+    async configureLiveness(options) {
+      await liveness?.configure?.(options);
     },
     async close() {
       await liveness?.close?.();

@@ -5,6 +5,7 @@ import { FacegateError, moduleUrl } from '../core/index.ts';
 import type { Config } from '../config/index.ts';
 import { describeBackend } from './backend-info.ts';
 import { createVisionWorker, type VisionWorker, type VisionWorkerStats } from './worker-client.ts';
+import type { PadAdaptationFile } from './pad/adaptation.ts';
 
 /** What the status page shows: not ready while the models load. */
 export interface VisionStatus {
@@ -18,6 +19,8 @@ export interface VisionServiceOptions {
   /** The operator's pad settings for the worker's liveness check; null: PAD off, no face is ever judged live. */
   pad: Config['pad'] | null;
   log: Logger;
+  /** The camera door's accepted PAD adaptation the worker starts with (null: the shipped model). */
+  padAdaptation?: PadAdaptationFile | null;
   /** Starts the worker; a parameter for tests. */
   startWorker?: typeof createVisionWorker;
 }
@@ -27,9 +30,11 @@ export class VisionService {
   #worker: Promise<VisionWorker> | null = null;
   #status: VisionStatus | null = null;
   #closed = false;
+  #padAdaptation: PadAdaptationFile | null;
 
   constructor(opts: VisionServiceOptions) {
     this.#opts = opts;
+    this.#padAdaptation = opts.padAdaptation ?? null;
   }
 
   /** The running worker, started now if there is none. */
@@ -38,7 +43,9 @@ export class VisionService {
     if (this.#worker) return this.#worker;
     const { config, pad, log } = this.#opts;
     const start = this.#opts.startWorker ?? createVisionWorker;
-    const started = start(config, log, pad ? { livenessModule: moduleUrl('./pad/module.ts', import.meta.url).href, livenessOptions: pad } : {});
+    // A worker started again after a crash gets the adaptation in use now.
+    const livenessOptions = { ...pad, adaptation: this.#padAdaptation };
+    const started = start(config, log, pad ? { livenessModule: moduleUrl('./pad/module.ts', import.meta.url).href, livenessOptions } : {});
     this.#worker = started;
     this.#status = { backend: null, models: [], ready: false };
     const forget = (): void => {
@@ -57,6 +64,17 @@ export class VisionService {
   /** Loads the models now rather than at the first face at the door; a failure is logged, the next use tries again. */
   warmUp(): void {
     this.worker().catch((err: unknown) => this.#opts.log.error({ err }, 'vision worker failed to start'));
+  }
+
+  /**
+   * The door's PAD adaptation now in use (null: the shipped model): a running worker takes it at
+   * once, one still loading once it is ready, a later one at its start.
+   */
+  async setPadAdaptation(adaptation: PadAdaptationFile | null): Promise<void> {
+    this.#padAdaptation = adaptation;
+    if (!this.#opts.pad || !this.#worker) return;
+    const worker = await this.#worker.catch(() => null);
+    await worker?.configureLiveness({ adaptation: this.#padAdaptation });
   }
 
   async analyze(frame: Frame): Promise<FrameAnalysis> {

@@ -23,6 +23,8 @@ export interface VisionWorker {
   readonly models: Record<string, string>;
   analyze(frame: Frame): Promise<FrameAnalysis>;
   analyzeImage(bytes: Uint8Array): Promise<FrameAnalysis>;
+  /** New settings for the liveness check (the door's PAD adaptation), as livenessOptions gave them at start. */
+  configureLiveness(options: unknown): Promise<void>;
   /** Live tensors and backend memory inside the worker (a leak shows as growth; soak reads it). */
   stats(): Promise<VisionWorkerStats>;
   /** Resolves when the worker thread has ended (closed or crashed): the owner starts a new one. */
@@ -124,6 +126,9 @@ export async function createVisionWorker(config: VisionConfig, log: Logger, opts
     analyzeImage(bytes) {
       const copy = new Uint8Array(bytes);
       return call('analyzeImage', copy, [copy.buffer]) as Promise<FrameAnalysis>;
+    },
+    async configureLiveness(options) {
+      await call('configureLiveness', options);
     },
     stats() {
       return call('stats', null) as Promise<VisionWorkerStats>;

@@ -38,7 +38,7 @@ try {
 
 interface Request {
   id: number;
-  kind: 'analyze' | 'analyzeImage' | 'stats' | 'close';
+  kind: 'analyze' | 'analyzeImage' | 'configureLiveness' | 'stats' | 'close';
   payload: unknown;
 }
 
@@ -48,6 +48,7 @@ port.on('message', (req: Request) => {
       let result: unknown = null;
       if (req.kind === 'analyze') result = await pipeline.analyze(req.payload as Parameters<VisionPipeline['analyze']>[0]);
       else if (req.kind === 'analyzeImage') result = await pipeline.analyzeImage(req.payload as Uint8Array);
+      else if (req.kind === 'configureLiveness') await pipeline.configureLiveness(req.payload);
       else if (req.kind === 'stats') {
         const mem = tf.memory();
         result = { numTensors: mem.numTensors, numBytes: mem.numBytes, heapUsed: getHeapStatistics().used_heap_size };

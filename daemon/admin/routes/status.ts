@@ -21,6 +21,7 @@ function problems(sys: SystemStatus, doors: DoorStatus[]): string[] {
   if (sys.vision && !sys.vision.ready) out.push('vision models not ready');
   for (const d of doors) if (d.alarm !== 'none') out.push(`door ${d.door}: ${d.alarm.replace('_', ' ')}`);
   if (sys.temperatureC !== null && sys.temperatureC >= 80) out.push(`SoC at ${sys.temperatureC} °C (throttling)`);
+  out.push(...(sys.warnings ?? []));
   return out;
 }
 

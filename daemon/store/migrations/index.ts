@@ -3,6 +3,7 @@ import { privacyMigrations } from './privacy.ts';
 import { identityMigrations } from './identity.ts';
 import { adminMigrations } from './admin.ts';
 import { mqttMigrations } from './mqtt.ts';
+import { visionMigrations } from './vision.ts';
 import type { Migration } from './types.ts';
 
 export type { Migration } from './types.ts';
@@ -11,4 +12,11 @@ export type { Migration } from './types.ts';
  * Every migration of every room, in the order they run. A room appends to its own file;
  * rooms are listed here in the order their tables may reference each other.
  */
-export const allMigrations: Migration[] = [...coreMigrations, ...privacyMigrations, ...identityMigrations, ...adminMigrations, ...mqttMigrations];
+export const allMigrations: Migration[] = [
+  ...coreMigrations,
+  ...privacyMigrations,
+  ...identityMigrations,
+  ...adminMigrations,
+  ...mqttMigrations,
+  ...visionMigrations,
+];

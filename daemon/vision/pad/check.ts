@@ -1,7 +1,7 @@
 // The per-face single-frame PAD check (the pipeline's liveness slot): the CNN liveness model and
 // the colour-texture model, fused into one score that is calibrated to the configured security
 // level. Faces that cannot be judged are never called live.
-import type { Box } from '../../core/index.ts';
+import { FacegateError, type Box } from '../../core/index.ts';
 import type { LivenessCheck, LivenessInput } from '../liveness.ts';
 import { MODELS_DIR, readManifest } from '../manifest.ts';
 import { CnnLiveness, CNN_PAD_MODEL } from './cnn.ts';
@@ -10,6 +10,8 @@ import { unjudgeable, type Unjudged } from './gate.ts';
 import { loadPadModel, type PadSecurityLevel } from './model.ts';
 import { scoreAtThreshold } from './levels.ts';
 import { TextureScorer } from './texture-scorer.ts';
+import { adaptedScore, type PadAdaptationFile } from './adaptation.ts';
+import { extractFeatures } from './features.ts';
 
 export interface PadOptions {
   securityLevel: PadSecurityLevel;
@@ -53,6 +55,10 @@ export class PadScorer {
     return this.fusion.operatingPoints[this.opts.securityLevel];
   }
 
+  get securityLevel(): PadSecurityLevel {
+    return this.opts.securityLevel;
+  }
+
   /** The evidence of each model for a face known to be judgeable. */
   async evidence(rgb: Uint8Array, width: number, height: number, box: Box): Promise<PadEvidence> {
     const e: PadEvidence = {};
@@ -76,15 +82,31 @@ export class PadScorer {
   }
 }
 
+/** What the daemon may change in a running check: the door's accepted adaptation (null: the shipped model). */
+export interface PadLiveOptions {
+  adaptation: PadAdaptationFile | null;
+}
+
 /**
  * The liveness slot of the vision pipeline. A face that cannot be judged gets null, not 0: it is
  * never granted (access: liveness_unknown), but a person still walking up (a small face) is not
- * reported as an attack.
+ * reported as an attack. With a door's adaptation the same evidence goes through its model and
+ * thresholds instead (the shipped gate still decides what can be judged).
  */
 export class PadLivenessCheck implements LivenessCheck {
-  readonly name: string;
-  constructor(readonly scorer: PadScorer) {
-    this.name = scorer.name;
+  #adaptation: PadAdaptationFile | null = null;
+  constructor(readonly scorer: PadScorer) {}
+
+  get name(): string {
+    return this.#adaptation ? `pad-adapted(cnn+texture, ${this.#adaptation.createdAt.slice(0, 10)})` : this.scorer.name;
+  }
+
+  /** Takes the door's adaptation (checked by the daemon against the installed models) or drops it. */
+  configure(options: unknown): void {
+    const a = (options as Partial<PadLiveOptions> | null)?.adaptation ?? null;
+    if (a !== null && (typeof a !== 'object' || !Array.isArray(a.model?.weights) || typeof a.thresholds?.[this.scorer.securityLevel] !== 'number'))
+      throw new FacegateError('PAD_ADAPTATION_INVALID', 'the PAD adaptation given to the vision worker is not an adaptation file');
+    this.#adaptation = a;
   }
 
   async score(input: LivenessInput): Promise<number | null> {
@@ -92,8 +114,15 @@ export class PadLivenessCheck implements LivenessCheck {
   }
 
   async judge(input: LivenessInput): Promise<{ score: number | null; raw: number | null }> {
-    const j = await this.scorer.judge(input.image.data, input.image.width, input.image.height, input.box);
-    return j.score === null ? { score: null, raw: null } : { score: j.score, raw: j.raw };
+    const { data, width, height } = input.image;
+    const j = await this.scorer.judge(data, width, height, input.box);
+    if (j.score === null) return { score: null, raw: null };
+    const a = this.#adaptation;
+    if (!a) return { score: j.score, raw: j.raw };
+    const cnn = j.evidence.cnn;
+    const raw = cnn === undefined ? Number.NaN : adaptedScore(a, cnn, extractFeatures(a.features, data, width, height, input.box));
+    if (!Number.isFinite(raw)) return { score: null, raw: null };
+    return { score: scoreAtThreshold(raw, a.thresholds[this.scorer.securityLevel]), raw };
   }
 
   close(): void {

@@ -3,15 +3,20 @@
 // config section (none: balanced defaults).
 import type { Config } from '../../config/index.ts';
 import type { LivenessCheck } from '../liveness.ts';
-import { DEFAULT_PAD, PadLivenessCheck, PadScorer, type PadOptions } from './check.ts';
+import { DEFAULT_PAD, PadLivenessCheck, PadScorer, type PadLiveOptions, type PadOptions } from './check.ts';
 
 export type PadConfig = Config['pad'];
+
+/** What the worker is given: the pad section, and the door's adaptation when one is in use. */
+export type PadWorkerOptions = PadConfig & Partial<PadLiveOptions>;
 
 export function padOptionsFromConfig(pad: PadConfig, modelsDir?: string): PadOptions {
   return { securityLevel: pad.security_level, minFacePx: pad.min_face_px, modelsDir: modelsDir ?? DEFAULT_PAD.modelsDir };
 }
 
-export async function createLivenessCheck(pad?: PadConfig, modelsDir?: string): Promise<LivenessCheck> {
+export async function createLivenessCheck(pad?: PadWorkerOptions, modelsDir?: string): Promise<LivenessCheck> {
   const opts = pad ? padOptionsFromConfig(pad, modelsDir) : { ...DEFAULT_PAD, ...(modelsDir ? { modelsDir } : {}) };
-  return new PadLivenessCheck(await PadScorer.load(opts));
+  const check = new PadLivenessCheck(await PadScorer.load(opts));
+  if (pad?.adaptation) check.configure({ adaptation: pad.adaptation });
+  return check;
 }

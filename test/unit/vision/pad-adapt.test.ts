@@ -2,68 +2,8 @@
 // adaptation file's checks (stale, changed, malformed, a loosened CNN veto).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MODELS_DIR } from '../../../daemon/vision/index.ts';
-import {
-  CLEAR_SPOOF_CNN,
-  adaptedScore,
-  featureLength,
-  fitAdaptation,
-  loadPadModel,
-  padModelVersions,
-  parseAdaptation,
-  sha256Hex,
-  type AdaptFrame,
-  type AdaptOptions,
-  type PadAdaptationFile,
-} from '../../../daemon/vision/pad/index.ts';
-
-const features = loadPadModel(MODELS_DIR).features;
-const D = featureLength(features);
-const versions = padModelVersions(MODELS_DIR);
-const SHIPPED = { convenience: 0.52, balanced: 0.63, strict: 0.72 };
-const opts: AdaptOptions = {
-  level: 'balanced',
-  shippedThresholds: SHIPPED,
-  features,
-  models: versions,
-  camera: 'images:test',
-  now: new Date('2026-12-07T00:00:00Z'),
-};
-
-/** A fixed pseudo-random sequence, so every run crafts the same frames. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
-interface Kind {
-  phase: string;
-  /** Mean of the texture features that tell live from attack (the first 20); the rest is noise. */
-  texture: number;
-  cnn: () => number;
-  shipped: () => number;
-}
-
-function frames(presenters: string[], per: number, kinds: Kind[], seed = 1): AdaptFrame[] {
-  const r = rng(seed);
-  const out: AdaptFrame[] = [];
-  for (const presenter of presenters)
-    for (const k of kinds)
-      for (let i = 0; i < per; i++) {
-        const texture = new Float32Array(D);
-        for (let j = 0; j < D; j++) texture[j] = (j < 20 ? k.texture : 0) + (r() - 0.5) * 0.8;
-        out.push({ presenter, phase: k.phase, cnn: k.cnn(), texture, shippedRaw: k.shipped() });
-      }
-  return out;
-}
-
-const r = rng(7);
-const live: Kind = { phase: 'live', texture: 1, cnn: () => 0.7 + 0.29 * r(), shipped: () => 0.8 + 0.19 * r() };
-const print: Kind = { phase: 'print', texture: -1, cnn: () => 0.3 + 0.5 * r(), shipped: () => 0.3 + 0.6 * r() };
-const screen: Kind = { phase: 'screen', texture: -1, cnn: () => 0.3 + 0.5 * r(), shipped: () => 0.3 + 0.6 * r() };
+import { CLEAR_SPOOF_CNN, adaptedScore, fitAdaptation, parseAdaptation, sha256Hex, type PadAdaptationFile } from '../../../daemon/vision/pad/index.ts';
+import { D, frames, live, opts, print, rng, screen, versions, type Kind } from '../../support/pad-adaptation.ts';
 
 test('presentations the door can learn from: proposed, figures cross-validated, and the file holds numbers only', () => {
   const o = fitAdaptation(frames(['alice', 'bob', 'carol'], 25, [live, print, screen]), opts);
