@@ -14,6 +14,8 @@ import {
   VisionService,
   cameraDescriptor,
   createSelftests,
+  fitAdaptationInThread,
+  shippedAdaptOptions,
   padModelVersions,
   readPadLevels,
   selftestReportJson,
@@ -145,6 +147,15 @@ async function composeRooms(b: Base): Promise<{ running: RunningDaemon; notify: 
     wantFrame: () => analysis.wantNextFrame(),
     // Judged as the door judges: by its adaptation's thresholds while one is in use.
     thresholds: () => padAdaptations?.inUse()?.thresholds ?? readPadLevels(),
+    // A run that fits the door's own model: evidence from the worker, the fit in a thread of its own.
+    ...(padAdaptations
+      ? {
+          adapt: {
+            collect: (on: boolean) => vision.collectPadEvidence(on),
+            fit: (frames) => fitAdaptationInThread(frames, shippedAdaptOptions(config.pad.security_level, cameraDescriptor(config.camera), MODELS_DIR)),
+          },
+        }
+      : {}),
     // The installer's PAD self-test: only the resulting numbers are kept, in memory and in the audit log.
     onReport: (report) => {
       privacy.audit.append({ actor: 'daemon', action: 'pad.selftest.report', detail: { ...selftestReportJson(report), warnings: report.warnings.length } });

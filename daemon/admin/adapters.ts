@@ -210,10 +210,10 @@ export function nextFaceFromBus(bus: EventBus<BusEvents>, clock: Clock, timeoutM
 
 /** What admin needs of vision's SelftestRuns (built in main.ts): S is vision's own state type. */
 export interface SelftestRunsLike<S> {
-  start(start: { seconds?: number; attacks?: string[] }): S;
+  start(start: { seconds?: number; attacks?: string[]; adaptPeople?: number }): S;
   advance(): S;
   cancel(): S;
-  current(): { state(): S } | null;
+  current(): { state(): S; proposal(): unknown } | null;
 }
 
 const SELFTEST_ERRORS: Record<string, ServiceError['kind']> = {
@@ -244,6 +244,7 @@ export function padSelftestService<S>(runs: SelftestRunsLike<S>, view: (state: S
       return run ? view(run.state()) : null;
     },
     cancel: () => call(() => runs.cancel()),
+    proposal: () => runs.current()?.proposal() ?? null,
   };
 }
 

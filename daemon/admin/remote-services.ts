@@ -18,7 +18,7 @@ const METHODS: { [G in Group]-?: readonly MethodsOf<NonNullable<AdminServices[G]
   status: ['snapshot'],
   snapshots: ['forEvent'],
   audit: ['append', 'list'],
-  padSelftest: ['start', 'next', 'state', 'cancel'],
+  padSelftest: ['start', 'next', 'state', 'cancel', 'proposal'],
   padAdaptation: ['status', 'accept', 'remove'],
 };
 const TOP_LEVEL = ['loginNameTag'] as const;

@@ -38,6 +38,24 @@ const Report = Type.Object(
   { additionalProperties: false },
 );
 
+const SelftestAdaptationSchema = Type.Object(
+  {
+    status: Type.Union(['collecting', 'fitting', 'proposed', 'refused', 'failed', 'cancelled'].map((s) => Type.Literal(s))),
+    people: Count,
+    error: Nullable(Type.String()),
+    level: Nullable(Level),
+    reasons: Type.Array(Type.Object({ code: Type.String(), message: Type.String() }, { additionalProperties: false })),
+    fit_ms: Nullable(Count),
+    before: Nullable(Report),
+    after: Nullable(Report),
+  },
+  {
+    additionalProperties: false,
+    description:
+      "The door's own PAD model fitted from this run: the figures before (shipped) and after (cross-validated across the people), never its weights.",
+  },
+);
+
 export const SelftestViewSchema = Type.Object(
   {
     id: Type.String(),
@@ -46,12 +64,14 @@ export const SelftestViewSchema = Type.Object(
     phase_index: Count,
     phase: Nullable(Type.String()),
     prompt: Nullable(Type.String()),
+    person: Nullable(Type.Integer({ minimum: 1, description: 'Who presents this phase (adapting runs: person 1, 2 …).' })),
     seconds: Type.Number(),
     remaining_ms: Nullable(Type.Number()),
     configured_level: Level,
     started_at: Type.String({ format: 'date-time' }),
     counts: Type.Record(Type.String(), Counts),
     report: Nullable(Report),
+    adaptation: Nullable(SelftestAdaptationSchema),
   },
   { additionalProperties: false },
 );
@@ -61,6 +81,13 @@ export const SelftestStartBody = Type.Object(
     seconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 60, description: 'Length of each phase (default 5).' })),
     attacks: Type.Optional(
       Type.Array(AttackName, { minItems: 1, maxItems: 8, uniqueItems: true, description: 'Attack phases after the live one (default print, screen).' }),
+    ),
+    adapt_people: Type.Optional(
+      Type.Integer({
+        minimum: 2,
+        maximum: 6,
+        description: "Also fit this door's own PAD model: this many people present in turn, each live and then with a picture of their own face.",
+      }),
     ),
   },
   { additionalProperties: false },

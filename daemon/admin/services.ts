@@ -124,12 +124,14 @@ export type SelftestView = Static<typeof SelftestViewSchema>;
  * a refused step is a ServiceError (conflict: one runs already, or a phase is still running).
  */
 export interface PadSelftestService {
-  start(input: { seconds?: number; attacks?: string[] }): MaybePromise<SelftestView>;
+  start(input: { seconds?: number; attacks?: string[]; adaptPeople?: number }): MaybePromise<SelftestView>;
   /** Starts the next phase. */
   next(): MaybePromise<SelftestView | null>;
   /** The current or last run (its report stays in memory until the next start). */
   state(): MaybePromise<SelftestView | null>;
   cancel(): MaybePromise<SelftestView | null>;
+  /** The adaptation file the last run proposed; null when none was proposed. */
+  proposal(): MaybePromise<unknown>;
 }
 
 /** A door's PAD adaptation as the API shows it (see selftest-schema.ts). */

@@ -131,39 +131,45 @@ export async function adaptMode(run: AdaptRun): Promise<number> {
       camera: `images:${basename(dir)}`,
       now: new Date(),
     });
-    if (outcome.adaptation) {
-      // Written whole or not at all: a door must never read half a model.
-      const tmp = `${out}.tmp-${process.pid}`;
-      writeFileSync(tmp, `${JSON.stringify(outcome.adaptation, null, 1)}\n`, { mode: 0o640 });
-      renameSync(tmp, out);
-    }
-    if (json)
-      console.log(
-        JSON.stringify({
-          status: outcome.status,
-          reasons: outcome.reasons,
-          level: outcome.level,
-          file: outcome.adaptation ? out : null,
-          fit_ms: Math.round(outcome.ms),
-          images: rows.length,
-          no_face: folder.noFace,
-          unreadable: folder.unreadable.length,
-          before: selftestReportJson(outcome.before),
-          after: outcome.after ? selftestReportJson(outcome.after) : null,
-        }),
-      );
-    else {
-      console.log(formatAdaptation(outcome));
-      if (folder.unreadable.length > 0)
-        console.log(`${folder.unreadable.length} files could not be read as images: ${folder.unreadable.slice(0, 5).join(', ')}`);
-      console.log(
-        outcome.adaptation
-          ? `proposed: ${out} (weights, thresholds and these numbers only; no image was stored). Judge other presentations with it: npm run eval:pad -- --images DIR --adaptation ${out}`
-          : 'no adaptation written: the door keeps the shipped model.',
-      );
-    }
-    return outcome.status === 'proposed' ? 0 : 1;
+    const notes =
+      folder.unreadable.length > 0 ? [`${folder.unreadable.length} files could not be read as images: ${folder.unreadable.slice(0, 5).join(', ')}`] : [];
+    return proposeAdaptation(outcome, { out, json, extra: { images: rows.length, no_face: folder.noFace, unreadable: folder.unreadable.length }, notes });
   } finally {
     evidence.close();
   }
+}
+
+/**
+ * Writes a proposal to `out` (whole or not at all: a door must never read half a model) and prints
+ * the before/after figures; 0 when proposed, 1 when the rails refused it (nothing written).
+ */
+export function proposeAdaptation(outcome: AdaptOutcome, o: { out: string; json: boolean; extra: Record<string, unknown>; notes: string[] }): number {
+  if (outcome.adaptation) {
+    const tmp = `${o.out}.tmp-${process.pid}`;
+    writeFileSync(tmp, `${JSON.stringify(outcome.adaptation, null, 1)}\n`, { mode: 0o640 });
+    renameSync(tmp, o.out);
+  }
+  if (o.json)
+    console.log(
+      JSON.stringify({
+        status: outcome.status,
+        reasons: outcome.reasons,
+        level: outcome.level,
+        file: outcome.adaptation ? o.out : null,
+        fit_ms: Math.round(outcome.ms),
+        ...o.extra,
+        before: selftestReportJson(outcome.before),
+        after: outcome.after ? selftestReportJson(outcome.after) : null,
+      }),
+    );
+  else {
+    console.log(formatAdaptation(outcome));
+    for (const n of o.notes) console.log(n);
+    console.log(
+      outcome.adaptation
+        ? `proposed: ${o.out} (weights, thresholds and these numbers only; no image was stored). Accept it in the admin panel (Self-test page) or with PUT /api/doors/DOOR/pad-adaptation; judge other presentations with it: npm run eval:pad -- --images DIR --adaptation ${o.out}`
+        : 'no adaptation written: the door keeps the shipped model.',
+    );
+  }
+  return outcome.status === 'proposed' ? 0 : 1;
 }

@@ -15,15 +15,26 @@ import {
   readPadLevels,
   selftestReport,
   selftestReportJson,
+  MODELS_DIR,
+  DEFAULT_ADAPT_PEOPLE,
+  cameraDescriptor,
+  checkPeople,
+  fitAdaptation,
+  shippedAdaptOptions,
+  type AdaptFrame,
   type PadSecurityLevel,
   type SelftestReport,
   type VisionWorker,
 } from '../vision/index.ts';
 import { readSelftestCsv, scoreFolder } from './pad-images.ts';
-import { adaptMode, checkAdaptRows } from './pad-adapt.ts';
+import { adaptMode, checkAdaptRows, proposeAdaptation } from './pad-adapt.ts';
 
-export const PAD_USAGE =
-  'facegate pad selftest [--config FILE] [--seconds N] [--attacks print,screen] [--json]\n       facegate pad selftest --images DIR [--config FILE] [--json]\n       facegate pad selftest --images DIR --adapt --out FILE [--config FILE] [--json]';
+export const PAD_USAGE = [
+  'facegate pad selftest [--config FILE] [--seconds N] [--attacks print,screen] [--json]',
+  '       facegate pad selftest --adapt --out FILE [--people N] [--config FILE] [--seconds N] [--attacks print,screen] [--json]',
+  '       facegate pad selftest --images DIR [--config FILE] [--json]',
+  '       facegate pad selftest --images DIR --adapt --out FILE [--config FILE] [--json]',
+].join('\n');
 
 function usage(why: string): FacegateError {
   return new FacegateError('usage', `${why}\nusage: ${PAD_USAGE}`, { exitCode: 64 });
@@ -119,7 +130,13 @@ async function waitToStart(phase: number, total: number, name: string, prompt: s
   }
 }
 
-async function cameraMode(config: Config, seconds: number, attacks: string[], json: boolean): Promise<number> {
+/** With --adapt: who presents and where the proposal goes. */
+interface CameraAdapt {
+  people: number;
+  out: string;
+}
+
+async function cameraMode(config: Config, seconds: number, attacks: string[], json: boolean, adapt: CameraAdapt | null): Promise<number> {
   if (config.camera.source === 'none')
     throw new FacegateError('no_camera', 'camera.source is none: there is no camera to test (use --images DIR for a folder)', { exitCode: 78 });
   const dataDir = config.daemon.data_dir;
@@ -162,6 +179,17 @@ async function cameraMode(config: Config, seconds: number, attacks: string[], js
       attacks,
       seconds,
       wantFrame: () => analysis.wantNextFrame(),
+      // Nothing else runs beside the self-test here (the instance lock is held): the fit may take this thread.
+      ...(adapt
+        ? {
+            adapt: {
+              people: adapt.people,
+              collect: (on: boolean) => worker.configureLiveness({ collect: on }),
+              fit: async (frames: AdaptFrame[]) =>
+                fitAdaptation(frames, shippedAdaptOptions(config.pad.security_level, cameraDescriptor(config.camera), MODELS_DIR)),
+            },
+          }
+        : {}),
     });
     const { phases } = run.state();
     for (const [i, name] of phases.entries()) {
@@ -180,8 +208,14 @@ async function cameraMode(config: Config, seconds: number, attacks: string[], js
     }
     const report = await run.finished;
     if (!report) return 1;
-    emit(report, config, json, { source: 'camera', seconds });
-    return 0;
+    if (!adapt) {
+      emit(report, config, json, { source: 'camera', seconds });
+      return 0;
+    }
+    if (!json) process.stderr.write("fitting the door's own PAD model…\n");
+    const outcome = await run.adapted;
+    if (!outcome) throw new FacegateError('PAD_ADAPT_FIT', run.state().adaptation?.error ?? 'the PAD adaptation could not be fitted');
+    return proposeAdaptation(outcome, { out: adapt.out, json, extra: { source: 'camera', seconds, people: adapt.people }, notes: [] });
   } finally {
     for (const p of parts.reverse()) await p.stop();
     await vision?.close();
@@ -202,14 +236,15 @@ export async function padCommand(args: string[], env: NodeJS.ProcessEnv = proces
       attacks: { type: 'string' },
       adapt: { type: 'boolean', default: false },
       out: { type: 'string' },
+      people: { type: 'string' },
       json: { type: 'boolean', default: false },
     },
   });
   if (positionals.length !== 1 || positionals[0] !== 'selftest') throw usage('the pad command has one subcommand: selftest');
   const { config } = loadConfig({ file: values.config, env });
   if (values.adapt !== (values.out !== undefined)) throw usage('--adapt and --out FILE go together: the proposed adaptation is written to FILE');
-  if (values.adapt && values.images === undefined)
-    throw usage("--adapt takes a folder of the door's presentations (--images DIR); adapting from the camera is not built yet");
+  if (values.people !== undefined && (!values.adapt || values.images !== undefined))
+    throw usage('--people is for adapting from the camera (--adapt --out FILE); with --images the people come from images.csv');
   if (values.images !== undefined) {
     if (values.seconds !== undefined || values.attacks !== undefined)
       throw usage('--seconds and --attacks are for the camera; with --images the attack types come from images.csv');
@@ -218,5 +253,7 @@ export async function padCommand(args: string[], env: NodeJS.ProcessEnv = proces
   const seconds = values.seconds === undefined ? DEFAULT_PHASE_SECONDS : Number(values.seconds);
   if (!Number.isFinite(seconds) || seconds < 1 || seconds > 60) throw usage(`--seconds must be a number from 1 to 60, got ${values.seconds}`);
   const attacks = values.attacks === undefined ? [...DEFAULT_ATTACKS] : parseAttacks(values.attacks.split(','));
-  return cameraMode(config, seconds, attacks, values.json);
+  const people = values.people === undefined ? DEFAULT_ADAPT_PEOPLE : Number(values.people);
+  const adapt = values.adapt ? { people: checkPeople(people), out: resolve(values.out as string) } : null;
+  return cameraMode(config, seconds, attacks, values.json, adapt);
 }

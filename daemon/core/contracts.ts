@@ -59,7 +59,19 @@ export interface FaceObservation {
    * at every level, which the per-door self-test needs.
    */
   livenessRaw?: number | null;
+  /**
+   * What a door's PAD adaptation learns from, only while a self-test with adaptation collects it:
+   * the shipped CNN's P(live), the colour-texture features and the shipped raw score. Kept in
+   * memory for the fit, never stored.
+   */
+  padEvidence?: PadFrameEvidence;
   attributes: { emotion?: string; emotionScore?: number; age?: number; gender?: string; genderScore?: number } | null;
+}
+
+export interface PadFrameEvidence {
+  cnn: number;
+  texture: Float32Array;
+  shippedRaw: number;
 }
 
 export interface FrameAnalysis {

@@ -17,6 +17,7 @@ export type {
   Frame,
   FrameAnalysis,
   MatchResult,
+  PadFrameEvidence,
   PersonAccess,
   Point,
   TrackVerdict,

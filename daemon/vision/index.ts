@@ -50,3 +50,5 @@ export { LIVE_PHASE, MIN_JUDGED_FRAMES, selftestReport, selftestReportJson } fro
 export type { SelftestReport, SelftestReportJson, SelftestSample } from './pad/selftest-report.ts';
 export { DEFAULT_ATTACKS, DEFAULT_PHASE_SECONDS, SelftestRun, largestFace, parseAttacks, phasePrompt } from './pad/selftest-run.ts';
 export type { SelftestState } from './pad/selftest-run.ts';
+export { DEFAULT_ADAPT_PEOPLE, checkPeople } from './pad/selftest-adapt.ts';
+export { fitAdaptationInThread, shippedAdaptOptions } from './pad/adapt-thread.ts';

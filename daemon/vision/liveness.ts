@@ -1,5 +1,5 @@
 // The presentation-attack slot. vision/pad/ provides the checks; the pipeline only calls them.
-import type { Box, FaceObservation, Point } from '../core/index.ts';
+import type { Box, FaceObservation, PadFrameEvidence, Point } from '../core/index.ts';
 import type { RgbImage } from './image.ts';
 
 /** What a per-face liveness check sees. */
@@ -20,7 +20,7 @@ export interface LivenessCheck {
   readonly name: string;
   score(input: LivenessInput): Promise<number | null>;
   /** The score and the raw P(live) behind it (before the security level), when the check has one. */
-  judge?(input: LivenessInput): Promise<{ score: number | null; raw: number | null }>;
+  judge?(input: LivenessInput): Promise<{ score: number | null; raw: number | null; evidence?: PadFrameEvidence }>;
   /** New settings while running (a door's PAD adaptation), the same object createLivenessCheck() was given. */
   configure?(options: unknown): Promise<void> | void;
   close?(): Promise<void> | void;

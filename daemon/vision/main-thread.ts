@@ -12,5 +12,6 @@ export { createSelftests, selftestStateJson } from './pad/selftest-run.ts';
 export { selftestReportJson } from './pad/selftest-report.ts';
 export { DoorPadAdaptations, cameraDescriptor, doorAdaptationJson } from './pad/door-adaptations.ts';
 export { padModelVersions } from './pad/adaptation.ts';
+export { fitAdaptationInThread, shippedAdaptOptions } from './pad/adapt-thread.ts';
 export { readPadLevels } from './pad/levels.ts';
 export { MODELS_DIR } from './manifest.ts';

@@ -2,7 +2,7 @@
 // It runs in whichever thread creates it; worker.ts runs one inside a worker thread.
 import * as tf from './tf.ts';
 import type { Config } from '../config/index.ts';
-import type { FaceObservation, Frame, FrameAnalysis, Logger, Point } from '../core/index.ts';
+import type { FaceObservation, Frame, FrameAnalysis, Logger, PadFrameEvidence, Point } from '../core/index.ts';
 import { FacegateError } from '../core/index.ts';
 import { alignFace } from './align.ts';
 import { initBackend, type BackendInfo } from './backend.ts';
@@ -124,6 +124,7 @@ export async function createVisionPipeline(config: VisionConfig, log: Logger, op
     let embedding: Float32Array | null = null;
     let live: number | null = null;
     let liveRaw: number | null = null;
+    let padEvidence: PadFrameEvidence | undefined;
     if (quality.ok) {
       t = performance.now();
       const crops = config.embedder.flip ? [crop, alignFace(img, alignKp, embedder.size, pre.zoom, true, pre.points).crop] : [crop];
@@ -132,7 +133,7 @@ export async function createVisionPipeline(config: VisionConfig, log: Logger, op
       if (liveness) {
         t = performance.now();
         const input = { image: img, box: det.box, keypoints: kp, detectionScore: det.score };
-        if (liveness.judge) ({ score: live, raw: liveRaw } = await liveness.judge(input));
+        if (liveness.judge) ({ score: live, raw: liveRaw, evidence: padEvidence } = await liveness.judge(input));
         else live = await liveness.score(input);
         timings.liveness = (timings.liveness ?? 0) + performance.now() - t;
       }
@@ -153,6 +154,7 @@ export async function createVisionPipeline(config: VisionConfig, log: Logger, op
       quality,
       liveness: live,
       livenessRaw: liveRaw,
+      ...(padEvidence ? { padEvidence } : {}),
       attributes: attrs,
     };
   }

@@ -5,7 +5,7 @@ import { FacegateError, moduleUrl } from '../core/index.ts';
 import type { Config } from '../config/index.ts';
 import { describeBackend } from './backend-info.ts';
 import { createVisionWorker, type VisionWorker, type VisionWorkerStats } from './worker-client.ts';
-import type { PadAdaptationFile } from './pad/adaptation.ts';
+import type { PadAdaptationFile, PadLiveOptions } from './pad/adaptation.ts';
 
 /** What the status page shows: not ready while the models load. */
 export interface VisionStatus {
@@ -30,11 +30,11 @@ export class VisionService {
   #worker: Promise<VisionWorker> | null = null;
   #status: VisionStatus | null = null;
   #closed = false;
-  #padAdaptation: PadAdaptationFile | null;
+  #live: PadLiveOptions;
 
   constructor(opts: VisionServiceOptions) {
     this.#opts = opts;
-    this.#padAdaptation = opts.padAdaptation ?? null;
+    this.#live = { adaptation: opts.padAdaptation ?? null, collect: false };
   }
 
   /** The running worker, started now if there is none. */
@@ -44,7 +44,7 @@ export class VisionService {
     const { config, pad, log } = this.#opts;
     const start = this.#opts.startWorker ?? createVisionWorker;
     // A worker started again after a crash gets the adaptation in use now.
-    const livenessOptions = { ...pad, adaptation: this.#padAdaptation };
+    const livenessOptions = { ...pad, ...this.#live };
     const started = start(config, log, pad ? { livenessModule: moduleUrl('./pad/module.ts', import.meta.url).href, livenessOptions } : {});
     this.#worker = started;
     this.#status = { backend: null, models: [], ready: false };
@@ -70,11 +70,20 @@ export class VisionService {
    * The door's PAD adaptation now in use (null: the shipped model): a running worker takes it at
    * once, one still loading once it is ready, a later one at its start.
    */
-  async setPadAdaptation(adaptation: PadAdaptationFile | null): Promise<void> {
-    this.#padAdaptation = adaptation;
+  setPadAdaptation(adaptation: PadAdaptationFile | null): Promise<void> {
+    return this.#configurePad({ adaptation });
+  }
+
+  /** Whether the worker hands back each judged face's PAD evidence (a self-test fitting an adaptation). */
+  collectPadEvidence(collect: boolean): Promise<void> {
+    return this.#configurePad({ collect });
+  }
+
+  async #configurePad(change: Partial<PadLiveOptions>): Promise<void> {
+    this.#live = { ...this.#live, ...change };
     if (!this.#opts.pad || !this.#worker) return;
     const worker = await this.#worker.catch(() => null);
-    await worker?.configureLiveness({ adaptation: this.#padAdaptation });
+    await worker?.configureLiveness(change);
   }
 
   async analyze(frame: Frame): Promise<FrameAnalysis> {

@@ -11,6 +11,7 @@ import {
   type AdminServices,
   type DoorService,
   type NewPerson,
+  type PadAdaptationService,
   type PadSelftestService,
   type PeopleService,
   type Person,
@@ -182,6 +183,8 @@ export interface AdminHarnessOptions {
   clock?: Clock;
   /** The PAD self-test service, built on the harness's bus (absent: the routes answer 503). */
   padSelftest?: (bus: EventBus<BusEvents>) => PadSelftestService;
+  /** The doors' PAD adaptations, on the harness's database. */
+  padAdaptation?: (db: Database) => PadAdaptationService;
 }
 
 export async function adminHarness(change: (c: Config) => void = () => undefined, options: AdminHarnessOptions = {}): Promise<AdminHarness> {
@@ -215,6 +218,7 @@ export async function adminHarness(change: (c: Config) => void = () => undefined
     loginNameTag: (typed) => pseudonyms.loginName(typed),
     snapshots,
     ...(options.padSelftest ? { padSelftest: options.padSelftest(bus) } : {}),
+    ...(options.padAdaptation ? { padAdaptation: options.padAdaptation(db) } : {}),
   };
   const server = await createAdminServer({
     config,

@@ -1,6 +1,7 @@
 // Crafted presentations for a door's PAD adaptation (issue 26): texture features drawn around a
 // mean per kind, CNN and shipped scores from fixed pseudo-random sequences, so every run fits the
 // same model. The fit and the file are the real ones (fitAdaptation); only the frames are made up.
+import type { Clock, FaceObservation, FrameAnalysis } from '../../daemon/core/index.ts';
 import { MODELS_DIR } from '../../daemon/vision/index.ts';
 import {
   featureLength,
@@ -65,4 +66,24 @@ export function craftedAdaptation(): PadAdaptationFile {
   const o = fitAdaptation(frames(['alice', 'bob', 'carol'], 25, [live, print, screen]), opts);
   if (!o.adaptation) throw new Error(`the crafted presentations were refused: ${JSON.stringify(o.reasons)}`);
   return o.adaptation;
+}
+
+/** A face as the live pipeline hands it over while a self-test collects evidence, drawn like the kinds above. */
+export function evidenceFace(phase: string, draw: () => number): FaceObservation {
+  const texture = new Float32Array(D);
+  for (let j = 0; j < D; j++) texture[j] = (j < 20 ? (phase === 'live' ? 1 : -1) : 0) + (draw() - 0.5) * 0.8;
+  const shippedRaw = phase === 'live' ? 0.8 + 0.19 * draw() : 0.3 + 0.6 * draw();
+  const cnn = phase === 'live' ? 0.7 + 0.29 * draw() : 0.3 + 0.5 * draw();
+  return {
+    box: { x: 10, y: 10, width: 120, height: 120 },
+    detectionScore: 0.9,
+    liveness: null,
+    livenessRaw: shippedRaw,
+    padEvidence: { cnn, texture, shippedRaw },
+  } as unknown as FaceObservation;
+}
+
+/** One analysed frame showing `face`, captured now on `clock`. */
+export function analysisOf(face: FaceObservation, clock: Clock, frameSeq: number): FrameAnalysis {
+  return { frameSeq, capturedAt: clock.now(), capturedMono: clock.monotonic(), analysedAt: clock.now(), width: 640, height: 480, faces: [face], timings: {} };
 }

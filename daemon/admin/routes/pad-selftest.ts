@@ -2,7 +2,8 @@ import type { FastifyTypebox } from '../app-type.ts';
 import { audit, type AdminContext } from '../context.ts';
 import { notFound } from '../errors.ts';
 import { replies } from '../schemas.ts';
-import { SelftestStartBody, SelftestViewSchema } from '../selftest-schema.ts';
+import { AdaptationChangeSchema, SelftestStartBody, SelftestViewSchema } from '../selftest-schema.ts';
+import { acceptAdaptation } from './pad-adaptation.ts';
 import { ServiceError, type PadSelftestService, type SelftestView } from '../services.ts';
 
 /** The PAD self-test wizard: start a run, start each phase, read the state and report, cancel. Admin only. */
@@ -25,8 +26,9 @@ export function padSelftestRoutes(app: FastifyTypebox, ctx: AdminContext): void 
       schema: { tags, summary: 'Start a self-test run (one at a time); it waits for the first phase', body: SelftestStartBody, response },
     },
     async (request) => {
-      const view = await service().start(request.body);
-      await audit(ctx, request, 'pad.selftest.start', view.id, { phases: view.phases, seconds: view.seconds });
+      const { adapt_people: adaptPeople, ...rest } = request.body;
+      const view = await service().start({ ...rest, ...(adaptPeople !== undefined ? { adaptPeople } : {}) });
+      await audit(ctx, request, 'pad.selftest.start', view.id, { phases: view.phases, seconds: view.seconds, adapt_people: adaptPeople ?? null });
       return view;
     },
   );
@@ -41,6 +43,23 @@ export function padSelftestRoutes(app: FastifyTypebox, ctx: AdminContext): void 
       const view = found(await service().next());
       await audit(ctx, request, 'pad.selftest.phase', view.id, { phase: view.phase });
       return view;
+    },
+  );
+
+  app.post(
+    '/api/pad/selftest/accept',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags,
+        summary: "Accept the adaptation the last run proposed as the camera door's own PAD model (as PUT /api/doors/:door/pad-adaptation would)",
+        response: replies({ 200: AdaptationChangeSchema }),
+      },
+    },
+    async (request) => {
+      const file = await service().proposal();
+      if (file === null) throw new ServiceError('conflict', 'the last self-test proposed no adaptation: run it with people presenting until it proposes one');
+      return acceptAdaptation(ctx, request, ctx.config.camera.door, file, 'selftest');
     },
   );
 

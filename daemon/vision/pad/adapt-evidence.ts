@@ -4,7 +4,6 @@
 import type { Box } from '../../core/index.ts';
 import { PadScorer, type PadOptions } from './check.ts';
 import { extractFeatures, type FeatureSpec } from './features.ts';
-import { loadPadModel } from './model.ts';
 import { MODELS_DIR } from '../manifest.ts';
 import { padModelVersions, type PadModelVersions } from './adaptation.ts';
 
@@ -23,9 +22,8 @@ export class AdaptEvidence {
   ) {}
 
   static async load(opts: Partial<PadOptions> = {}): Promise<AdaptEvidence> {
-    const dir = opts.modelsDir ?? MODELS_DIR;
-    const features = loadPadModel(dir).features;
-    return new AdaptEvidence(await PadScorer.load(opts), features, padModelVersions(dir));
+    const scorer = await PadScorer.load(opts);
+    return new AdaptEvidence(scorer, scorer.textureFeatures, padModelVersions(opts.modelsDir ?? MODELS_DIR));
   }
 
   /** The evidence of one face of a packed RGB frame, or null when the shipped check does not judge it. */

@@ -23,6 +23,14 @@ export const PAD_ADAPTATION_FORMAT = 'facegate-pad-adaptation';
  */
 export const CLEAR_SPOOF_CNN = 0.01;
 
+/** What the daemon may change in a running check. */
+export interface PadLiveOptions {
+  /** The door's accepted adaptation; null: the shipped model. */
+  adaptation: PadAdaptationFile | null;
+  /** Hand each judged face's evidence back (a self-test fitting an adaptation). */
+  collect: boolean;
+}
+
 /** sha256 of the shipped files an adaptation builds on: a change to any makes it stale. */
 export interface PadModelVersions {
   cnn: string;

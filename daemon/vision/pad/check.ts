@@ -1,7 +1,7 @@
 // The per-face single-frame PAD check (the pipeline's liveness slot): the CNN liveness model and
 // the colour-texture model, fused into one score that is calibrated to the configured security
 // level. Faces that cannot be judged are never called live.
-import { FacegateError, type Box } from '../../core/index.ts';
+import { FacegateError, type Box, type PadFrameEvidence } from '../../core/index.ts';
 import type { LivenessCheck, LivenessInput } from '../liveness.ts';
 import { MODELS_DIR, readManifest } from '../manifest.ts';
 import { CnnLiveness, CNN_PAD_MODEL } from './cnn.ts';
@@ -10,8 +10,8 @@ import { unjudgeable, type Unjudged } from './gate.ts';
 import { loadPadModel, type PadSecurityLevel } from './model.ts';
 import { scoreAtThreshold } from './levels.ts';
 import { TextureScorer } from './texture-scorer.ts';
-import { adaptedScore, type PadAdaptationFile } from './adaptation.ts';
-import { extractFeatures } from './features.ts';
+import { adaptedScore, type PadAdaptationFile, type PadLiveOptions } from './adaptation.ts';
+import { extractFeatures, type FeatureSpec } from './features.ts';
 
 export interface PadOptions {
   securityLevel: PadSecurityLevel;
@@ -37,6 +37,8 @@ export class PadScorer {
     private readonly cnn: CnnLiveness | null,
     private readonly texture: TextureScorer | null,
     private readonly opts: PadOptions,
+    /** The shipped texture model's feature recipe (what an adaptation reads), loaded whether or not the fusion uses texture. */
+    readonly textureFeatures: FeatureSpec,
   ) {
     this.minFacePx = Math.max(opts.minFacePx, fusion.minFacePx, texture?.model.minFacePx ?? 0);
     this.name = `pad-fusion(${fusion.inputs.join('+')})`;
@@ -46,9 +48,10 @@ export class PadScorer {
   static async load(opts: Partial<PadOptions> = {}): Promise<PadScorer> {
     const o = { ...DEFAULT_PAD, ...opts };
     const fusion = loadFusionModel(o.modelsDir);
-    const texture = fusion.inputs.includes('texture') ? new TextureScorer(loadPadModel(o.modelsDir), o) : null;
+    const textureModel = loadPadModel(o.modelsDir);
+    const texture = fusion.inputs.includes('texture') ? new TextureScorer(textureModel, o) : null;
     const cnn = fusion.inputs.includes('cnn') ? await CnnLiveness.load(readManifest(o.modelsDir), o.modelsDir, CNN_PAD_MODEL, o.threads) : null;
-    return new PadScorer(fusion, cnn, texture, o);
+    return new PadScorer(fusion, cnn, texture, o, textureModel.features);
   }
 
   get threshold(): number {
@@ -82,10 +85,7 @@ export class PadScorer {
   }
 }
 
-/** What the daemon may change in a running check: the door's accepted adaptation (null: the shipped model). */
-export interface PadLiveOptions {
-  adaptation: PadAdaptationFile | null;
-}
+export type { PadLiveOptions } from './adaptation.ts';
 
 /**
  * The liveness slot of the vision pipeline. A face that cannot be judged gets null, not 0: it is
@@ -95,34 +95,43 @@ export interface PadLiveOptions {
  */
 export class PadLivenessCheck implements LivenessCheck {
   #adaptation: PadAdaptationFile | null = null;
+  #collect = false;
   constructor(readonly scorer: PadScorer) {}
 
   get name(): string {
     return this.#adaptation ? `pad-adapted(cnn+texture, ${this.#adaptation.createdAt.slice(0, 10)})` : this.scorer.name;
   }
 
-  /** Takes the door's adaptation (checked by the daemon against the installed models) or drops it. */
+  /** Takes what `options` names of PadLiveOptions: the adaptation (checked by the daemon against the installed models), collecting. */
   configure(options: unknown): void {
-    const a = (options as Partial<PadLiveOptions> | null)?.adaptation ?? null;
-    if (a !== null && (typeof a !== 'object' || !Array.isArray(a.model?.weights) || typeof a.thresholds?.[this.scorer.securityLevel] !== 'number'))
-      throw new FacegateError('PAD_ADAPTATION_INVALID', 'the PAD adaptation given to the vision worker is not an adaptation file');
-    this.#adaptation = a;
+    const o = (options ?? {}) as Partial<PadLiveOptions>;
+    if (o.adaptation !== undefined) {
+      const a = o.adaptation;
+      if (a !== null && (typeof a !== 'object' || !Array.isArray(a.model?.weights) || typeof a.thresholds?.[this.scorer.securityLevel] !== 'number'))
+        throw new FacegateError('PAD_ADAPTATION_INVALID', 'the PAD adaptation given to the vision worker is not an adaptation file');
+      this.#adaptation = a;
+    }
+    if (o.collect !== undefined) this.#collect = o.collect === true;
   }
 
   async score(input: LivenessInput): Promise<number | null> {
     return (await this.judge(input)).score;
   }
 
-  async judge(input: LivenessInput): Promise<{ score: number | null; raw: number | null }> {
+  async judge(input: LivenessInput): Promise<{ score: number | null; raw: number | null; evidence?: PadFrameEvidence }> {
     const { data, width, height } = input.image;
     const j = await this.scorer.judge(data, width, height, input.box);
     if (j.score === null) return { score: null, raw: null };
     const a = this.#adaptation;
-    if (!a) return { score: j.score, raw: j.raw };
     const cnn = j.evidence.cnn;
-    const raw = cnn === undefined ? Number.NaN : adaptedScore(a, cnn, extractFeatures(a.features, data, width, height, input.box));
+    // The adaptation's recipe is the shipped one (it is stale otherwise): one extraction serves both.
+    const spec = a?.features ?? (this.#collect ? this.scorer.textureFeatures : null);
+    const texture = spec && cnn !== undefined ? extractFeatures(spec, data, width, height, input.box) : null;
+    const evidence = this.#collect && texture && cnn !== undefined ? { evidence: { cnn, texture, shippedRaw: j.raw } } : {};
+    if (!a) return { score: j.score, raw: j.raw, ...evidence };
+    const raw = cnn === undefined || !texture ? Number.NaN : adaptedScore(a, cnn, texture);
     if (!Number.isFinite(raw)) return { score: null, raw: null };
-    return { score: scoreAtThreshold(raw, a.thresholds[this.scorer.securityLevel]), raw };
+    return { score: scoreAtThreshold(raw, a.thresholds[this.scorer.securityLevel]), raw, ...evidence };
   }
 
   close(): void {

@@ -46,3 +46,6 @@ export { AdaptEvidence } from './adapt-evidence.ts';
 export { DoorPadAdaptations, cameraDescriptor, doorAdaptationJson } from './door-adaptations.ts';
 export type { DoorAdaptationState, DoorAdaptationStatus, DoorPadAdaptationsOptions } from './door-adaptations.ts';
 export type { FrameEvidence } from './adapt-evidence.ts';
+export { DEFAULT_ADAPT_PEOPLE, MAX_ADAPT_PEOPLE, MIN_ADAPT_PEOPLE, checkPeople, planPhases, selftestAdaptationJson } from './selftest-adapt.ts';
+export type { SelftestAdaptOptions, SelftestAdaptation } from './selftest-adapt.ts';
+export { fitAdaptationInThread, shippedAdaptOptions } from './adapt-thread.ts';

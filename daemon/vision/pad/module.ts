@@ -17,6 +17,6 @@ export function padOptionsFromConfig(pad: PadConfig, modelsDir?: string): PadOpt
 export async function createLivenessCheck(pad?: PadWorkerOptions, modelsDir?: string): Promise<LivenessCheck> {
   const opts = pad ? padOptionsFromConfig(pad, modelsDir) : { ...DEFAULT_PAD, ...(modelsDir ? { modelsDir } : {}) };
   const check = new PadLivenessCheck(await PadScorer.load(opts));
-  if (pad?.adaptation) check.configure({ adaptation: pad.adaptation });
+  if (pad) check.configure({ adaptation: pad.adaptation ?? null, collect: pad.collect ?? false });
   return check;
 }

@@ -7,6 +7,18 @@ import { FacegateError, type BusEvents, type Clock, type EventBus, type FaceObse
 import type { PadSecurityLevel } from './model.ts';
 import { readPadLevels } from './levels.ts';
 import { LIVE_PHASE, selftestReport, selftestReportJson, type PhaseCounts, type SelftestReport, type SelftestSample } from './selftest-report.ts';
+import type { AdaptFrame, AdaptOutcome } from './adapt-fit.ts';
+import type { PadAdaptationFile } from './adaptation.ts';
+import {
+  adaptFrame,
+  checkPeople,
+  personPrompt,
+  planPhases,
+  selftestAdaptationJson,
+  type PlannedPhase,
+  type SelftestAdaptOptions,
+  type SelftestAdaptation,
+} from './selftest-adapt.ts';
 
 export const DEFAULT_ATTACKS: readonly string[] = ['print', 'screen'];
 export const DEFAULT_PHASE_SECONDS = 5;
@@ -23,12 +35,16 @@ export interface SelftestState {
   phase: string | null;
   /** What to present in that phase. */
   prompt: string | null;
+  /** Who presents it (1, 2 …) when the run fits an adaptation; else null. */
+  person: number | null;
   seconds: number;
   /** Time left in the phase collecting, else null. */
   remainingMs: number | null;
   counts: Record<string, PhaseCounts>;
   /** Set once the last phase ended. */
   report: SelftestReport | null;
+  /** The adaptation being collected, fitted or proposed; null when the run does not adapt. */
+  adaptation: SelftestAdaptation | null;
   configuredLevel: PadSecurityLevel;
   startedAt: string;
 }
@@ -43,6 +59,8 @@ export interface SelftestRunOptions {
   /** Asks the live pipeline to analyse the next frame even when the scene is still (a photo held steady). */
   wantFrame?: () => void;
   onChange?: (state: SelftestState) => void;
+  /** Fit a door's own PAD model from the run's presentations (each person in turn). */
+  adapt?: SelftestAdaptOptions;
 }
 
 const PROMPTS: Record<string, string> = {
@@ -78,7 +96,9 @@ export function parseAttacks(list: readonly string[]): string[] {
 export class SelftestRun {
   readonly id = randomUUID();
   readonly #o: SelftestRunOptions;
+  readonly #plan: PlannedPhase[];
   readonly #phases: string[];
+  readonly #attacks: string[];
   readonly #seconds: number;
   readonly #startedAt: string;
   readonly #samples: SelftestSample[] = [];
@@ -92,8 +112,14 @@ export class SelftestRun {
   #off: (() => void) | null = null;
   #report: SelftestReport | null = null;
   #settle: (report: SelftestReport | null) => void = () => undefined;
+  #adaptation: SelftestAdaptation | null = null;
+  /** Each judged face's evidence, for the fit only: dropped once fitted or cancelled. */
+  #frames: AdaptFrame[] = [];
+  #settleAdapted: (outcome: AdaptOutcome | null) => void = () => undefined;
   /** The report once the last phase ends; null when cancelled. */
   readonly finished: Promise<SelftestReport | null>;
+  /** The fit's outcome once fitted; null when the run does not adapt, is cancelled or the fit failed. */
+  readonly adapted: Promise<AdaptOutcome | null>;
 
   constructor(options: SelftestRunOptions) {
     this.#o = options;
@@ -101,11 +127,24 @@ export class SelftestRun {
     if (!Number.isFinite(seconds) || seconds < 1 || seconds > 60)
       throw new FacegateError('selftest_invalid', `a phase lasts 1 to 60 seconds, got ${seconds}`, { exitCode: 64 });
     this.#seconds = seconds;
-    this.#phases = [LIVE_PHASE, ...parseAttacks(options.attacks ?? DEFAULT_ATTACKS)];
+    this.#attacks = parseAttacks(options.attacks ?? DEFAULT_ATTACKS);
+    const people = options.adapt ? checkPeople(options.adapt.people) : null;
+    this.#plan = planPhases([LIVE_PHASE, ...this.#attacks], people);
+    this.#phases = this.#plan.map((p) => p.phase);
+    if (people !== null) this.#adaptation = { status: 'collecting', people, outcome: null, error: null };
     this.#startedAt = new Date(options.clock.now()).toISOString();
     this.finished = new Promise((resolve) => {
       this.#settle = resolve;
     });
+    this.adapted = new Promise((resolve) => {
+      this.#settleAdapted = resolve;
+    });
+    if (people === null) this.#settleAdapted(null);
+  }
+
+  /** The proposed adaptation file of a finished run; null until proposed (refused, failed, not adapting). */
+  proposal(): PadAdaptationFile | null {
+    return this.#adaptation?.status === 'proposed' ? (this.#adaptation.outcome?.adaptation ?? null) : null;
   }
 
   get active(): boolean {
@@ -124,6 +163,7 @@ export class SelftestRun {
     this.#phaseStartMono = clock.monotonic();
     this.#phaseStartWall = clock.now();
     this.#endsAt = this.#phaseStartMono + this.#seconds * 1000;
+    if (this.#index === 0) this.#collect(true);
     this.#off = bus.on('analysis', (a) => this.#take(a));
     this.#o.wantFrame?.();
     this.#timer = clock.setTimeout(() => this.#endPhase(), this.#seconds * 1000);
@@ -135,23 +175,32 @@ export class SelftestRun {
     if (!this.active) return this.state();
     this.#stopCollecting();
     this.#status = 'cancelled';
+    if (this.#adaptation) {
+      this.#collect(false);
+      this.#frames = [];
+      this.#adaptation = { ...this.#adaptation, status: 'cancelled' };
+      this.#settleAdapted(null);
+    }
     this.#settle(null);
     return this.#changed();
   }
 
   state(): SelftestState {
-    const counts = selftestReport({ samples: this.#samples, thresholds: this.#o.thresholds, attacks: this.#phases.slice(1), noFace: this.#noFace }).phases;
+    const counts = selftestReport({ samples: this.#samples, thresholds: this.#o.thresholds, attacks: this.#attacks, noFace: this.#noFace }).phases;
+    const planned = this.#plan[this.#index];
     return {
       id: this.id,
       status: this.#status,
       phases: [...this.#phases],
       phaseIndex: this.#index,
       phase: this.#phases[this.#index] ?? null,
-      prompt: this.#index < this.#phases.length ? phasePrompt(this.#phases[this.#index] as string) : null,
+      prompt: planned ? personPrompt(phasePrompt(planned.phase), planned.phase, planned.person, this.#adaptation?.people ?? 0) : null,
+      person: planned?.person ?? null,
       seconds: this.#seconds,
       remainingMs: this.#status === 'collecting' ? Math.max(0, Math.round(this.#endsAt - this.#o.clock.monotonic())) : null,
       counts,
       report: this.#report,
+      adaptation: this.#adaptation ? { ...this.#adaptation } : null,
       configuredLevel: this.#o.configuredLevel,
       startedAt: this.#startedAt,
     };
@@ -162,10 +211,12 @@ export class SelftestRun {
     // A frame captured before the phase began shows what was in front of the camera before.
     const before = a.capturedMono !== undefined ? a.capturedMono < this.#phaseStartMono : a.capturedAt < this.#phaseStartWall;
     if (!before) {
-      const phase = this.#phases[this.#index] as string;
+      const { phase, person } = this.#plan[this.#index] as PlannedPhase;
       const face = largestFace(a.faces);
-      if (face) this.#samples.push({ phase, raw: face.livenessRaw ?? null });
-      else this.#noFace[phase] = (this.#noFace[phase] ?? 0) + 1;
+      if (face) {
+        this.#samples.push({ phase, raw: face.livenessRaw ?? null });
+        if (person !== null) this.#frames.push(adaptFrame(phase, person, face.padEvidence));
+      } else this.#noFace[phase] = (this.#noFace[phase] ?? 0) + 1;
     }
     this.#o.wantFrame?.();
   }
@@ -185,10 +236,43 @@ export class SelftestRun {
       this.#status = 'waiting';
     } else {
       this.#status = 'done';
-      this.#report = selftestReport({ samples: this.#samples, thresholds: this.#o.thresholds, attacks: this.#phases.slice(1), noFace: this.#noFace });
+      this.#report = selftestReport({ samples: this.#samples, thresholds: this.#o.thresholds, attacks: this.#attacks, noFace: this.#noFace });
       this.#settle(this.#report);
+      if (this.#adaptation) this.#fit();
     }
     this.#changed();
+  }
+
+  /** Evidence on for the run, off after; a pipeline that cannot is said in the state (the fit then refuses). */
+  #collect(on: boolean): void {
+    const adapt = this.#o.adapt;
+    if (!adapt) return;
+    void (async () => adapt.collect(on))().catch((err: unknown) => {
+      if (this.#adaptation) this.#adaptation.error = `the pipeline could not ${on ? 'start' : 'stop'} collecting PAD evidence: ${(err as Error).message}`;
+    });
+  }
+
+  #fit(): void {
+    const adapt = this.#o.adapt as SelftestAdaptOptions;
+    const state = this.#adaptation as SelftestAdaptation;
+    this.#collect(false);
+    const frames = this.#frames;
+    this.#frames = [];
+    state.status = 'fitting';
+    adapt.fit(frames).then(
+      (outcome) => {
+        state.status = outcome.status;
+        state.outcome = outcome;
+        this.#settleAdapted(outcome);
+        this.#changed();
+      },
+      (err: unknown) => {
+        state.status = 'failed';
+        state.error = (err as Error).message;
+        this.#settleAdapted(null);
+        this.#changed();
+      },
+    );
   }
 
   #changed(): SelftestState {
@@ -201,6 +285,8 @@ export class SelftestRun {
 export interface SelftestStart {
   attacks?: readonly string[];
   seconds?: number;
+  /** Fit this door's own PAD model from the run, with this many people presenting (2 or more). */
+  adaptPeople?: number;
 }
 
 /** The daemon's self-tests: one at a time, the last one's numbers kept in memory until the next. */
@@ -247,12 +333,14 @@ export function selftestStateJson(s: SelftestState) {
     phase_index: s.phaseIndex,
     phase: s.phase,
     prompt: s.prompt,
+    person: s.person,
     seconds: s.seconds,
     remaining_ms: s.remainingMs,
     configured_level: s.configuredLevel,
     started_at: s.startedAt,
     counts: Object.fromEntries(Object.entries(s.counts).map(([p, c]) => [p, { frames: c.frames, judged: c.judged, unjudged: c.unjudged, no_face: c.noFace }])),
     report: s.report ? selftestReportJson(s.report) : null,
+    adaptation: s.adaptation ? selftestAdaptationJson(s.adaptation) : null,
   };
 }
 
@@ -266,6 +354,8 @@ export interface DaemonSelftestOptions {
   /** Called once per finished run with its numbers (the daemon audits them). */
   onReport?: (report: SelftestReport) => void;
   thresholds?: () => Record<PadSecurityLevel, number>;
+  /** How a run that adapts collects evidence and fits; without it, runs cannot adapt. */
+  adapt?: Omit<SelftestAdaptOptions, 'people'>;
 }
 
 /** The daemon's self-tests on its live pipeline: refused without a camera or with PAD off. */
@@ -273,6 +363,8 @@ export function createSelftests(o: DaemonSelftestOptions): SelftestRuns {
   return new SelftestRuns((start) => {
     if (!o.camera) throw new FacegateError('no_camera', 'camera.source is none: there is no camera to test');
     if (!o.pad.enabled) throw new FacegateError('pad_disabled', 'pad.enabled is false: no face is judged, so there is nothing to test');
+    if (start.adaptPeople !== undefined && !o.adapt) throw new FacegateError('selftest_invalid', 'this self-test cannot fit an adaptation here');
+    let reported = false;
     return new SelftestRun({
       bus: o.bus,
       clock: o.clock,
@@ -281,8 +373,13 @@ export function createSelftests(o: DaemonSelftestOptions): SelftestRuns {
       wantFrame: o.wantFrame,
       ...(start.attacks ? { attacks: start.attacks } : {}),
       ...(start.seconds !== undefined ? { seconds: start.seconds } : {}),
+      ...(start.adaptPeople !== undefined && o.adapt ? { adapt: { ...o.adapt, people: start.adaptPeople } } : {}),
+      // Once per run: an adapting run changes again when its fit ends.
       onChange: (s) => {
-        if (s.status === 'done' && s.report) o.onReport?.(s.report);
+        if (s.status === 'done' && s.report && !reported) {
+          reported = true;
+          o.onReport?.(s.report);
+        }
       },
     });
   });

@@ -5,6 +5,7 @@
 // /api/health says so.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { startDaemon, type RunningDaemon } from '../../../daemon/main.ts';
@@ -14,7 +15,8 @@ import { isolatedEnv } from '../../support/daemon.ts';
 import { craftedAdaptation } from '../../support/pad-adaptation.ts';
 import { tempDir } from '../../support/tmp.ts';
 
-const DOORS = '[{id: front, name: Front, driver: simulated}, {id: back, name: Back, driver: simulated}]';
+// Two doors; the camera watches front (camera.door's default). A top-level key cannot come from the env, hence a file.
+const DOORS = 'doors:\n  - {id: front, name: Front, driver: simulated}\n  - {id: back, name: Back, driver: simulated, lock: {pin: 18}}\n';
 const file = craftedAdaptation();
 
 interface Session {
@@ -56,8 +58,10 @@ const audited = async (s: Session, action: string) =>
 
 test('accept, replace, refuse, restart, tamper, another camera, remove: over HTTP on the real daemon', { timeout: 120_000 }, async () => {
   const dir = tempDir('facegate-adapt-daemon-');
-  const env = (extra: NodeJS.ProcessEnv = {}) => isolatedEnv(dir, { FACEGATE_DAEMON__LOG_LEVEL: 'silent', FACEGATE_DOORS: DOORS, ...extra });
-  let daemon = await startDaemon({ env: env() });
+  const configFile = join(tempDir('facegate-adapt-config-'), 'facegate.yaml');
+  writeFileSync(configFile, DOORS);
+  const start = (extra: NodeJS.ProcessEnv = {}) => startDaemon({ configFile, env: isolatedEnv(dir, { FACEGATE_DAEMON__LOG_LEVEL: 'silent', ...extra }) });
+  let daemon = await start();
   try {
     let s = await signIn(daemon, true);
     const none = await call(s, 'GET', '/api/doors/front/pad-adaptation');
@@ -76,12 +80,12 @@ test('accept, replace, refuse, restart, tamper, another camera, remove: over HTT
     };
     assert.equal(st.state, 'active');
     assert.equal(st.sha256, sha256Hex(Buffer.from(JSON.stringify(file))));
-    assert.equal(st.accepted_by, 'admin:owner');
+    assert.equal(st.accepted_by, 'user:owner');
     assert.equal(st.camera, 'none:none 640x480');
     assert.deepEqual(st.adaptation.after, file.report.after);
     assert.ok(!JSON.stringify(accepted.body).includes('weights'), 'the API shows figures, never the weights');
     const [acceptRow] = await audited(s, 'pad.adaptation.accept');
-    assert.deepEqual([acceptRow?.actor, acceptRow?.target, acceptRow?.detail.sha256], ['admin:owner', 'front', st.sha256]);
+    assert.deepEqual([acceptRow?.actor, acceptRow?.target, acceptRow?.detail.sha256], ['user:owner', 'front', st.sha256]);
     assert.deepEqual((await health(s)).problems, []);
 
     const replaced = await call(s, 'PUT', '/api/doors/front/pad-adaptation', { ...file, createdAt: '2026-12-08T09:00:00.000Z' });
@@ -126,13 +130,13 @@ test('accept, replace, refuse, restart, tamper, another camera, remove: over HTT
 
     // Kept across a restart.
     await daemon.stop('test');
-    daemon = await startDaemon({ env: env() });
+    daemon = await start();
     s = await signIn(daemon, false);
     assert.equal((await call(s, 'GET', '/api/doors/front/pad-adaptation')).body.state, 'active');
 
     // Another camera: kept, not used, and health says so.
     await daemon.stop('test');
-    daemon = await startDaemon({ env: env({ FACEGATE_CAMERA__WIDTH: '1280', FACEGATE_CAMERA__HEIGHT: '720' }) });
+    daemon = await start({ FACEGATE_CAMERA__WIDTH: '1280', FACEGATE_CAMERA__HEIGHT: '720' });
     s = await signIn(daemon, false);
     const stale = await call(s, 'GET', '/api/doors/front/pad-adaptation');
     assert.equal(stale.body.state, 'stale');
@@ -151,7 +155,7 @@ test('accept, replace, refuse, restart, tamper, another camera, remove: over HTT
       Buffer.from(JSON.stringify({ ...file, thresholds: { ...file.thresholds, balanced: 0.01 } })),
     );
     db.close();
-    daemon = await startDaemon({ env: env() });
+    daemon = await start();
     s = await signIn(daemon, false);
     const tampered = await call(s, 'GET', '/api/doors/front/pad-adaptation');
     assert.equal(tampered.body.state, 'invalid');

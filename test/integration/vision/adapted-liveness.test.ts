@@ -54,6 +54,16 @@ test(
       const again = await scored(vision);
       assert.ok(Math.abs((again.livenessRaw ?? Number.NaN) - (shipped.livenessRaw ?? 0)) < 1e-6, 'the shipped model judges again');
 
+      // A self-test fitting an adaptation: each judged face's evidence comes back, only while asked.
+      await vision.collectPadEvidence(true);
+      const collected = (await scored(vision)).padEvidence;
+      assert.ok(collected, 'the evidence comes back while collecting');
+      assert.ok(Math.abs(collected.cnn - e.cnn) < 1e-5 && Math.abs(collected.shippedRaw - (shipped.livenessRaw ?? 0)) < 1e-6);
+      assert.equal(collected.texture.length, e.texture.length);
+      assert.ok(collected.texture.every((v, i) => Math.abs(v - (e.texture[i] ?? Number.NaN)) < 1e-4));
+      await vision.collectPadEvidence(false);
+      assert.equal((await scored(vision)).padEvidence, undefined, 'none once the run is over');
+
       later = new VisionService({ config: config.vision, pad: config.pad, log, padAdaptation: file });
       const fresh = await scored(later);
       assert.ok(Math.abs((fresh.livenessRaw ?? Number.NaN) - expected) < 1e-4, `a worker started with the adaptation: ${fresh.livenessRaw}`);

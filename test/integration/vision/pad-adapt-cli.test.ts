@@ -119,7 +119,16 @@ test(
     const noOut = await runFacegate(['pad', 'selftest', '--images', dir, '--adapt'], env);
     assert.equal(noOut.code, 64);
     assert.match(noOut.stderr, /--adapt and --out FILE go together/);
-    const noImages = await runFacegate(['pad', 'selftest', '--adapt', '--out', file], env);
-    assert.equal(noImages.code, 64);
+    // Without --images it adapts from the camera: there is none here, and the people must be 2 to 6.
+    const noCamera = await runFacegate(['pad', 'selftest', '--adapt', '--out', file], env);
+    assert.equal(noCamera.code, 78, noCamera.stderr);
+    assert.match(noCamera.stderr, /camera.source is none/);
+    const onePerson = await runFacegate(['pad', 'selftest', '--adapt', '--out', file, '--people', '1'], env);
+    assert.equal(onePerson.code, 64);
+    assert.match(onePerson.stderr, /2 to 6 people/);
+    const peopleWithImages = await runFacegate(['pad', 'selftest', '--images', dir, '--adapt', '--out', file, '--people', '3'], env);
+    assert.equal(peopleWithImages.code, 64);
+    assert.match(peopleWithImages.stderr, /--people is for adapting from the camera/);
+    assert.equal(existsSync(file), false);
   },
 );
