@@ -1,0 +1,80 @@
+// A door's own PAD model from the camera (issue 26), as an installer runs it: `facegate pad
+// selftest --adapt --out FILE` with a replay camera (the fake at the hardware boundary) whose
+// folder the test switches between the phases, as the people in front of it would change: person
+// 1 live, then a printed photo of person 1, then person 2 and their photo (two NUAA subjects).
+// The real pipeline, vision worker, evidence and fit; the proposal is written whole or not at all.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isolatedEnv, startFacegate } from '../../support/daemon.ts';
+import { tempDir } from '../../support/tmp.ts';
+
+const NUAA = fileURLToPath(new URL('../../../../shared/data/nuaa-train/', import.meta.url));
+const PHASE_S = 6;
+
+/** Eight frames of one subject's live faces or printed photos, spread over the subject's folder. */
+function framesOf(subject: string, kind: 'live' | 'spoof'): string[] {
+  const all = readdirSync(join(NUAA, subject))
+    .filter((f) => f.startsWith(`${kind}__`))
+    .sort();
+  return Array.from({ length: 8 }, (_, i) => join(NUAA, subject, all[Math.floor((i * all.length) / 8)] as string));
+}
+
+/** What the camera sees from now on (the replay source lists its folder again at each loop, and keeps frames by name). */
+function show(replay: string, files: string[]): void {
+  for (const f of readdirSync(replay)) rmSync(join(replay, f));
+  for (const f of files) copyFileSync(f, join(replay, basename(f)));
+}
+
+test(
+  'adapting from the camera: each person live then their photo, the fit across the two, the proposal written for the door',
+  { skip: !existsSync(NUAA) && 'no ../shared/data/nuaa-train', timeout: 240_000 },
+  async () => {
+    const dir = tempDir('facegate-adapt-camera-');
+    const replay = join(dir, 'replay');
+    mkdirSync(replay);
+    const out = join(dir, 'door-pad.json');
+    const plan: [string, 'live' | 'spoof'][] = [
+      ['0001', 'live'],
+      ['0001', 'spoof'],
+      ['0002', 'live'],
+      ['0002', 'spoof'],
+    ];
+    show(replay, framesOf('0001', 'live'));
+    const cli = startFacegate(
+      ['pad', 'selftest', '--adapt', '--out', out, '--people', '2', '--attacks', 'print', '--seconds', String(PHASE_S), '--json'],
+      isolatedEnv(join(dir, 'data'), { FACEGATE_CAMERA__SOURCE: 'replay', FACEGATE_CAMERA__REPLAY__PATH: replay, FACEGATE_CAMERA__FPS: '8' }),
+    );
+    // Each phase is announced, then counted down from 3 s: the folder changes in that pause.
+    for (const [i, [subject, kind]] of plan.entries()) {
+      const line = await cli.waitForLog((l) => typeof l.raw === 'string' && l.raw.startsWith(`phase ${i + 1}/4: `), 120_000);
+      assert.match(String(line.raw), new RegExp(`phase ${i + 1}/4: ${kind === 'live' ? 'live' : 'print'} `));
+      const prompt = await cli.waitForLog((l) => typeof l.raw === 'string' && l.raw.startsWith(`Person ${i < 2 ? 1 : 2} of 2`), 5_000);
+      assert.ok(prompt, 'the prompt says who presents');
+      show(replay, framesOf(subject, kind));
+    }
+    assert.equal(await cli.exited, 0, cli.stderrTail());
+    const result = JSON.parse(cli.stdout()) as {
+      status: string;
+      file: string | null;
+      source: string;
+      people: number;
+      fit_ms: number;
+      before: { phases: Record<string, { judged: number }> };
+      after: { levels: Record<string, { bpcer: number | null; apcer: Record<string, { apcer: number | null }> }> } | null;
+    };
+    console.log(
+      `camera adaptation: ${JSON.stringify({ status: result.status, fit_ms: result.fit_ms, phases: result.before.phases, after: result.after?.levels.balanced })}`,
+    );
+    assert.deepEqual([result.status, result.source, result.people, result.file], ['proposed', 'camera', 2, out]);
+    assert.ok((result.before.phases.live?.judged ?? 0) >= 20 && (result.before.phases.print?.judged ?? 0) >= 20, JSON.stringify(result.before.phases));
+    assert.equal(result.after?.levels.balanced?.apcer.print?.apcer, 0, 'no printed photo accepted, judged across the two people');
+    const file = JSON.parse(readFileSync(out, 'utf8')) as { camera: string; report: { presenters: number; frames: Record<string, number> } };
+    assert.equal(file.camera, `replay:${replay} 640x480`);
+    assert.equal(file.report.presenters, 2);
+    assert.ok(!/\.jpg|live__|spoof__|000[12]\//.test(JSON.stringify({ ...file, camera: null })), 'no image or subject is named in the file');
+    assert.deepEqual(readdirSync(dir).sort(), ['data', 'door-pad.json', 'replay'], 'no frame or temporary file was left');
+  },
+);
