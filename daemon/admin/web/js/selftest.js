@@ -2,6 +2,7 @@
 // seconds each; then APCER per attack type and BPCER at each security level, and the level to use.
 import { ApiError, del, get, patch, post } from './api.js';
 import { errorLine, field, guarded, h, toast } from './dom.js';
+import { adaptOption, adaptationPanel, personOf } from './selftest-adapt.js';
 
 const pct = (v) => (v === null ? '–' : `${(100 * v).toFixed(1)} %`);
 
@@ -94,6 +95,7 @@ export async function selftest(root) {
         ` ${a === 'print' ? 'printed photo' : 'phone or tablet screen'}`,
       ),
     );
+    const [adaptEl, adaptPeople] = adaptOption();
     const err = errorLine();
     const start = h('button', { type: 'button', id: 'selftest-start' }, 'Start the self-test');
     start.addEventListener('click', () =>
@@ -103,7 +105,8 @@ export async function selftest(root) {
           .filter((i) => i.checked)
           .map((i) => i.value);
         if (attacks.length === 0) throw new Error('choose at least one attack');
-        render(await post('/api/pad/selftest', { seconds: Number(sec.value), attacks }));
+        const people = adaptPeople();
+        render(await post('/api/pad/selftest', { seconds: Number(sec.value), attacks, ...(people === null ? {} : { adapt_people: people }) }));
       }),
     );
     body.replaceChildren(
@@ -117,6 +120,7 @@ export async function selftest(root) {
       note ? h('p', { class: 'muted' }, note) : null,
       secF,
       h('div', { class: 'row' }, boxes),
+      adaptEl,
       err,
       start,
     );
@@ -136,6 +140,7 @@ export async function selftest(root) {
           'li',
           { class: i < view.phase_index ? 'ok' : i === view.phase_index ? 'current' : 'muted' },
           p,
+          personOf(view, i) ? ` (person ${personOf(view, i)})` : '',
           view.counts[p] && i <= view.phase_index ? h('span', { class: 'muted' }, ` — ${view.counts[p].frames} faces`) : null,
         ),
       ),
@@ -169,7 +174,16 @@ export async function selftest(root) {
     }
     const again = h('button', { type: 'button', class: 'secondary', id: 'selftest-again' }, 'Run again');
     again.addEventListener('click', () => startForm());
-    body.replaceChildren(h('h2', {}, 'Self-test for this door: result'), ...reportTable(view), applyPanel(view), again);
+    const poll = () => {
+      timer = setTimeout(
+        () =>
+          void get('/api/pad/selftest').then(render, (e) => {
+            err.textContent = e.message;
+          }),
+        500,
+      );
+    };
+    body.replaceChildren(h('h2', {}, 'Self-test for this door: result'), ...reportTable(view), applyPanel(view), adaptationPanel(view, poll), err, again);
     return undefined;
   }
 
