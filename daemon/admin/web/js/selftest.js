@@ -1,5 +1,6 @@
 // The PAD self-test wizard: live faces, then each attack, shown to this door's camera for a few
 // seconds each; then APCER per attack type and BPCER at each security level, and the level to use.
+import { adaptationCard } from './adaptation.js';
 import { ApiError, del, get, patch, post } from './api.js';
 import { errorLine, field, guarded, h, toast } from './dom.js';
 import { adaptOption, adaptationPanel, personOf } from './selftest-adapt.js';
@@ -187,7 +188,7 @@ export async function selftest(root) {
     return undefined;
   }
 
-  root.append(h('h1', {}, 'PAD self-test'), body);
+  root.append(h('h1', {}, 'PAD self-test'), body, adaptationCard());
   try {
     render(await get('/api/pad/selftest'));
   } catch (err) {
