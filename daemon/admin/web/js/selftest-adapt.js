@@ -71,7 +71,7 @@ function figuresTable(a) {
 export function adaptationPanel(view, poll) {
   const a = view.adaptation;
   if (!a) return null;
-  const box = h('div', { id: 'selftest-adaptation', 'data-status': a.status }, h('h3', {}, "This door's own PAD model"));
+  const box = h('div', { id: 'selftest-adaptation', 'data-status': a.status }, h('h3', {}, "This door's own PAD model, fitted from this run"));
   if (a.status === 'fitting' || a.status === 'collecting') {
     box.append(h('p', { class: 'muted' }, 'Fitting on the presentations of the run… (a few seconds)'));
     poll();
