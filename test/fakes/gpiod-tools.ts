@@ -140,8 +140,9 @@ if [ -e "$FAKE_GPIOD/busy-$chip-$offset" ]; then echo "gpioget: unable to reques
 ${ARGS}
 ${CHIP_OFFSET}
 if [ -e "$FAKE_GPIOD/busy-$chip-$offset" ]; then echo "gpioset: error setting the GPIO line values: Device or resource busy" >&2; exit 1; fi
-echo $$ > "$FAKE_GPIOD/pids/gpioset-$chip-$offset"
+# The level first, then the pid file that says "holding": a test that sees the pid reads the level set.
 printf "%s" "$level" > "$FAKE_GPIOD/lines/$chip-$offset"
+echo $$ > "$FAKE_GPIOD/pids/gpioset-$chip-$offset"
 ${
   major === 2
     ? `while read -r cmd arg; do

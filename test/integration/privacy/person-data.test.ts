@@ -58,6 +58,10 @@ const TABLES: Record<string, Coverage> = {
   admin_settings: { holds: 'nobody', why: 'settings changed in the panel' },
   mqtt_counters: { holds: 'nobody', why: 'counters' },
   mqtt_discovery: { holds: 'nobody', why: 'Home Assistant config topics' },
+  pad_adaptations: {
+    holds: 'nobody',
+    why: "a door's own PAD model: weights, thresholds and figures (no frame, face or presenter); accepted_by is an operator",
+  },
   mqtt_nonces: { holds: 'nobody', why: 'nonces of signed commands' },
 };
 
