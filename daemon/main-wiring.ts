@@ -25,6 +25,7 @@ import {
 import { MqttService } from './mqtt/index.ts';
 import {
   adminPanelUrl,
+  calibrationService,
   doorService,
   identityPeople,
   nextFaceFromBus,
@@ -198,7 +199,8 @@ export function adminOptions({ config, bus, log, privacy }: Base, r: AdminRooms)
     services: {
       people: identityPeople(r.identity, { nextCameraFace }),
       doors: doorService(r.doors),
-      events: { query: (q) => r.events.query(q) },
+      events: { query: (q) => r.events.query(q), calibration: (door, days, t) => r.events.calibration(door, days, t) },
+      calibration: calibrationService(r.identity, r.doors, { livenessMin: config.access.liveness_min, fixedMatch: config.identity.match_threshold !== null }),
       snapshots: privacy.snapshots,
       audit: privacy.audit,
       loginNameTag: (typed) => privacy.pseudonyms.loginName(typed),

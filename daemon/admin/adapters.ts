@@ -2,11 +2,12 @@
  * The admin interfaces over the real rooms, for main.ts: identity for people, door for doors.
  * Kept here (admin may import rooms to its left) so main.ts stays a list of wiring lines.
  */
-import { EnrollmentRefusedError, FacegateError, PersonNotFoundError, REFUSAL_TEXT } from './deps.ts';
+import { EnrollmentRefusedError, FacegateError, PersonNotFoundError, REFUSAL_TEXT, SECURITY_LEVELS } from './deps.ts';
 import type { BusEvents, Clock, EventBus, Doors, FaceObservation, Identity, IdentityDraft, IdentityPerson, PhotoOutcome, RefusalReason } from './deps.ts';
 import {
   ServiceError,
   type AdaptationView,
+  type CalibrationService,
   type DoorService,
   type PadAdaptationService,
   type NewPerson,
@@ -174,6 +175,25 @@ export function doorService(doors: Doors): DoorService {
         doors.get(id).setLockdown(on, actor);
         return true;
       }),
+  };
+}
+
+/**
+ * The thresholds a door's faces are decided by now: identity's (one for every door; a person's own
+ * threshold is not shown) and access's PAD threshold. `fixedMatch`: identity.match_threshold is set,
+ * so no level decides.
+ */
+export function calibrationService(identity: Identity, doors: Doors, options: { livenessMin: number; fixedMatch: boolean }): CalibrationService {
+  return {
+    thresholds: (door) =>
+      doors.has(door)
+        ? {
+            match: identity.levelThreshold,
+            level: options.fixedMatch ? null : identity.securityLevel,
+            levels: SECURITY_LEVELS.map((level) => ({ level, threshold: identity.thresholds[level] })),
+            pad: options.livenessMin,
+          }
+        : null,
   };
 }
 

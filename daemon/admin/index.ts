@@ -8,6 +8,7 @@ export type {
   AuditEntry,
   AuditRecord,
   AuditService,
+  CalibrationService,
   DoorService,
   EventsService,
   NewPerson,
@@ -29,5 +30,5 @@ export { RuntimeSettings, applyStoredSettings, availableRuntimeKeys, redact } fr
 export { adminPanelUrl, chooseTransport, isLoopback } from './tls.ts';
 export type { Transport } from './tls.ts';
 export { SETUP_CODE_FILE } from './auth/setup-code.ts';
-export { doorService, identityPeople, nextFaceFromBus, padAdaptationService, padSelftestService } from './adapters.ts';
+export { calibrationService, doorService, identityPeople, nextFaceFromBus, padAdaptationService, padSelftestService } from './adapters.ts';
 export type { CameraFace, IdentityPeopleOptions, SelftestRunsLike } from './adapters.ts';

@@ -27,6 +27,7 @@ import { statusRoutes } from './routes/status.ts';
 import { peopleRoutes } from './routes/people.ts';
 import { eventsRoutes } from './routes/events.ts';
 import { doorRoutes } from './routes/doors.ts';
+import { calibrationRoutes } from './routes/calibration.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { userRoutes } from './routes/users.ts';
 import { padSelftestRoutes } from './routes/pad-selftest.ts';
@@ -185,6 +186,7 @@ export async function createAdminServer(options: AdminServerOptions): Promise<Ad
   peopleRoutes(app, ctx);
   eventsRoutes(app, ctx);
   doorRoutes(app, ctx);
+  calibrationRoutes(app, ctx);
   settingsRoutes(app, ctx);
   userRoutes(app, ctx);
   padSelftestRoutes(app, ctx);

@@ -5,7 +5,19 @@
  */
 import type { Static } from '@sinclair/typebox';
 import type { AdaptationViewSchema, SelftestViewSchema } from './selftest-schema.ts';
-import type { AuditRow, Box, DoorStatus, EventQuery, EventType, FacegateEvent, PrivacyAuditEntry, Snapshot, WeeklySchedule } from './deps.ts';
+import type {
+  AuditRow,
+  Box,
+  CalibrationReport,
+  CalibrationThresholds,
+  DoorStatus,
+  EventQuery,
+  EventType,
+  FacegateEvent,
+  PrivacyAuditEntry,
+  Snapshot,
+  WeeklySchedule,
+} from './deps.ts';
 
 type MaybePromise<T> = T | Promise<T>;
 
@@ -95,6 +107,14 @@ export interface StoredEvent {
 
 export interface EventsService {
   query(q: EventQuery): MaybePromise<StoredEvent[]>;
+  /** The store's calibration report of a door over the last `days`, against these thresholds. */
+  calibration(door: string, days: number, thresholds: CalibrationThresholds): MaybePromise<CalibrationReport>;
+}
+
+/** Identity's and access's thresholds now in force, for the calibration report. */
+export interface CalibrationService {
+  /** null: no such door. */
+  thresholds(door: string): MaybePromise<CalibrationThresholds | null>;
 }
 
 /** Privacy's sealed snapshots (privacy.snapshots_enabled): the frame that concluded an access event's decision (its Snapshots fits as it is). */
@@ -114,7 +134,7 @@ export interface AuditService {
   list(q: { before?: number; limit?: number; action?: string }): MaybePromise<AuditEntry[]>;
 }
 
-export type { EventType, WeeklySchedule };
+export type { CalibrationReport, CalibrationThresholds, EventType, WeeklySchedule };
 
 /** The PAD self-test as the API shows it (see routes/pad-selftest.ts for every field). */
 export type SelftestView = Static<typeof SelftestViewSchema>;
@@ -154,6 +174,7 @@ export interface AdminServices {
   doors: DoorService;
   status: StatusService;
   events: EventsService;
+  calibration: CalibrationService;
   snapshots: SnapshotService;
   audit: AuditService;
   /** A keyed hash of a typed sign-in name that matched no operator: the audit log keeps this, never the name. */

@@ -26,9 +26,14 @@ try {
 const config: Config = data.config;
 const db = openDatabase(config.daemon.data_dir, { migrate: false });
 const bus = new EventBus<BusEvents>(log);
-// The events list, the panel's busiest read, is answered here: the main thread does not see it.
+// The events list, the panel's busiest read, and the calibration report's scan of a door's week
+// are answered here: the main thread does not see them (it gives only the thresholds).
 const events = new EventStore(db);
-const remote = remoteAdminServices(port, { padSelftest: data.padSelftest, padAdaptation: data.padAdaptation, events: { query: (q) => events.query(q) } });
+const remote = remoteAdminServices(port, {
+  padSelftest: data.padSelftest,
+  padAdaptation: data.padAdaptation,
+  events: { query: (q) => events.query(q), calibration: (door, days, t) => events.calibration(door, days, t) },
+});
 
 port.on('message', (m: ToWorker | { rpc: string }) => {
   if (!('type' in m)) return;

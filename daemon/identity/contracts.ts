@@ -118,6 +118,8 @@ export interface Identity extends Service {
   match(embedding: Float32Array): MatchResult;
   /** The match threshold for everyone without their own: the level's, or identity.match_threshold when set (which wins). */
   readonly levelThreshold: number;
+  /** The access.security_level in force (the last one set). */
+  readonly securityLevel: SecurityLevel;
   /** Takes a new access.security_level now: the next match uses its threshold. */
   setSecurityLevel(level: SecurityLevel): void;
   /** Feeds one analysed frame to the tracker; verdicts go to the bus ('verdict'). */

@@ -49,7 +49,8 @@ export function createIdentity(deps: IdentityDeps): Identity {
   const data = { ...deps, repo, drafts, erasers: deps.erasers ?? [] };
   const { thresholds, source } = loadThresholds(settings.thresholdsFile, log, deps.thresholdsKey ?? deps.model);
   // The panel (and Home Assistant's select, through it) can change the level while the daemon runs.
-  let levelThreshold = settings.matchThreshold ?? thresholds[settings.securityLevel];
+  let securityLevel = settings.securityLevel;
+  let levelThreshold = settings.matchThreshold ?? thresholds[securityLevel];
   const people = new Map<string, Person>();
   let gallery: Gallery | null = null;
   const tracker = new FaceTracker(deps.door, settings.tracker, deps.trackLiveness ?? null);
@@ -220,8 +221,12 @@ export function createIdentity(deps: IdentityDeps): Identity {
     get levelThreshold() {
       return levelThreshold;
     },
+    get securityLevel() {
+      return securityLevel;
+    },
     setSecurityLevel(level) {
       const before = levelThreshold;
+      securityLevel = level;
       levelThreshold = settings.matchThreshold ?? thresholds[level];
       log.info({ securityLevel: level, threshold: levelThreshold, before, overridden: settings.matchThreshold !== null }, 'security level changed');
     },

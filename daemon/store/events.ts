@@ -1,5 +1,8 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { EventType, FacegateEvent } from '../core/index.ts';
+import { DECISION_TYPES, calibrationReport, type CalibrationReport, type CalibrationThresholds, type DecisionScores } from './calibration.ts';
+
+const DAY_MS = 86_400_000;
 
 export interface EventQuery {
   from?: string;
@@ -52,6 +55,20 @@ export class EventStore {
     args.limit = Math.min(Math.max(q.limit ?? 50, 1), 1000);
     const sql = `SELECT seq, body FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT @limit`;
     return (this.#db.prepare(sql).all(args) as { seq: number; body: string }[]).map((r) => ({ seq: r.seq, event: JSON.parse(r.body) as FacegateEvent }));
+  }
+
+  /** The outcome and two numbers of each face decision at a door from `from` to `to` (both included): the subject is not even read. */
+  decisionScores(door: string, from: string, to: string): DecisionScores[] {
+    const types = DECISION_TYPES.map((t) => `'${t}'`).join(', ');
+    const sql = `SELECT type, json_extract(body, '$.score') AS score, json_extract(body, '$.liveness') AS liveness FROM events WHERE type IN (${types}) AND door = ? AND ts >= ? AND ts <= ?`;
+    return this.#db.prepare(sql).all(door, from, to) as DecisionScores[];
+  }
+
+  /** The door's calibration report over the `days` before `now` (calibration.ts). */
+  calibration(door: string, days: number, thresholds: CalibrationThresholds, now: number = Date.now()): CalibrationReport {
+    const from = new Date(now - days * DAY_MS).toISOString();
+    const to = new Date(now).toISOString();
+    return calibrationReport(this.decisionScores(door, from, to), thresholds, { door, days, from, to });
   }
 
   /** Every stored event of one subject (a person's pseudonym), oldest first: their subject-access export. */

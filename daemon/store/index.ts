@@ -9,4 +9,6 @@ export { allMigrations } from './migrations/index.ts';
 export type { Migration } from './migrations/index.ts';
 export { EventStore } from './events.ts';
 export type { EventQuery } from './events.ts';
+export { BINS, MARGIN, calibrationReport } from './calibration.ts';
+export type { CalibrationReport, CalibrationThresholds, DecisionScores, Histogram, Verdict } from './calibration.ts';
 export type { Database } from 'better-sqlite3';

@@ -9,6 +9,7 @@ import {
   createAdminServer,
   type AdminServer,
   type AdminServices,
+  type CalibrationService,
   type DoorService,
   type NewPerson,
   type PadAdaptationService,
@@ -153,6 +154,25 @@ export class StandInDoors implements DoorService {
   }
 }
 
+/** Stand-in for identity's and access's thresholds: the default embedder's fallback levels at far_1e-4, PAD 0.5. */
+export function standInCalibration(doors: string[]): CalibrationService {
+  return {
+    thresholds: (door) =>
+      doors.includes(door)
+        ? {
+            match: 0.41,
+            level: 'far_1e-4',
+            levels: [
+              { level: 'far_1e-3', threshold: 0.34 },
+              { level: 'far_1e-4', threshold: 0.41 },
+              { level: 'far_1e-5', threshold: 0.48 },
+            ],
+            pad: 0.5,
+          }
+        : null,
+  };
+}
+
 export const standInStatus: StatusService = {
   snapshot: () => ({
     vision: { backend: 'wasm', models: ['stand-in'], ready: true },
@@ -185,6 +205,8 @@ export interface AdminHarnessOptions {
   padSelftest?: (bus: EventBus<BusEvents>) => PadSelftestService;
   /** The doors' PAD adaptations, on the harness's database. */
   padAdaptation?: (db: Database) => PadAdaptationService;
+  /** The thresholds the calibration report judges by (default: standInCalibration). */
+  calibration?: CalibrationService;
 }
 
 export async function adminHarness(change: (c: Config) => void = () => undefined, options: AdminHarnessOptions = {}): Promise<AdminHarness> {
@@ -214,7 +236,8 @@ export async function adminHarness(change: (c: Config) => void = () => undefined
     doors,
     status: standInStatus,
     audit,
-    events: { query: (q) => events.query(q) },
+    events: { query: (q) => events.query(q), calibration: (door, days, t) => events.calibration(door, days, t) },
+    calibration: options.calibration ?? standInCalibration(config.doors.map((d) => d.id)),
     loginNameTag: (typed) => pseudonyms.loginName(typed),
     snapshots,
     ...(options.padSelftest ? { padSelftest: options.padSelftest(bus) } : {}),

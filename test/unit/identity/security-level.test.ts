@@ -18,8 +18,10 @@ void test('a new security level takes effect at the next match, without a restar
     await h.identity.enroll({ personId: 'ann', displayName: 'Ann', actor: 'test', photos: [{ name: 'a.jpg', bytes: photo([face({ embedding: template })]) }] });
     const probe = probeAt(template, 0.45);
     assert.equal(h.identity.match(probe).personId, 'ann', 'at the default far_1e-4 (0.41) a 0.45 match opens');
+    assert.equal(h.identity.securityLevel, 'far_1e-4');
     h.identity.setSecurityLevel('far_1e-5');
     assert.equal(h.identity.levelThreshold, 0.48);
+    assert.equal(h.identity.securityLevel, 'far_1e-5', 'the calibration report names the level in force');
     assert.equal(h.identity.match(probe).personId, null, 'at far_1e-5 (0.48) it no longer does');
     h.identity.setSecurityLevel('far_1e-3');
     assert.equal(h.identity.match(probe).personId, 'ann');

@@ -2,6 +2,7 @@
 // The panel's pages (people, the self-test and settings in modules of their own). Each renders into
 // `root` and may return a cleanup function (e.g. closing SSE).
 import { get, post } from './api.js';
+import { calibrationCard } from './calibration.js';
 import { errorLine, field, fmtTime, guarded, h, toast } from './dom.js';
 import { people } from './people.js';
 import { selftest } from './selftest.js';
@@ -228,7 +229,17 @@ async function door(root) {
       err,
     );
   });
-  root.append(h('h1', {}, 'Door'), h('div', { class: 'grid' }, cards));
+  root.append(
+    h('h1', {}, 'Door'),
+    h('div', { class: 'grid' }, cards),
+    h('h1', {}, 'Calibration'),
+    h('p', { class: 'muted' }, "The recent passages' scores against the thresholds in force (numbers only, from this device's event store)."),
+    h(
+      'div',
+      { class: 'grid' },
+      doors.map((d) => calibrationCard(d.door)),
+    ),
+  );
 }
 
 export const pages = { dashboard, people, events, door, settings, selftest };
