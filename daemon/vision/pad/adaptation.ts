@@ -123,10 +123,10 @@ function validate(a: PadAdaptationFile, where: string): PadAdaptationFile {
 }
 
 /**
- * Parses and checks an adaptation file against the shipped models it must build on. `sha256` pins
- * the file's bytes (the door's state keeps it): a file changed since it was accepted is refused.
+ * Parses and checks an adaptation file, whatever models it was fitted on. `sha256` pins the file's
+ * bytes (the door's state keeps it): a file changed since it was accepted is refused.
  */
-export function parseAdaptation(bytes: Uint8Array, where: string, current: PadModelVersions, sha256?: string): PadAdaptationFile {
+export function decodeAdaptation(bytes: Uint8Array, where: string, sha256?: string): PadAdaptationFile {
   if (sha256 !== undefined && sha256Hex(bytes) !== sha256)
     throw new FacegateError('PAD_ADAPTATION_HASH', `PAD adaptation ${where} has changed since it was accepted (sha256 ${sha256Hex(bytes)}, pinned ${sha256})`);
   let parsed: PadAdaptationFile;
@@ -135,8 +135,18 @@ export function parseAdaptation(bytes: Uint8Array, where: string, current: PadMo
   } catch (err) {
     throw new FacegateError('PAD_ADAPTATION_INVALID', `PAD adaptation ${where} is not JSON: ${(err as Error).message}`, { cause: err });
   }
-  const a = validate(parsed, where);
-  const changed = (Object.keys(current) as (keyof PadModelVersions)[]).filter((k) => a.models[k] !== current[k]);
+  return validate(parsed, where);
+}
+
+/** The shipped files an adaptation was fitted on that differ from the ones installed (any: it is stale). */
+export function staleModels(a: PadAdaptationFile, current: PadModelVersions): (keyof PadModelVersions)[] {
+  return (Object.keys(current) as (keyof PadModelVersions)[]).filter((k) => a.models[k] !== current[k]);
+}
+
+/** decodeAdaptation, then refused when fitted on other model files than the installed ones (`current`). */
+export function parseAdaptation(bytes: Uint8Array, where: string, current: PadModelVersions, sha256?: string): PadAdaptationFile {
+  const a = decodeAdaptation(bytes, where, sha256);
+  const changed = staleModels(a, current);
   if (changed.length > 0)
     throw new FacegateError(
       'PAD_ADAPTATION_STALE',

@@ -5,7 +5,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { FacegateError, systemClock, type Clock } from '../../core/index.ts';
 import type { Config } from '../../config/index.ts';
-import { parseAdaptation, type PadAdaptationFile, type PadModelVersions } from './adaptation.ts';
+import { decodeAdaptation, parseAdaptation, staleModels, type PadAdaptationFile, type PadModelVersions } from './adaptation.ts';
 import { sha256Hex } from './model.ts';
 
 /** active: judging the camera door's faces; stale or invalid: kept, but the shipped model judges. */
@@ -80,16 +80,6 @@ export function cameraDescriptor(c: Config['camera']): string {
   return `${c.source}:${where} ${c.width}x${c.height}`;
 }
 
-/** The model versions a stored file names, or null when it does not parse that far (parseAdaptation then says why). */
-function namedVersions(bytes: Buffer): PadModelVersions | null {
-  try {
-    const models = (JSON.parse(bytes.toString('utf8')) as Partial<PadAdaptationFile> | null)?.models;
-    return models && typeof models === 'object' ? models : null;
-  } catch {
-    return null;
-  }
-}
-
 export class DoorPadAdaptations {
   readonly #o: DoorPadAdaptationsOptions;
   readonly #clock: Clock;
@@ -117,12 +107,12 @@ export class DoorPadAdaptations {
     const kept = { door, sha256: row.sha256, acceptedAt: row.accepted_at, acceptedBy: row.accepted_by, camera: row.camera };
     let file: PadAdaptationFile;
     try {
-      // Checked against the versions it names: other models make it stale (below), and a stale file still shows its figures.
-      file = parseAdaptation(row.file, `of door ${door}`, namedVersions(row.file) ?? this.#o.versions, row.sha256);
+      // Decoded whatever models it names: other models make it stale (below), and a stale file still shows its figures.
+      file = decodeAdaptation(row.file, `of door ${door}`, row.sha256);
     } catch (err) {
       return { ...kept, state: 'invalid', problem: (err as Error).message, file: null };
     }
-    const changed = (Object.keys(this.#o.versions) as (keyof PadModelVersions)[]).filter((k) => file.models[k] !== this.#o.versions[k]);
+    const changed = staleModels(file, this.#o.versions);
     const problem =
       changed.length > 0
         ? `fitted on other ${changed.join(' and ')} model files than the ones installed`
