@@ -4,22 +4,13 @@
 // histograms from those decisions, with the thresholds and the verdicts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { AccessDecision } from '../../daemon/core/index.ts';
 import { startDaemon } from '../../daemon/main.ts';
-import { isolatedEnv } from '../support/daemon.ts';
+import { E2E_FIXTURES, fixtureFrames, replayEnv, showOnReplay } from '../support/replay.ts';
 import { browser, setUpInPanel } from '../support/panel.ts';
 import { tempDir } from '../support/tmp.ts';
-
-const FIXTURES = fileURLToPath(new URL('../fixtures/e2e/', import.meta.url));
-
-/** Makes the replay folder show one fixture set; `tag` keeps file names unique, as the replay source keeps frames by name. */
-function show(replay: string, set: string, tag: string): void {
-  for (const f of readdirSync(replay)) rmSync(join(replay, f));
-  for (const f of readdirSync(join(FIXTURES, set)).filter((n) => n.endsWith('.jpg'))) copyFileSync(join(FIXTURES, set, f), join(replay, `${tag}-${f}`));
-}
 
 async function until(what: string, ok: () => boolean, ms: number): Promise<void> {
   const deadline = Date.now() + ms;
@@ -37,12 +28,7 @@ test(
     const replay = join(dir, 'replay');
     mkdirSync(replay);
     const daemon = await startDaemon({
-      env: isolatedEnv(join(dir, 'data'), {
-        FACEGATE_DAEMON__LOG_LEVEL: 'silent',
-        FACEGATE_CAMERA__SOURCE: 'replay',
-        FACEGATE_CAMERA__REPLAY__PATH: replay,
-        FACEGATE_CAMERA__FPS: '8',
-      }),
+      env: replayEnv(join(dir, 'data'), replay, { FACEGATE_DAEMON__LOG_LEVEL: 'silent' }),
     });
     const decisions: AccessDecision[] = [];
     daemon.bus.on('decision', (d) => decisions.push(d));
@@ -54,14 +40,14 @@ test(
       await page.click('#new-person button[type=submit]');
       await page.setInputFiles(
         'input[type=file][name=photo]',
-        readdirSync(join(FIXTURES, 'enroll')).map((f) => join(FIXTURES, 'enroll', f)),
+        readdirSync(join(E2E_FIXTURES, 'enroll')).map((f) => join(E2E_FIXTURES, 'enroll', f)),
       );
       await page.click('.enroll button:text("Upload photos")');
       await page.waitForSelector('.verdicts canvas[data-ok=true]', { timeout: 120_000 });
 
-      show(replay, 'person', 'a');
+      showOnReplay(replay, fixtureFrames('person', 'a'));
       await until('a granted passage', () => decisions.some((d) => d.granted), 120_000);
-      show(replay, 'unknown', 'b');
+      showOnReplay(replay, fixtureFrames('unknown', 'b'));
       await until('an unknown face', () => decisions.some((d) => d.reason === 'unknown'), 120_000);
       rmSync(replay, { recursive: true });
       mkdirSync(replay);

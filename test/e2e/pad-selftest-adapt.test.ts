@@ -5,28 +5,14 @@
 // operator accepts the door's own model, which the door then uses.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { startDaemon } from '../../daemon/main.ts';
-import { isolatedEnv } from '../support/daemon.ts';
+import { NUAA, nuaaFrames, replayEnv, showOnReplay } from '../support/replay.ts';
 import { browser, setUpInPanel } from '../support/panel.ts';
 import { tempDir } from '../support/tmp.ts';
 
-const NUAA = fileURLToPath(new URL('../../../shared/data/nuaa-train/', import.meta.url));
 const PHASE_S = 6;
-
-/** Eight of a subject's live or printed frames, shown to the replay camera (kept by name, so names stay unique). */
-function show(replay: string, subject: string, kind: 'live' | 'spoof'): void {
-  for (const f of readdirSync(replay)) rmSync(join(replay, f));
-  const all = readdirSync(join(NUAA, subject))
-    .filter((f) => f.startsWith(`${kind}__`))
-    .sort();
-  for (let i = 0; i < 8; i++) {
-    const f = join(NUAA, subject, all[Math.floor((i * all.length) / 8)] as string);
-    copyFileSync(f, join(replay, basename(f)));
-  }
-}
 
 test(
   "self-test wizard fitting the door's own PAD model: two people in turn, figures before and after, accepted and in use",
@@ -35,14 +21,9 @@ test(
     const dir = tempDir('facegate-e2e-adapt-');
     const replay = join(dir, 'replay');
     mkdirSync(replay);
-    show(replay, '0001', 'live');
+    showOnReplay(replay, nuaaFrames('0001', 'live'));
     const daemon = await startDaemon({
-      env: isolatedEnv(join(dir, 'data'), {
-        FACEGATE_DAEMON__LOG_LEVEL: 'silent',
-        FACEGATE_CAMERA__SOURCE: 'replay',
-        FACEGATE_CAMERA__REPLAY__PATH: replay,
-        FACEGATE_CAMERA__FPS: '8',
-      }),
+      env: replayEnv(join(dir, 'data'), replay, { FACEGATE_DAEMON__LOG_LEVEL: 'silent' }),
     });
     const ctx = await browser({ width: 1280, height: 900 });
     try {
@@ -62,7 +43,7 @@ test(
       for (const [i, [subject, kind, phase]] of plan.entries()) {
         await page.waitForSelector(`#selftest-status[data-status=waiting][data-phase=${phase}]`, { timeout: (PHASE_S + 30) * 1000 });
         assert.match((await page.textContent('#selftest-status')) ?? '', new RegExp(`Person ${i < 2 ? 1 : 2} of 2`));
-        show(replay, subject, kind);
+        showOnReplay(replay, nuaaFrames(subject, kind));
         await new Promise((r) => setTimeout(r, 2000)); // a loop or two, so the frames before are gone
         await page.click('#selftest-next');
         await page.waitForSelector('#selftest-countdown');

@@ -5,24 +5,14 @@
 // numbers, and its level can be saved from the panel.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startDaemon } from '../../daemon/main.ts';
-import { isolatedEnv } from '../support/daemon.ts';
+import { fixtureFrames, replayEnv, showOnReplay } from '../support/replay.ts';
 import { browser, setUpInPanel } from '../support/panel.ts';
 import { tempDir } from '../support/tmp.ts';
 
-const FIXTURES = fileURLToPath(new URL('../fixtures/e2e/', import.meta.url));
 const PHASE_S = 6;
-
-/** Makes the replay folder show only the fixtures of these sets (it is listed again at each loop). */
-function show(replay: string, sets: string[]): void {
-  for (const f of readdirSync(replay)) rmSync(join(replay, f));
-  for (const set of sets) {
-    for (const f of readdirSync(join(FIXTURES, set)).filter((n) => n.endsWith('.jpg'))) copyFileSync(join(FIXTURES, set, f), join(replay, `${set}-${f}`));
-  }
-}
 
 test(
   'self-test wizard on the real daemon: live faces, then printed photos, to the replay camera; report, recommendation, saved level',
@@ -31,14 +21,9 @@ test(
     const dir = tempDir('facegate-e2e-selftest-');
     const replay = join(dir, 'replay');
     mkdirSync(replay);
-    show(replay, ['person', 'unknown']);
+    showOnReplay(replay, [...fixtureFrames('person'), ...fixtureFrames('unknown')]);
     const daemon = await startDaemon({
-      env: isolatedEnv(join(dir, 'data'), {
-        FACEGATE_DAEMON__LOG_LEVEL: 'silent',
-        FACEGATE_CAMERA__SOURCE: 'replay',
-        FACEGATE_CAMERA__REPLAY__PATH: replay,
-        FACEGATE_CAMERA__FPS: '8',
-      }),
+      env: replayEnv(join(dir, 'data'), replay, { FACEGATE_DAEMON__LOG_LEVEL: 'silent' }),
     });
     const ctx = await browser({ width: 1280, height: 900 });
     try {
@@ -54,7 +39,7 @@ test(
       // The phase ends on the daemon's clock; the wizard then asks for the print.
       await page.waitForSelector('#selftest-status[data-status=waiting][data-phase=print]', { timeout: (PHASE_S + 30) * 1000 });
 
-      show(replay, ['spoof']);
+      showOnReplay(replay, fixtureFrames('spoof'));
       await new Promise((r) => setTimeout(r, 2000)); // a loop or two, so the live frames are gone
       await page.click('#selftest-next');
       await page.waitForSelector('#selftest-report', { timeout: (PHASE_S + 30) * 1000 });

@@ -5,28 +5,13 @@
 // The real pipeline, vision worker, evidence and fit; the proposal is written whole or not at all.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { isolatedEnv, startFacegate } from '../../support/daemon.ts';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { startFacegate } from '../../support/daemon.ts';
+import { NUAA, nuaaFrames, replayEnv, showOnReplay } from '../../support/replay.ts';
 import { tempDir } from '../../support/tmp.ts';
 
-const NUAA = fileURLToPath(new URL('../../../../shared/data/nuaa-train/', import.meta.url));
 const PHASE_S = 6;
-
-/** Eight frames of one subject's live faces or printed photos, spread over the subject's folder. */
-function framesOf(subject: string, kind: 'live' | 'spoof'): string[] {
-  const all = readdirSync(join(NUAA, subject))
-    .filter((f) => f.startsWith(`${kind}__`))
-    .sort();
-  return Array.from({ length: 8 }, (_, i) => join(NUAA, subject, all[Math.floor((i * all.length) / 8)] as string));
-}
-
-/** What the camera sees from now on (the replay source lists its folder again at each loop, and keeps frames by name). */
-function show(replay: string, files: string[]): void {
-  for (const f of readdirSync(replay)) rmSync(join(replay, f));
-  for (const f of files) copyFileSync(f, join(replay, basename(f)));
-}
 
 test(
   'adapting from the camera: each person live then their photo, the fit across the two, the proposal written for the door',
@@ -42,10 +27,10 @@ test(
       ['0002', 'live'],
       ['0002', 'spoof'],
     ];
-    show(replay, framesOf('0001', 'live'));
+    showOnReplay(replay, nuaaFrames('0001', 'live'));
     const cli = startFacegate(
       ['pad', 'selftest', '--adapt', '--out', out, '--people', '2', '--attacks', 'print', '--seconds', String(PHASE_S), '--json'],
-      isolatedEnv(join(dir, 'data'), { FACEGATE_CAMERA__SOURCE: 'replay', FACEGATE_CAMERA__REPLAY__PATH: replay, FACEGATE_CAMERA__FPS: '8' }),
+      replayEnv(join(dir, 'data'), replay),
     );
     // Each phase is announced, then counted down from 3 s: the folder changes in that pause.
     for (const [i, [subject, kind]] of plan.entries()) {
@@ -53,7 +38,7 @@ test(
       assert.match(String(line.raw), new RegExp(`phase ${i + 1}/4: ${kind === 'live' ? 'live' : 'print'} `));
       const prompt = await cli.waitForLog((l) => typeof l.raw === 'string' && l.raw.startsWith(`Person ${i < 2 ? 1 : 2} of 2`), 5_000);
       assert.ok(prompt, 'the prompt says who presents');
-      show(replay, framesOf(subject, kind));
+      showOnReplay(replay, nuaaFrames(subject, kind));
     }
     assert.equal(await cli.exited, 0, cli.stderrTail());
     const result = JSON.parse(cli.stdout()) as {
