@@ -21,6 +21,7 @@ import {
   type TemplateResult,
 } from '../../daemon/admin/index.ts';
 import { tempDir } from './tmp.ts';
+import { STAND_IN_THRESHOLDS } from './calibration.ts';
 
 /**
  * Stand-in for identity's enrollment until it lands: keeps people in memory and judges a photo by its
@@ -154,23 +155,9 @@ export class StandInDoors implements DoorService {
   }
 }
 
-/** Stand-in for identity's and access's thresholds: the default embedder's fallback levels at far_1e-4, PAD 0.5. */
+/** Stand-in for identity's and access's thresholds (STAND_IN_THRESHOLDS) at the configured doors. */
 export function standInCalibration(doors: string[]): CalibrationService {
-  return {
-    thresholds: (door) =>
-      doors.includes(door)
-        ? {
-            match: 0.41,
-            level: 'far_1e-4',
-            levels: [
-              { level: 'far_1e-3', threshold: 0.34 },
-              { level: 'far_1e-4', threshold: 0.41 },
-              { level: 'far_1e-5', threshold: 0.48 },
-            ],
-            pad: 0.5,
-          }
-        : null,
-  };
+  return { thresholds: (door) => (doors.includes(door) ? STAND_IN_THRESHOLDS : null) };
 }
 
 export const standInStatus: StatusService = {

@@ -5,19 +5,11 @@ import assert from 'node:assert/strict';
 import { makeEvent, type EventInput } from '../../../daemon/core/index.ts';
 import { BINS, EventStore, calibrationReport, openDatabase, type CalibrationThresholds } from '../../../daemon/store/index.ts';
 import { tempDir } from '../../support/tmp.ts';
+import { STAND_IN_THRESHOLDS } from '../../support/calibration.ts';
 
 const DAY = 86_400_000;
 const NOW = Date.parse('2026-06-10T12:00:00.000Z');
-const T: CalibrationThresholds = {
-  match: 0.41,
-  level: 'far_1e-4',
-  levels: [
-    { level: 'far_1e-3', threshold: 0.34 },
-    { level: 'far_1e-4', threshold: 0.41 },
-    { level: 'far_1e-5', threshold: 0.48 },
-  ],
-  pad: 0.5,
-};
+const T: CalibrationThresholds = STAND_IN_THRESHOLDS;
 
 /** Bins with `n` counts at the given indexes, 0 elsewhere. */
 function binsAt(...at: number[]): number[] {
