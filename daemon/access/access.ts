@@ -91,6 +91,8 @@ export function createAccess(deps: AccessDeps): Access {
         score: lockedOut ? null : verdict.score,
         liveness: lockedOut ? null : verdict.liveness,
         reason,
+        // First sight to this decision, on the monotonic clock the frames were captured by.
+        decision_ms: Math.max(0, Math.round(clock.monotonic() - verdict.firstAt)),
       },
       now,
     );

@@ -151,6 +151,8 @@ export interface TrackVerdict {
   frames: number;
   /** Monotonic capture time (Clock.monotonic) of the frame that concluded the vote. */
   at: number;
+  /** Monotonic capture time of the track's first frame: when the face was first seen (access times the decision from it). */
+  firstAt: number;
 }
 
 export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';

@@ -47,10 +47,16 @@ export interface FacegateEvent {
   liveness: number | null;
   reason: string | null;
   attributes: EventAttributes | null;
+  /**
+   * A face decision's time from the face's first frame to the decision (the door unlocks on it), in
+   * ms. Kept in the store for the per-person figures; not part of what MQTT or the events list send.
+   */
+  decision_ms?: number;
 }
 
 /** Everything but the envelope: what a module supplies when it raises an event. */
-export type EventInput = Pick<FacegateEvent, 'door' | 'type'> & Partial<Pick<FacegateEvent, 'subject' | 'score' | 'liveness' | 'reason' | 'attributes'>>;
+export type EventInput = Pick<FacegateEvent, 'door' | 'type'> &
+  Partial<Pick<FacegateEvent, 'subject' | 'score' | 'liveness' | 'reason' | 'attributes' | 'decision_ms'>>;
 
 export function makeEvent(input: EventInput, now: number = Date.now()): FacegateEvent {
   return {
@@ -64,6 +70,7 @@ export function makeEvent(input: EventInput, now: number = Date.now()): Facegate
     liveness: input.liveness ?? null,
     reason: input.reason ?? null,
     attributes: input.attributes ?? null,
+    ...(input.decision_ms !== undefined ? { decision_ms: input.decision_ms } : {}),
   };
 }
 

@@ -31,6 +31,8 @@ interface Track {
   box: Box;
   embedding: Float32Array | null;
   lastSeen: number;
+  /** When the track's first frame was captured. */
+  firstSeen: number;
   votes: Vote[];
   decided: boolean;
   /** Lowest judged single-frame PAD score of any frame of the track, voting or not. */
@@ -127,7 +129,17 @@ export class FaceTracker {
     faces.forEach((face, i) => {
       let track = assigned.get(i);
       if (!track) {
-        track = { id: this.#nextId++, box: face.box, embedding: null, lastSeen: at, votes: [], decided: false, lowestLiveness: null, combined: null };
+        track = {
+          id: this.#nextId++,
+          box: face.box,
+          embedding: null,
+          lastSeen: at,
+          firstSeen: at,
+          votes: [],
+          decided: false,
+          lowestLiveness: null,
+          combined: null,
+        };
         this.#tracks.push(track);
       }
       track.box = face.box;
@@ -164,6 +176,7 @@ export class FaceTracker {
       liveness: this.#passageLiveness(track, agreeing),
       frames: agreeing.length,
       at,
+      firstAt: track.firstSeen,
     };
   }
 

@@ -17,7 +17,7 @@ function frame(mono: number): Frame {
 }
 
 function unknownFace(at: number): TrackVerdict {
-  return { door: 'front', trackId: 1, personId: null, score: 0.1, margin: 1, liveness: 0.95, frames: 3, at };
+  return { door: 'front', trackId: 1, personId: null, score: 0.1, margin: 1, liveness: 0.95, frames: 3, at, firstAt: at };
 }
 
 /** The frame as an admin sees it: first-run setup on the daemon's admin worker, then the snapshot route (over the worker's RPC). */

@@ -9,7 +9,7 @@ import { FakeClock } from '../../fakes/clock.ts';
 const alice: PersonAccess = { personId: 'alice', enabled: true, validFrom: null, validUntil: null, schedule: null };
 
 function verdict(over: Partial<TrackVerdict> = {}): TrackVerdict {
-  return { door: 'front', trackId: 1, personId: 'alice', score: 0.8, margin: 0.4, liveness: 0.9, frames: 2, at: 0, ...over };
+  return { door: 'front', trackId: 1, personId: 'alice', score: 0.8, margin: 0.4, liveness: 0.9, frames: 2, at: 0, firstAt: 0, ...over };
 }
 
 const now = Date.parse('2026-01-05T12:00:00Z');
@@ -92,6 +92,26 @@ void test('a verdict on the bus becomes one decision and one pseudonymous public
     ],
   );
   assert.equal(events[1]!.subject, null);
+});
+
+void test("each face decision's event records the time from the face's first frame to the decision, on the monotonic clock", () => {
+  const { bus, clock, events } = setup({ lockoutAttempts: 10 });
+  const firstAt = clock.monotonic();
+  clock.advance(340);
+  bus.emit('verdict', verdict({ firstAt, at: firstAt + 300 }));
+  bus.emit('verdict', verdict({ firstAt, liveness: 0.1 }));
+  // A wall clock set back does not shorten the next one.
+  clock.jumpWall(-3_600_000);
+  clock.advance(60);
+  bus.emit('verdict', verdict({ firstAt, personId: null }));
+  assert.deepEqual(
+    events.map((e) => [e.type, e.decision_ms]),
+    [
+      ['access_granted', 340],
+      ['spoof_suspected', 340],
+      ['unknown_face', 400],
+    ],
+  );
 });
 
 void test('K denials in the window start a lockout; it refuses everyone, then ends by itself', () => {

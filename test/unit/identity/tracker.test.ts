@@ -26,7 +26,7 @@ void test('two agreeing frames give one verdict, and the track never decides aga
   assert.deepEqual(t.update(0, [at(0)], match), []);
   const v = t.update(100, [at(0, 104)], match);
   assert.equal(v.length, 1);
-  assert.deepEqual({ ...v[0] }, { door: 'front', trackId: 1, personId: 'alice', score: 0.8, margin: 0.3, liveness: 0.95, frames: 2, at: 100 });
+  assert.deepEqual({ ...v[0] }, { door: 'front', trackId: 1, personId: 'alice', score: 0.8, margin: 0.3, liveness: 0.95, frames: 2, at: 100, firstAt: 0 });
   for (let i = 2; i < 30; i++) assert.deepEqual(t.update(i * 100, [at(0, 100 + i * 4)], match), [], `frame ${i}`);
   assert.equal(t.activeTracks, 1);
 });
@@ -37,7 +37,9 @@ void test('votes outside the window do not count', () => {
   t.update(0, [at(0)], match);
   // The second agreeing frame comes too late: no verdict yet; the third (in the window of the second) decides.
   assert.deepEqual(t.update(1500, [at(0)], match), []);
-  assert.equal(t.update(1800, [at(0)], match).length, 1);
+  const v = t.update(1800, [at(0)], match);
+  assert.equal(v.length, 1);
+  assert.equal(v[0]!.firstAt, 0, "first sight is the track's first frame, not the first vote that counted");
 });
 
 void test('disagreeing frames wait; unknown needs more frames than a match', () => {
@@ -119,7 +121,7 @@ void test('liveness of a verdict is the lowest score among the agreeing frames',
 /** What access decides on a verdict of alice (enrolled, no limits). */
 const decision = (liveness: number | null): string =>
   decide({
-    verdict: { door: 'front', trackId: 1, personId: 'alice', score: 0.8, margin: 0.3, liveness, frames: 3, at: 0 },
+    verdict: { door: 'front', trackId: 1, personId: 'alice', score: 0.8, margin: 0.3, liveness, frames: 3, at: 0, firstAt: 0 },
     person: { personId: 'alice', enabled: true, validFrom: null, validUntil: null, schedule: null },
     lockedOut: false,
     livenessMin: 0.5,

@@ -131,7 +131,7 @@ function observation(liveness: number | null): FaceObservation {
 }
 
 function verdict(liveness: number | null): TrackVerdict {
-  return { door: 'front', trackId: 1, personId: 'p1', score: 0.9, margin: 0.5, liveness, frames: 3, at: Date.now() };
+  return { door: 'front', trackId: 1, personId: 'p1', score: 0.9, margin: 0.5, liveness, frames: 3, at: Date.now(), firstAt: Date.now() };
 }
 
 test('the track check: unjudged frames give no score; low scores lead access to deny spoof_suspected', () => {
