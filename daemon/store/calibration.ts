@@ -66,11 +66,11 @@ export interface CalibrationReport {
   };
 }
 
-const finite = (x: number | null): x is number => typeof x === 'number' && Number.isFinite(x);
+export const finite = (x: number | null): x is number => typeof x === 'number' && Number.isFinite(x);
 const two = (x: number): string => x.toFixed(2);
-const round3 = (x: number | null): number | null => (x === null ? null : Math.round(x * 1000) / 1000);
+export const round3 = (x: number | null): number | null => (x === null ? null : Math.round(x * 1000) / 1000);
 
-function histogram(values: number[]): Histogram {
+export function histogram(values: number[]): Histogram {
   const bins = new Array<number>(BINS).fill(0);
   // The epsilon keeps 0.35 (0.35 * 20 = 6.9999…) in the bin that starts at 0.35.
   for (const v of values) bins[Math.min(BINS - 1, Math.max(0, Math.floor(v * BINS + 1e-9)))]! += 1;
@@ -78,7 +78,7 @@ function histogram(values: number[]): Histogram {
 }
 
 // A loop, not Math.max(...values): a busy door's months of passages exceed the argument limit.
-const lowestOf = (values: number[]): number | null => values.reduce<number | null>((m, v) => (m === null || v < m ? v : m), null);
+export const lowestOf = (values: number[]): number | null => values.reduce<number | null>((m, v) => (m === null || v < m ? v : m), null);
 const highestOf = (values: number[]): number | null => values.reduce<number | null>((m, v) => (m === null || v > m ? v : m), null);
 const inLast = (days: number): string => (days === 1 ? 'the last day' : `the last ${days} days`);
 

@@ -1,8 +1,16 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { EventType, FacegateEvent } from '../core/index.ts';
 import { DECISION_TYPES, calibrationReport, type CalibrationReport, type CalibrationThresholds, type DecisionScores } from './calibration.ts';
+import { PERSON_DECISION_TYPES, personStats, type PersonDecision, type PersonStats } from './person-stats.ts';
 
 const DAY_MS = 86_400_000;
+
+/** The `days` before `now`, as the ISO bounds the queries compare `ts` with. */
+function lastDays(days: number, now: number): { days: number; from: string; to: string } {
+  return { days, from: new Date(now - days * DAY_MS).toISOString(), to: new Date(now).toISOString() };
+}
+
+const quoted = (types: readonly string[]): string => types.map((t) => `'${t}'`).join(', ');
 
 export interface EventQuery {
   from?: string;
@@ -59,16 +67,30 @@ export class EventStore {
 
   /** The outcome and two numbers of each face decision at a door from `from` to `to` (both included): the subject is not even read. */
   decisionScores(door: string, from: string, to: string): DecisionScores[] {
-    const types = DECISION_TYPES.map((t) => `'${t}'`).join(', ');
-    const sql = `SELECT type, json_extract(body, '$.score') AS score, json_extract(body, '$.liveness') AS liveness FROM events WHERE type IN (${types}) AND door = ? AND ts >= ? AND ts <= ?`;
+    const sql = `SELECT type, json_extract(body, '$.score') AS score, json_extract(body, '$.liveness') AS liveness FROM events WHERE type IN (${quoted(DECISION_TYPES)}) AND door = ? AND ts >= ? AND ts <= ?`;
     return this.#db.prepare(sql).all(door, from, to) as DecisionScores[];
   }
 
   /** The door's calibration report over the `days` before `now` (calibration.ts). */
   calibration(door: string, days: number, thresholds: CalibrationThresholds, now: number = Date.now()): CalibrationReport {
-    const from = new Date(now - days * DAY_MS).toISOString();
-    const to = new Date(now).toISOString();
-    return calibrationReport(this.decisionScores(door, from, to), thresholds, { door, days, from, to });
+    const window = lastDays(days, now);
+    return calibrationReport(this.decisionScores(door, window.from, window.to), thresholds, { door, ...window });
+  }
+
+  /** One subject's face decisions from `from` to `to` (both included): what personStats reads, nothing else. */
+  decisionsOf(subject: string, from: string, to: string): PersonDecision[] {
+    return this.#db
+      .prepare(
+        `SELECT ts, type, json_extract(body, '$.score') AS score, json_extract(body, '$.reason') AS reason, json_extract(body, '$.decision_ms') AS decision_ms
+         FROM events WHERE subject = ? AND type IN (${quoted(PERSON_DECISION_TYPES)}) AND ts >= ? AND ts <= ?`,
+      )
+      .all(subject, from, to) as PersonDecision[];
+  }
+
+  /** One subject's figures over the `days` before `now`, against the match threshold that applies to them (person-stats.ts). */
+  personStats(subject: string, days: number, threshold: number, now: number = Date.now()): PersonStats {
+    const window = lastDays(days, now);
+    return personStats(this.decisionsOf(subject, window.from, window.to), threshold, window);
   }
 
   /** Every stored event of one subject (a person's pseudonym), oldest first: their subject-access export. */
