@@ -2,12 +2,12 @@ import { Type } from '@sinclair/typebox';
 
 // The calibration report (store/calibration.ts) as the API sends it. The serializer drops any field
 // not listed here: only numbers, counts and the verdicts' words leave the daemon.
-const Nullable = <T extends ReturnType<typeof Type.Number> | ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
-const Count = Type.Integer({ minimum: 0 });
+export const Nullable = <T extends ReturnType<typeof Type.Number> | ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
+export const Count = Type.Integer({ minimum: 0 });
 const Bins = Type.Array(Count, { description: 'Counts in equal bins over [0, 1], the first starting at 0.' });
-const Histogram = <P extends Record<string, ReturnType<typeof Nullable>>>(extra: P) =>
+export const Histogram = <P extends Record<string, ReturnType<typeof Nullable>>>(extra: P) =>
   Type.Object({ count: Count, bins: Bins, ...extra }, { additionalProperties: false });
-const Verdict = Type.Object(
+export const Verdict = Type.Object(
   {
     status: Type.Union([Type.Literal('ok'), Type.Literal('close'), Type.Literal('crossed'), Type.Literal('none')]),
     text: Type.String({ description: 'The verdict in plain words.' }),

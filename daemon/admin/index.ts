@@ -16,6 +16,8 @@ export type {
   PadSelftestService,
   PeopleService,
   Person,
+  PersonStatsBasis,
+  PersonStatsService,
   QualityVerdict,
   SelftestView,
   AdaptationView,
@@ -32,3 +34,5 @@ export type { Transport } from './tls.ts';
 export { SETUP_CODE_FILE } from './auth/setup-code.ts';
 export { calibrationService, doorService, identityPeople, nextFaceFromBus, padAdaptationService, padSelftestService } from './adapters.ts';
 export type { CameraFace, IdentityPeopleOptions, SelftestRunsLike } from './adapters.ts';
+export { eventsService } from './events-service.ts';
+export { personStatsService } from './person-stats-basis.ts';

@@ -14,6 +14,7 @@ import type {
   EventQuery,
   EventType,
   FacegateEvent,
+  PersonStats,
   PrivacyAuditEntry,
   Snapshot,
   WeeklySchedule,
@@ -109,6 +110,19 @@ export interface EventsService {
   query(q: EventQuery): MaybePromise<StoredEvent[]>;
   /** The store's calibration report of a door over the last `days`, against these thresholds. */
   calibration(door: string, days: number, thresholds: CalibrationThresholds): MaybePromise<CalibrationReport>;
+  /** The store's figures of one subject (a person's pseudonym) over the last `days`, against their match threshold. */
+  personStats(subject: string, days: number, threshold: number): MaybePromise<PersonStats>;
+}
+
+/** What the per-person figures are read by: the person's pseudonym (their events' subject) and the match threshold that applies to them. */
+export interface PersonStatsBasis {
+  subject: string;
+  threshold: number;
+}
+
+/** Identity and privacy: a person's basis for their figures; null when there is no such person (or they were erased). */
+export interface PersonStatsService {
+  basis(id: string): MaybePromise<PersonStatsBasis | null>;
 }
 
 /** Identity's and access's thresholds now in force, for the calibration report. */
@@ -134,7 +148,7 @@ export interface AuditService {
   list(q: { before?: number; limit?: number; action?: string }): MaybePromise<AuditEntry[]>;
 }
 
-export type { CalibrationReport, CalibrationThresholds, EventType, WeeklySchedule };
+export type { CalibrationReport, CalibrationThresholds, EventType, PersonStats, WeeklySchedule };
 
 /** The PAD self-test as the API shows it (see routes/pad-selftest.ts for every field). */
 export type SelftestView = Static<typeof SelftestViewSchema>;
@@ -175,6 +189,7 @@ export interface AdminServices {
   status: StatusService;
   events: EventsService;
   calibration: CalibrationService;
+  personStats: PersonStatsService;
   snapshots: SnapshotService;
   audit: AuditService;
   /** A keyed hash of a typed sign-in name that matched no operator: the audit log keeps this, never the name. */

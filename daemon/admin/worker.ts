@@ -6,6 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { createLogger, EventBus, EventStore, lowerThreadPriority, openDatabase, type BusEvents, type Config } from './deps.ts';
+import { eventsService } from './events-service.ts';
 import { remoteAdminServices } from './remote-services.ts';
 import { createAdminServer } from './server.ts';
 import { availableRuntimeKeys, nested } from './settings.ts';
@@ -26,13 +27,13 @@ try {
 const config: Config = data.config;
 const db = openDatabase(config.daemon.data_dir, { migrate: false });
 const bus = new EventBus<BusEvents>(log);
-// The events list, the panel's busiest read, and the calibration report's scan of a door's week
-// are answered here: the main thread does not see them (it gives only the thresholds).
+// The events list, the panel's busiest read, and the scans of the calibration report and of a
+// person's figures are answered here: the main thread gives only thresholds and the pseudonym.
 const events = new EventStore(db);
 const remote = remoteAdminServices(port, {
   padSelftest: data.padSelftest,
   padAdaptation: data.padAdaptation,
-  events: { query: (q) => events.query(q), calibration: (door, days, t) => events.calibration(door, days, t) },
+  events: eventsService(events),
 });
 
 port.on('message', (m: ToWorker | { rpc: string }) => {

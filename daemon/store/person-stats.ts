@@ -46,7 +46,7 @@ export interface PersonStats {
   threshold: number;
   grants: { count: number };
   /** Of granted passages, first sight to unlock, in ms; null while none recorded one. */
-  decisionMs: { count: number; p50: number | null; p90: number | null; max: number | null };
+  decision_ms: { count: number; p50: number | null; p90: number | null; max: number | null };
   refusals: {
     count: number;
     /** Each reason with its count, most frequent first. */
@@ -58,7 +58,7 @@ export interface PersonStats {
     granted: Histogram;
     refused: Histogram;
     /** Median of (granted score − threshold now), rounded to 3 places. */
-    medianMargin: number | null;
+    median_margin: number | null;
     lowest: number | null;
   };
   /** ok, close (scores near the threshold: enrollment likely poor), crossed (under today's threshold) or none (no passage to judge). */
@@ -118,7 +118,7 @@ export function personStats(rows: PersonDecision[], threshold: number, window: {
     ...window,
     threshold,
     grants: { count: grants.length },
-    decisionMs: { count: times.length, p50: p50 === null ? null : Math.round(p50), p90: quantile(times, 0.9), max: times[times.length - 1] ?? null },
+    decision_ms: { count: times.length, p50: p50 === null ? null : Math.round(p50), p90: quantile(times, 0.9), max: times[times.length - 1] ?? null },
     refusals: {
       count: refusals.length,
       reasons: [...counts].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason)),
@@ -127,7 +127,7 @@ export function personStats(rows: PersonDecision[], threshold: number, window: {
     scores: {
       granted: histogram(grantScores),
       refused: histogram(refusals.map((r) => r.score).filter(finite)),
-      medianMargin: round3(margin),
+      median_margin: round3(margin),
       lowest: round3(lowestOf(grantScores)),
     },
     enrollment: enrollmentVerdict(margin, threshold, refusals.length),

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { AuditLog, DeviceKeys, PersonKeys, Pseudonyms, Snapshots } from '../../daemon/privacy/index.ts';
 import {
   createAdminServer,
+  eventsService,
   type AdminServer,
   type AdminServices,
   type CalibrationService,
@@ -16,6 +17,7 @@ import {
   type PadSelftestService,
   type PeopleService,
   type Person,
+  type PersonStatsService,
   type WeeklySchedule,
   type StatusService,
   type TemplateResult,
@@ -160,6 +162,11 @@ export function standInCalibration(doors: string[]): CalibrationService {
   return { thresholds: (door) => (doors.includes(door) ? STAND_IN_THRESHOLDS : null) };
 }
 
+/** Stand-in for identity and privacy: the stand-in people's pseudonyms, every one at the stand-in level threshold. */
+export function standInPersonStats(people: StandInPeople, subjectOf: (id: string) => string): PersonStatsService {
+  return { basis: (id) => (people.get(id) ? { subject: subjectOf(id), threshold: STAND_IN_THRESHOLDS.match } : null) };
+}
+
 export const standInStatus: StatusService = {
   snapshot: () => ({
     vision: { backend: 'wasm', models: ['stand-in'], ready: true },
@@ -179,6 +186,8 @@ export interface AdminHarness {
   /** Privacy's real sealed snapshots, on the harness's database. */
   snapshots: Snapshots;
   people: StandInPeople;
+  /** The pseudonyms the stand-in people's events carry (standInPersonStats reads by them). */
+  pseudonyms: Pseudonyms;
   doors: StandInDoors;
   config: Config;
   dataDir: string;
@@ -194,6 +203,8 @@ export interface AdminHarnessOptions {
   padAdaptation?: (db: Database) => PadAdaptationService;
   /** The thresholds the calibration report judges by (default: standInCalibration). */
   calibration?: CalibrationService;
+  /** A person's pseudonym and threshold (default: standInPersonStats). */
+  personStats?: PersonStatsService;
 }
 
 export async function adminHarness(change: (c: Config) => void = () => undefined, options: AdminHarnessOptions = {}): Promise<AdminHarness> {
@@ -223,8 +234,9 @@ export async function adminHarness(change: (c: Config) => void = () => undefined
     doors,
     status: standInStatus,
     audit,
-    events: { query: (q) => events.query(q), calibration: (door, days, t) => events.calibration(door, days, t) },
+    events: eventsService(events),
     calibration: options.calibration ?? standInCalibration(config.doors.map((d) => d.id)),
+    personStats: options.personStats ?? standInPersonStats(people, (id) => pseudonyms.subject(id)),
     loginNameTag: (typed) => pseudonyms.loginName(typed),
     snapshots,
     ...(options.padSelftest ? { padSelftest: options.padSelftest(bus) } : {}),
@@ -244,7 +256,7 @@ export async function adminHarness(change: (c: Config) => void = () => undefined
     await server.stop();
     db.close();
   });
-  return { server, services, db, bus, events, audit, snapshots, people, doors, config, dataDir, log };
+  return { server, services, db, bus, events, audit, snapshots, people, pseudonyms, doors, config, dataDir, log };
 }
 
 /** Headers of a signed-in admin session (cookie + CSRF), made through the real setup route. */

@@ -55,7 +55,7 @@ test("one person's month: grants, decision times, refusals with the last one in 
   assert.deepEqual([s.days, s.from, s.to, s.threshold], [30, new Date(NOW - 30 * DAY).toISOString(), new Date(NOW).toISOString(), 0.41]);
   assert.deepEqual(s.grants, { count: 5 });
   // Times of granted passages only: 210, 260, 300, 450 (the schedule refusal's 280 is not an unlock).
-  assert.deepEqual(s.decisionMs, { count: 4, p50: 280, p90: 450, max: 450 });
+  assert.deepEqual(s.decision_ms, { count: 4, p50: 280, p90: 450, max: 450 });
   assert.equal(s.refusals.count, 2);
   assert.deepEqual(s.refusals.reasons, [
     { reason: 'outside_schedule', count: 1 },
@@ -75,7 +75,7 @@ test("one person's month: grants, decision times, refusals with the last one in 
   );
   assert.equal(s.scores.refused.count, 2);
   assert.equal(s.scores.lowest, 0.7);
-  assert.equal(s.scores.medianMargin, 0.37, 'median 0.78 − 0.41');
+  assert.equal(s.scores.median_margin, 0.37, 'median 0.78 − 0.41');
   assert.equal(s.enrollment.status, 'ok');
   assert.equal(s.enrollment.text, 'scores well above the threshold (median 0.37 above 0.41): enrollment ok');
   assert.doesNotMatch(JSON.stringify(s), /p_alice|p_bob|subject|liveness/, 'no pseudonym, no other field of the events');
@@ -93,14 +93,14 @@ test('the period: a week leaves out the older passages, a day keeps one; another
   assert.equal(year.refusals.last?.reason, 'outside_schedule', 'the last refusal, not the oldest');
   assert.equal(year.refusals.count, 3);
   const bob = events.personStats(BOB, 30, 0.41, NOW);
-  assert.deepEqual([bob.grants.count, bob.decisionMs.max, bob.refusals.last?.text], [1, 900, 'after their access ended (validity window)']);
+  assert.deepEqual([bob.grants.count, bob.decision_ms.max, bob.refusals.last?.text], [1, 900, 'after their access ended (validity window)']);
 });
 
 test('scores close to the threshold ask for a sharper photo; under it, they would be refused now; none without a passage', () => {
   const events = store();
   aliceMonth(events);
   const close = events.personStats(ALICE, 30, 0.7, NOW);
-  assert.ok(close.scores.medianMargin !== null && close.scores.medianMargin < CLOSE_MEDIAN);
+  assert.ok(close.scores.median_margin !== null && close.scores.median_margin < CLOSE_MEDIAN);
   assert.equal(close.enrollment.status, 'close');
   assert.equal(close.enrollment.text, 'scores close to the threshold (median 0.08 above 0.70): add a sharper photo, taken facing the camera in good light');
   const crossed = events.personStats(ALICE, 30, 0.8, NOW);
@@ -110,8 +110,8 @@ test('scores close to the threshold ask for a sharper photo; under it, they woul
   const refusedOnly = store();
   add(refusedOnly, { type: 'access_denied', subject: ALICE, score: 0.7, liveness: 0.9, reason: 'disabled' }, 1);
   const r = refusedOnly.personStats(ALICE, 30, 0.41, NOW);
-  assert.deepEqual(r.decisionMs, { count: 0, p50: null, p90: null, max: null });
-  assert.deepEqual([r.scores.medianMargin, r.scores.lowest], [null, null]);
+  assert.deepEqual(r.decision_ms, { count: 0, p50: null, p90: null, max: null });
+  assert.deepEqual([r.scores.median_margin, r.scores.lowest], [null, null]);
   assert.deepEqual(r.enrollment, { status: 'none', text: 'only refusals in this period: nothing to judge their enrollment by yet' });
   assert.equal(r.refusals.last?.text, 'their access is disabled');
   assert.equal(store().personStats(ALICE, 30, 0.41, NOW).enrollment.text, 'no passage in this period: nothing to judge their enrollment by yet');
@@ -122,6 +122,6 @@ test('after the erasure of their events (by pseudonym) nothing of their figures 
   aliceMonth(events);
   assert.ok(events.deleteSubject(ALICE) > 0);
   const s = events.personStats(ALICE, 365, 0.41, NOW);
-  assert.deepEqual([s.grants.count, s.refusals.count, s.decisionMs.count, s.scores.granted.count, s.refusals.last], [0, 0, 0, 0, null]);
+  assert.deepEqual([s.grants.count, s.refusals.count, s.decision_ms.count, s.scores.granted.count, s.refusals.last], [0, 0, 0, 0, null]);
   assert.equal(events.personStats(BOB, 30, 0.41, NOW).grants.count, 1, "the other person's are kept");
 });
