@@ -5,7 +5,7 @@ import { get } from './api.js';
 import { errorLine, guarded, h } from './dom.js';
 import { histogram } from './histogram.js';
 
-const VERDICT_CLASS = { ok: 'ok', close: 'warn', crossed: 'bad', none: 'muted' };
+export const VERDICT_CLASS = { ok: 'ok', close: 'warn', crossed: 'bad', none: 'muted' };
 const PERIODS = [1, 7, 30];
 
 function part(kind, title, threshold, thresholdLabel, series, verdict) {

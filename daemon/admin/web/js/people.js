@@ -1,8 +1,9 @@
 /* global URL */
 // The people page: add a person, enroll them from photos or the camera (with the face box the
-// daemon found drawn on each photo), export, erase.
+// daemon found drawn on each photo), their figures at the door, export, erase.
 import { del, get, post } from './api.js';
 import { errorLine, field, fmtTime, guarded, h, toast } from './dom.js';
+import { personStatsCard } from './person-stats.js';
 
 /** Draws the image with the face box: green when the face passed the quality check, red otherwise. */
 function verdictFigure(src, result) {
@@ -70,6 +71,11 @@ function enrollPanel(person, refresh) {
   return h('div', { class: 'enroll' }, h('label', {}, `Photos of ${person.name} (JPEG, PNG or WebP; one face each)`), input, upload, camera, err, out);
 }
 
+/** The person's page: their figures at the door, then enrollment. */
+function personCard(person, refresh) {
+  return h('div', { class: 'card', 'data-person-page': person.id }, h('h2', {}, person.name), personStatsCard(person), enrollPanel(person, refresh));
+}
+
 export async function people(root) {
   const tbody = h('tbody');
   const detail = h('div', { id: 'person-detail' });
@@ -91,17 +97,9 @@ export async function people(root) {
               {
                 type: 'button',
                 class: 'secondary',
-                onclick: () =>
-                  detail.replaceChildren(
-                    h(
-                      'div',
-                      { class: 'card' },
-                      h('h2', {}, p.name),
-                      enrollPanel(p, () => void refresh()),
-                    ),
-                  ),
+                onclick: () => detail.replaceChildren(personCard(p, () => void refresh())),
               },
-              'Enroll',
+              'Details',
             ),
             h('a', { class: 'button secondary', href: `/api/people/${encodeURIComponent(p.id)}/export`, download: `facegate-person-${p.id}.json` }, 'Export'),
             h(
@@ -139,14 +137,7 @@ export async function people(root) {
       const p = await post('/api/people', body);
       form.reset();
       await refresh();
-      detail.replaceChildren(
-        h(
-          'div',
-          { class: 'card' },
-          h('h2', {}, p.name),
-          enrollPanel(p, () => void refresh()),
-        ),
-      );
+      detail.replaceChildren(personCard(p, () => void refresh()));
     });
   });
   root.append(
