@@ -6,26 +6,19 @@
 // After their erasure the figures are gone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import type { FacegateEvent } from '../../daemon/core/index.ts';
 import { startDaemon } from '../../daemon/main.ts';
-import { E2E_FIXTURES, fixtureFrames, replayEnv, showOnReplay } from '../support/replay.ts';
+import { fixtureFrames, replayEnv, showOnReplay } from '../support/replay.ts';
 import type { Page } from 'playwright-core';
-import { browser, setUpInPanel } from '../support/panel.ts';
+import { browser, enrollFixtureInPanel, setUpInPanel } from '../support/panel.ts';
 import { tempDir } from '../support/tmp.ts';
+import { eventually } from '../support/within.ts';
 
 const SHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
-
-async function until(what: string, ok: () => boolean, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 /** Pixels of the PNG within 14 of the colour on every channel (antialiased edges are left out). */
 async function pixelsOf(png: string, rgb: [number, number, number]): Promise<number> {
@@ -77,28 +70,19 @@ test(
     try {
       const { page } = await setUpInPanel(ctx, daemon);
       page.on('dialog', (d) => void d.accept());
-      await page.click('a[data-page=people]');
-      await page.fill('#new-person input[name=name]', 'Subject One');
-      await page.click('#new-person button[type=submit]');
-      await page.setInputFiles(
-        'input[type=file][name=photo]',
-        readdirSync(join(E2E_FIXTURES, 'enroll')).map((f) => join(E2E_FIXTURES, 'enroll', f)),
-      );
-      await page.click('.enroll button:text("Upload photos")');
-      await page.waitForSelector('.verdicts canvas[data-ok=true]', { timeout: 120_000 });
-      const id = (await page.locator('#people-table tr[data-person]').getAttribute('data-person')) ?? '';
+      const id = await enrollFixtureInPanel(page, 'Subject One');
       const subject = daemon.privacy.pseudonyms.subject(id);
       const mine = (type: string, reason?: string) => events.filter((e) => e.subject === subject && e.type === type && (!reason || e.reason === reason));
 
       showOnReplay(replay, fixtureFrames('person', 'a'));
-      await until('a granted passage', () => mine('access_granted').length > 0, 120_000);
+      await eventually(120_000, () => mine('access_granted').length > 0, 'a granted passage');
       // A stranger in front of the camera ends the person's track, so their next passage is decided anew.
       showOnReplay(replay, fixtureFrames('unknown', 'b'));
-      await until('an unknown face', () => events.some((e) => e.type === 'unknown_face'), 120_000);
+      await eventually(120_000, () => events.some((e) => e.type === 'unknown_face'), 'an unknown face');
       const changed = await inPage(page, 'PATCH', `/api/people/${id}`, { schedule: scheduleNotNow() });
       assert.equal(changed.status, 200, 'the schedule is set through the admin API');
       showOnReplay(replay, fixtureFrames('person', 'c'));
-      await until('a refusal outside the schedule', () => mine('access_denied', 'outside_schedule').length > 0, 120_000);
+      await eventually(120_000, () => mine('access_denied', 'outside_schedule').length > 0, 'a refusal outside the schedule');
 
       const grants = mine('access_granted');
       const refusal = mine('access_denied', 'outside_schedule').at(-1)!;

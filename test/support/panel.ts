@@ -1,7 +1,10 @@
 // The admin panel in Debian's Chromium (playwright-core), for the e2e tests.
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { RunningDaemon } from '../../daemon/main.ts';
+import { E2E_FIXTURES } from './replay.ts';
 import { tempDir } from './tmp.ts';
 
 const CHROMIUM = process.env.FACEGATE_CHROMIUM ?? '/usr/bin/chromium';
@@ -38,4 +41,18 @@ export async function setUpInPanel(ctx: BrowserContext, daemon: RunningDaemon): 
   await page.click('#setup-form button[type=submit]');
   await page.waitForSelector('#page-dashboard');
   return { page, base };
+}
+
+/** Adds a person on the People page and enrolls them from the e2e fixture's photos; returns their id once a photo is accepted. */
+export async function enrollFixtureInPanel(page: Page, name: string): Promise<string> {
+  await page.click('a[data-page=people]');
+  await page.fill('#new-person input[name=name]', name);
+  await page.click('#new-person button[type=submit]');
+  await page.setInputFiles(
+    'input[type=file][name=photo]',
+    readdirSync(join(E2E_FIXTURES, 'enroll')).map((f) => join(E2E_FIXTURES, 'enroll', f)),
+  );
+  await page.click('.enroll button:text("Upload photos")');
+  await page.waitForSelector('.verdicts canvas[data-ok=true]', { timeout: 120_000 });
+  return (await page.locator('[data-person-page]').getAttribute('data-person-page')) ?? '';
 }
