@@ -18,7 +18,14 @@ export const PersonStatsSchema = Type.Object(
     threshold: Type.Number({ description: "The match threshold that applies to the person now (their own, or the security level's)." }),
     grants: Type.Object({ count: Count }, { additionalProperties: false }),
     decision_ms: Type.Object(
-      { count: Count, p50: Ms, p90: Ms, max: Ms },
+      {
+        count: Count,
+        p50: Ms,
+        p90: Ms,
+        max: Ms,
+        bin_ms: Type.Integer({ minimum: 1 }),
+        bins: Type.Array(Count, { description: 'Counts in bins of bin_ms from 0; the last also holds every slower one.' }),
+      },
       { additionalProperties: false, description: 'Granted passages: first sight of the face to the unlock, in ms.' },
     ),
     refusals: Type.Object(

@@ -11,6 +11,6 @@ export { EventStore } from './events.ts';
 export type { EventQuery } from './events.ts';
 export { BINS, MARGIN, calibrationReport } from './calibration.ts';
 export type { CalibrationReport, CalibrationThresholds, DecisionScores, Histogram, Verdict } from './calibration.ts';
-export { CLOSE_MEDIAN, REFUSAL_WORDS } from './person-stats.ts';
+export { CLOSE_MEDIAN, DECISION_BIN_MS, REFUSAL_WORDS } from './person-stats.ts';
 export type { PersonStats } from './person-stats.ts';
 export type { Database } from 'better-sqlite3';

@@ -4,7 +4,7 @@
  * why, and whether their scores sit so close to the threshold that their enrollment needs a
  * better photo. Lockouts and unknown faces carry no subject, so they never count here.
  */
-import { finite, histogram, lowestOf, round3, type Histogram, type Verdict } from './calibration.ts';
+import { BINS, finite, histogram, lowestOf, round3, type Histogram, type Verdict } from './calibration.ts';
 
 /** The decisions that can carry a subject (an unknown face has none). */
 export const PERSON_DECISION_TYPES = ['access_granted', 'access_denied', 'spoof_suspected'] as const;
@@ -26,6 +26,9 @@ export interface PersonDecision {
  */
 export const CLOSE_MEDIAN = 0.1;
 
+/** Decision times are counted in BINS bins of DECISION_BIN_MS; a slower one counts in the last. */
+export const DECISION_BIN_MS = 100;
+
 /** What a refusal reason means, in the words the person page shows. */
 export const REFUSAL_WORDS: Record<string, string> = {
   spoof_suspected: 'suspected spoof: the liveness check took the face for a photo, a screen or a mask',
@@ -46,7 +49,7 @@ export interface PersonStats {
   threshold: number;
   grants: { count: number };
   /** Of granted passages, first sight to unlock, in ms; null while none recorded one. */
-  decision_ms: { count: number; p50: number | null; p90: number | null; max: number | null };
+  decision_ms: { count: number; p50: number | null; p90: number | null; max: number | null; bin_ms: number; bins: number[] };
   refusals: {
     count: number;
     /** Each reason with its count, most frequent first. */
@@ -118,7 +121,14 @@ export function personStats(rows: PersonDecision[], threshold: number, window: {
     ...window,
     threshold,
     grants: { count: grants.length },
-    decision_ms: { count: times.length, p50: p50 === null ? null : Math.round(p50), p90: quantile(times, 0.9), max: times[times.length - 1] ?? null },
+    decision_ms: {
+      count: times.length,
+      p50: p50 === null ? null : Math.round(p50),
+      p90: quantile(times, 0.9),
+      max: times[times.length - 1] ?? null,
+      bin_ms: DECISION_BIN_MS,
+      bins: histogram(times.map((t) => t / (DECISION_BIN_MS * BINS))).bins,
+    },
     refusals: {
       count: refusals.length,
       reasons: [...counts].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason)),

@@ -2,7 +2,8 @@
 // worker, a person enrolled from photos in the panel, their live frames granted, a stranger, then
 // the same person outside the schedule the panel gave them (refused while recognised). Their page
 // in Chromium shows the counts, the decision times the events recorded, the last refusal and why,
-// and the chart of their scores; the screenshot's pixels hold the bars and the threshold line.
+// and the charts of their decision times and scores; the screenshot's pixels hold the bars and
+// the threshold line.
 // After their erasure the figures are gone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -105,7 +106,12 @@ test(
       assert.equal(await card.locator('[data-figure=last-refusal]').textContent(), `${when}: outside their schedule`);
       assert.equal(Number(await card.locator('[data-series=granted].key').getAttribute('data-count')), grants.length);
       assert.equal(Number(await card.locator('[data-series=refused].key').getAttribute('data-count')), 1);
-      const chart = card.locator('svg.histogram');
+      const timed = card.locator('.person-decisions svg.histogram');
+      const bins = [...new Set(grants.map((e) => Math.min(19, Math.floor(e.decision_ms! / 100))))];
+      for (const bin of bins) assert.equal(await timed.locator(`rect.bar[data-series=decision][data-bin="${bin}"]`).count(), 1, `a bar in bin ${bin}`);
+      assert.equal(await timed.locator('rect.bar').count(), bins.length, 'no other decision-time bar');
+      assert.equal(await timed.locator('line.threshold').count(), 0, 'no threshold on decision times');
+      const chart = card.locator('.person-scores svg.histogram');
       assert.ok((await chart.locator('rect.bar[data-series=granted]').count()) >= 1, 'a granted bar is drawn');
       assert.equal(await chart.locator('rect.bar[data-series=refused]').count(), 1, 'the refusal is drawn');
       assert.equal(Number(await chart.locator('line.threshold').getAttribute('data-threshold')), daemon.identity.levelThreshold);

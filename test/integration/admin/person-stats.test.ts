@@ -36,7 +36,7 @@ test('person stats route: an admin reads one person’s figures over real HTTP; 
   assert.equal(s.days, 30, 'a month by default');
   assert.equal(s.threshold, STAND_IN_THRESHOLDS.match);
   assert.deepEqual(s.grants, { count: 2 });
-  assert.deepEqual(s.decision_ms, { count: 2, p50: 415, p90: 520, max: 520 });
+  assert.deepEqual(s.decision_ms, { count: 2, p50: 415, p90: 520, max: 520, bin_ms: 100, bins: [0, 0, 0, 1, 0, 1, ...new Array(14).fill(0)] });
   assert.equal(s.refusals.count, 1);
   assert.equal(s.refusals.last.reason, 'spoof_suspected');
   assert.equal(s.refusals.last.ts, new Date(now - 2 * DAY).toISOString());

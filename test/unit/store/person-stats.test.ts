@@ -3,13 +3,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeEvent, type EventInput } from '../../../daemon/core/index.ts';
-import { CLOSE_MEDIAN, EventStore, openDatabase } from '../../../daemon/store/index.ts';
+import { CLOSE_MEDIAN, DECISION_BIN_MS, EventStore, openDatabase } from '../../../daemon/store/index.ts';
 import { tempDir } from '../../support/tmp.ts';
 
 const DAY = 86_400_000;
 const NOW = Date.parse('2026-06-10T12:00:00.000Z');
 const ALICE = 'p_alicealicealice';
 const BOB = 'p_bobbobbobbobbob';
+
+/** [bin, count] of the bins that count something. */
+const nonZero = (bins: number[]): number[][] => bins.flatMap((n, i) => (n ? [[i, n]] : []));
 
 function store(): EventStore {
   return new EventStore(openDatabase(tempDir()));
@@ -55,7 +58,14 @@ test("one person's month: grants, decision times, refusals with the last one in 
   assert.deepEqual([s.days, s.from, s.to, s.threshold], [30, new Date(NOW - 30 * DAY).toISOString(), new Date(NOW).toISOString(), 0.41]);
   assert.deepEqual(s.grants, { count: 5 });
   // Times of granted passages only: 210, 260, 300, 450 (the schedule refusal's 280 is not an unlock).
-  assert.deepEqual(s.decision_ms, { count: 4, p50: 280, p90: 450, max: 450 });
+  const { bins, ...quantiles } = s.decision_ms;
+  assert.deepEqual(quantiles, { count: 4, p50: 280, p90: 450, max: 450, bin_ms: DECISION_BIN_MS });
+  assert.equal(bins.length, 20);
+  assert.deepEqual(nonZero(bins), [
+    [2, 2],
+    [3, 1],
+    [4, 1],
+  ]);
   assert.equal(s.refusals.count, 2);
   assert.deepEqual(s.refusals.reasons, [
     { reason: 'outside_schedule', count: 1 },
@@ -64,15 +74,12 @@ test("one person's month: grants, decision times, refusals with the last one in 
   assert.deepEqual(s.refusals.last, { ts: new Date(NOW - 4 * DAY).toISOString(), reason: 'outside_schedule', text: 'outside their schedule' });
   assert.equal(s.scores.granted.count, 5);
   // Bins of 0.05: 0.70 and 0.74 in [0.70, 0.75), 0.78, 0.80, 0.90 in the three after.
-  assert.deepEqual(
-    s.scores.granted.bins.flatMap((n, i) => (n ? [[i, n]] : [])),
-    [
-      [14, 2],
-      [15, 1],
-      [16, 1],
-      [18, 1],
-    ],
-  );
+  assert.deepEqual(nonZero(s.scores.granted.bins), [
+    [14, 2],
+    [15, 1],
+    [16, 1],
+    [18, 1],
+  ]);
   assert.equal(s.scores.refused.count, 2);
   assert.equal(s.scores.lowest, 0.7);
   assert.equal(s.scores.median_margin, 0.37, 'median 0.78 − 0.41');
@@ -110,10 +117,14 @@ test('scores close to the threshold ask for a sharper photo; under it, they woul
   const refusedOnly = store();
   add(refusedOnly, { type: 'access_denied', subject: ALICE, score: 0.7, liveness: 0.9, reason: 'disabled' }, 1);
   const r = refusedOnly.personStats(ALICE, 30, 0.41, NOW);
-  assert.deepEqual(r.decision_ms, { count: 0, p50: null, p90: null, max: null });
+  assert.deepEqual({ ...r.decision_ms, bins: nonZero(r.decision_ms.bins) }, { count: 0, p50: null, p90: null, max: null, bin_ms: 100, bins: [] });
   assert.deepEqual([r.scores.median_margin, r.scores.lowest], [null, null]);
   assert.deepEqual(r.enrollment, { status: 'none', text: 'only refusals in this period: nothing to judge their enrollment by yet' });
   assert.equal(r.refusals.last?.text, 'their access is disabled');
+  const slow = store();
+  add(slow, grant(0.8, 2600), 1);
+  add(slow, grant(0.8, 1999), 1);
+  assert.deepEqual(nonZero(slow.personStats(ALICE, 30, 0.41, NOW).decision_ms.bins), [[19, 2]], 'a passage slower than 2 s counts in the last bin');
   assert.equal(store().personStats(ALICE, 30, 0.41, NOW).enrollment.text, 'no passage in this period: nothing to judge their enrollment by yet');
 });
 

@@ -20,24 +20,31 @@ function s(tag, attrs = {}, ...children) {
 
 const round = (x) => Math.round(x * 10) / 10;
 
+/** The default axis: scores over [0, 1]. `range` words what a bar from..to holds. */
+export const SCORE_AXIS = {
+  max: 1,
+  ticks: [0, 0.2, 0.4, 0.6, 0.8, 1],
+  tick: (v) => v.toFixed(1),
+  range: (from, to) => `scored ${from.toFixed(2)}–${to.toFixed(2)}`,
+};
+
 /**
- * `series`: [{ name, label, cls, bins }] with bins over [0, 1]; each bin shows the series side by
- * side. Bars carry data-series, data-bin and data-count; the threshold line data-threshold.
+ * `series`: [{ name, label, cls, bins }] with bins over [0, axis.max]; each bin shows the series
+ * side by side. Bars carry data-series, data-bin and data-count; the threshold line (drawn when a
+ * threshold is given) data-threshold.
  */
-export function histogram({ label, threshold, thresholdLabel, series }) {
+export function histogram({ label, threshold = null, thresholdLabel, series, axis = SCORE_AXIS }) {
   const n = series[0].bins.length;
   const max = Math.max(1, ...series.flatMap((x) => x.bins));
   const plotW = W - LEFT - RIGHT;
   const plotH = H - TOP - BOTTOM;
   const base = TOP + plotH;
-  const at = (v) => round(LEFT + Math.min(1, Math.max(0, v)) * plotW);
+  const at = (v) => round(LEFT + Math.min(1, Math.max(0, v / axis.max)) * plotW);
   const slot = plotW / n / series.length;
   const bars = series.flatMap((ser, k) =>
     ser.bins.map((count, i) => {
       if (count === 0) return null;
       const height = Math.max(1, (count / max) * plotH);
-      const from = (i / n).toFixed(2);
-      const to = ((i + 1) / n).toFixed(2);
       return s(
         'rect',
         {
@@ -50,13 +57,13 @@ export function histogram({ label, threshold, thresholdLabel, series }) {
           width: round(slot - 1),
           height: round(height),
         },
-        s('title', {}, `${ser.label}: ${count} scored ${from}–${to}`),
+        s('title', {}, `${ser.label}: ${count} ${axis.range((i / n) * axis.max, ((i + 1) / n) * axis.max)}`),
       );
     }),
   );
   const tick = (v) => [
     s('line', { class: 'axis', x1: at(v), x2: at(v), y1: base, y2: base + 4 }),
-    s('text', { class: 'tick', x: at(v), y: H - 3, 'text-anchor': 'middle' }, v.toFixed(1)),
+    s('text', { class: 'tick', x: at(v), y: H - 3, 'text-anchor': 'middle' }, axis.tick(v)),
   ];
   return s(
     'svg',
@@ -65,13 +72,17 @@ export function histogram({ label, threshold, thresholdLabel, series }) {
     s('line', { class: 'axis', x1: LEFT, x2: W - RIGHT, y1: base, y2: base }),
     s('text', { class: 'tick', x: LEFT - 4, y: TOP + 4, 'text-anchor': 'end' }, max),
     s('text', { class: 'tick', x: LEFT - 4, y: base, 'text-anchor': 'end' }, 0),
-    [0, 0.2, 0.4, 0.6, 0.8, 1].flatMap(tick),
+    axis.ticks.flatMap(tick),
     bars,
-    s('line', { class: 'threshold', 'data-threshold': threshold, x1: at(threshold), x2: at(threshold), y1: TOP - 4, y2: base }),
-    s(
-      'text',
-      { class: 'threshold-label', x: at(threshold), y: TOP - 7, 'text-anchor': threshold > 0.7 ? 'end' : 'middle' },
-      `${thresholdLabel} ${threshold.toFixed(2)}`,
-    ),
+    threshold === null
+      ? null
+      : [
+          s('line', { class: 'threshold', 'data-threshold': threshold, x1: at(threshold), x2: at(threshold), y1: TOP - 4, y2: base }),
+          s(
+            'text',
+            { class: 'threshold-label', x: at(threshold), y: TOP - 7, 'text-anchor': threshold / axis.max > 0.7 ? 'end' : 'middle' },
+            `${thresholdLabel} ${threshold.toFixed(2)}`,
+          ),
+        ],
   );
 }

@@ -1,6 +1,7 @@
 // A person's figures on their page (GET /api/people/:id/stats, admin only): how often they were
-// let in, how long that took, when they were last refused and why, and their match scores drawn
-// against the threshold, with the hint when their enrollment photos are too weak.
+// let in, how long that took (drawn by decision time), when they were last refused and why, and
+// their match scores drawn against the threshold, with the hint when their enrollment photos are
+// too weak.
 import { get } from './api.js';
 import { VERDICT_CLASS } from './calibration.js';
 import { errorLine, fmtTime, guarded, h } from './dom.js';
@@ -25,6 +26,27 @@ function figures(s) {
       s.refusals.count ? `${s.refusals.count} (${s.refusals.reasons.map((r) => `${r.reason.replaceAll('_', ' ')} ${r.count}`).join(', ')})` : '0',
     ),
     row('last-refusal', 'Last refused', last ? `${fmtTime(last.ts)}: ${last.text}` : 'not in this period'),
+  );
+}
+
+/** Their granted passages by decision time, in the store's bins; the last bin holds every slower one. */
+function decisionChart(t) {
+  const max = t.bin_ms * t.bins.length;
+  const axis = {
+    max,
+    ticks: [0, max / 4, max / 2, (3 * max) / 4, max],
+    tick: (v) => `${v / 1000} s`,
+    range: (from, to) => (to >= max ? `took ${Math.round(from)} ms or more` : `took ${Math.round(from)}–${Math.round(to)} ms`),
+  };
+  return h(
+    'div',
+    { class: 'person-decisions' },
+    h('h3', {}, 'Decision time'),
+    histogram({
+      label: `Decision time of ${t.count} granted passages, first sight to unlock`,
+      series: [{ name: 'decision', label: 'granted', cls: 'series-a', bins: t.bins }],
+      axis,
+    }),
   );
 }
 
@@ -65,7 +87,7 @@ export function personStatsCard(person) {
   const load = async () => {
     card.removeAttribute('data-loaded');
     const s = await get(`/api/people/${encodeURIComponent(person.id)}/stats?days=${days.value}`);
-    body.replaceChildren(figures(s), scoresChart(s));
+    body.replaceChildren(figures(s), h('div', { class: 'grid' }, decisionChart(s.decision_ms), scoresChart(s)));
     card.setAttribute('data-loaded', String(s.days));
   };
   days.addEventListener('change', () => guarded(null, err, load));
