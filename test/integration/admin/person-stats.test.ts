@@ -46,6 +46,9 @@ test('person stats route: an admin reads one person’s figures over real HTTP; 
   assert.match(s.enrollment.text, /add a sharper photo/);
   assert.ok(!text.includes(subject) && !text.includes('subject') && !text.includes('Ada'), 'no pseudonym, no name in the figures');
 
+  const listed = await (await call('/api/events?type=access_granted')).text();
+  assert.ok(listed.includes(subject) && !listed.includes('decision_ms'), 'the events list shows pseudonyms but not decision times');
+
   const year = (await (await call(`/api/people/${id}/stats?days=365`)).json()) as { refusals: { count: number; last: { reason: string } } };
   assert.equal(year.refusals.count, 2);
   assert.equal(year.refusals.last.reason, 'spoof_suspected', 'the latest refusal, not the oldest');

@@ -14,7 +14,8 @@ const base = makeEvent({
 });
 
 void test('only the contract fields are published, whatever else the object carries', () => {
-  const leaky = { ...base, displayName: 'Bob', embedding: new Float32Array([0.1, 0.2]), extra: { nested: 'x' } } as unknown as FacegateEvent;
+  // decision_ms is for the local store (a person's figures), not the broker.
+  const leaky = { ...base, decision_ms: 312, displayName: 'Bob', embedding: new Float32Array([0.1, 0.2]), extra: { nested: 'x' } } as unknown as FacegateEvent;
   const { json, withheld } = publicEventPayload(leaky, { publishAttributes: false });
   const body = JSON.parse(json) as Record<string, unknown>;
   assert.deepEqual(Object.keys(body), ['v', 'id', 'ts', 'door', 'type', 'subject', 'score', 'liveness', 'reason', 'attributes']);
