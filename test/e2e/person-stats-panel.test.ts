@@ -129,6 +129,27 @@ test(
       assert.ok((await pixelsOf(shot, [0xb2, 0x6a, 0x00])) > 30, 'an amber refused bar in the screenshot');
       assert.ok((await pixelsOf(shot, [0xc6, 0x28, 0x28])) > 30, 'the red threshold line in the screenshot');
 
+      // A viewer sees the person but is told, not shown, their figures, and the page asks the API nothing for them.
+      assert.equal((await inPage(page, 'POST', '/api/users', { username: 'wall', password: 'viewer password 1', role: 'viewer' })).status, 201);
+      const wall = await browser({ width: 1280, height: 900 });
+      try {
+        const v = wall.pages()[0] ?? (await wall.newPage());
+        const asked: string[] = [];
+        v.on('request', (r) => void (r.url().includes('/stats') && asked.push(r.url())));
+        await v.goto(page.url().replace(/#.*$/, ''));
+        await v.fill('#login-form input[name=username]', 'wall');
+        await v.fill('#login-form input[name=password]', 'viewer password 1');
+        await v.click('#login-form button[type=submit]');
+        await v.click('a[data-page=people]');
+        await v.click(`#people-table tr[data-person="${id}"] button:text("Details")`);
+        const told = v.locator(`[data-person-stats="${id}"]`);
+        assert.match((await told.textContent()) ?? '', /Only an administrator sees/);
+        assert.equal(await told.locator('[data-figure], svg').count(), 0);
+        assert.deepEqual(asked, []);
+      } finally {
+        await wall.close();
+      }
+
       await page.click(`#people-table tr[data-person="${id}"] button.danger`);
       await page.waitForSelector('#people-table td:text("Nobody enrolled yet.")');
       assert.equal((await inPage(page, 'GET', `/api/people/${id}/stats`)).status, 404, 'no figures for an erased person');

@@ -76,6 +76,14 @@ function scoresChart(s) {
 
 /** A card with the person's figures over a chosen period; loads at once and again on each change. */
 export function personStatsCard(person) {
+  // The route refuses a viewer (a name joined to its comings is for admins): say so instead of asking.
+  if (document.body.dataset.role !== 'admin')
+    return h(
+      'section',
+      { class: 'person-stats', 'data-person-stats': person.id },
+      h('h3', {}, 'At the door'),
+      h('p', { class: 'muted' }, "Only an administrator sees a person's figures at the door."),
+    );
   const days = h(
     'select',
     { name: 'days' },
