@@ -41,6 +41,7 @@ export {
   readAdaptation,
   DoorPadAdaptations,
   cameraDescriptor,
+  adaptationPin,
   doorAdaptationJson,
 } from './pad/index.ts';
 export type { AdaptFrame, AdaptOutcome, DoorAdaptationStatus, PadAdaptationFile } from './pad/index.ts';

@@ -164,6 +164,14 @@ export class DoorPadAdaptations {
   }
 }
 
+/**
+ * The sha256 a door pins for an adaptation given as JSON: the admin keeps a body in its compact
+ * form (JSON.stringify), so an indented file on disk has another sha256sum than the one shown.
+ */
+export function adaptationPin(file: unknown): string {
+  return sha256Hex(Buffer.from(JSON.stringify(file)));
+}
+
 /** A door's adaptation as the admin API gives it (snake_case; the file's figures, never its weights). */
 export function doorAdaptationJson(s: DoorAdaptationStatus) {
   const f = s.file;
