@@ -9,14 +9,14 @@ import type { Identity } from './identity/index.ts';
 import { createAccess } from './access/index.ts';
 import {
   AnalysisLoop,
-  DoorPadAdaptations,
+  doorPadAdaptationsFor,
+  type DoorPadAdaptations,
   MODELS_DIR,
   VisionService,
   cameraDescriptor,
   createSelftests,
   fitAdaptationInThread,
   shippedAdaptOptions,
-  padModelVersions,
   readPadLevels,
   selftestReportJson,
   type VisionWorkerStats,
@@ -291,13 +291,7 @@ async function composeRooms(b: Base): Promise<{ running: RunningDaemon; notify: 
 
 /** The doors' accepted PAD adaptations; one kept but not usable is said at start (and in /api/health). */
 function doorPadAdaptations({ db, config, log }: Base): DoorPadAdaptations {
-  const store = new DoorPadAdaptations({
-    db,
-    doors: config.doors.map((d) => d.id),
-    cameraDoor: config.camera.door,
-    camera: cameraDescriptor(config.camera),
-    versions: padModelVersions(MODELS_DIR),
-  });
+  const store = doorPadAdaptationsFor(db, config, MODELS_DIR);
   for (const problem of store.problems()) log.warn(problem);
   const used = store.inUse();
   if (used) log.info({ door: config.camera.door, created_at: used.createdAt, level: used.level }, "the door's own PAD adaptation judges its faces");

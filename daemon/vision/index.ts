@@ -42,6 +42,7 @@ export {
   DoorPadAdaptations,
   cameraDescriptor,
   adaptationPin,
+  doorPadAdaptationsFor,
   doorAdaptationJson,
 } from './pad/index.ts';
 export type { AdaptFrame, AdaptOutcome, DoorAdaptationStatus, PadAdaptationFile } from './pad/index.ts';
