@@ -39,3 +39,13 @@ export async function setUpInPanel(ctx: BrowserContext, daemon: RunningDaemon): 
   await page.waitForSelector('#page-dashboard');
   return { page, base };
 }
+
+/** On the People page: adds a person and uploads `photos` for their enrollment; resolves once a face in them passed the quality check. */
+export async function enrollInPanel(page: Page, name: string, photos: string[]): Promise<void> {
+  await page.click('a[data-page=people]');
+  await page.fill('#new-person input[name=name]', name);
+  await page.click('#new-person button[type=submit]');
+  await page.setInputFiles('input[type=file][name=photo]', photos);
+  await page.click('.enroll button:text("Upload photos")');
+  await page.waitForSelector('.verdicts canvas[data-ok=true]', { timeout: 120_000 });
+}

@@ -1,6 +1,7 @@
 /* global Node */
 // A histogram of two series with a threshold line, as hand-written SVG: a few rects, a line and
-// some text do not need a charting library to ship, audit and keep up to date.
+// some text do not need a charting library to ship, audit and keep up to date. s() and round()
+// are the panel's SVG helpers (charts.js draws the dashboard with them).
 
 const NS = 'http://www.w3.org/2000/svg';
 const W = 320;
@@ -11,14 +12,14 @@ const TOP = 18;
 const BOTTOM = 18;
 
 /** Like dom.js's h(), in the SVG namespace (document.createElement would make unknown HTML elements). */
-function s(tag, attrs = {}, ...children) {
+export function s(tag, attrs = {}, ...children) {
   const el = document.createElementNS(NS, tag);
   for (const [k, v] of Object.entries(attrs)) if (v !== undefined && v !== null) el.setAttribute(k, String(v));
-  for (const c of children.flat()) if (c !== null && c !== undefined) el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  for (const c of children.flat(Infinity)) if (c !== null && c !== undefined) el.append(c instanceof Node ? c : document.createTextNode(String(c)));
   return el;
 }
 
-const round = (x) => Math.round(x * 10) / 10;
+export const round = (x) => Math.round(x * 10) / 10;
 
 /**
  * `series`: [{ name, label, cls, bins }] with bins over [0, 1]; each bin shows the series side by
