@@ -87,7 +87,12 @@ export function decisionBuckets(rows: DecisionOutcome[], range: DashboardRange, 
 }
 
 /** The report from the decisions and samples read for `window` (see EventStore.dashboard). */
-export function dashboardReport(range: DashboardRange, window: { from: number; to: number }, rows: DecisionOutcome[], samples: MetricSample[]): DashboardReport {
+export function dashboardReport(
+  range: DashboardRange,
+  window: { from: number; to: number },
+  rows: DecisionOutcome[],
+  samples: MetricSample[],
+): DashboardReport {
   const buckets = decisionBuckets(rows, range, window);
   const totals = zero();
   for (const b of buckets) for (const o of OUTCOMES) totals[o] += b.counts[o];

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { makeEvent } from '../../daemon/core/index.ts';
 import { MetricSamples } from '../../daemon/store/index.ts';
 import { adminHarness } from '../support/admin.ts';
-import { browser } from '../support/panel.ts';
+import { browser, setUpAt } from '../support/panel.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -29,17 +29,12 @@ test('activity card: stacked bars per bucket, lines broken where samples stop, t
 
   const base = await h.server.start();
   const ctx = await browser({ width: 1280, height: 1200 });
-  const page = ctx.pages()[0] ?? (await ctx.newPage());
   const errors: string[] = [];
-  page.on('console', (m) => {
+  ctx.on('console', (m) => {
     if (m.type() === 'error') errors.push(m.text());
   });
   try {
-    await page.goto(base);
-    await page.fill('input[name=code]', h.server.setupCode ?? '');
-    await page.fill('input[name=username]', 'owner');
-    await page.fill('input[name=password]', 'correct horse battery');
-    await page.click('#setup-form button[type=submit]');
+    const { page } = await setUpAt(ctx, base, h.server.setupCode ?? '');
     const day = page.locator('#activity[data-loaded="24h"]');
     await day.waitFor();
 

@@ -79,7 +79,7 @@ test('7 d: 28 six-hour buckets; the decision of eight days ago is out, the one o
   // The week starts at 18:00 on the 3rd: 12:20 on the 4th is in that day's 12:00–18:00 bucket, the 4th of 28.
   assert.equal(r.buckets[3]!.from, Date.parse('2026-06-04T12:00:00.000Z'));
   assert.equal(r.buckets[3]!.counts.unknown, 1);
-  assert.equal(r.buckets[26]!.counts.granted, 1, "10:20 today: the 06:00–12:00 bucket, before the last");
+  assert.equal(r.buckets[26]!.counts.granted, 1, '10:20 today: the 06:00–12:00 bucket, before the last');
 });
 
 test('samples: averaged per step from the window start, empty steps left out, nulls stay null', () => {

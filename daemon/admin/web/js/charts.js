@@ -3,7 +3,7 @@
 // a canvas and would have to be vendored and kept up to date; here a few dozen rects and
 // polylines are DOM elements whose titles a pointer or a screen reader can read and a test can
 // check, in about 150 lines that ship with the panel.
-import { round, s } from './histogram.js';
+import { bar, round, s } from './histogram.js';
 
 const W = 640;
 const H = 180;
@@ -52,19 +52,11 @@ export function stackedBars({ label, buckets, bucketMs, outcomes, ticks, timeTex
       if (count === 0) return null;
       const height = (count / max) * PLOT_H;
       y -= height;
-      return s(
-        'rect',
-        {
-          class: `bar ${o.cls}`,
-          'data-outcome': o.name,
-          'data-bucket': i,
-          'data-count': count,
-          x: round(LEFT + i * slot + 1),
-          y: round(y),
-          width: round(Math.max(1, slot - 2)),
-          height: round(Math.max(0.5, height)),
-        },
-        s('title', {}, `${o.label}: ${count}, ${timeText(b.from)}–${timeText(b.from + bucketMs)}`),
+      return bar(
+        o.cls,
+        { outcome: o.name, bucket: i, count },
+        { x: LEFT + i * slot + 1, y, width: Math.max(1, slot - 2), height: Math.max(0.5, height) },
+        `${o.label}: ${count}, ${timeText(b.from)}–${timeText(b.from + bucketMs)}`,
       );
     });
   });

@@ -21,6 +21,13 @@ export function s(tag, attrs = {}, ...children) {
 
 export const round = (x) => Math.round(x * 10) / 10;
 
+/** One bar: a rect.bar of class `cls` at the box (rounded to 0.1), with data-* attributes and a title. */
+export function bar(cls, data, box, title) {
+  const attrs = Object.fromEntries(Object.entries(data).map(([k, v]) => [`data-${k}`, v]));
+  const rounded = Object.fromEntries(Object.entries(box).map(([k, v]) => [k, round(v)]));
+  return s('rect', { class: `bar ${cls}`, ...attrs, ...rounded }, s('title', {}, title));
+}
+
 /**
  * `series`: [{ name, label, cls, bins }] with bins over [0, 1]; each bin shows the series side by
  * side. Bars carry data-series, data-bin and data-count; the threshold line data-threshold.
@@ -39,19 +46,11 @@ export function histogram({ label, threshold, thresholdLabel, series }) {
       const height = Math.max(1, (count / max) * plotH);
       const from = (i / n).toFixed(2);
       const to = ((i + 1) / n).toFixed(2);
-      return s(
-        'rect',
-        {
-          class: `bar ${ser.cls}`,
-          'data-series': ser.name,
-          'data-bin': i,
-          'data-count': count,
-          x: round(LEFT + (i * series.length + k) * slot + 0.5),
-          y: round(base - height),
-          width: round(slot - 1),
-          height: round(height),
-        },
-        s('title', {}, `${ser.label}: ${count} scored ${from}–${to}`),
+      return bar(
+        ser.cls,
+        { series: ser.name, bin: i, count },
+        { x: LEFT + (i * series.length + k) * slot + 0.5, y: base - height, width: slot - 1, height },
+        `${ser.label}: ${count} scored ${from}–${to}`,
       );
     }),
   );
