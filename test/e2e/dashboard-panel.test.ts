@@ -97,6 +97,8 @@ test(
         granted: decisions.filter((d) => d.granted).length,
         unknown: decisions.filter((d) => d.reason === 'unknown').length,
         spoof_suspected: decisions.filter((d) => d.reason === 'spoof_suspected').length,
+        // Five refusals within a minute would lock the door out: then its refusals count here.
+        lockout: decisions.filter((d) => d.reason === 'lockout').length,
       };
 
       await page.click('a[data-page=dashboard]');
@@ -105,10 +107,9 @@ test(
       for (const [outcome, n] of Object.entries(expected)) {
         const drawn = await bars(card, outcome);
         assert.equal(drawn.count, n, `${outcome}: the bars count every decision (${JSON.stringify(decisions.map((d) => d.reason))})`);
-        assert.ok(drawn.titles.length >= 1 && drawn.titles.every((t) => /: \d+, /.test(t)), drawn.titles.join(' | '));
+        assert.ok(drawn.titles.length >= Math.min(n, 1) && drawn.titles.every((t) => /: \d+, /.test(t)), drawn.titles.join(' | '));
         assert.equal(Number(await card.locator(`.legend [data-key=${outcome}]`).getAttribute('data-count')), n);
       }
-      assert.equal(await card.locator('[data-part=decisions] rect.bar[data-outcome=lockout]').count(), 0, 'no lockout happened');
 
       // Samples every second: at least one 5-minute step holds the camera's fps and 47.5 °C.
       const camera = card.locator('[data-part=rates] polyline[data-series=camera_fps]');
