@@ -2,7 +2,7 @@
 // per time bucket and lines of sampled figures. uPlot (the small library that would fit) draws on
 // a canvas and would have to be vendored and kept up to date; here a few dozen rects and
 // polylines are DOM elements whose titles a pointer or a screen reader can read and a test can
-// check, in about 150 lines that ship with the panel.
+// check, in about 120 lines that ship with the panel.
 import { bar, round, s } from './histogram.js';
 
 const W = 640;
