@@ -22,7 +22,7 @@ import {
   type VisionWorkerStats,
 } from './vision/main-thread.ts';
 import { applyStoredSettings, createAdminHost, type AdminHost } from './admin/index.ts';
-import { adminOptions, createIdentityRoom, createMqtt, retention, storeEvents, wireDecisions, type Base } from './main-wiring.ts';
+import { adminOptions, createIdentityRoom, createMqtt, metricsSampler, retention, storeEvents, wireDecisions, type Base } from './main-wiring.ts';
 
 export interface DaemonOptions {
   configFile?: string | undefined;
@@ -219,6 +219,8 @@ async function composeRooms(b: Base): Promise<{ running: RunningDaemon; notify: 
   });
   // Stopped before the doors and the store.
   lifecycle.add('mqtt', mqtt);
+  // After the camera and the pipeline it samples, stopped before them and the store.
+  lifecycle.add('metrics', metricsSampler(b, camera, analysis));
   // The supervisor tick shows the event loop is alive (and, being a live timer, keeps the process running until stop).
   let supervisor: NodeJS.Timeout | undefined;
   lifecycle.add('supervisor', {
@@ -244,7 +246,7 @@ async function composeRooms(b: Base): Promise<{ running: RunningDaemon; notify: 
   if (config.admin.enabled) {
     lifecycle.add('admin', {
       start: async () => {
-        const host = await createAdminHost(adminOptions(b, { identity, doors, events, vision, camera, analysis, mqtt, selftests, padAdaptations }));
+        const host = await createAdminHost(adminOptions(b, { identity, doors, vision, camera, analysis, mqtt, selftests, padAdaptations }));
         admin = host;
         try {
           await host.start();

@@ -3,6 +3,7 @@ export type { AdminServer, AdminServerOptions } from './server.ts';
 export { createAdminHost } from './host.ts';
 export type { AdminHost, AdminHostOptions } from './host.ts';
 export { ServiceError } from './services.ts';
+export { storeReads } from './store-reads.ts';
 export type {
   AdminServices,
   AuditEntry,

@@ -28,6 +28,7 @@ import { peopleRoutes } from './routes/people.ts';
 import { eventsRoutes } from './routes/events.ts';
 import { doorRoutes } from './routes/doors.ts';
 import { calibrationRoutes } from './routes/calibration.ts';
+import { dashboardRoutes } from './routes/dashboard.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { userRoutes } from './routes/users.ts';
 import { padSelftestRoutes } from './routes/pad-selftest.ts';
@@ -187,6 +188,7 @@ export async function createAdminServer(options: AdminServerOptions): Promise<Ad
   eventsRoutes(app, ctx);
   doorRoutes(app, ctx);
   calibrationRoutes(app, ctx);
+  dashboardRoutes(app, ctx);
   settingsRoutes(app, ctx);
   userRoutes(app, ctx);
   padSelftestRoutes(app, ctx);

@@ -10,6 +10,8 @@ import type {
   Box,
   CalibrationReport,
   CalibrationThresholds,
+  DashboardRange,
+  DashboardReport,
   DoorStatus,
   EventQuery,
   EventType,
@@ -109,6 +111,8 @@ export interface EventsService {
   query(q: EventQuery): MaybePromise<StoredEvent[]>;
   /** The store's calibration report of a door over the last `days`, against these thresholds. */
   calibration(door: string, days: number, thresholds: CalibrationThresholds): MaybePromise<CalibrationReport>;
+  /** The decisions by outcome and the board's sampled figures over the range that ends with the bucket holding `now` (epoch ms). */
+  dashboard(range: DashboardRange, now: number): MaybePromise<DashboardReport>;
 }
 
 /** Identity's and access's thresholds now in force, for the calibration report. */
@@ -134,7 +138,7 @@ export interface AuditService {
   list(q: { before?: number; limit?: number; action?: string }): MaybePromise<AuditEntry[]>;
 }
 
-export type { CalibrationReport, CalibrationThresholds, EventType, WeeklySchedule };
+export type { CalibrationReport, CalibrationThresholds, DashboardRange, DashboardReport, EventType, WeeklySchedule };
 
 /** The PAD self-test as the API shows it (see routes/pad-selftest.ts for every field). */
 export type SelftestView = Static<typeof SelftestViewSchema>;

@@ -5,9 +5,10 @@
  * through calls to the main thread (remote-services.ts). Messages: see host.ts.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { createLogger, EventBus, EventStore, lowerThreadPriority, openDatabase, type BusEvents, type Config } from './deps.ts';
+import { createLogger, EventBus, lowerThreadPriority, openDatabase, type BusEvents, type Config } from './deps.ts';
 import { remoteAdminServices } from './remote-services.ts';
 import { createAdminServer } from './server.ts';
+import { storeReads } from './store-reads.ts';
 import { availableRuntimeKeys, nested } from './settings.ts';
 import type { AdminWorkerData, FromWorker, ToWorker } from './worker-messages.ts';
 
@@ -26,13 +27,12 @@ try {
 const config: Config = data.config;
 const db = openDatabase(config.daemon.data_dir, { migrate: false });
 const bus = new EventBus<BusEvents>(log);
-// The events list, the panel's busiest read, and the calibration report's scan of a door's week
-// are answered here: the main thread does not see them (it gives only the thresholds).
-const events = new EventStore(db);
+// The events list, the panel's busiest read, the calibration report's scan of a door's week and
+// the dashboard are answered here: the main thread does not see them (it gives only the thresholds).
 const remote = remoteAdminServices(port, {
   padSelftest: data.padSelftest,
   padAdaptation: data.padAdaptation,
-  events: { query: (q) => events.query(q), calibration: (door, days, t) => events.calibration(door, days, t) },
+  events: storeReads(db),
 });
 
 port.on('message', (m: ToWorker | { rpc: string }) => {

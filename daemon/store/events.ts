@@ -1,6 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { EventType, FacegateEvent } from '../core/index.ts';
 import { DECISION_TYPES, calibrationReport, type CalibrationReport, type CalibrationThresholds, type DecisionScores } from './calibration.ts';
+import { DECISION_EVENT_TYPES, type DecisionOutcome } from './dashboard.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -69,6 +70,13 @@ export class EventStore {
     const from = new Date(now - days * DAY_MS).toISOString();
     const to = new Date(now).toISOString();
     return calibrationReport(this.decisionScores(door, from, to), thresholds, { door, days, from, to });
+  }
+
+  /** Each door decision from `from` (included) to `to` (excluded): its time, type and reason, for the dashboard; the subject is not read. */
+  decisionOutcomes(from: string, to: string): DecisionOutcome[] {
+    const types = DECISION_EVENT_TYPES.map((t) => `'${t}'`).join(', ');
+    const sql = `SELECT ts, type, json_extract(body, '$.reason') AS reason FROM events WHERE type IN (${types}) AND ts >= ? AND ts < ?`;
+    return this.#db.prepare(sql).all(from, to) as DecisionOutcome[];
   }
 
   /** Every stored event of one subject (a person's pseudonym), oldest first: their subject-access export. */

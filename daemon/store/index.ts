@@ -11,4 +11,8 @@ export { EventStore } from './events.ts';
 export type { EventQuery } from './events.ts';
 export { BINS, MARGIN, calibrationReport } from './calibration.ts';
 export type { CalibrationReport, CalibrationThresholds, DecisionScores, Histogram, Verdict } from './calibration.ts';
+export { MetricSamples, SAMPLE_RETENTION_MS } from './metric-samples.ts';
+export type { MetricSample } from './metric-samples.ts';
+export { OUTCOMES, RANGES, outcomeOf, readDashboard } from './dashboard.ts';
+export type { DashboardRange, DashboardReport, DecisionBucket, Outcome, OutcomeCounts } from './dashboard.ts';
 export type { Database } from 'better-sqlite3';

@@ -4,12 +4,12 @@
 // histograms from those decisions, with the thresholds and the verdicts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AccessDecision } from '../../daemon/core/index.ts';
 import { startDaemon } from '../../daemon/main.ts';
-import { E2E_FIXTURES, fixtureFrames, replayEnv, showOnReplay } from '../support/replay.ts';
-import { browser, setUpInPanel } from '../support/panel.ts';
+import { enrollPhotos, fixtureFrames, replayEnv, showOnReplay } from '../support/replay.ts';
+import { browser, enrollInPanel, setUpInPanel } from '../support/panel.ts';
 import { tempDir } from '../support/tmp.ts';
 
 async function until(what: string, ok: () => boolean, ms: number): Promise<void> {
@@ -35,15 +35,7 @@ test(
     const ctx = await browser({ width: 1280, height: 1000 });
     try {
       const { page } = await setUpInPanel(ctx, daemon);
-      await page.click('a[data-page=people]');
-      await page.fill('#new-person input[name=name]', 'Subject One');
-      await page.click('#new-person button[type=submit]');
-      await page.setInputFiles(
-        'input[type=file][name=photo]',
-        readdirSync(join(E2E_FIXTURES, 'enroll')).map((f) => join(E2E_FIXTURES, 'enroll', f)),
-      );
-      await page.click('.enroll button:text("Upload photos")');
-      await page.waitForSelector('.verdicts canvas[data-ok=true]', { timeout: 120_000 });
+      await enrollInPanel(page, 'Subject One', enrollPhotos());
 
       showOnReplay(replay, fixtureFrames('person', 'a'));
       await until('a granted passage', () => decisions.some((d) => d.granted), 120_000);

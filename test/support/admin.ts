@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { AuditLog, DeviceKeys, PersonKeys, Pseudonyms, Snapshots } from '../../daemon/privacy/index.ts';
 import {
   createAdminServer,
+  storeReads,
   type AdminServer,
   type AdminServices,
   type CalibrationService,
@@ -223,7 +224,7 @@ export async function adminHarness(change: (c: Config) => void = () => undefined
     doors,
     status: standInStatus,
     audit,
-    events: { query: (q) => events.query(q), calibration: (door, days, t) => events.calibration(door, days, t) },
+    events: storeReads(db),
     calibration: options.calibration ?? standInCalibration(config.doors.map((d) => d.id)),
     loginNameTag: (typed) => pseudonyms.loginName(typed),
     snapshots,
