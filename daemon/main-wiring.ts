@@ -5,8 +5,8 @@
  */
 import { FacegateError, systemClock, type BusEvents, type EventBus, type Lifecycle, type Logger } from './core/index.ts';
 import type { Config } from './config/index.ts';
-import { EventStore, type Database } from './store/index.ts';
-import { CpuLoad, cpuTemperature } from './health/index.ts';
+import { EventStore, MetricSamples, type Database } from './store/index.ts';
+import { CpuLoad, MetricsSampler, cpuTemperature } from './health/index.ts';
 import type { Camera } from './camera/index.ts';
 import { Retention, type Privacy } from './privacy/index.ts';
 import type { Doors } from './door/index.ts';
@@ -27,12 +27,12 @@ import {
   adminPanelUrl,
   calibrationService,
   doorService,
-  eventsService,
   identityPeople,
   personStatsService,
   nextFaceFromBus,
   padAdaptationService,
   padSelftestService,
+  storeReads,
   type AdminHost,
   type createAdminHost,
 } from './admin/index.ts';
@@ -105,7 +105,11 @@ export function createMqtt({ config, db, bus, log }: Base, doors: Doors, camera:
     clock: systemClock,
     doorControl: (id) => (doors.has(id) ? doors.get(id) : undefined),
     doorStatuses: () => doors.list(),
-    metrics: async () => ({ cameraFps: camera.metrics().fpsIn, boardTemperatureC: await cpuTemperature(), cpuLoadPct: cpuLoad.sample() }),
+    metrics: async () => ({
+      cameraFps: camera.metrics().fpsIn,
+      boardTemperatureC: await cpuTemperature(config.daemon.thermal_root),
+      cpuLoadPct: cpuLoad.sample(),
+    }),
     configurationUrl: config.mqtt.discovery.configuration_url ?? (config.admin.enabled ? adminPanelUrl(config.admin) : null),
     ...(config.camera.source === 'none' ? {} : { camera: { door: config.camera.door, connected: () => camera.status().state === 'running' } }),
     // Home Assistant's select changes the level as the panel would: the admin room keeps and audits it.
@@ -147,6 +151,23 @@ export function createIdentityRoom({ config, db, privacy, log, bus }: Base, even
   });
 }
 
+/** The dashboard's history: camera fps, the live pipeline's analysis rate and the board temperature, sampled into the store. */
+export function metricsSampler({ config, db, log }: Base, camera: Camera, analysis: AnalysisLoop): MetricsSampler {
+  const samples = new MetricSamples(db);
+  const cameraOn = config.camera.source !== 'none';
+  return new MetricsSampler({
+    clock: systemClock,
+    log,
+    intervalMs: config.daemon.metrics_sample_s * 1000,
+    read: async () => ({
+      cameraFps: cameraOn ? camera.metrics().fpsIn : null,
+      analysed: cameraOn ? analysis.stats().analysed : null,
+      temperatureC: await cpuTemperature(config.daemon.thermal_root),
+    }),
+    write: (sample) => void samples.add(sample),
+  });
+}
+
 /** A granted decision unlocks its door, on behalf of the person's pseudonym. */
 export function wireDecisions({ bus, privacy }: Base, doors: Doors): void {
   bus.on('decision', (decision) => {
@@ -159,7 +180,6 @@ export function wireDecisions({ bus, privacy }: Base, doors: Doors): void {
 export interface AdminRooms {
   identity: Identity;
   doors: Doors;
-  events: EventStore;
   vision: VisionService;
   camera: Camera;
   analysis: AnalysisLoop;
@@ -170,7 +190,7 @@ export interface AdminRooms {
 }
 
 /** The admin worker's view of the rooms, and the settings it may change while the daemon runs. */
-export function adminOptions({ config, bus, log, privacy }: Base, r: AdminRooms): Parameters<typeof createAdminHost>[0] {
+export function adminOptions({ config, db, bus, log, privacy }: Base, r: AdminRooms): Parameters<typeof createAdminHost>[0] {
   // A face captured from the camera for enrollment: the next frame is analysed even if the scene is still.
   const nextFace = nextFaceFromBus(bus, systemClock);
   const nextCameraFace = () => {
@@ -182,7 +202,7 @@ export function adminOptions({ config, bus, log, privacy }: Base, r: AdminRooms)
   let temperature: { at: number; value: Promise<number | null> } | null = null;
   const boardTemperature = () => {
     const now = systemClock.monotonic();
-    if (!temperature || now - temperature.at > 5000) temperature = { at: now, value: cpuTemperature() };
+    if (!temperature || now - temperature.at > 5000) temperature = { at: now, value: cpuTemperature(config.daemon.thermal_root) };
     return temperature.value;
   };
   return {
@@ -201,7 +221,8 @@ export function adminOptions({ config, bus, log, privacy }: Base, r: AdminRooms)
     services: {
       people: identityPeople(r.identity, { nextCameraFace }),
       doors: doorService(r.doors),
-      events: eventsService(r.events),
+      // Unused in the worker, which reads its own connection (remote-services.ts), but the services are whole here.
+      events: storeReads(db),
       calibration: calibrationService(r.identity, r.doors, { livenessMin: config.access.liveness_min, fixedMatch: config.identity.match_threshold !== null }),
       personStats: personStatsService(r.identity, (id) => privacy.pseudonyms.subject(id)),
       snapshots: privacy.snapshots,

@@ -9,20 +9,20 @@ import type { Identity } from './identity/index.ts';
 import { createAccess } from './access/index.ts';
 import {
   AnalysisLoop,
-  DoorPadAdaptations,
+  doorPadAdaptationsFor,
+  type DoorPadAdaptations,
   MODELS_DIR,
   VisionService,
   cameraDescriptor,
   createSelftests,
   fitAdaptationInThread,
   shippedAdaptOptions,
-  padModelVersions,
   readPadLevels,
   selftestReportJson,
   type VisionWorkerStats,
 } from './vision/main-thread.ts';
 import { applyStoredSettings, createAdminHost, type AdminHost } from './admin/index.ts';
-import { adminOptions, createIdentityRoom, createMqtt, retention, storeEvents, wireDecisions, type Base } from './main-wiring.ts';
+import { adminOptions, createIdentityRoom, createMqtt, metricsSampler, retention, storeEvents, wireDecisions, type Base } from './main-wiring.ts';
 
 export interface DaemonOptions {
   configFile?: string | undefined;
@@ -219,6 +219,8 @@ async function composeRooms(b: Base): Promise<{ running: RunningDaemon; notify: 
   });
   // Stopped before the doors and the store.
   lifecycle.add('mqtt', mqtt);
+  // After the camera and the pipeline it samples, stopped before them and the store.
+  lifecycle.add('metrics', metricsSampler(b, camera, analysis));
   // The supervisor tick shows the event loop is alive (and, being a live timer, keeps the process running until stop).
   let supervisor: NodeJS.Timeout | undefined;
   lifecycle.add('supervisor', {
@@ -244,7 +246,7 @@ async function composeRooms(b: Base): Promise<{ running: RunningDaemon; notify: 
   if (config.admin.enabled) {
     lifecycle.add('admin', {
       start: async () => {
-        const host = await createAdminHost(adminOptions(b, { identity, doors, events, vision, camera, analysis, mqtt, selftests, padAdaptations }));
+        const host = await createAdminHost(adminOptions(b, { identity, doors, vision, camera, analysis, mqtt, selftests, padAdaptations }));
         admin = host;
         try {
           await host.start();
@@ -291,13 +293,7 @@ async function composeRooms(b: Base): Promise<{ running: RunningDaemon; notify: 
 
 /** The doors' accepted PAD adaptations; one kept but not usable is said at start (and in /api/health). */
 function doorPadAdaptations({ db, config, log }: Base): DoorPadAdaptations {
-  const store = new DoorPadAdaptations({
-    db,
-    doors: config.doors.map((d) => d.id),
-    cameraDoor: config.camera.door,
-    camera: cameraDescriptor(config.camera),
-    versions: padModelVersions(MODELS_DIR),
-  });
+  const store = doorPadAdaptationsFor(db, config, MODELS_DIR);
   for (const problem of store.problems()) log.warn(problem);
   const used = store.inUse();
   if (used) log.info({ door: config.camera.door, created_at: used.createdAt, level: used.level }, "the door's own PAD adaptation judges its faces");

@@ -297,7 +297,7 @@ export function padAdaptationService<S>(store: PadAdaptationsLike<S>, view: (s: 
       return s === null ? null : view(s);
     },
     accept: async (door, file, actor) => {
-      // The body as JSON text: its sha256 is what the door pins.
+      // The body as compact JSON text: its sha256 is what the door pins (vision's adaptationPin says the same).
       const r = await call(() => store.accept(door, Buffer.from(JSON.stringify(file)), actor));
       if (r === null) return null;
       await changed();

@@ -3,6 +3,7 @@ export type { AdminServer, AdminServerOptions } from './server.ts';
 export { createAdminHost } from './host.ts';
 export type { AdminHost, AdminHostOptions } from './host.ts';
 export { ServiceError } from './services.ts';
+export { storeReads } from './store-reads.ts';
 export type {
   AdminServices,
   AuditEntry,
@@ -34,5 +35,4 @@ export type { Transport } from './tls.ts';
 export { SETUP_CODE_FILE } from './auth/setup-code.ts';
 export { calibrationService, doorService, identityPeople, nextFaceFromBus, padAdaptationService, padSelftestService } from './adapters.ts';
 export type { CameraFace, IdentityPeopleOptions, SelftestRunsLike } from './adapters.ts';
-export { eventsService } from './events-service.ts';
 export { personStatsService } from './person-stats-basis.ts';

@@ -28,6 +28,7 @@ import { peopleRoutes } from './routes/people.ts';
 import { eventsRoutes } from './routes/events.ts';
 import { doorRoutes } from './routes/doors.ts';
 import { calibrationRoutes } from './routes/calibration.ts';
+import { dashboardRoutes } from './routes/dashboard.ts';
 import { personStatsRoutes } from './routes/person-stats.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { userRoutes } from './routes/users.ts';
@@ -188,6 +189,7 @@ export async function createAdminServer(options: AdminServerOptions): Promise<Ad
   eventsRoutes(app, ctx);
   doorRoutes(app, ctx);
   calibrationRoutes(app, ctx);
+  dashboardRoutes(app, ctx);
   personStatsRoutes(app, ctx);
   settingsRoutes(app, ctx);
   userRoutes(app, ctx);

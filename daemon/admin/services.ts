@@ -10,6 +10,8 @@ import type {
   Box,
   CalibrationReport,
   CalibrationThresholds,
+  DashboardRange,
+  DashboardReport,
   DoorStatus,
   EventQuery,
   EventType,
@@ -110,6 +112,8 @@ export interface EventsService {
   query(q: EventQuery): MaybePromise<StoredEvent[]>;
   /** The store's calibration report of a door over the last `days`, against these thresholds. */
   calibration(door: string, days: number, thresholds: CalibrationThresholds): MaybePromise<CalibrationReport>;
+  /** The decisions by outcome and the board's sampled figures over the range that ends with the bucket holding `now` (epoch ms). */
+  dashboard(range: DashboardRange, now: number): MaybePromise<DashboardReport>;
   /** The store's figures of one subject (a person's pseudonym) over the last `days`, against their match threshold. */
   personStats(subject: string, days: number, threshold: number): MaybePromise<PersonStats>;
 }
@@ -148,7 +152,7 @@ export interface AuditService {
   list(q: { before?: number; limit?: number; action?: string }): MaybePromise<AuditEntry[]>;
 }
 
-export type { CalibrationReport, CalibrationThresholds, EventType, PersonStats, WeeklySchedule };
+export type { CalibrationReport, CalibrationThresholds, DashboardRange, DashboardReport, EventType, PersonStats, WeeklySchedule };
 
 /** The PAD self-test as the API shows it (see routes/pad-selftest.ts for every field). */
 export type SelftestView = Static<typeof SelftestViewSchema>;

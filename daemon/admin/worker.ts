@@ -5,10 +5,10 @@
  * through calls to the main thread (remote-services.ts). Messages: see host.ts.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { createLogger, EventBus, EventStore, lowerThreadPriority, openDatabase, type BusEvents, type Config } from './deps.ts';
-import { eventsService } from './events-service.ts';
+import { createLogger, EventBus, lowerThreadPriority, openDatabase, type BusEvents, type Config } from './deps.ts';
 import { remoteAdminServices } from './remote-services.ts';
 import { createAdminServer } from './server.ts';
+import { storeReads } from './store-reads.ts';
 import { availableRuntimeKeys, nested } from './settings.ts';
 import type { AdminWorkerData, FromWorker, ToWorker } from './worker-messages.ts';
 
@@ -27,13 +27,12 @@ try {
 const config: Config = data.config;
 const db = openDatabase(config.daemon.data_dir, { migrate: false });
 const bus = new EventBus<BusEvents>(log);
-// The events list, the panel's busiest read, and the scans of the calibration report and of a
-// person's figures are answered here: the main thread gives only thresholds and the pseudonym.
-const events = new EventStore(db);
+// The events list, the panel's busiest read, the scans of the calibration report, the dashboard
+// and a person's figures are answered here: the main thread gives only thresholds and pseudonyms.
 const remote = remoteAdminServices(port, {
   padSelftest: data.padSelftest,
   padAdaptation: data.padAdaptation,
-  events: eventsService(events),
+  events: storeReads(db),
 });
 
 port.on('message', (m: ToWorker | { rpc: string }) => {

@@ -9,6 +9,7 @@ import type { Config } from '../config/index.ts';
 import {
   AdaptEvidence,
   PAD_LEVELS,
+  adaptationPin,
   decodeImage,
   fitAdaptation,
   largestFace,
@@ -156,6 +157,7 @@ export function proposeAdaptation(outcome: AdaptOutcome, o: { out: string; json:
         reasons: outcome.reasons,
         level: outcome.level,
         file: outcome.adaptation ? o.out : null,
+        sha256: outcome.adaptation ? adaptationPin(outcome.adaptation) : null,
         fit_ms: Math.round(outcome.ms),
         ...o.extra,
         before: selftestReportJson(outcome.before),
@@ -167,7 +169,7 @@ export function proposeAdaptation(outcome: AdaptOutcome, o: { out: string; json:
     for (const n of o.notes) console.log(n);
     console.log(
       outcome.adaptation
-        ? `proposed: ${o.out} (weights, thresholds and these numbers only; no image was stored). Accept it in the admin panel (Self-test page) or with PUT /api/doors/DOOR/pad-adaptation; judge other presentations with it: npm run eval:pad -- --images DIR --adaptation ${o.out}`
+        ? `proposed: ${o.out} (weights, thresholds and these numbers only; no image was stored); a door that accepts it pins sha256 ${adaptationPin(outcome.adaptation)}. Accept it in the admin panel (Self-test page) or with PUT /api/doors/DOOR/pad-adaptation; judge other presentations with it: npm run eval:pad -- --images DIR --adaptation ${o.out}`
         : 'no adaptation written: the door keeps the shipped model.',
     );
   }

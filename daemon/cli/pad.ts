@@ -19,6 +19,7 @@ import {
   DEFAULT_ADAPT_PEOPLE,
   cameraDescriptor,
   checkPeople,
+  doorPadAdaptationsFor,
   fitAdaptation,
   shippedAdaptOptions,
   type AdaptFrame,
@@ -159,11 +160,21 @@ async function cameraMode(config: Config, seconds: number, attacks: string[], js
   const bus = new EventBus<BusEvents>(log);
   let vision: VisionWorker | null = null;
   const parts: { stop(): unknown }[] = [];
+  const db = lock.openDatabase();
   try {
-    const thresholds = readPadLevels();
+    // Judged as the door judges (the daemon's self-test does the same): by the camera door's own
+    // adaptation while it is in use, else by the shipped model.
+    const doorAdaptations = config.pad.enabled ? doorPadAdaptationsFor(db, config, MODELS_DIR) : null;
+    for (const problem of doorAdaptations?.problems() ?? []) process.stderr.write(`${problem}\n`);
+    const adaptation = doorAdaptations?.inUse() ?? null;
+    const judgedBy = adaptation
+      ? { judged_by: 'adaptation', adaptation_sha256: doorAdaptations?.status(config.camera.door).sha256 ?? null }
+      : { judged_by: 'shipped' };
+    const thresholds = adaptation?.thresholds ?? readPadLevels();
     if (!json) process.stderr.write('loading the models…\n');
     const worker = await startVision(config, log);
     vision = worker;
+    if (adaptation) await worker.configureLiveness({ adaptation, collect: false });
     // The daemon's own live pipeline: camera → motion gate → bus 'frame' → analysis loop → bus 'analysis'.
     const analysis = new AnalysisLoop({ bus, log, clock: systemClock, stallMs: config.daemon.watchdog_stall_s * 1000, analyze: (f) => worker.analyze(f) });
     const camera = createCamera({ config: config.camera, bus, log, clock: systemClock, wantsKeepalive: () => analysis.wantsKeepalive() });
@@ -209,7 +220,9 @@ async function cameraMode(config: Config, seconds: number, attacks: string[], js
     const report = await run.finished;
     if (!report) return 1;
     if (!adapt) {
-      emit(report, config, json, { source: 'camera', seconds });
+      emit(report, config, json, { source: 'camera', seconds, ...judgedBy });
+      if (!json && adaptation)
+        console.log(`judged by door ${config.camera.door}'s own PAD adaptation (sha256 ${judgedBy.adaptation_sha256 ?? '?'}), as the door judges`);
       return 0;
     }
     if (!json) process.stderr.write("fitting the door's own PAD model…\n");
@@ -219,6 +232,7 @@ async function cameraMode(config: Config, seconds: number, attacks: string[], js
   } finally {
     for (const p of parts.reverse()) await p.stop();
     await vision?.close();
+    db.close();
     lock.release();
   }
 }

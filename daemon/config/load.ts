@@ -77,13 +77,19 @@ export function readConfigFile(file: string): Tree {
   return doc;
 }
 
-/** FACEGATE_MQTT__URL=mqtt://hub → { mqtt: { url: 'mqtt://hub' } }; values are read as YAML scalars. */
+/**
+ * FACEGATE_MQTT__URL=mqtt://hub → { mqtt: { url: 'mqtt://hub' } }; values are read as YAML.
+ * A name of one part sets a whole section (FACEGATE_DOORS='[{id: front}]', the only way to give a
+ * list) when it names one; other one-part names (FACEGATE_DIST, FACEGATE_LOG_FORMAT) are the
+ * launcher's and not config.
+ */
 export function envLayer(env: NodeJS.ProcessEnv): Tree {
   const layer: Tree = {};
   for (const [name, raw] of Object.entries(env)) {
     if (!name.startsWith(ENV_PREFIX) || RESERVED_ENV.has(name) || raw === undefined) continue;
     const path = name.slice(ENV_PREFIX.length).toLowerCase().split('__');
-    if (path.length < 2 || path.some((p) => p === '')) continue;
+    if (path.some((p) => p === '')) continue;
+    if (path.length === 1 && !Object.hasOwn(ConfigSchema.properties, path[0] as string)) continue;
     let value: unknown;
     try {
       value = parseYaml(raw);

@@ -1,6 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { EventType, FacegateEvent } from '../core/index.ts';
 import { DECISION_TYPES, calibrationReport, type CalibrationReport, type CalibrationThresholds, type DecisionScores } from './calibration.ts';
+import { DECISION_EVENT_TYPES, type DecisionOutcome } from './dashboard.ts';
 import { PERSON_DECISION_TYPES, personStats, type PersonDecision, type PersonStats } from './person-stats.ts';
 
 const DAY_MS = 86_400_000;
@@ -91,6 +92,13 @@ export class EventStore {
   personStats(subject: string, days: number, threshold: number, now: number = Date.now()): PersonStats {
     const window = lastDays(days, now);
     return personStats(this.decisionsOf(subject, window.from, window.to), threshold, window);
+  }
+
+  /** Each door decision from `from` (included) to `to` (excluded): its time, type and reason, for the dashboard; the subject is not read. */
+  decisionOutcomes(from: string, to: string): DecisionOutcome[] {
+    const types = DECISION_EVENT_TYPES.map((t) => `'${t}'`).join(', ');
+    const sql = `SELECT ts, type, json_extract(body, '$.reason') AS reason FROM events WHERE type IN (${types}) AND ts >= ? AND ts < ?`;
+    return this.#db.prepare(sql).all(from, to) as DecisionOutcome[];
   }
 
   /** Every stored event of one subject (a person's pseudonym), oldest first: their subject-access export. */

@@ -41,6 +41,8 @@ export {
   readAdaptation,
   DoorPadAdaptations,
   cameraDescriptor,
+  adaptationPin,
+  doorPadAdaptationsFor,
   doorAdaptationJson,
 } from './pad/index.ts';
 export type { AdaptFrame, AdaptOutcome, DoorAdaptationStatus, PadAdaptationFile } from './pad/index.ts';

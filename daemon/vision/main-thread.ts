@@ -10,7 +10,7 @@ export { modelKey } from './manifest.ts';
 export { createPadTrackCheck } from './pad/track-check.ts';
 export { createSelftests, selftestStateJson } from './pad/selftest-run.ts';
 export { selftestReportJson } from './pad/selftest-report.ts';
-export { DoorPadAdaptations, cameraDescriptor, doorAdaptationJson } from './pad/door-adaptations.ts';
+export { DoorPadAdaptations, adaptationPin, cameraDescriptor, doorAdaptationJson, doorPadAdaptationsFor } from './pad/door-adaptations.ts';
 export { padModelVersions } from './pad/adaptation.ts';
 export { fitAdaptationInThread, shippedAdaptOptions } from './pad/adapt-thread.ts';
 export { readPadLevels } from './pad/levels.ts';

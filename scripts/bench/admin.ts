@@ -8,7 +8,7 @@ import { EventBus, createLogger, makeEvent, type BusEvents, type DoorStatus } fr
 import { embeddedDefaults } from '../../daemon/config/index.ts';
 import { EventStore, openDatabase } from '../../daemon/store/index.ts';
 import { AuditLog, Pseudonyms } from '../../daemon/privacy/index.ts';
-import { ServiceError, createAdminServer, eventsService, type PeopleService } from '../../daemon/admin/index.ts';
+import { ServiceError, createAdminServer, storeReads, type PeopleService } from '../../daemon/admin/index.ts';
 import type { BenchPart } from './types.ts';
 
 /** This part measures the admin API alone: nobody is enrolled and every change of a person is refused. */
@@ -72,7 +72,7 @@ const part: BenchPart = {
         people: noPeople,
         doors: { list: () => [door], status: () => door, unlock: () => true, holdUnlockedUntil: () => true, setLockdown: () => true },
         status: { snapshot: () => ({ vision: null, camera: null, temperatureC: null }) },
-        events: eventsService(events),
+        events: storeReads(db),
         calibration: { thresholds: () => null },
         personStats: { basis: () => null },
         snapshots: { forEvent: () => null },

@@ -8,8 +8,8 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AccessDecision } from '../../daemon/core/index.ts';
 import { startDaemon } from '../../daemon/main.ts';
-import { fixtureFrames, replayEnv, showOnReplay } from '../support/replay.ts';
-import { browser, enrollFixtureInPanel, setUpInPanel } from '../support/panel.ts';
+import { enrollPhotos, fixtureFrames, replayEnv, showOnReplay } from '../support/replay.ts';
+import { browser, enrollInPanel, setUpInPanel } from '../support/panel.ts';
 import { tempDir } from '../support/tmp.ts';
 
 async function until(what: string, ok: () => boolean, ms: number): Promise<void> {
@@ -35,7 +35,7 @@ test(
     const ctx = await browser({ width: 1280, height: 1000 });
     try {
       const { page } = await setUpInPanel(ctx, daemon);
-      await enrollFixtureInPanel(page, 'Subject One');
+      await enrollInPanel(page, 'Subject One', enrollPhotos());
 
       showOnReplay(replay, fixtureFrames('person', 'a'));
       await until('a granted passage', () => decisions.some((d) => d.granted), 120_000);

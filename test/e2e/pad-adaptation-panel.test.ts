@@ -16,7 +16,7 @@ import { browser, panelUrl, setUpInPanel } from '../support/panel.ts';
 import { tempDir } from '../support/tmp.ts';
 
 const SHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
-// Two doors in a config file: the env layer reads FACEGATE_SECTION__KEY only, so FACEGATE_DOORS is ignored.
+// Two doors, in a config file as an installer writes them (FACEGATE_DOORS would do the same).
 // The camera watches front (camera.door's default); back has no camera.
 const DOORS = 'doors:\n  - { id: front, name: Front, driver: simulated }\n  - { id: back, name: Back, driver: simulated, lock: { pin: 27 } }\n';
 

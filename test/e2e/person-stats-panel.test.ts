@@ -13,9 +13,9 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import type { FacegateEvent } from '../../daemon/core/index.ts';
 import { startDaemon } from '../../daemon/main.ts';
-import { fixtureFrames, replayEnv, showOnReplay } from '../support/replay.ts';
+import { enrollPhotos, fixtureFrames, replayEnv, showOnReplay } from '../support/replay.ts';
 import type { Page } from 'playwright-core';
-import { browser, enrollFixtureInPanel, setUpInPanel } from '../support/panel.ts';
+import { browser, enrollInPanel, setUpInPanel } from '../support/panel.ts';
 import { tempDir } from '../support/tmp.ts';
 import { eventually } from '../support/within.ts';
 
@@ -71,7 +71,8 @@ test(
     try {
       const { page } = await setUpInPanel(ctx, daemon);
       page.on('dialog', (d) => void d.accept());
-      const id = await enrollFixtureInPanel(page, 'Subject One');
+      await enrollInPanel(page, 'Subject One', enrollPhotos());
+      const id = (await page.locator('[data-person-page]').getAttribute('data-person-page')) ?? '';
       const subject = daemon.privacy.pseudonyms.subject(id);
       const mine = (type: string, reason?: string) => events.filter((e) => e.subject === subject && e.type === type && (!reason || e.reason === reason));
 

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { AuditLog, DeviceKeys, PersonKeys, Pseudonyms, Snapshots } from '../../daemon/privacy/index.ts';
 import {
   createAdminServer,
-  eventsService,
+  storeReads,
   type AdminServer,
   type AdminServices,
   type CalibrationService,
@@ -234,7 +234,7 @@ export async function adminHarness(change: (c: Config) => void = () => undefined
     doors,
     status: standInStatus,
     audit,
-    events: eventsService(events),
+    events: storeReads(db),
     calibration: options.calibration ?? standInCalibration(config.doors.map((d) => d.id)),
     personStats: options.personStats ?? standInPersonStats(people, (id) => pseudonyms.subject(id)),
     loginNameTag: (typed) => pseudonyms.loginName(typed),

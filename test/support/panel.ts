@@ -1,10 +1,7 @@
 // The admin panel in Debian's Chromium (playwright-core), for the e2e tests.
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { RunningDaemon } from '../../daemon/main.ts';
-import { E2E_FIXTURES } from './replay.ts';
 import { tempDir } from './tmp.ts';
 
 const CHROMIUM = process.env.FACEGATE_CHROMIUM ?? '/usr/bin/chromium';
@@ -32,10 +29,14 @@ export function panelUrl(daemon: RunningDaemon): string {
 
 /** Opens the daemon's panel in the context's first tab and does first-run setup as "owner"; the dashboard is showing. */
 export async function setUpInPanel(ctx: BrowserContext, daemon: RunningDaemon): Promise<{ page: Page; base: string }> {
-  const base = panelUrl(daemon);
+  return setUpAt(ctx, panelUrl(daemon), daemon.admin?.setupCode ?? '');
+}
+
+/** setUpInPanel for any admin server: its base URL and setup code. */
+export async function setUpAt(ctx: BrowserContext, base: string, setupCode: string): Promise<{ page: Page; base: string }> {
   const page = ctx.pages()[0] ?? (await ctx.newPage());
   await page.goto(base);
-  await page.fill('input[name=code]', daemon.admin?.setupCode ?? '');
+  await page.fill('input[name=code]', setupCode);
   await page.fill('input[name=username]', 'owner');
   await page.fill('input[name=password]', 'correct horse battery');
   await page.click('#setup-form button[type=submit]');
@@ -43,16 +44,12 @@ export async function setUpInPanel(ctx: BrowserContext, daemon: RunningDaemon): 
   return { page, base };
 }
 
-/** Adds a person on the People page and enrolls them from the e2e fixture's photos; returns their id once a photo is accepted. */
-export async function enrollFixtureInPanel(page: Page, name: string): Promise<string> {
+/** On the People page: adds a person and uploads `photos` for their enrollment; resolves once a face in them passed the quality check. */
+export async function enrollInPanel(page: Page, name: string, photos: string[]): Promise<void> {
   await page.click('a[data-page=people]');
   await page.fill('#new-person input[name=name]', name);
   await page.click('#new-person button[type=submit]');
-  await page.setInputFiles(
-    'input[type=file][name=photo]',
-    readdirSync(join(E2E_FIXTURES, 'enroll')).map((f) => join(E2E_FIXTURES, 'enroll', f)),
-  );
+  await page.setInputFiles('input[type=file][name=photo]', photos);
   await page.click('.enroll button:text("Upload photos")');
   await page.waitForSelector('.verdicts canvas[data-ok=true]', { timeout: 120_000 });
-  return (await page.locator('[data-person-page]').getAttribute('data-person-page')) ?? '';
 }

@@ -28,6 +28,11 @@ export function fixtureFrames(set: string, tag = set): ShownFrame[] {
     .map((n) => ({ file: join(E2E_FIXTURES, set, n), as: `${tag}-${n}` }));
 }
 
+/** The photos of test/fixtures/e2e/enroll, that the person of `person/` (and the prints of `spoof/`) is enrolled from. */
+export function enrollPhotos(): string[] {
+  return readdirSync(join(E2E_FIXTURES, 'enroll')).map((f) => join(E2E_FIXTURES, 'enroll', f));
+}
+
 /** `count` of a NUAA subject's live faces or printed photos, spread over the subject's folder (their names are unique). */
 export function nuaaFrames(subject: string, kind: 'live' | 'spoof', count = 8): ShownFrame[] {
   const all = readdirSync(join(NUAA, subject))

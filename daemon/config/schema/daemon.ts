@@ -30,6 +30,17 @@ export const DaemonSection = Type.Object(
       default: '/sys/class/gpio',
       description: "Where the sysfs GPIO tree is, for the doors and the unit's fail-safe (ExecStopPost). Change it only where sysfs GPIO is mounted elsewhere.",
     }),
+    thermal_root: Type.String({
+      minLength: 1,
+      default: '/sys/class/thermal',
+      description: "Where the kernel's thermal zones are, for the board temperature. Change it only where they are mounted elsewhere.",
+    }),
+    metrics_sample_s: Type.Integer({
+      minimum: 1,
+      maximum: 3600,
+      default: 60,
+      description: "How often the dashboard's history of camera fps, analysis rate and board temperature takes a sample (kept 7 days).",
+    }),
   },
   { additionalProperties: false, default: {} },
 );

@@ -5,7 +5,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { FacegateError, systemClock, type Clock } from '../../core/index.ts';
 import type { Config } from '../../config/index.ts';
-import { decodeAdaptation, parseAdaptation, staleModels, type PadAdaptationFile, type PadModelVersions } from './adaptation.ts';
+import { decodeAdaptation, padModelVersions, parseAdaptation, staleModels, type PadAdaptationFile, type PadModelVersions } from './adaptation.ts';
 import { sha256Hex } from './model.ts';
 
 /** active: judging the camera door's faces; stale or invalid: kept, but the shipped model judges. */
@@ -78,6 +78,17 @@ export function cameraDescriptor(c: Config['camera']): string {
       where = c.source;
   }
   return `${c.source}:${where} ${c.width}x${c.height}`;
+}
+
+/** The adaptations store for a daemon's config (the daemon's, or the CLI's self-test with the daemon stopped). */
+export function doorPadAdaptationsFor(db: Database, config: Config, modelsDir: string): DoorPadAdaptations {
+  return new DoorPadAdaptations({
+    db,
+    doors: config.doors.map((d) => d.id),
+    cameraDoor: config.camera.door,
+    camera: cameraDescriptor(config.camera),
+    versions: padModelVersions(modelsDir),
+  });
 }
 
 export class DoorPadAdaptations {
@@ -162,6 +173,14 @@ export class DoorPadAdaptations {
   #door(door: string): void {
     if (!this.#o.doors.includes(door)) throw new FacegateError('unknown_door', `no door ${JSON.stringify(door)} is configured`);
   }
+}
+
+/**
+ * The sha256 a door pins for an adaptation given as JSON: the admin keeps a body in its compact
+ * form (JSON.stringify), so an indented file on disk has another sha256sum than the one shown.
+ */
+export function adaptationPin(file: unknown): string {
+  return sha256Hex(Buffer.from(JSON.stringify(file)));
 }
 
 /** A door's adaptation as the admin API gives it (snake_case; the file's figures, never its weights). */

@@ -43,7 +43,7 @@ export type { AdaptationFigures, PadAdaptationFile, PadModelVersions } from './a
 export { ADAPT_FIT, MIN_ADAPT_FRAMES, MIN_LIVE_PRESENTERS, fitAdaptation } from './adapt-fit.ts';
 export type { AdaptFrame, AdaptOptions, AdaptOutcome, AdaptRefusal } from './adapt-fit.ts';
 export { AdaptEvidence } from './adapt-evidence.ts';
-export { DoorPadAdaptations, cameraDescriptor, doorAdaptationJson } from './door-adaptations.ts';
+export { DoorPadAdaptations, adaptationPin, cameraDescriptor, doorAdaptationJson, doorPadAdaptationsFor } from './door-adaptations.ts';
 export type { DoorAdaptationState, DoorAdaptationStatus, DoorPadAdaptationsOptions } from './door-adaptations.ts';
 export type { FrameEvidence } from './adapt-evidence.ts';
 export { DEFAULT_ADAPT_PEOPLE, MAX_ADAPT_PEOPLE, MIN_ADAPT_PEOPLE, checkPeople, planPhases, selftestAdaptationJson } from './selftest-adapt.ts';

@@ -63,6 +63,7 @@ const TABLES: Record<string, Coverage> = {
     why: "a door's own PAD model: weights, thresholds and figures (no frame, face or presenter); accepted_by is an operator",
   },
   mqtt_nonces: { holds: 'nobody', why: 'nonces of signed commands' },
+  metric_samples: { holds: 'nobody', why: "the board's camera fps, analysis rate and temperature over time (the dashboard); kept 7 days" },
 };
 
 const OLD = '2000-01-01T00:00:00.000Z';

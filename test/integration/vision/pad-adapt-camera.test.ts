@@ -7,7 +7,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { DoorPadAdaptations } from '../../../daemon/vision/pad/index.ts';
+import { readPadLevels } from '../../../daemon/vision/pad/levels.ts';
+import { openDatabase } from '../../../daemon/store/index.ts';
 import { startFacegate } from '../../support/daemon.ts';
+import { craftedAdaptation, versions } from '../../support/pad-adaptation.ts';
 import { NUAA, nuaaFrames, replayEnv, showOnReplay } from '../../support/replay.ts';
 import { tempDir } from '../../support/tmp.ts';
 
@@ -61,5 +65,35 @@ test(
     assert.equal(file.report.presenters, 2);
     assert.ok(!/\.jpg|live__|spoof__|000[12]\//.test(JSON.stringify({ ...file, camera: null })), 'no image or subject is named in the file');
     assert.deepEqual(readdirSync(dir).sort(), ['data', 'door-pad.json', 'replay'], 'no frame or temporary file was left');
+  },
+);
+
+test(
+  "the camera self-test judges by the door's accepted adaptation, as the door does",
+  { skip: !existsSync(NUAA) && 'no ../shared/data/nuaa-train', timeout: 180_000 },
+  async () => {
+    const dir = tempDir('facegate-selftest-adapted-');
+    const replay = join(dir, 'replay');
+    const data = join(dir, 'data');
+    mkdirSync(replay);
+    mkdirSync(data, { mode: 0o700 });
+    const adaptation = craftedAdaptation();
+    assert.notEqual(adaptation.thresholds.balanced, readPadLevels().balanced, 'the shipped and adapted thresholds tell apart');
+    const db = openDatabase(data);
+    const doors = new DoorPadAdaptations({ db, doors: ['front'], cameraDoor: 'front', camera: `replay:${replay} 640x480`, versions });
+    doors.accept('front', Buffer.from(JSON.stringify(adaptation)), 'test');
+    const pinned = doors.status('front').sha256;
+    db.close();
+
+    showOnReplay(replay, nuaaFrames('0001', 'live'));
+    const cli = startFacegate(['pad', 'selftest', '--attacks', 'print', '--seconds', '4', '--json'], replayEnv(data, replay));
+    await cli.waitForLog((l) => typeof l.raw === 'string' && l.raw.startsWith('phase 2/2: '), 120_000);
+    showOnReplay(replay, nuaaFrames('0001', 'spoof'));
+    assert.equal(await cli.exited, 0, cli.stderrTail());
+    const report = JSON.parse(cli.stdout()) as { judged_by: string; adaptation_sha256: string | null; levels: Record<string, { threshold: number }> };
+    assert.equal(report.judged_by, 'adaptation');
+    assert.equal(report.adaptation_sha256, pinned);
+    for (const level of ['convenience', 'balanced', 'strict'] as const)
+      assert.equal(report.levels[level]?.threshold, Math.round(adaptation.thresholds[level] * 1e4) / 1e4, `${level}: the adaptation's threshold`);
   },
 );

@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,6 +59,7 @@ test(
     const out = JSON.parse(res.stdout) as {
       status: string;
       file: string;
+      sha256: string;
       level: string;
       before: { levels: Record<string, { apcer: Record<string, { apcer: number }>; bpcer: number }> };
       after: { levels: Record<string, { apcer: Record<string, { apcer: number }>; bpcer: number }> };
@@ -72,6 +74,9 @@ test(
     const text = readFileSync(file, 'utf8');
     assert.ok(!/\.jpg|0001\/|live__/.test(text), 'no image is named in the file');
     const adaptation = JSON.parse(text) as { report: { frames: Record<string, number> } };
+    // The pin printed is the one a door keeps for this file's JSON (compact, as the admin stores a body).
+    assert.equal(out.sha256, createHash('sha256').update(JSON.stringify(adaptation)).digest('hex'));
+    assert.notEqual(out.sha256, createHash('sha256').update(text).digest('hex'), 'the file on disk is indented');
     assert.ok((adaptation.report.frames['live'] ?? 0) >= 20 && (adaptation.report.frames['spoof'] ?? 0) >= 20);
 
     const shipped = await evalPad(['--images', judge, '--json']);

@@ -103,6 +103,33 @@ test('environment overrides are validated like the file', () => {
   assert.ok(problems.includes('nope: unknown key'), problems.join('\n'));
 });
 
+test("a one-part environment name sets a whole section; the launcher's own names are not config", () => {
+  const env = {
+    FACEGATE_DOORS: '[{id: front, name: Front, driver: simulated}, {id: back, name: Back, driver: simulated, lock: {pin: 18}}]',
+    FACEGATE_MQTT: '{base_topic: site}',
+    FACEGATE_MQTT__URL: 'mqtt://hub:1883',
+    FACEGATE_DIST: '0',
+    FACEGATE_LOG_FORMAT: 'json',
+  };
+  const { config, layers } = loadConfig({ env });
+  assert.deepEqual(
+    config.doors.map((d) => [d.id, d.driver]),
+    [
+      ['front', 'simulated'],
+      ['back', 'simulated'],
+    ],
+  );
+  assert.equal(config.doors[1]?.lock.pin, 18);
+  assert.equal(config.mqtt.base_topic, 'site');
+  assert.equal(config.mqtt.url, 'mqtt://hub:1883');
+  assert.deepEqual(layers, ['embedded defaults', 'environment']);
+  const problems = problemsOf(() => loadConfig({ env: { FACEGATE_DOORS: '[{id: front, name: A}, {id: front, name: B, lock: {pin: 18}}]' } }));
+  assert.ok(
+    problems.some((p) => p.includes('front')),
+    problems.join('\n'),
+  );
+});
+
 test('a broken YAML file gives one clear error naming the file', () => {
   const dir = tempDir();
   const file = join(dir, 'broken.yaml');

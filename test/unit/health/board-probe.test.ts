@@ -1,19 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { CpuLoad, cpuTemperature } from '../../../daemon/health/index.ts';
+import { join } from 'node:path';
+import { fakeThermal as thermal } from '../../support/thermal.ts';
 import { tempDir } from '../../support/tmp.ts';
-
-function thermal(zones: [type: string, milliC: string][]): string {
-  const root = tempDir();
-  zones.forEach(([type, temp], i) => {
-    mkdirSync(join(root, `thermal_zone${i}`));
-    writeFileSync(join(root, `thermal_zone${i}`, 'type'), `${type}\n`);
-    writeFileSync(join(root, `thermal_zone${i}`, 'temp'), `${temp}\n`);
-  });
-  return root;
-}
 
 void test('the CPU temperature comes from the thermal zone that names the CPU, else the first readable one; null without zones', async () => {
   assert.equal(

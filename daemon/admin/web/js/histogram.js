@@ -1,6 +1,7 @@
 /* global Node */
 // A histogram of two series with a threshold line, as hand-written SVG: a few rects, a line and
-// some text do not need a charting library to ship, audit and keep up to date.
+// some text do not need a charting library to ship, audit and keep up to date. s() and round()
+// are the panel's SVG helpers (charts.js draws the dashboard with them).
 
 const NS = 'http://www.w3.org/2000/svg';
 const W = 320;
@@ -11,14 +12,21 @@ const TOP = 18;
 const BOTTOM = 18;
 
 /** Like dom.js's h(), in the SVG namespace (document.createElement would make unknown HTML elements). */
-function s(tag, attrs = {}, ...children) {
+export function s(tag, attrs = {}, ...children) {
   const el = document.createElementNS(NS, tag);
   for (const [k, v] of Object.entries(attrs)) if (v !== undefined && v !== null) el.setAttribute(k, String(v));
-  for (const c of children.flat()) if (c !== null && c !== undefined) el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  for (const c of children.flat(Infinity)) if (c !== null && c !== undefined) el.append(c instanceof Node ? c : document.createTextNode(String(c)));
   return el;
 }
 
-const round = (x) => Math.round(x * 10) / 10;
+export const round = (x) => Math.round(x * 10) / 10;
+
+/** One bar: a rect.bar of class `cls` at the box (rounded to 0.1), with data-* attributes and a title. */
+export function bar(cls, data, box, title) {
+  const attrs = Object.fromEntries(Object.entries(data).map(([k, v]) => [`data-${k}`, v]));
+  const rounded = Object.fromEntries(Object.entries(box).map(([k, v]) => [k, round(v)]));
+  return s('rect', { class: `bar ${cls}`, ...attrs, ...rounded }, s('title', {}, title));
+}
 
 /** The default axis: scores over [0, 1]. `range` words what a bar from..to holds. */
 export const SCORE_AXIS = {
@@ -45,19 +53,11 @@ export function histogram({ label, threshold = null, thresholdLabel, series, axi
     ser.bins.map((count, i) => {
       if (count === 0) return null;
       const height = Math.max(1, (count / max) * plotH);
-      return s(
-        'rect',
-        {
-          class: `bar ${ser.cls}`,
-          'data-series': ser.name,
-          'data-bin': i,
-          'data-count': count,
-          x: round(LEFT + (i * series.length + k) * slot + 0.5),
-          y: round(base - height),
-          width: round(slot - 1),
-          height: round(height),
-        },
-        s('title', {}, `${ser.label}: ${count} ${axis.range((i / n) * axis.max, ((i + 1) / n) * axis.max)}`),
+      return bar(
+        ser.cls,
+        { series: ser.name, bin: i, count },
+        { x: LEFT + (i * series.length + k) * slot + 0.5, y: base - height, width: slot - 1, height },
+        `${ser.label}: ${count} ${axis.range((i / n) * axis.max, ((i + 1) / n) * axis.max)}`,
       );
     }),
   );

@@ -3,6 +3,7 @@
 // `root` and may return a cleanup function (e.g. closing SSE).
 import { get, post } from './api.js';
 import { calibrationCard } from './calibration.js';
+import { dashboardCharts } from './dashboard-charts.js';
 import { errorLine, field, fmtTime, guarded, h, toast } from './dom.js';
 import { people } from './people.js';
 import { selftest } from './selftest.js';
@@ -140,6 +141,7 @@ async function dashboard(root) {
       h('div', { class: 'card' }, h('h2', {}, 'Doors'), doors),
       h('div', { class: 'card' }, h('h2', {}, 'Last events ', liveState), list),
     ),
+    dashboardCharts(),
   );
   return live(
     (e) => {
