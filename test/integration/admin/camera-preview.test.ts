@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { isolatedEnv, startFacegate, stopCleanly, type DaemonProcess } from '../../support/daemon.ts';
 import { fixtureFrames, replayEnv, showOnReplay } from '../../support/replay.ts';
+import { sseEvents } from '../../support/sse.ts';
 import { tempDir } from '../../support/tmp.ts';
 
 interface PreviewFrameJson {
@@ -36,29 +37,6 @@ async function signIn(d: DaemonProcess, dataDir: string): Promise<{ base: string
     .map((c) => c.split(';')[0])
     .join('; ');
   return { base, headers: { cookie: jar, 'x-csrf-token': /fg_csrf=([^;]+)/.exec(jar)?.[1] ?? '' } };
-}
-
-/** Reads Server-Sent Events from a response until `enough` says so (or the stream ends). */
-async function readEvents(res: Response, enough: (events: { name: string; data: unknown }[]) => boolean, timeoutMs = 120_000) {
-  const events: { name: string; data: unknown }[] = [];
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  const deadline = Date.now() + timeoutMs;
-  while (!enough(events)) {
-    if (Date.now() > deadline) throw new Error(`not enough events in ${timeoutMs} ms: ${JSON.stringify(events.map((e) => e.name))}`);
-    const { value, done } = await reader.read();
-    if (done) break;
-    text += decoder.decode(value, { stream: true });
-    for (let end = text.indexOf('\n\n'); end >= 0; end = text.indexOf('\n\n')) {
-      const block = text.slice(0, end);
-      text = text.slice(end + 2);
-      const name = /^event: (.+)$/m.exec(block)?.[1];
-      const data = /^data: (.+)$/m.exec(block)?.[1];
-      if (name && data) events.push({ name, data: JSON.parse(data) as unknown });
-    }
-  }
-  return events;
 }
 
 const filesIn = (dir: string): string[] =>
@@ -93,7 +71,7 @@ test('admin: live frames with the face box and a verdict; viewer 403; the stream
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /^text\/event-stream/);
     assert.equal(res.headers.get('cache-control'), 'no-store, no-transform');
-    const events = await readEvents(res, (es) => es.some((e) => e.name === 'frame' && (e.data as PreviewFrameJson).faces.length === 1));
+    const events = await sseEvents(res).until((es) => es.some((e) => e.name === 'frame' && (e.data as PreviewFrameJson).faces.length === 1));
     assert.deepEqual(events[0], { name: 'open', data: { fps: 2, max_seconds: 300 } });
     const frames = events.filter((e) => e.name === 'frame').map((e) => e.data as PreviewFrameJson);
     const withFace = frames.find((f) => f.faces.length === 1)!;
