@@ -5,15 +5,13 @@
  * session's time is up, or when the session or token stops being valid; frames a slow client has
  * not taken yet are skipped rather than queued.
  */
-import { PassThrough } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import type { FastifyTypebox } from '../app-type.ts';
 import { audit, type AdminContext } from '../context.ts';
-import { stillValid, type Principal } from '../auth/guard.ts';
 import { ServiceError } from '../services.ts';
-import { httpTimeouts } from '../http-timeouts.ts';
 import { replies } from '../schemas.ts';
-import type { PreviewFrame, PreviewSession } from '../preview/types.ts';
+import type { PreviewFrame } from '../preview/types.ts';
+import { liveStreams, sendStream, type LiveStream } from './live-streams.ts';
 
 /** More than this many bytes unsent: the client is slow, the frame is dropped. */
 const BACKLOG_BYTES = 256 * 1024;
@@ -30,15 +28,7 @@ const frameJson = (f: PreviewFrame) => ({
 });
 
 export function cameraPreviewRoutes(app: FastifyTypebox, ctx: AdminContext): void {
-  const streams = new Map<PassThrough, Principal>();
-  const { heartbeatMs } = httpTimeouts(ctx.config.admin);
-  const offRevocation = ctx.auth.onRevocation(() => {
-    for (const [s, p] of streams) if (!stillValid(p, ctx.auth)) s.end();
-  });
-  app.addHook('onClose', async () => {
-    offRevocation();
-    for (const s of streams.keys()) s.end();
-  });
+  const streams = liveStreams(app, ctx);
 
   app.get(
     '/api/camera/preview',
@@ -54,16 +44,16 @@ export function cameraPreviewRoutes(app: FastifyTypebox, ctx: AdminContext): voi
     },
     async (request, reply) => {
       if (!ctx.services.preview) throw new ServiceError('unavailable', 'this daemon has no camera preview');
-      const stream = new PassThrough();
+      let live: LiveStream | null = null;
+      // Frames a slow client has not taken yet are dropped, not queued.
       const send = (name: string, data: unknown): void => {
-        if (stream.writableLength > BACKLOG_BYTES) return;
-        stream.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+        if (live && live.stream.writableLength <= BACKLOG_BYTES) live.send(name, data);
       };
-      const session: PreviewSession = await ctx.services.preview.open({
+      const session = await ctx.services.preview.open({
         frame: (f) => send('frame', frameJson(f)),
         end: (reason) => {
           send('end', { reason });
-          stream.end();
+          live?.stream.end();
         },
       });
       try {
@@ -72,28 +62,9 @@ export function cameraPreviewRoutes(app: FastifyTypebox, ctx: AdminContext): voi
         session.close();
         throw err;
       }
-      const principal = request.principal as Principal;
-      streams.set(stream, principal);
-      let timer = ctx.clock.setTimeout(function beat() {
-        if (!stillValid(principal, ctx.auth)) return stream.end();
-        stream.write(': keep-alive\n\n');
-        timer = ctx.clock.setTimeout(beat, heartbeatMs);
-      }, heartbeatMs);
-      const cleanup = (): void => {
-        session.close();
-        ctx.clock.clearTimeout(timer);
-        streams.delete(stream);
-        stream.end();
-      };
-      request.raw.on('close', cleanup);
-      stream.on('close', cleanup);
-      if (request.raw.destroyed) cleanup();
+      live = streams.open(request, () => session.close());
       send('open', { fps: session.fps, max_seconds: session.maxSeconds });
-      return reply
-        .header('content-type', 'text/event-stream; charset=utf-8')
-        .header('cache-control', 'no-store, no-transform')
-        .header('x-accel-buffering', 'no')
-        .send(stream as unknown as string); // streams bypass the serializer; the schema only documents the type
+      return sendStream(reply, live.stream, 'no-store, no-transform');
     },
   );
 }
