@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { startFacegate } from '../support/daemon.ts';
 import { fixtureFrames, replayEnv, showOnReplay } from '../support/replay.ts';
-import { browser } from '../support/panel.ts';
+import { browser, setUpInPanel } from '../support/panel.ts';
 import { tempDir } from '../support/tmp.ts';
 
 const FACE = fileURLToPath(new URL('../fixtures/pad/live__0001_00_00_01_0.jpg', import.meta.url));
@@ -78,13 +78,7 @@ test(
     try {
       const listening = await d.waitForLog((l) => l.msg === 'admin panel listening', 120_000);
       const base = `http://127.0.0.1:${new URL(String(listening.address)).port}`;
-      const page = ctx.pages()[0] ?? (await ctx.newPage());
-      await page.goto(base);
-      await page.fill('input[name=code]', readFileSync(join(data, 'setup-code'), 'utf8').trim());
-      await page.fill('input[name=username]', 'owner');
-      await page.fill('input[name=password]', 'correct horse battery');
-      await page.click('#setup-form button[type=submit]');
-      await page.waitForSelector('#page-dashboard');
+      const { page } = await setUpInPanel(ctx, { base, setupCode: readFileSync(join(data, 'setup-code'), 'utf8').trim() });
 
       // A person with a first photo (identity stores a person with one), then the camera.
       await page.click('a[data-page=people]');

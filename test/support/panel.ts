@@ -27,12 +27,15 @@ export function panelUrl(daemon: RunningDaemon): string {
   return `http://127.0.0.1:${new URL(daemon.admin.address ?? 'http://0.0.0.0:0').port}`;
 }
 
-/** Opens the daemon's panel in the context's first tab and does first-run setup as "owner"; the dashboard is showing. */
-export async function setUpInPanel(ctx: BrowserContext, daemon: RunningDaemon): Promise<{ page: Page; base: string }> {
-  const base = panelUrl(daemon);
+/**
+ * Opens the daemon's panel in the context's first tab and does first-run setup as "owner"; the
+ * dashboard is showing. A daemon in a child process is given by its panel's URL and setup code.
+ */
+export async function setUpInPanel(ctx: BrowserContext, daemon: RunningDaemon | { base: string; setupCode: string }): Promise<{ page: Page; base: string }> {
+  const base = 'base' in daemon ? daemon.base : panelUrl(daemon);
   const page = ctx.pages()[0] ?? (await ctx.newPage());
   await page.goto(base);
-  await page.fill('input[name=code]', daemon.admin?.setupCode ?? '');
+  await page.fill('input[name=code]', ('base' in daemon ? daemon.setupCode : daemon.admin?.setupCode) ?? '');
   await page.fill('input[name=username]', 'owner');
   await page.fill('input[name=password]', 'correct horse battery');
   await page.click('#setup-form button[type=submit]');

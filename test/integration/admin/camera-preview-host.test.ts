@@ -4,11 +4,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
-import { createAdminHost, type AdminHost } from '../../../daemon/admin/index.ts';
+import { createAdminHost } from '../../../daemon/admin/index.ts';
 import { systemClock } from '../../../daemon/core/index.ts';
 import { PreviewSampler, type PreviewFrames } from '../../../daemon/admin/preview/sampler.ts';
 import type { PreviewFrame } from '../../../daemon/admin/preview/types.ts';
-import { adminHarness, type AdminHarness } from '../../support/admin.ts';
+import { adminHarness } from '../../support/admin.ts';
+import { setUpOverHttp } from '../../support/admin-http.ts';
 import { sseEvents } from '../../support/sse.ts';
 import { eventually } from '../../support/within.ts';
 
@@ -36,35 +37,27 @@ async function madeFrames(): Promise<PreviewFrames> {
   };
 }
 
-async function hosted(h: AdminHarness, sampler: PreviewSampler, entry?: URL): Promise<{ host: AdminHost; base: string; headers: Record<string, string> }> {
-  const host = await createAdminHost({ config: h.config, services: { ...h.services, preview: sampler }, bus: h.bus, log: h.log, ...(entry ? { entry } : {}) });
-  const base = await host.start();
-  const res = await fetch(`${base}/api/auth/setup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ code: host.setupCode, username: 'owner', password: 'correct horse battery' }),
-  });
-  const jar = res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  return { host, base, headers: { cookie: jar } };
-}
-
-test('through the worker: two viewers, a third gets 409; a session at its time limit gets "end" and its stream closes', async () => {
+/** The real admin worker (or `entry`, a wrapped one) on a harness, with the real sampler on made frames at 2 fps and 2 viewers; signed in. */
+async function hosted(maxSessionMs: number, entry?: URL) {
   const h = await adminHarness((c) => {
     c.daemon.log_level = 'silent';
   });
-  const sampler = new PreviewSampler({
+  const preview = new PreviewSampler({
     frames: await madeFrames(),
     clock: systemClock,
     log: h.log,
     fps: 2,
     maxViewers: 2,
-    maxSessionMs: 1500,
+    maxSessionMs,
     available: () => true,
   });
-  const { host, base, headers } = await hosted(h, sampler);
+  const host = await createAdminHost({ config: h.config, services: { ...h.services, preview }, bus: h.bus, log: h.log, ...(entry ? { entry } : {}) });
+  const base = await host.start();
+  return { h, preview, host, base, headers: await setUpOverHttp(base, host.setupCode) };
+}
+
+test('through the worker: two viewers, a third gets 409; a session at its time limit gets "end" and its stream closes', async () => {
+  const { preview, host, base, headers } = await hosted(1500);
   try {
     const a = await fetch(`${base}/api/camera/preview`, { headers });
     const b = await fetch(`${base}/api/camera/preview`, { headers });
@@ -72,7 +65,7 @@ test('through the worker: two viewers, a third gets 409; a session at its time l
     const third = await fetch(`${base}/api/camera/preview`, { headers });
     assert.equal(third.status, 409);
     assert.match(((await third.json()) as { message: string }).message, /2 camera previews are open already/);
-    assert.equal(sampler.stats().viewers, 2);
+    assert.equal(preview.stats().viewers, 2);
 
     const stream = sseEvents(a);
     const events = await stream.until((es) => es.some((e) => e.name === 'end'), 10_000);
@@ -84,8 +77,8 @@ test('through the worker: two viewers, a third gets 409; a session at its time l
     const count = events.length;
     await stream.until(() => false, 5000); // returns only because the stream ended
     assert.equal(stream.events.length, count, 'nothing after "end": the stream is closed');
-    await eventually(5000, () => sampler.stats().viewers === 0, 'both sessions ended at their limit');
-    assert.equal(sampler.stats().sampling, false);
+    await eventually(5000, () => preview.stats().viewers === 0, 'both sessions ended at their limit');
+    assert.equal(preview.stats().sampling, false);
     await b.body?.cancel();
   } finally {
     await host.stop();
@@ -93,25 +86,28 @@ test('through the worker: two viewers, a third gets 409; a session at its time l
 });
 
 test('a worker that dies ends its previews: the sampling stops', async () => {
-  const h = await adminHarness((c) => {
-    c.daemon.log_level = 'silent';
-  });
-  const sampler = new PreviewSampler({
-    frames: await madeFrames(),
-    clock: systemClock,
-    log: h.log,
-    fps: 2,
-    maxViewers: 2,
-    maxSessionMs: 300_000,
-    available: () => true,
-  });
-  const { host, base, headers } = await hosted(h, sampler, new URL('../../fixtures/workers/admin-worker-crashing.ts', import.meta.url));
+  const { h, preview, host, base, headers } = await hosted(300_000, new URL('../../fixtures/workers/admin-worker-crashing.ts', import.meta.url));
   try {
     const res = await fetch(`${base}/api/camera/preview`, { headers });
     await sseEvents(res).until((es) => es.some((e) => e.name === 'frame'), 10_000);
-    assert.equal(sampler.stats().sampling, true);
+    assert.equal(preview.stats().sampling, true);
     h.bus.emit('door:status', { door: 'crash', lock: 'locked', position: 'unknown', mode: 'normal', alarm: 'none', heldUnlockedUntil: null });
-    await eventually(10_000, () => sampler.stats().viewers === 0 && !sampler.stats().sampling, 'the dead worker’s preview ended');
+    await eventually(10_000, () => preview.stats().viewers === 0 && !preview.stats().sampling, 'the dead worker’s preview ended');
+  } finally {
+    await host.stop();
+  }
+});
+
+test('signing out ends the preview stream of that session, and its sampling', async () => {
+  const { preview, host, base, headers } = await hosted(300_000);
+  try {
+    const res = await fetch(`${base}/api/camera/preview`, { headers });
+    const stream = sseEvents(res);
+    await stream.until((es) => es.some((e) => e.name === 'frame'), 10_000);
+    const out = await fetch(`${base}/api/auth/logout`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: '{}' });
+    assert.equal(out.status, 200);
+    await stream.until(() => false, 10_000); // returns once the daemon ended the stream
+    await eventually(5000, () => preview.stats().viewers === 0 && !preview.stats().sampling, 'the session’s preview ended');
   } finally {
     await host.stop();
   }

@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { isolatedEnv, startFacegate, stopCleanly, type DaemonProcess } from '../../support/daemon.ts';
 import { fixtureFrames, replayEnv, showOnReplay } from '../../support/replay.ts';
+import { setUpOverHttp } from '../../support/admin-http.ts';
 import { sseEvents } from '../../support/sse.ts';
 import { tempDir } from '../../support/tmp.ts';
 
@@ -25,18 +26,7 @@ interface PreviewFrameJson {
 async function signIn(d: DaemonProcess, dataDir: string): Promise<{ base: string; headers: Record<string, string> }> {
   const listening = await d.waitForLog((l) => l.msg === 'admin panel listening', 120_000);
   const base = `http://127.0.0.1:${new URL(String(listening.address)).port}`;
-  const code = readFileSync(join(dataDir, 'setup-code'), 'utf8').trim();
-  const setup = await fetch(`${base}/api/auth/setup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ code, username: 'owner', password: 'correct horse battery' }),
-  });
-  assert.equal(setup.status, 200, await setup.clone().text());
-  const jar = setup.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  return { base, headers: { cookie: jar, 'x-csrf-token': /fg_csrf=([^;]+)/.exec(jar)?.[1] ?? '' } };
+  return { base, headers: await setUpOverHttp(base, readFileSync(join(dataDir, 'setup-code'), 'utf8').trim()) };
 }
 
 const filesIn = (dir: string): string[] =>
