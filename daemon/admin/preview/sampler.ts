@@ -73,11 +73,6 @@ export class PreviewSampler implements CameraPreviewService {
     return { fps, maxSeconds: Math.round(maxSessionMs / 1000), close: () => void this.#remove(entry) };
   }
 
-  /** Ends every open session (the admin worker went away or the daemon stops). */
-  closeAll(): void {
-    for (const entry of [...this.#open]) if (this.#remove(entry)) entry.viewer.end('stopped');
-  }
-
   #remove(entry: Open): boolean {
     if (!this.#open.delete(entry)) return false;
     this.#o.clock.clearTimeout(entry.limit);

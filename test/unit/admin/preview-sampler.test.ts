@@ -147,15 +147,3 @@ test('a session ends at its time limit (the viewer is told why) and sampling sto
   s.open(new Watching());
   assert.equal(s.stats().viewers, 1);
 });
-
-test('closeAll ends every open session as stopped', () => {
-  const { s } = sampler();
-  const a = new Watching();
-  const b = new Watching();
-  s.open(a);
-  s.open(b);
-  s.closeAll();
-  assert.equal(a.ended, 'stopped');
-  assert.equal(b.ended, 'stopped');
-  assert.equal(s.stats().sampling, false);
-});
