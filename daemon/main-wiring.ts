@@ -26,6 +26,7 @@ import { MqttService } from './mqtt/index.ts';
 import {
   adminPanelUrl,
   calibrationService,
+  cameraPreview,
   doorService,
   identityPeople,
   personStatsService,
@@ -229,6 +230,15 @@ export function adminOptions({ config, db, bus, log, privacy }: Base, r: AdminRo
       audit: privacy.audit,
       loginNameTag: (typed) => privacy.pseudonyms.loginName(typed),
       padSelftest: padSelftestService(r.selftests, selftestStateJson),
+      // The framing preview samples frames only while an admin watches (docs/PRIVACY.md).
+      preview: cameraPreview({
+        bus,
+        clock: systemClock,
+        log,
+        settings: config.admin.preview,
+        available: () => config.camera.source !== 'none' && r.camera.status().state !== 'none',
+        wantFrame: () => r.analysis.wantNextFrame(),
+      }),
       // An accepted or removed adaptation reaches the live check at once.
       ...(r.padAdaptations
         ? { padAdaptation: padAdaptationService(r.padAdaptations, doorAdaptationJson, () => r.vision.setPadAdaptation(r.padAdaptations?.inUse() ?? null)) }

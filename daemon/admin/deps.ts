@@ -18,7 +18,7 @@ export { ConfigSchema, validateConfig } from '../config/index.ts';
 export type { Config } from '../config/index.ts';
 export { EventStore, MetricSamples, OUTCOMES, openDatabase, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, readDashboard, restrictMode } from '../store/index.ts';
 export type { CalibrationReport, CalibrationThresholds, DashboardRange, DashboardReport, Database, EventQuery, PersonStats } from '../store/index.ts';
-export type { FaceObservation } from '../core/index.ts';
+export type { FaceObservation, FrameAnalysis } from '../core/index.ts';
 export { EnrollmentRefusedError, PersonNotFoundError, REFUSAL_TEXT, SECURITY_LEVELS, imageKind } from '../identity/index.ts';
 export type { Draft as IdentityDraft, Identity, Person as IdentityPerson, PhotoOutcome, RefusalReason } from '../identity/index.ts';
 export type { Doors } from '../door/index.ts';

@@ -6,6 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import { FacegateError, WORKER_YOUNG_GENERATION_MB, moduleUrl, type BusEvents, type Config, type EventBus, type Logger } from './deps.ts';
 import { serveAdminServices } from './remote-services.ts';
+import { servePreview } from './preview/channel.ts';
 import type { AdminServices } from './services.ts';
 import { FORWARDED_EVENTS, type AdminWorkerData, type FromWorker, type ToWorker } from './worker-messages.ts';
 
@@ -57,6 +58,7 @@ export async function createAdminHost(opts: AdminHostOptions): Promise<AdminHost
     ...(opts.version === undefined ? {} : { version: opts.version }),
     padSelftest: opts.services.padSelftest !== undefined,
     padAdaptation: opts.services.padAdaptation !== undefined,
+    preview: opts.services.preview !== undefined,
     liveKeys: Object.keys(live),
     nice: opts.nice ?? ADMIN_WORKER_NICE,
   };
@@ -73,6 +75,7 @@ export async function createAdminHost(opts: AdminHostOptions): Promise<AdminHost
       workerData: data,
     });
     const stopServing = serveAdminServices(worker, opts.services);
+    const stopPreview = opts.services.preview ? servePreview(worker, opts.services.preview) : () => undefined;
     const offBus = FORWARDED_EVENTS.map((name) =>
       opts.bus.on(name, (payload: unknown) => {
         worker.postMessage({ type: 'bus', name, payload: name === 'frame' ? withoutPixels(payload as BusEvents['frame']) : payload } satisfies ToWorker);
@@ -88,6 +91,7 @@ export async function createAdminHost(opts: AdminHostOptions): Promise<AdminHost
     const exited = new Promise<number>((resolve) =>
       worker.once('exit', (code) => {
         stopServing();
+        stopPreview();
         for (const off of offBus) off();
         resolve(code);
       }),

@@ -35,4 +35,6 @@ export type { Transport } from './tls.ts';
 export { SETUP_CODE_FILE } from './auth/setup-code.ts';
 export { calibrationService, doorService, identityPeople, nextFaceFromBus, padAdaptationService, padSelftestService } from './adapters.ts';
 export type { CameraFace, IdentityPeopleOptions, SelftestRunsLike } from './adapters.ts';
+export { cameraPreview } from './preview/camera-preview.ts';
+export type { CameraPreviewService, PreviewFrame, PreviewVerdict } from './preview/types.ts';
 export { personStatsService } from './person-stats-basis.ts';

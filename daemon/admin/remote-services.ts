@@ -7,8 +7,8 @@ import { ApiError } from './errors.ts';
 import { ServiceError, type AdminServices, type EventsService } from './services.ts';
 import { rpcClient, serveRpc, type RpcErrorData, type RpcPort } from './deps.ts';
 
-/** Events are read in the worker, from its own connection (the stored events are already anonymized). */
-type Group = Exclude<keyof AdminServices, 'loginNameTag' | 'events'>;
+/** Events are read in the worker, from its own connection (the stored events are already anonymized); the preview is pushed (preview/channel.ts). */
+type Group = Exclude<keyof AdminServices, 'loginNameTag' | 'events' | 'preview'>;
 type MethodsOf<T> = { [K in keyof T]-?: T[K] extends (...args: never[]) => unknown ? K : never }[keyof T];
 
 /** Every method of every service, checked against the interfaces by the compiler. */

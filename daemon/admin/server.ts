@@ -34,6 +34,7 @@ import { settingsRoutes } from './routes/settings.ts';
 import { userRoutes } from './routes/users.ts';
 import { padSelftestRoutes } from './routes/pad-selftest.ts';
 import { padAdaptationRoutes } from './routes/pad-adaptation.ts';
+import { cameraPreviewRoutes } from './routes/camera-preview.ts';
 
 export const WEB_ROOT = fileURLToPath(new URL('./web/', import.meta.url));
 
@@ -195,6 +196,7 @@ export async function createAdminServer(options: AdminServerOptions): Promise<Ad
   userRoutes(app, ctx);
   padSelftestRoutes(app, ctx);
   padAdaptationRoutes(app, ctx);
+  cameraPreviewRoutes(app, ctx);
 
   await app.register(fastifyStatic, { root: WEB_ROOT, prefix: '/', index: ['index.html'], dotfiles: 'deny', cacheControl: true, maxAge: 0 });
 

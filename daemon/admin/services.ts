@@ -5,6 +5,7 @@
  */
 import type { Static } from '@sinclair/typebox';
 import type { AdaptationViewSchema, SelftestViewSchema } from './selftest-schema.ts';
+import type { CameraPreviewService } from './preview/types.ts';
 import type {
   AuditRow,
   Box,
@@ -202,6 +203,8 @@ export interface AdminServices {
   padSelftest?: PadSelftestService;
   /** Absent when PAD is off (no face is judged). */
   padAdaptation?: PadAdaptationService;
+  /** The camera framing preview (frames pushed, not called for: see preview/channel.ts); absent: 503. */
+  preview?: CameraPreviewService;
 }
 
 /**

@@ -7,6 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createLogger, EventBus, lowerThreadPriority, openDatabase, type BusEvents, type Config } from './deps.ts';
 import { remoteAdminServices } from './remote-services.ts';
+import { remotePreview } from './preview/channel.ts';
 import { createAdminServer } from './server.ts';
 import { storeReads } from './store-reads.ts';
 import { availableRuntimeKeys, nested } from './settings.ts';
@@ -34,6 +35,8 @@ const remote = remoteAdminServices(port, {
   padAdaptation: data.padAdaptation,
   events: storeReads(db),
 });
+const preview = data.preview ? remotePreview(port) : null;
+if (preview) remote.services.preview = preview;
 
 port.on('message', (m: ToWorker | { rpc: string }) => {
   if (!('type' in m)) return;
@@ -85,6 +88,7 @@ async function changeSetting(m: Extract<ToWorker, { type: 'change-setting' }>): 
 
 async function stop(): Promise<void> {
   remote.close(new Error('the admin worker is stopping'));
+  preview?.close();
   await server?.stop().catch((err: unknown) => log.error({ err }, 'admin server did not close cleanly'));
   db.close();
   log.flush();

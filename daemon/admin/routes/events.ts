@@ -1,27 +1,15 @@
-import { PassThrough } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import type { FastifyTypebox } from '../app-type.ts';
 import { audit, type AdminContext } from '../context.ts';
-import { stillValid, type Principal } from '../auth/guard.ts';
 import type { DoorStatus, FacegateEvent } from '../deps.ts';
 import { EventsPage, EventsQuery, IdParams, replies } from '../schemas.ts';
 import { notFound } from '../errors.ts';
-import { httpTimeouts } from '../http-timeouts.ts';
+import { liveStreams, sendStream } from './live-streams.ts';
 import { doorJson } from './status.ts';
 
 export function eventsRoutes(app: FastifyTypebox, ctx: AdminContext): void {
-  // Each open stream with who opened it: a stream ends when its session or token stops being valid.
-  const streams = new Map<PassThrough, Principal>();
-  // More often than admin.idle_timeout_s, so that the idle timeout ends only dead streams.
-  const { heartbeatMs } = httpTimeouts(ctx.config.admin);
-  const endInvalid = () => {
-    for (const [s, p] of streams) if (!stillValid(p, ctx.auth)) s.end();
-  };
-  const offRevocation = ctx.auth.onRevocation(endInvalid);
-  app.addHook('onClose', async () => {
-    offRevocation();
-    for (const s of streams.keys()) s.end();
-  });
+  // A stream ends when its session or token stops being valid.
+  const streams = liveStreams(app, ctx);
 
   app.get(
     '/api/events',
@@ -77,32 +65,14 @@ export function eventsRoutes(app: FastifyTypebox, ctx: AdminContext): void {
       },
     },
     async (request, reply) => {
-      const stream = new PassThrough();
-      streams.set(stream, request.principal as Principal);
-      const send = (name: string, data: unknown) => stream.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
-      const offEvent = ctx.bus.on('event:stored', (e: FacegateEvent) => send('event', e));
-      const offDoor = ctx.bus.on('door:status', (s: DoorStatus) => send('door', doorJson(s)));
-      let timer = ctx.clock.setTimeout(function beat() {
-        // Expiry has no event of its own: each heartbeat checks the session first.
-        if (!stillValid(request.principal as Principal, ctx.auth)) return stream.end();
-        stream.write(': keep-alive\n\n');
-        timer = ctx.clock.setTimeout(beat, heartbeatMs);
-      }, heartbeatMs);
-      const cleanup = () => {
+      const { stream, send } = streams.open(request, () => {
         offEvent();
         offDoor();
-        ctx.clock.clearTimeout(timer);
-        streams.delete(stream);
-        stream.end();
-      };
-      request.raw.on('close', cleanup);
-      stream.on('close', cleanup);
+      });
+      const offEvent = ctx.bus.on('event:stored', (e: FacegateEvent) => send('event', e));
+      const offDoor = ctx.bus.on('door:status', (s: DoorStatus) => send('door', doorJson(s)));
       stream.write('retry: 3000\n: connected\n\n');
-      return reply
-        .header('content-type', 'text/event-stream; charset=utf-8')
-        .header('cache-control', 'no-cache, no-transform')
-        .header('x-accel-buffering', 'no')
-        .send(stream as unknown as string); // streams bypass the serializer; the schema only documents the type
+      return sendStream(reply, stream, 'no-cache, no-transform');
     },
   );
 }

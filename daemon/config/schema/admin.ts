@@ -48,6 +48,24 @@ export const AdminSection = Type.Object(
     }),
     login_window_min: Type.Integer({ minimum: 1, maximum: 1440, default: 15, description: 'Window for counting failed sign-ins, in minutes.' }),
     session_lifetime_h: Type.Number({ minimum: 0.1, maximum: 720, default: 12, description: 'A session ends this many hours after sign-in.' }),
+    preview: Type.Object(
+      {
+        fps: Type.Number({
+          minimum: 0.2,
+          maximum: 2,
+          default: 2,
+          description: 'Frames per second at most of the camera framing preview (admin only, never stored).',
+        }),
+        max_viewers: Type.Integer({ minimum: 1, maximum: 4, default: 2, description: 'Framing previews open at once at most; one more gets 409.' }),
+        max_session_s: Type.Integer({
+          minimum: 10,
+          maximum: 1800,
+          default: 300,
+          description: 'A framing preview ends after this many seconds, so a forgotten tab does not watch the camera forever.',
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
   },
   { additionalProperties: false, default: {} },
 );

@@ -1,9 +1,18 @@
 /* global URL */
 // The people page: add a person, enroll them from photos or the camera (with the face box the
-// daemon found drawn on each photo), their figures at the door, export, erase.
+// daemon found drawn on each photo, and a live framing preview for the camera), their figures at
+// the door, export, erase.
 import { del, get, post } from './api.js';
+import { cameraPreview } from './camera-preview.js';
 import { errorLine, field, fmtTime, guarded, h, toast } from './dom.js';
 import { personStatsCard } from './person-stats.js';
+
+// At most one live preview on the page: it stops when its panel is replaced or the page is left.
+let openPreview = null;
+function stopPreview() {
+  openPreview?.stop();
+  openPreview = null;
+}
 
 /** Draws the image with the face box: green when the face passed the quality check, red otherwise. */
 function verdictFigure(src, result) {
@@ -29,6 +38,7 @@ function verdictFigure(src, result) {
 }
 
 function enrollPanel(person, refresh) {
+  stopPreview();
   const out = h('div', { class: 'verdicts' });
   const err = errorLine();
   const input = h('input', {
@@ -40,7 +50,14 @@ function enrollPanel(person, refresh) {
     'data-person': person.id,
   });
   const upload = h('button', { type: 'button' }, 'Upload photos');
-  const camera = h('button', { type: 'button', class: 'secondary' }, 'From camera');
+  const camera = h('button', { type: 'button', class: 'secondary', id: 'camera-open' }, 'From camera');
+  const capture = h('button', { type: 'button', id: 'camera-capture', hidden: true }, 'Capture this face');
+  const close = h('button', { type: 'button', class: 'secondary', id: 'camera-close', hidden: true }, 'Close preview');
+  const live = h('div', { class: 'live' });
+  const showCameraButtons = (previewing) => {
+    camera.hidden = previewing;
+    capture.hidden = close.hidden = !previewing;
+  };
   upload.addEventListener('click', () =>
     guarded(upload, err, async () => {
       if (!input.files.length) throw new Error('choose one or more photos first');
@@ -56,8 +73,20 @@ function enrollPanel(person, refresh) {
       refresh();
     }),
   );
-  camera.addEventListener('click', () =>
-    guarded(camera, err, async () => {
+  // The camera flow: a live preview to stand right in, then capture (as often as needed), then close.
+  camera.addEventListener('click', () => {
+    stopPreview();
+    openPreview = cameraPreview();
+    live.replaceChildren(openPreview.root);
+    showCameraButtons(true);
+  });
+  close.addEventListener('click', () => {
+    stopPreview();
+    live.replaceChildren();
+    showCameraButtons(false);
+  });
+  capture.addEventListener('click', () =>
+    guarded(capture, err, async () => {
       const res = await post(`/api/people/${person.id}/templates/camera`);
       const r = res.results[0];
       out.replaceChildren(
@@ -68,7 +97,19 @@ function enrollPanel(person, refresh) {
       refresh();
     }),
   );
-  return h('div', { class: 'enroll' }, h('label', {}, `Photos of ${person.name} (JPEG, PNG or WebP; one face each)`), input, upload, camera, err, out);
+  return h(
+    'div',
+    { class: 'enroll' },
+    h('label', {}, `Photos of ${person.name} (JPEG, PNG or WebP; one face each)`),
+    input,
+    upload,
+    camera,
+    live,
+    capture,
+    close,
+    err,
+    out,
+  );
 }
 
 /** The person's page: their figures at the door, then enrollment. */
@@ -112,6 +153,7 @@ export async function people(root) {
                     if (!confirm(`Erase ${p.name}? Their templates and keys are destroyed; this cannot be undone.`)) return;
                     await del(`/api/people/${encodeURIComponent(p.id)}`);
                     toast(`${p.name} erased`);
+                    stopPreview();
                     detail.replaceChildren();
                     await refresh();
                   }),
@@ -165,4 +207,5 @@ export async function people(root) {
     detail,
   );
   await refresh();
+  return stopPreview;
 }
