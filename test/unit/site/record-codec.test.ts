@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { decodeRecord, encodeRecord, encodeUnsigned, MAX_RECORD_BYTES, SiteError, type SiteRecord } from '../../../daemon/site/index.ts';
+import { refusedBySite } from '../../support/site.ts';
 
 function sample(over: Partial<SiteRecord> = {}): SiteRecord {
   return {
@@ -16,15 +17,6 @@ function sample(over: Partial<SiteRecord> = {}): SiteRecord {
     signature: randomBytes(64),
     ...over,
   };
-}
-
-function refused(fn: () => unknown, code: string, pattern: RegExp): void {
-  assert.throws(fn, (err: unknown) => {
-    assert.ok(err instanceof SiteError, `expected SiteError, got ${String(err)}`);
-    assert.equal(err.code, code);
-    assert.match(err.message, pattern);
-    return true;
-  });
 }
 
 void test('a record decodes to the same fields, and re-encodes to the same bytes', () => {
@@ -58,33 +50,33 @@ void test('truncation at every length is refused as malformed', () => {
 
 void test('trailing bytes, bad magic, unknown kind and unknown format are refused with their reason', () => {
   const bytes = encodeRecord(sample());
-  refused(() => decodeRecord(Buffer.concat([bytes, Buffer.from([0])])), 'site_malformed', /1 unexpected bytes after the last field/);
+  refusedBySite(() => decodeRecord(Buffer.concat([bytes, Buffer.from([0])])), 'site_malformed', /1 unexpected bytes after the last field/);
   const magic = Buffer.from(bytes);
   magic[0] = 0x58;
-  refused(() => decodeRecord(magic), 'site_malformed', /bad magic/);
+  refusedBySite(() => decodeRecord(magic), 'site_malformed', /bad magic/);
   const format = Buffer.from(bytes);
   format[2] = 2;
-  refused(() => decodeRecord(format), 'site_version', /unknown format version 2 \(this facegate reads version 1\)/);
+  refusedBySite(() => decodeRecord(format), 'site_version', /unknown format version 2 \(this facegate reads version 1\)/);
   const kind = Buffer.from(bytes);
   kind[3] = 9;
-  refused(() => decodeRecord(kind), 'site_malformed', /unknown kind 9/);
+  refusedBySite(() => decodeRecord(kind), 'site_malformed', /unknown kind 9/);
 });
 
 void test('an oversized record is refused before it is parsed, and is never written', () => {
-  refused(() => decodeRecord(Buffer.alloc(MAX_RECORD_BYTES + 1)), 'site_malformed', /over the 262144-byte limit/);
-  refused(() => encodeRecord(sample({ payload: Buffer.alloc(MAX_RECORD_BYTES) })), 'site_malformed', /over the 262144-byte limit/);
+  refusedBySite(() => decodeRecord(Buffer.alloc(MAX_RECORD_BYTES + 1)), 'site_malformed', /over the 262144-byte limit/);
+  refusedBySite(() => encodeRecord(sample({ payload: Buffer.alloc(MAX_RECORD_BYTES) })), 'site_malformed', /over the 262144-byte limit/);
 });
 
 void test('fields that break the format are refused when writing and when reading', () => {
-  refused(() => encodeUnsigned(sample({ signer: 'Front Door' })), 'site_malformed', /not a member id/);
-  refused(() => encodeUnsigned(sample({ siteId: randomBytes(8) })), 'site_malformed', /site id must be 16 bytes/);
-  refused(() => encodeUnsigned(sample({ kind: 'tombstone' })), 'site_malformed', /a tombstone carries no key and no payload/);
-  refused(() => encodeUnsigned(sample({ payload: Buffer.alloc(0) })), 'site_malformed', /needs a wrapped key and a payload/);
-  refused(() => encodeRecord(sample({ signature: randomBytes(10) })), 'site_malformed', /signature must be 64 bytes/);
+  refusedBySite(() => encodeUnsigned(sample({ signer: 'Front Door' })), 'site_malformed', /not a member id/);
+  refusedBySite(() => encodeUnsigned(sample({ siteId: randomBytes(8) })), 'site_malformed', /site id must be 16 bytes/);
+  refusedBySite(() => encodeUnsigned(sample({ kind: 'tombstone' })), 'site_malformed', /a tombstone carries no key and no payload/);
+  refusedBySite(() => encodeUnsigned(sample({ payload: Buffer.alloc(0) })), 'site_malformed', /needs a wrapped key and a payload/);
+  refusedBySite(() => encodeRecord(sample({ signature: randomBytes(10) })), 'site_malformed', /signature must be 64 bytes/);
   // A signer id with a byte outside [a-z0-9_-], written by hand.
   const bytes = encodeRecord(sample({ signer: 'abc' }));
   const at = bytes.indexOf(Buffer.from('abc'));
   bytes[at] = 0x41; // 'A'
-  refused(() => decodeRecord(bytes), 'site_malformed', /not a member id/);
-  refused(() => decodeRecord('not bytes' as unknown as Uint8Array), 'site_malformed', /expected bytes, got string/);
+  refusedBySite(() => decodeRecord(bytes), 'site_malformed', /not a member id/);
+  refusedBySite(() => decodeRecord('not bytes' as unknown as Uint8Array), 'site_malformed', /expected bytes, got string/);
 });
