@@ -29,3 +29,8 @@ export { makeTombstone, newRid, openPersonRecord, PAD_BLOCK, sealPersonRecord, v
 export type { PersonRecordInput, SiteContext, VerifiedRecord, VerifyOptions } from './record-seal.ts';
 export { compareVersions, merge, SiteLedger } from './merge.ts';
 export type { MergeOutcome, Versioned } from './merge.ts';
+export { deriveJoinKeys, JOIN_CODE_LIFETIME_MS, JOIN_SECRET_SYMBOLS, newJoinCode, parseJoinCode } from './join-code.ts';
+export type { JoinKeys } from './join-code.ts';
+export { decodeJoinMessage, encodeJoinMessage, JOIN_PROTOCOL, MAX_JOIN_MESSAGE_BYTES } from './join-messages.ts';
+export type { ConfirmMessage, HelloMessage, WelcomeMessage } from './join-messages.ts';
+export { JOIN_CONFIRM_MS, JOIN_MAX_FAILURES, JoinAttempt, JoinInvite } from './join-exchange.ts';
