@@ -40,3 +40,5 @@ export { mqttTransport } from './transport.ts';
 export type { SiteTransport } from './transport.ts';
 export { SiteReplicator } from './replicator.ts';
 export type { ReceivedPerson, SiteReplicatorOptions } from './replicator.ts';
+export { MAX_EPOCH_MESSAGE_BYTES, openEpochKey, wrapEpochKey } from './epoch-keys.ts';
+export type { EpochKey, OpenEpochOptions } from './epoch-keys.ts';
