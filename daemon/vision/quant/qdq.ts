@@ -4,6 +4,9 @@
 // DequantizeLinear pair whose uint8 scale and zero point come from calibrated ranges.
 // onnxruntime's graph optimizer fuses DQ → Conv → Q into QLinearConv (int8 kernels); operators
 // left between the pairs (PRelu, Add) keep computing in float on the dequantized values.
+// Grouped (depthwise) convolutions stay float: on onnxruntime-web's WASM their int8 kernel and the
+// Q/DQ passes around them cost more than the float kernel (faceplugin-feature, CPU ms a run:
+// every Conv int8 31–35 against float 31; depthwise left float 20–24 against 28–34).
 import { FacegateError } from '../../core/index.ts';
 import { activationParams, quantizeBias, quantizePerChannel } from './arithmetic.ts';
 import {
@@ -48,6 +51,7 @@ function attrInt(node: Node, name: string, fallback: number): number {
 
 function targetOf(node: Node, inits: Map<string, Tensor>): Target | null {
   if (!QUANTIZABLE.has(node.opType ?? '')) return null;
+  if (node.opType === 'Conv' && attrInt(node, 'group', 1) > 1) return null;
   const [, weight, bias] = node.input ?? [];
   const w = weight ? inits.get(weight) : undefined;
   if (!weight || !w || w.dataType !== FLOAT) return null;

@@ -14,7 +14,7 @@ function noise(n: number, seed: number): Float32Array {
   return Float32Array.from({ length: n }, () => ((s = (s * 16807) % 2147483647) / 2147483647) * 2 - 1);
 }
 
-/** input [1,2,8,8] → Conv 3×3 (3 channels, bias) → Relu → Conv 1×1 (2 channels) → output, at opset 9 as old exporters wrote. */
+/** input [1,2,8,8] → Conv 3×3 (3 channels, bias) → Relu → depthwise Conv 3×3 → Conv 1×1 (2 channels) → output, at opset 9 as old exporters wrote. */
 function tinyModel(): Uint8Array {
   const w1 = noise(3 * 2 * 3 * 3, 7);
   // Channel 2 is ten times larger: one scale for all channels would waste most of its steps on channel 0 and 1.
@@ -34,11 +34,22 @@ function tinyModel(): Uint8Array {
           attribute: [{ name: 'pads', type: onnx.AttributeProto.AttributeType.INTS, ints: [1, 1, 1, 1] }],
         },
         { name: 'relu', opType: 'Relu', input: ['c1'], output: ['r1'] },
-        { name: 'conv2', opType: 'Conv', input: ['r1', 'w2'], output: ['output'] },
+        {
+          name: 'depthwise',
+          opType: 'Conv',
+          input: ['r1', 'wd'],
+          output: ['d1'],
+          attribute: [
+            { name: 'group', type: onnx.AttributeProto.AttributeType.INT, i: 3 },
+            { name: 'pads', type: onnx.AttributeProto.AttributeType.INTS, ints: [1, 1, 1, 1] },
+          ],
+        },
+        { name: 'conv2', opType: 'Conv', input: ['d1', 'w2'], output: ['output'] },
       ],
       initializer: [
         makeTensor('w1', FLOAT, [3, 2, 3, 3], w1),
         makeTensor('b1', FLOAT, [3], Float32Array.of(0.1, -0.2, 0.3)),
+        makeTensor('wd', FLOAT, [3, 1, 3, 3], noise(27, 13)),
         makeTensor('w2', FLOAT, [2, 3, 1, 1], noise(6, 11)),
       ],
       input: [
@@ -88,7 +99,7 @@ test('weights get one symmetric int8 scale per output channel, biases int32 on t
 test('the QDQ model is opset 13 with per-channel int8 weights and Q/DQ pairs on the activations', () => {
   const float = tinyModel();
   const acts = activationTensors(decodeModel(float));
-  assert.deepEqual(acts, ['input', 'c1', 'r1'], 'the graph output stays float');
+  assert.deepEqual(acts, ['input', 'c1', 'd1'], 'the graph output stays float, and so does the depthwise conv');
   const ranges = Object.fromEntries(acts.map((n) => [n, { min: -2, max: 3 }]));
   const model = decodeModel(quantizeModel(float, ranges));
   assert.equal(toNumber(model.opsetImport![0]!.version), 13);
@@ -105,7 +116,9 @@ test('the QDQ model is opset 13 with per-channel int8 weights and Q/DQ pairs on 
     'the float weight is gone',
   );
   const conv2 = model.graph!.node!.find((n) => n.name === 'conv2')!;
-  assert.deepEqual(conv2.input, ['r1_dequantized', 'w2_dequantized']);
+  assert.deepEqual(conv2.input, ['d1_dequantized', 'w2_dequantized']);
+  const depthwise = model.graph!.node!.find((n) => n.name === 'depthwise')!;
+  assert.deepEqual(depthwise.input, ['r1', 'wd'], 'the depthwise conv reads float values and its float weight');
   assert.throws(() => quantizeModel(float, { input: { min: 0, max: 1 } }), /no calibrated range for activation c1/);
 });
 
@@ -113,7 +126,7 @@ test('quantizing twice gives the same bytes; the int8 model runs in onnxruntime-
   const float = tinyModel();
   const ranges = await calibrate(float, inputs, ['minmax', 'percentile-99.9']);
   assert.ok(ranges.minmax!.c1!.max > ranges['percentile-99.9']!.c1!.max, 'the percentile range clips the top');
-  assert.ok(ranges.minmax!.r1!.min >= 0, 'after Relu nothing is negative');
+  assert.ok(ranges.minmax!.d1!.max > ranges.minmax!.d1!.min);
   const a = quantizeModel(float, ranges.minmax!);
   const b = quantizeModel(float, structuredClone(ranges.minmax!));
   assert.equal(sha(a), sha(b));
