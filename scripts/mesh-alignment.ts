@@ -18,6 +18,7 @@ import {
   loadEmbedder,
   meshAlignmentPoints,
   readManifest,
+  variantFor,
   warpCrop,
   MODELS_DIR,
   type RgbImage,
@@ -66,9 +67,14 @@ if (values.embedder) vision.embedder.model = values.embedder as typeof vision.em
 const pipeline = await createVisionPipeline(vision, createLogger({ level: 'warn' }));
 const manifest = readManifest();
 // A second copy of the configured embedder (tfjs or ONNX), fed crops aligned either way.
-const { embedder, pre } = await loadEmbedder(vision.embedder.model, vision.variant, vision.embedder.flip, manifest, MODELS_DIR, vision.embedder.threads).catch(
-  (err: Error) => fail(err.message),
-);
+const { embedder, pre } = await loadEmbedder(
+  vision.embedder.model,
+  variantFor(vision.variant, vision.embedder.model),
+  vision.embedder.flip,
+  manifest,
+  MODELS_DIR,
+  vision.embedder.threads,
+).catch((err: Error) => fail(err.message));
 
 type Way = 'detector' | 'mesh';
 const WAYS: Way[] = ['detector', 'mesh'];

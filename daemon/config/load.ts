@@ -139,14 +139,18 @@ function describe(path: string, value: unknown): string {
 function expected(schema: Tree): string | null {
   const anyOf = schema.anyOf as Tree[] | undefined;
   if (!anyOf) return null;
-  const parts = anyOf.map((branch) => {
-    if ('const' in branch) return JSON.stringify(branch.const);
-    if (branch.type === 'null') return 'null';
-    if (typeof branch.pattern === 'string') return `a ${String(branch.type)} matching ${branch.pattern}`;
-    if (branch.type === 'object' && isTree(branch.properties)) return `a mapping of ${Object.keys(branch.properties).join(', ')}`;
-    return `a ${String(branch.type)}`;
-  });
-  return `expected one of ${parts.join(', ')}`;
+  return `expected one of ${anyOf.flatMap(branchWords).join(', ')}`;
+}
+
+function branchWords(branch: Tree): string[] {
+  // A union inside a union (vision.variant: a variant name, or a mapping of model names to one).
+  if (Array.isArray(branch.anyOf)) return (branch.anyOf as Tree[]).flatMap(branchWords);
+  if ('const' in branch) return [JSON.stringify(branch.const)];
+  if (branch.type === 'null') return ['null'];
+  if (typeof branch.pattern === 'string') return [`a ${String(branch.type)} matching ${branch.pattern}`];
+  if (branch.type === 'object' && isTree(branch.properties)) return [`a mapping of ${Object.keys(branch.properties).join(', ')}`];
+  if (branch.type === 'object' && isTree(branch.patternProperties)) return ['a mapping of names to those'];
+  return [`a ${String(branch.type)}`];
 }
 
 /**

@@ -9,8 +9,8 @@ export type { AnalysisLoopOptions, AnalysisLoopStats } from './analysis-loop.ts'
 export { initBackend } from './backend.ts';
 export type { BackendInfo, BackendPreference } from './backend.ts';
 export { describeBackend } from './backend-info.ts';
-export { loadModel, modelKey, readManifest, MODELS_DIR } from './registry.ts';
-export type { LoadedModel, Manifest, ManifestEntry, Thresholds, Variant } from './registry.ts';
+export { entryOf, loadModel, modelKey, readManifest, readModelFile, sha256, variantFor, withOnnxVariant, MODELS_DIR } from './registry.ts';
+export type { LoadedModel, Manifest, ManifestEntry, Thresholds, Variant, VariantChoice } from './registry.ts';
 export { FaceDetector, letterboxInput } from './detector.ts';
 export type { Detection, DetectorOptions } from './detector.ts';
 export { alignFace, canonicalPoints, estimateSimilarity, applySimilarity, warpCrop, CANONICAL_112 } from './align.ts';
@@ -54,3 +54,10 @@ export { DEFAULT_ATTACKS, DEFAULT_PHASE_SECONDS, SelftestRun, largestFace, parse
 export type { SelftestState } from './pad/selftest-run.ts';
 export { DEFAULT_ADAPT_PEOPLE, checkPeople } from './pad/selftest-adapt.ts';
 export { fitAdaptationInThread, shippedAdaptOptions } from './pad/adapt-thread.ts';
+export { calibrate } from './quant/calibrate.ts';
+export type { CalibrationInput, CalibrationMethod } from './quant/calibrate.ts';
+export { EMBEDDER_CALIBRATION_SET, embedderCalibrationImages } from './quant/calibration-set.ts';
+export { deriveInt8, installInt8, readCalibration } from './quant/derive.ts';
+export type { CalibrationFile } from './quant/derive.ts';
+export { embedderInputs } from './quant/face-crops.ts';
+export { quantizeModel } from './quant/qdq.ts';

@@ -7,13 +7,27 @@ import { dirname, join } from 'node:path';
 import { FacegateError, PACKAGE_ROOT } from '../core/index.ts';
 import type { AlignPoints } from './align.ts';
 
-export type Variant = 'float32' | 'float16' | 'uint8';
+export type Variant = 'float32' | 'float16' | 'uint8' | 'int8';
+
+/** `vision.variant`: one variant for every model, or per model name with a `default` for the rest. */
+export type VariantChoice = Variant | Record<string, Variant>;
+
+/** The variant `vision.variant` asks for one model. */
+export function variantFor(choice: VariantChoice, name: string): Variant {
+  return typeof choice === 'string' ? choice : (choice[name] ?? choice.default ?? 'float16');
+}
 
 export interface ModelFiles {
   /** Path of model.json: inside the npm package for float32, inside models/ for variants. */
   file: string;
   /** sha256 (hex) of model.json and of each weight file, keyed by file name. */
   sha256: Record<string, string>;
+  /**
+   * An int8 ONNX copy that is not shipped but derived at install time (npm run models:fetch) from
+   * the pinned float file and this committed calibration (path relative to models/), by
+   * daemon/vision/quant; its own sha256 is pinned like any other file.
+   */
+  derive?: { calibration: string };
 }
 
 export interface ManifestEntry extends ModelFiles {
@@ -35,7 +49,7 @@ export interface ManifestEntry extends ModelFiles {
   upstream: string;
   /** Embedders: pixel scale the model expects and the crop zoom around the canonical points. */
   preprocess?: { pixels: 'unit' | 'signed' | 'byte'; zoom: number; points?: AlignPoints };
-  /** Quantized copies written by scripts/quantize-models.ts, paths relative to models/. */
+  /** Quantized copies (tfjs: written by scripts/quantize-models.ts; ONNX int8: derived at install), paths relative to models/. */
   variants?: Partial<Record<Exclude<Variant, 'float32'>, ModelFiles>>;
 }
 
@@ -83,18 +97,20 @@ export function inputSize(entry: ManifestEntry): number {
 }
 
 /**
- * The variant actually loaded for a requested one. ONNX models have no weight-quantized copies:
- * onnxruntime-web's WASM kernels compute in float32 whatever the stored weights, so a copy would
- * only save disk; they load as shipped.
+ * The variant actually loaded for a requested one. An ONNX model has no weight-only copies (a
+ * float16 file would compute in float32 all the same): it loads as shipped, or as its int8 QDQ
+ * copy (int8 compute) when that is asked for; a tfjs model loads the copy asked for.
  */
 export function effectiveVariant(entry: ManifestEntry, requested: Variant): Variant {
-  return entry.format === 'onnx' ? 'float32' : requested;
+  if (entry.format !== 'onnx') return requested;
+  return requested === 'int8' ? 'int8' : 'float32';
 }
 
 /** "name@variant" of the embedder a vision config loads: the key of models/thresholds.json and of enrolled templates' thresholds. */
-export function modelKey(name: string, requested: Variant, manifest = readManifest()): string {
+export function modelKey(name: string, requested: VariantChoice, manifest = readManifest()): string {
   const entry = manifest.models[name];
-  return `${name}@${entry ? effectiveVariant(entry, requested) : requested}`;
+  const asked = variantFor(requested, name);
+  return `${name}@${entry ? effectiveVariant(entry, asked) : asked}`;
 }
 
 export function sha256(bytes: Uint8Array): string {
@@ -105,7 +121,10 @@ export function sha256(bytes: Uint8Array): string {
 export function locate(name: string, entry: ManifestEntry, variant: Variant, dir = MODELS_DIR): { path: string; pins: Record<string, string> } {
   if (variant === 'float32') return { path: join(modelPackageDir(entry, dir), entry.file), pins: entry.sha256 };
   const v = entry.variants?.[variant];
-  if (!v) throw new FacegateError('VISION_MODEL_MISSING', `model ${name} has no ${variant} variant in models/manifest.json; run scripts/quantize-models.ts`);
+  if (!v) {
+    const how = entry.format === 'onnx' ? 'facegate models quantize' : 'scripts/quantize-models.ts';
+    throw new FacegateError('VISION_MODEL_MISSING', `model ${name} has no ${variant} variant in models/manifest.json; make one with ${how}`);
+  }
   return { path: join(dir, v.file), pins: v.sha256 };
 }
 
@@ -117,7 +136,7 @@ export function readPinned(path: string, pins: Record<string, string>, name: str
   try {
     bytes = readFileSync(path);
   } catch (err) {
-    const hint = path.includes('/packages/') ? ' (fetch it with `npm run models:fetch`)' : '';
+    const hint = path.includes('/packages/') ? ' (fetch or derive it with `npm run models:fetch`)' : '';
     throw new FacegateError('VISION_MODEL_MISSING', `model ${name}: cannot read ${path}: ${(err as Error).message}${hint}`, { cause: err });
   }
   const got = sha256(bytes);
@@ -138,10 +157,15 @@ export function entryOf(name: string, manifest: Manifest): ManifestEntry {
   return entry;
 }
 
-/** The pinned bytes of a single-file model (ONNX), after the hash check. */
-export function readModelFile(name: string, manifest = readManifest(), dir = MODELS_DIR): { bytes: Uint8Array; entry: ManifestEntry } {
+/** The pinned bytes of a single-file model (ONNX) in a variant, after the hash check. */
+export function readModelFile(
+  name: string,
+  manifest = readManifest(),
+  dir = MODELS_DIR,
+  variant: Variant = 'float32',
+): { bytes: Uint8Array; entry: ManifestEntry } {
   const entry = entryOf(name, manifest);
-  const { path, pins } = locate(name, entry, 'float32', dir);
+  const { path, pins } = locate(name, entry, variant, dir);
   return { bytes: readPinned(path, pins, name), entry };
 }
 
@@ -153,4 +177,18 @@ export interface Thresholds {
   accuracy: number;
   /** Where this was measured (pairs file and count), for the record. */
   measuredOn: string;
+}
+
+/**
+ * `--variant float|int8` of the eval commands: every ONNX model of the manifest that has an int8
+ * copy set to int8 (or all ONNX models to float32), the tfjs models left as `choice` has them.
+ */
+export function withOnnxVariant(choice: VariantChoice, asked: 'float' | 'int8', manifest = readManifest()): VariantChoice {
+  const out: Record<string, Variant> = typeof choice === 'string' ? { default: choice } : { ...choice };
+  for (const [name, entry] of Object.entries(manifest.models)) {
+    if (entry.format !== 'onnx') continue;
+    if (asked === 'float') out[name] = 'float32';
+    else if (entry.variants?.int8) out[name] = 'int8';
+  }
+  return out;
 }

@@ -15,7 +15,7 @@ import type { RgbImage } from './image.ts';
 import { checkRgb } from './image.ts';
 import type { LivenessCheck } from './liveness.ts';
 import { assessQuality } from './quality.ts';
-import { entryOf, loadModel, readManifest, MODELS_DIR, type Manifest, type ManifestEntry, type Variant } from './registry.ts';
+import { entryOf, loadModel, readManifest, variantFor, MODELS_DIR, type Manifest, type ManifestEntry, type Variant } from './registry.ts';
 import { Attributes } from './attributes.ts';
 import { FaceMesh, meshAlignmentPoints } from './mesh.ts';
 
@@ -66,7 +66,7 @@ export async function loadEmbedder(
   if (!pre) throw new FacegateError('VISION_MANIFEST', `model ${name} has no preprocess entry in models/manifest.json`);
   const embedder =
     entry.format === 'onnx'
-      ? await OnnxEmbedder.load(name, manifest, dir, pre, threads)
+      ? await OnnxEmbedder.load(name, manifest, dir, pre, threads, variant)
       : new Embedder(await loadModel(name, variant, manifest, dir), { ...pre, flip });
   return { embedder, pre };
 }
@@ -75,9 +75,16 @@ export async function createVisionPipeline(config: VisionConfig, log: Logger, op
   const dir = opts.modelsDir ?? MODELS_DIR;
   const manifest = opts.manifest ?? readManifest(dir);
   const tfBackend = await initBackend(config.backend);
-  const variant = config.variant;
-  const detModel = await loadModel(config.detector.model, variant, manifest, dir);
-  const { embedder, pre } = await loadEmbedder(config.embedder.model, variant, config.embedder.flip, manifest, dir, config.embedder.threads);
+  const variant = (name: string): Variant => variantFor(config.variant, name);
+  const detModel = await loadModel(config.detector.model, variant(config.detector.model), manifest, dir);
+  const { embedder, pre } = await loadEmbedder(
+    config.embedder.model,
+    variant(config.embedder.model),
+    config.embedder.flip,
+    manifest,
+    dir,
+    config.embedder.threads,
+  );
   const detector = new FaceDetector(detModel, {
     minScore: config.detector.min_score,
     iou: config.detector.iou,

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { embeddedDefaults } from '../../daemon/config/index.ts';
 import type { Box, Point } from '../../daemon/core/index.ts';
-import { FaceDetector, decodeImage, initBackend, loadModel, type BackendInfo, type RgbImage } from '../../daemon/vision/index.ts';
+import { FaceDetector, decodeImage, initBackend, loadModel, variantFor, type BackendInfo, type RgbImage } from '../../daemon/vision/index.ts';
 
 export interface PadRow {
   relpath: string;
@@ -69,7 +69,7 @@ export interface FaceFinder {
 export async function createFaceFinder(): Promise<FaceFinder> {
   const vision = embeddedDefaults().vision;
   const backend = await initBackend(vision.backend);
-  const model = await loadModel(vision.detector.model, vision.variant);
+  const model = await loadModel(vision.detector.model, variantFor(vision.variant, vision.detector.model));
   const detector = new FaceDetector(model, { minScore: vision.detector.min_score, iou: vision.detector.iou, maxFaces: vision.detector.max_faces });
   return {
     backend,

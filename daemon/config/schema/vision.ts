@@ -1,5 +1,7 @@
 import { Type } from '@sinclair/typebox';
 
+const VariantName = Type.Union([Type.Literal('float32'), Type.Literal('float16'), Type.Literal('uint8'), Type.Literal('int8')]);
+
 export const VisionSection = Type.Object(
   {
     backend: Type.Union([Type.Literal('auto'), Type.Literal('tensorflow'), Type.Literal('wasm')], {
@@ -46,11 +48,19 @@ export const VisionSection = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
-    variant: Type.Union([Type.Literal('float32'), Type.Literal('float16'), Type.Literal('uint8')], {
-      default: 'float16',
-      description:
-        'Model weights: float32 as shipped, or a weight-quantized copy from models/. float16 gives the same embeddings (cosine 1.0000) from half the bytes; uint8 moves them too far (see models/README.md). Speed is the same: tfjs expands weights to float32 when loading.',
-    }),
+    variant: Type.Union(
+      [
+        VariantName,
+        Type.Record(Type.String({ minLength: 1 }), VariantName, {
+          description: 'Per model name (e.g. faceplugin-feature: int8), with `default` for the models not named (float16 when absent).',
+        }),
+      ],
+      {
+        default: 'float16',
+        description:
+          'Model variants, for every model or per model name. tfjs models: float32 as shipped, or a weight-quantized copy from models/ (float16 gives the same embeddings from half the bytes; uint8 moves them too far; tfjs computes in float32 either way). ONNX models: float32 as shipped (asked as float16 or uint8 too), or int8: a static int8 QDQ copy derived at install from the pinned float file, which computes in int8 (see models/README.md for what it does to accuracy and speed).',
+      },
+    ),
     quality: Type.Object(
       {
         min_face_px: Type.Number({ default: 40, minimum: 0, description: 'Faces narrower than this (px in the frame) are not embedded (reason too_small).' }),

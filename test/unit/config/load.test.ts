@@ -97,6 +97,22 @@ test('identity.enroll.require_liveness: per source, or the old boolean for both;
   assert.equal(problemsOf(() => load('    require_liveness:\n      screen: true\n')).length, 1);
 });
 
+test('vision.variant: one variant for every model, or per model name; anything else is refused in words', () => {
+  const dir = tempDir();
+  const load = (yaml: string): unknown => {
+    const file = join(dir, 'variant.yaml');
+    writeFileSync(file, `vision:\n${yaml}`);
+    return loadConfig({ file, env: {} }).config.vision.variant;
+  };
+  assert.equal(embeddedDefaults().vision.variant, 'float16');
+  assert.equal(load('  variant: float32\n'), 'float32');
+  assert.deepEqual(load('  variant:\n    default: float16\n    faceplugin-feature: int8\n'), { default: 'float16', 'faceplugin-feature': 'int8' });
+  const problems = problemsOf(() => load('  variant:\n    faceplugin-feature: int9\n'));
+  assert.deepEqual(problems, [
+    'vision.variant: expected one of "float32", "float16", "uint8", "int8", a mapping of names to those (got {"faceplugin-feature":"int9"})',
+  ]);
+});
+
 test('environment overrides are validated like the file', () => {
   const problems = problemsOf(() => loadConfig({ env: { FACEGATE_ADMIN__PORT: 'eighty', FACEGATE_NOPE__X: '1' } }));
   assert.ok(problems.includes('admin.port: expected integer (got "eighty")'), problems.join('\n'));

