@@ -1,5 +1,5 @@
 // The room order of DESIGN.md: a room imports only rooms to its left, and only through their index.ts.
-// core ← config ← {store, privacy} ← {camera, vision, identity, access, door} ← {mqtt, admin, health} ← main
+// core ← config ← {store, privacy} ← {camera, vision, identity, access, door, osdp} ← {mqtt, admin, health} ← main
 const tier = {
   core: 0,
   config: 1,
@@ -10,6 +10,7 @@ const tier = {
   identity: 3,
   access: 3,
   door: 3,
+  osdp: 3,
   mqtt: 4,
   admin: 4,
   health: 4,
