@@ -3,3 +3,8 @@ export { decodePacket, encodeFrame } from './frame.ts';
 export type { Frame, Sequence } from './frame.ts';
 export { FrameReader, MAX_PACKET_LENGTH } from './reader.ts';
 export type { ReaderEvent } from './reader.ts';
+export { OsdpPeripheral } from './osdp-peripheral.ts';
+export type { OsdpPeripheralOptions, OsdpStatus } from './osdp-peripheral.ts';
+export type { PdEvent, LocalInputs } from './responder.ts';
+export type { CardRead, PdCapabilities, PdIdentity } from './replies.ts';
+export type { BuzzerRecord, LedRecord, OutputRecord } from './commands.ts';
