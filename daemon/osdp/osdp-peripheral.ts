@@ -7,6 +7,7 @@ import { PeripheralDevice } from './peripheral.ts';
 import { FrameReader } from './reader.ts';
 import type { CardRead, PdCapabilities, PdIdentity } from './replies.ts';
 import { CommandResponder, type LocalInputs, type PdEvent } from './responder.ts';
+import { SecureChannel } from './secure-channel.ts';
 import { SerialLine } from './serial-line.ts';
 
 export interface OsdpPeripheralOptions {
@@ -22,6 +23,8 @@ export interface OsdpPeripheralOptions {
   credentialMaxAgeMs: number;
   onEvent?: (event: PdEvent) => void;
   reopenMs?: number;
+  /** the secure channel: the device's SCBK (null: none yet), install mode, where a KEYSET's key is stored; absent: plain text only */
+  secure?: { scbk: Uint8Array | null; installMode: boolean; storeKey: (scbk: Uint8Array) => void } | null;
 }
 
 /** What the PD shows in its status: the line, the panel, and what the panel last asked for. */
@@ -33,6 +36,8 @@ export interface OsdpStatus {
   outputs: boolean[];
   credentialsSent: number;
   credentialsWaiting: number;
+  secureChannel: 'off' | 'inactive' | 'active' | 'active_install_key';
+  installMode: boolean;
 }
 
 /** A partial packet with no further byte for this long is dropped (the next SOM starts clean). */
@@ -50,6 +55,8 @@ export class OsdpPeripheral {
   readonly #pd: PeripheralDevice;
   readonly #credentials: CredentialQueue;
   readonly #outputs: Outputs;
+  readonly #sc: SecureChannel | null;
+  #scDefaultKey = false;
   #partialTimer: TimerHandle | null = null;
   #led: LedRecord | null = null;
   #buzzer: BuzzerRecord | null = null;
@@ -64,15 +71,26 @@ export class OsdpPeripheral {
       onDropped: (c, why) => log.warn({ passage: c.passage, why }, 'OSDP credential dropped before the panel polled for it'),
     });
     this.#outputs = new Outputs(clock, options.capabilities.outputs, (output, active) => this.#emit({ type: 'output', output, active }));
+    this.#sc = options.secure
+      ? new SecureChannel({
+          ...options.secure,
+          cuid: clientUid(options.identity),
+          clock,
+          onChange: (s) => {
+            this.#scDefaultKey = s.active && s.defaultKey;
+            this.#emit({ type: 'secure_channel', ...s });
+          },
+        })
+      : null;
     const responder = new CommandResponder({
       identity: options.identity,
-      capabilities: options.capabilities,
+      capabilities: { ...options.capabilities, secureChannel: this.#sc !== null },
       inputs: options.inputs,
       credentials: this.#credentials,
       outputs: this.#outputs,
       emit: (e) => this.#emit(e),
     });
-    this.#pd = new PeripheralDevice({ address: options.address, clock, responder, emit: (e) => this.#emit(e) });
+    this.#pd = new PeripheralDevice({ address: options.address, clock, responder, emit: (e) => this.#emit(e), secureChannel: this.#sc });
     this.#line = new SerialLine({ path: options.port, baud: options.baud, clock, log, onData: (chunk) => this.#onData(chunk), reopenMs: options.reopenMs });
   }
 
@@ -102,6 +120,8 @@ export class OsdpPeripheral {
       outputs: this.#outputs.states(),
       credentialsSent: this.#sent,
       credentialsWaiting: this.#credentials.size,
+      secureChannel: !this.#sc ? 'off' : !this.#sc.active ? 'inactive' : this.#scDefaultKey ? 'active_install_key' : 'active',
+      installMode: this.#sc?.installMode ?? false,
     };
   }
 
@@ -110,7 +130,7 @@ export class OsdpPeripheral {
       if (event.kind === 'garbage') this.#noise.garbage(event.bytes);
       else if (event.kind === 'invalid') this.#noise.invalid(event.reason);
       else {
-        const reply = this.#pd.receive(event.frame);
+        const reply = this.#pd.receive(event.frame, event.macInput);
         if (reply && !this.#line.write(reply)) this.#o.log.warn({ command: event.frame.code }, 'OSDP reply could not be written');
       }
     }
@@ -130,10 +150,21 @@ export class OsdpPeripheral {
     else if (event.type === 'credential_sent') this.#sent++;
     if (event.type === 'online' || event.type === 'offline') this.#o.log.info({ port: this.#o.port, address: this.#o.address }, `OSDP panel ${event.type}`);
     else if (event.type === 'refused') this.#o.log.info({ command: event.command, nak: event.nak, why: event.why }, 'OSDP command refused with NAK');
+    else if (event.type === 'secure_channel')
+      this.#o.log.info(
+        { active: event.active, installKey: event.defaultKey, reason: event.reason },
+        `OSDP secure channel ${event.active ? 'active' : 'inactive'}`,
+      );
     try {
       this.#o.onEvent?.(event);
     } catch (err) {
       this.#o.log.error({ err, event: event.type }, 'OSDP event listener failed');
     }
   }
+}
+
+/** The 8-byte client UID of osdp_CCRYPT, as libosdp builds it: vendor code (2 bytes), model, version, serial number (LSB first). */
+function clientUid(id: PdIdentity): Uint8Array {
+  const s = id.serialNumber >>> 0;
+  return Uint8Array.of(id.vendorCode & 0xff, (id.vendorCode >> 8) & 0xff, id.model, id.version, s & 0xff, (s >> 8) & 0xff, (s >> 16) & 0xff, s >>> 24);
 }

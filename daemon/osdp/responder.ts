@@ -10,6 +10,7 @@ export type PdEvent =
   | { type: 'buzzer'; record: BuzzerRecord }
   | { type: 'output'; output: number; active: boolean }
   | { type: 'credential_sent'; passage: string }
+  | { type: 'secure_channel'; active: boolean; defaultKey: boolean; reason: string }
   | { type: 'online' }
   | { type: 'offline' }
   /** a command answered with osdp_NAK, and why */
