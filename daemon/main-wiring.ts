@@ -23,6 +23,7 @@ import {
   type createSelftests,
 } from './vision/main-thread.ts';
 import { MqttService } from './mqtt/index.ts';
+import type { OsdpStore } from './osdp/index.ts';
 import {
   adminPanelUrl,
   calibrationService,
@@ -120,7 +121,13 @@ function requireAdmin(admin: AdminHost | null): AdminHost {
   return admin;
 }
 
-export function createIdentityRoom({ config, db, privacy, log, bus }: Base, events: EventStore, vision: VisionService, mqtt: MqttService): Identity {
+export function createIdentityRoom(
+  { config, db, privacy, log, bus }: Base,
+  events: EventStore,
+  vision: VisionService,
+  mqtt: MqttService,
+  osdp: Pick<OsdpStore, 'deleteCredential'>,
+): Identity {
   return createIdentity({
     db,
     events,
@@ -129,8 +136,11 @@ export function createIdentityRoom({ config, db, privacy, log, bus }: Base, even
     audit: privacy.audit,
     consents: privacy.consents,
     snapshots: privacy.snapshots,
-    // The outbox is mqtt's, which identity may not import: a person's waiting events go with them.
-    erasers: [{ table: 'mqtt_outbox', erase: ({ subject }) => mqtt.outbox.deleteSubject(subject) }],
+    // The outbox is mqtt's and the card credential osdp's, rooms identity may not import: they go with the person.
+    erasers: [
+      { table: 'mqtt_outbox', erase: ({ subject }) => mqtt.outbox.deleteSubject(subject) },
+      { table: 'osdp_credentials', erase: ({ personId }) => osdp.deleteCredential(personId) },
+    ],
     analyzeImage: (bytes) => vision.analyzeImage(bytes),
     model: config.vision.embedder.model,
     thresholdsKey: modelKey(config.vision.embedder.model, config.vision.variant),

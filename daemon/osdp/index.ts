@@ -8,3 +8,7 @@ export type { OsdpPeripheralOptions, OsdpStatus } from './osdp-peripheral.ts';
 export type { PdEvent, LocalInputs } from './responder.ts';
 export type { CardRead, PdCapabilities, PdIdentity } from './replies.ts';
 export type { BuzzerRecord, LedRecord, OutputRecord } from './commands.ts';
+export { OsdpStore } from './osdp-store.ts';
+export type { CredentialSealer } from './osdp-store.ts';
+export { cardRead, credentialProblem } from './wiegand.ts';
+export type { Credential } from './wiegand.ts';

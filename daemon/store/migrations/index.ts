@@ -4,6 +4,7 @@ import { identityMigrations } from './identity.ts';
 import { adminMigrations } from './admin.ts';
 import { mqttMigrations } from './mqtt.ts';
 import { visionMigrations } from './vision.ts';
+import { osdpMigrations } from './osdp.ts';
 import type { Migration } from './types.ts';
 
 export type { Migration } from './types.ts';
@@ -19,4 +20,5 @@ export const allMigrations: Migration[] = [
   ...adminMigrations,
   ...mqttMigrations,
   ...visionMigrations,
+  ...osdpMigrations,
 ];

@@ -63,6 +63,8 @@ const TABLES: Record<string, Coverage> = {
     why: "a door's own PAD model: weights, thresholds and figures (no frame, face or presenter); accepted_by is an operator",
   },
   mqtt_nonces: { holds: 'nobody', why: 'nonces of signed commands' },
+  osdp_credentials: { holds: 'person', erasure: 'deleted', retention: 'until erased' },
+  osdp_keys: { holds: 'nobody', why: "the reader's secure-channel key a panel set with KEYSET" },
 };
 
 const OLD = '2000-01-01T00:00:00.000Z';

@@ -1,0 +1,62 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { systemClock } from '../../../daemon/core/index.ts';
+import { DB_FILE, openDatabase } from '../../../daemon/store/index.ts';
+import { DeviceKeys, PersonKeys } from '../../../daemon/privacy/index.ts';
+import { PersonRepository } from '../../../daemon/identity/index.ts';
+import { OsdpStore } from '../../../daemon/osdp/index.ts';
+import { quietLog as log } from '../../support/privacy.ts';
+import { tempDir } from '../../support/tmp.ts';
+
+function setup() {
+  const dir = tempDir();
+  const db = openDatabase(dir);
+  const keys = DeviceKeys.open({ dataDir: dir, env: {}, log, db });
+  const persons = new PersonKeys(db, keys, log);
+  new PersonRepository(db, persons).insert(
+    'alice',
+    { displayName: 'Alice', enabled: true, validFrom: null, validUntil: null, schedule: null, threshold: null },
+    new Date().toISOString(),
+  );
+  const store = new OsdpStore({ db, persons, deviceKey: keys.stableKey('osdp.scbk'), clock: systemClock });
+  return { dir, db, keys, persons, store };
+}
+
+void test('a credential is sealed under the person’s key: not in the file, gone with the key', () => {
+  const { dir, db, persons, store } = setup();
+  store.setCredential('alice', { format: 'wiegand26', facility: 42, card: 31337 });
+  assert.deepEqual(store.credential('alice'), { format: 'wiegand26', facility: 42, card: 31337 });
+  assert.equal(store.credential('bob'), null);
+  const raw = new BetterSqlite3(join(dir, DB_FILE), { readonly: true });
+  const row = raw.prepare('SELECT sealed FROM osdp_credentials').get() as { sealed: Buffer };
+  raw.close();
+  assert.doesNotMatch(row.sealed.toString('latin1'), /31337|wiegand/);
+  persons.destroy('alice');
+  assert.throws(() => store.credential('alice'));
+  assert.equal(store.deleteCredential('alice'), 1);
+  db.close();
+});
+
+void test('a credential that cannot be sent is refused with the reason; null removes it', () => {
+  const { db, store } = setup();
+  assert.throws(() => store.setCredential('alice', { format: 'wiegand26', facility: 300, card: 1 }), /facility code must be 0\.\.255/);
+  store.setCredential('alice', { format: 'raw', bits: 26, hex: '12345640' });
+  store.setCredential('alice', null);
+  assert.equal(store.credential('alice'), null);
+  db.close();
+});
+
+void test('the KEYSET key is sealed under a device key and read back; without one there is none', () => {
+  const { dir, db, store } = setup();
+  assert.equal(store.storedScbk(), null);
+  const key = Buffer.from('0f1e2d3c4b5a69788796a5b4c3d2e1f0', 'hex');
+  store.storeScbk(key);
+  assert.equal(Buffer.from(store.storedScbk()!.scbk).toString('hex'), key.toString('hex'));
+  const raw = new BetterSqlite3(join(dir, DB_FILE), { readonly: true });
+  const row = raw.prepare('SELECT sealed FROM osdp_keys').get() as { sealed: Buffer };
+  raw.close();
+  assert.equal(row.sealed.includes(key), false);
+  db.close();
+});
