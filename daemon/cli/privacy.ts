@@ -32,7 +32,7 @@ function openStore(configFile: string | undefined, env: NodeJS.ProcessEnv): { co
   return { config, db: openDatabase(dir), log };
 }
 
-function withPrivacy<T>(configFile: string | undefined, env: NodeJS.ProcessEnv, fn: (o: Opened) => T): T {
+export function withPrivacy<T>(configFile: string | undefined, env: NodeJS.ProcessEnv, fn: (o: Opened) => T): T {
   const { config, db, log } = openStore(configFile, env);
   try {
     return fn({ config, db, log, privacy: openPrivacy({ db, dataDir: config.daemon.data_dir, env, log }) });

@@ -66,6 +66,11 @@ export class OsdpStore {
     return { scbk: open(this.#deviceKey, row.sealed, { recordId: SCBK_NAME, kind: KEY_KIND }), setAt: row.set_at };
   }
 
+  /** Forgets the KEYSET key (to pair again); false when there was none. */
+  forgetScbk(): boolean {
+    return this.#db.prepare('DELETE FROM osdp_keys WHERE name = ?').run(SCBK_NAME).changes > 0;
+  }
+
   storeScbk(scbk: Uint8Array): void {
     const sealed = seal(this.#deviceKey, scbk, { recordId: SCBK_NAME, kind: KEY_KIND });
     this.#db
