@@ -126,7 +126,7 @@ export function createIdentityRoom(
   events: EventStore,
   vision: VisionService,
   mqtt: MqttService,
-  osdp: Pick<OsdpStore, 'deleteCredential'>,
+  osdp: Pick<OsdpStore, 'deleteCredential' | 'credential'>,
 ): Identity {
   return createIdentity({
     db,
@@ -139,7 +139,7 @@ export function createIdentityRoom(
     // The outbox is mqtt's and the card credential osdp's, rooms identity may not import: they go with the person.
     erasers: [
       { table: 'mqtt_outbox', erase: ({ subject }) => mqtt.outbox.deleteSubject(subject) },
-      { table: 'osdp_credentials', erase: ({ personId }) => osdp.deleteCredential(personId) },
+      { table: 'osdp_credentials', erase: ({ personId }) => osdp.deleteCredential(personId), exportData: ({ personId }) => osdp.credential(personId) },
     ],
     analyzeImage: (bytes) => vision.analyzeImage(bytes),
     model: config.vision.embedder.model,
