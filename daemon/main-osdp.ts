@@ -3,9 +3,9 @@
  * when osdp.enabled is on. Only main.ts imports this file; it reaches the rooms through their index.ts.
  */
 import { createHash } from 'node:crypto';
-import { packageInfo, systemClock, type Service } from './core/index.ts';
+import { makeEvent, packageInfo, systemClock, type Service } from './core/index.ts';
 import type { Doors } from './door/index.ts';
-import { OsdpPeripheral, OsdpStore, cardRead, type PdIdentity } from './osdp/index.ts';
+import { OsdpPeripheral, OsdpStore, cardRead, describeBuzzer, describeLed, describeOutput, type PdEvent, type PdIdentity } from './osdp/index.ts';
 import type { Base } from './main-wiring.ts';
 
 export function createOsdpStore({ db, privacy }: Base): OsdpStore {
@@ -62,7 +62,17 @@ export function osdpReader(b: Base, store: OsdpStore, doors: Doors): Service | n
             },
           }
         : null,
+    onEvent: (e) => publish(e),
   });
+  // What the panel does with the reader becomes public events of the camera's door (store, MQTT, admin panel).
+  const publish = (e: PdEvent): void => {
+    const raise = (type: 'osdp_online' | 'osdp_offline' | 'osdp_led' | 'osdp_buzzer' | 'osdp_output', reason: string) =>
+      bus.emit('event', makeEvent({ door, type, reason }));
+    if (e.type === 'online' || e.type === 'offline') raise(`osdp_${e.type}`, `address ${o.address} on ${o.port}`);
+    else if (e.type === 'led') raise('osdp_led', describeLed(e.record));
+    else if (e.type === 'buzzer') raise('osdp_buzzer', describeBuzzer(e.record));
+    else if (e.type === 'output') raise('osdp_output', describeOutput(e.output, e.active));
+  };
   bus.on('decision', (decision) => {
     if (!decision.granted || decision.personId === null) return;
     try {

@@ -12,3 +12,4 @@ export { OsdpStore } from './osdp-store.ts';
 export type { CredentialSealer } from './osdp-store.ts';
 export { cardRead, credentialProblem } from './wiegand.ts';
 export type { Credential } from './wiegand.ts';
+export { describeBuzzer, describeLed, describeOutput } from './describe.ts';

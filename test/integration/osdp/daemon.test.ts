@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AccessDecision } from '../../../daemon/core/index.ts';
+import type { AccessDecision, FacegateEvent } from '../../../daemon/core/index.ts';
 import { openDatabase } from '../../../daemon/store/index.ts';
 import { DeviceKeys, PersonKeys } from '../../../daemon/privacy/index.ts';
 import { PersonRepository } from '../../../daemon/identity/index.ts';
@@ -24,6 +24,7 @@ const dataDir = join(dir, 'data');
 let pty: PtyPair;
 let cp: ControlPanel;
 let daemon: RunningDaemon;
+const events: FacegateEvent[] = [];
 
 /** Alice enrolled with a 26-bit card (facility 1, card 1 → 80800080), Bob without one; before the daemon starts. */
 function seed(): void {
@@ -71,6 +72,7 @@ before(async () => {
       FACEGATE_OSDP__SCBK_SECRET: SCBK,
     }),
   });
+  daemon.bus.on('event', (e) => events.push(e));
   cp = startControlPanel(cpBin, ['--tty', pty.cpPath, '--scbk', SCBK, '--reconnect-ms', '500']);
 });
 
@@ -101,4 +103,23 @@ void test('a grant for a person with a credential sends it once; a stranger, a s
   daemon.bus.emit('decision', decision({ personId: 'bob' }));
   await new Promise((r) => setTimeout(r, 1000));
   assert.equal(cp.events.filter((e) => e.event === 'cardread').length, 1);
+});
+
+void test('the panel’s LED and buzzer commands and its link become public events of the door', async () => {
+  assert.ok(
+    events.some((e) => e.type === 'osdp_online' && e.door === 'front'),
+    JSON.stringify(events.map((e) => e.type)),
+  );
+  const from = cp.events.length;
+  cp.send({ cmd: 'led', color: 'red', on_ms: 300, off_ms: 200, count: 2 });
+  await cp.waitFor((e) => e.event === 'ack' && e.cmd === 'led', 5000, 'LED ack', from);
+  cp.send({ cmd: 'buzzer', on_ms: 100, off_ms: 100, count: 1 });
+  await cp.waitFor((e) => e.event === 'ack' && e.cmd === 'buzzer', 5000, 'buzzer ack', from);
+  assert.deepEqual(
+    events.filter((e) => e.type === 'osdp_led' || e.type === 'osdp_buzzer').map((e) => [e.type, e.reason]),
+    [
+      ['osdp_led', 'led 0: red 300/200 ms for 1000 ms'],
+      ['osdp_buzzer', 'tone 2: 100/100 ms, once'],
+    ],
+  );
 });
