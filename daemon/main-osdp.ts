@@ -3,9 +3,21 @@
  * when osdp.enabled is on. Only main.ts imports this file; it reaches the rooms through their index.ts.
  */
 import { createHash } from 'node:crypto';
-import { makeEvent, packageInfo, systemClock, type Service } from './core/index.ts';
+import { FacegateError, makeEvent, packageInfo, systemClock, type Service } from './core/index.ts';
+import { PersonRepository } from './identity/index.ts';
+import { ServiceError, type OsdpService } from './admin/index.ts';
 import type { Doors } from './door/index.ts';
-import { OsdpPeripheral, OsdpStore, cardRead, describeBuzzer, describeLed, describeOutput, type PdEvent, type PdIdentity } from './osdp/index.ts';
+import {
+  OsdpPeripheral,
+  OsdpStore,
+  cardRead,
+  describeBuzzer,
+  describeLed,
+  describeOutput,
+  type OsdpStatus,
+  type PdEvent,
+  type PdIdentity,
+} from './osdp/index.ts';
 import type { Base } from './main-wiring.ts';
 
 export function createOsdpStore({ db, privacy }: Base): OsdpStore {
@@ -30,7 +42,7 @@ function pdIdentity({ config, privacy }: Base): PdIdentity {
  * The key: the one a panel set with KEYSET (sealed in the database) wins over osdp.scbk_secret,
  * and once there is one, install mode stays off.
  */
-export function osdpReader(b: Base, store: OsdpStore, doors: Doors): Service | null {
+export function osdpReader(b: Base, store: OsdpStore, doors: Doors): { service: Service; status: () => OsdpStatus } | null {
   const { config, log, bus, privacy } = b;
   const o = config.osdp;
   if (!o.enabled || o.port === null) return null;
@@ -83,5 +95,24 @@ export function osdpReader(b: Base, store: OsdpStore, doors: Doors): Service | n
       log.error({ err, event: decision.eventId }, 'the OSDP credential could not be read: nothing sent to the panel');
     }
   });
-  return { start: () => reader.start(), stop: () => reader.stop() };
+  return { service: { start: () => reader.start(), stop: () => reader.stop() }, status: () => reader.status() };
+}
+
+/** What the admin API reaches of the osdp room: cards of enrolled persons, the reader's state (null while osdp.enabled is off). */
+export function osdpAdminService({ db, privacy }: Base, store: OsdpStore, status: (() => OsdpStatus) | null): OsdpService {
+  const persons = new PersonRepository(db, privacy.persons);
+  return {
+    status: () => status?.() ?? null,
+    card: (personId) => (persons.exists(personId) ? { credential: store.credential(personId) } : null),
+    setCard: (personId, credential) => {
+      if (!persons.exists(personId)) return null;
+      try {
+        store.setCredential(personId, credential);
+      } catch (err) {
+        if (err instanceof FacegateError && err.code === 'osdp_credential') throw new ServiceError('invalid', err.message);
+        throw err;
+      }
+      return { credential: store.credential(personId) };
+    },
+  };
 }

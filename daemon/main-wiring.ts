@@ -33,6 +33,7 @@ import {
   padAdaptationService,
   padSelftestService,
   type AdminHost,
+  type OsdpService,
   type createAdminHost,
 } from './admin/index.ts';
 
@@ -175,6 +176,7 @@ export interface AdminRooms {
   selftests: ReturnType<typeof createSelftests>;
   /** null with PAD off. */
   padAdaptations: DoorPadAdaptations | null;
+  osdp: OsdpService;
 }
 
 /** The admin worker's view of the rooms, and the settings it may change while the daemon runs. */
@@ -213,6 +215,7 @@ export function adminOptions({ config, bus, log, privacy }: Base, r: AdminRooms)
       calibration: calibrationService(r.identity, r.doors, { livenessMin: config.access.liveness_min, fixedMatch: config.identity.match_threshold !== null }),
       snapshots: privacy.snapshots,
       audit: privacy.audit,
+      osdp: r.osdp,
       loginNameTag: (typed) => privacy.pseudonyms.loginName(typed),
       padSelftest: padSelftestService(r.selftests, selftestStateJson),
       // An accepted or removed adaptation reaches the live check at once.

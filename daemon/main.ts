@@ -23,7 +23,7 @@ import {
 } from './vision/main-thread.ts';
 import { applyStoredSettings, createAdminHost, type AdminHost } from './admin/index.ts';
 import { adminOptions, createIdentityRoom, createMqtt, retention, storeEvents, wireDecisions, type Base } from './main-wiring.ts';
-import { createOsdpStore, osdpReader } from './main-osdp.ts';
+import { createOsdpStore, osdpAdminService, osdpReader } from './main-osdp.ts';
 
 export interface DaemonOptions {
   configFile?: string | undefined;
@@ -195,7 +195,7 @@ async function composeRooms(b: Base): Promise<{ running: RunningDaemon; notify: 
   // identity: bus 'analysis' → tracks → votes → bus 'verdict'; access: 'verdict' → 'decision' + public event.
   lifecycle.add('identity', { start: () => identity.start(), stop: () => identity.stop() });
   // The panel's line: open before the first decision, closed after the last.
-  if (osdp) lifecycle.add('osdp', osdp);
+  if (osdp) lifecycle.add('osdp', osdp.service);
   lifecycle.add(
     'access',
     createAccess({
@@ -250,7 +250,20 @@ async function composeRooms(b: Base): Promise<{ running: RunningDaemon; notify: 
   if (config.admin.enabled) {
     lifecycle.add('admin', {
       start: async () => {
-        const host = await createAdminHost(adminOptions(b, { identity, doors, events, vision, camera, analysis, mqtt, selftests, padAdaptations }));
+        const host = await createAdminHost(
+          adminOptions(b, {
+            identity,
+            doors,
+            events,
+            vision,
+            camera,
+            analysis,
+            mqtt,
+            selftests,
+            padAdaptations,
+            osdp: osdpAdminService(b, osdpStore, osdp?.status ?? null),
+          }),
+        );
         admin = host;
         try {
           await host.start();

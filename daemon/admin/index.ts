@@ -12,6 +12,7 @@ export type {
   DoorService,
   EventsService,
   NewPerson,
+  OsdpService,
   PadAdaptationService,
   PadSelftestService,
   PeopleService,

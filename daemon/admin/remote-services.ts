@@ -19,6 +19,7 @@ const METHODS: { [G in Group]-?: readonly MethodsOf<NonNullable<AdminServices[G]
   calibration: ['thresholds'],
   snapshots: ['forEvent'],
   audit: ['append', 'list'],
+  osdp: ['status', 'card', 'setCard'],
   padSelftest: ['start', 'next', 'state', 'cancel', 'proposal'],
   padAdaptation: ['status', 'accept', 'remove'],
 };
@@ -65,6 +66,7 @@ export function remoteAdminServices(
     calibration: group('calibration'),
     snapshots: group('snapshots'),
     audit: group('audit'),
+    osdp: group('osdp'),
     loginNameTag: (typed: string) => client.call('loginNameTag', [typed]),
     ...(opts.padSelftest ? { padSelftest: group('padSelftest') } : {}),
     ...(opts.padAdaptation ? { padAdaptation: group('padAdaptation') } : {}),

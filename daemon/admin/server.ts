@@ -32,6 +32,7 @@ import { settingsRoutes } from './routes/settings.ts';
 import { userRoutes } from './routes/users.ts';
 import { padSelftestRoutes } from './routes/pad-selftest.ts';
 import { padAdaptationRoutes } from './routes/pad-adaptation.ts';
+import { osdpRoutes } from './routes/osdp.ts';
 
 export const WEB_ROOT = fileURLToPath(new URL('./web/', import.meta.url));
 
@@ -191,6 +192,7 @@ export async function createAdminServer(options: AdminServerOptions): Promise<Ad
   userRoutes(app, ctx);
   padSelftestRoutes(app, ctx);
   padAdaptationRoutes(app, ctx);
+  osdpRoutes(app, ctx);
 
   await app.register(fastifyStatic, { root: WEB_ROOT, prefix: '/', index: ['index.html'], dotfiles: 'deny', cacheControl: true, maxAge: 0 });
 

@@ -76,6 +76,7 @@ const part: BenchPart = {
         calibration: { thresholds: () => null },
         snapshots: { forEvent: () => null },
         audit: new AuditLog(db),
+        osdp: { status: () => null, card: () => null, setCard: () => null },
         loginNameTag: (typed) => pseudonyms.loginName(typed),
       },
     });
