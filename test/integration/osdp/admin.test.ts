@@ -4,15 +4,9 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { systemClock } from '../../../daemon/core/index.ts';
-import { openDatabase } from '../../../daemon/store/index.ts';
-import { DeviceKeys, PersonKeys } from '../../../daemon/privacy/index.ts';
-import { PersonRepository } from '../../../daemon/identity/index.ts';
-import { OsdpStore } from '../../../daemon/osdp/index.ts';
 import { startDaemon, type RunningDaemon } from '../../../daemon/main.ts';
-import { isolatedEnv } from '../../support/daemon.ts';
 import { ptyPair, type PtyPair } from '../../support/osdp-cp.ts';
-import { quietLog as log } from '../../support/privacy.ts';
+import { osdpDaemonEnv, osdpData } from '../../support/osdp-store.ts';
 import { tempDir } from '../../support/tmp.ts';
 
 const dir = tempDir('facegate-osdp-admin-');
@@ -24,29 +18,12 @@ let headers: Record<string, string> = {};
 
 before(async () => {
   mkdirSync(dataDir);
-  const db = openDatabase(dataDir);
-  const keys = DeviceKeys.open({ dataDir, env: {}, log, db });
-  const persons = new PersonKeys(db, keys, log);
-  new PersonRepository(db, persons).insert(
-    'alice',
-    { displayName: 'Alice', enabled: true, validFrom: null, validUntil: null, schedule: null, threshold: null },
-    new Date().toISOString(),
-  );
-  new OsdpStore({ db, persons, deviceKey: keys.stableKey('osdp.scbk'), clock: systemClock }).setCredential('alice', {
-    format: 'wiegand26',
-    facility: 1,
-    card: 2,
-  });
+  const { db, store } = osdpData(dataDir, ['alice']);
+  store.setCredential('alice', { format: 'wiegand26', facility: 1, card: 2 });
   db.close();
   pty = await ptyPair(dir);
   daemon = await startDaemon({
-    env: isolatedEnv(dataDir, {
-      FACEGATE_DAEMON__LOG_LEVEL: 'silent',
-      FACEGATE_MQTT__URL: 'mqtt://127.0.0.1:9',
-      FACEGATE_DOORS: '[{id: front, name: Front, driver: simulated}]',
-      FACEGATE_OSDP__ENABLED: 'true',
-      FACEGATE_OSDP__PORT: pty.pdPath,
-    }),
+    env: osdpDaemonEnv(dataDir, pty.pdPath),
   });
   assert.ok(daemon.admin);
   base = `http://127.0.0.1:${new URL(daemon.admin.address ?? 'http://0.0.0.0:0').port}`;

@@ -1,13 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { systemClock } from '../../../daemon/core/index.ts';
-import { openDatabase } from '../../../daemon/store/index.ts';
-import { AuditLog, DeviceKeys, PersonKeys } from '../../../daemon/privacy/index.ts';
-import { PersonRepository } from '../../../daemon/identity/index.ts';
-import { OsdpStore } from '../../../daemon/osdp/index.ts';
+import { AuditLog } from '../../../daemon/privacy/index.ts';
 import { FACEGATE_BIN, isolatedEnv } from '../../support/daemon.ts';
-import { dataDir, quietLog as log } from '../../support/privacy.ts';
+import { osdpData } from '../../support/osdp-store.ts';
+import { dataDir } from '../../support/privacy.ts';
 
 function facegate(dir: string, ...args: string[]): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [FACEGATE_BIN, ...args], { env: isolatedEnv(dir), encoding: 'utf8', timeout: 60_000 });
@@ -16,17 +13,9 @@ function facegate(dir: string, ...args: string[]): { code: number | null; stdout
 
 void test('facegate osdp card set/show/clear: the credential is sealed for the person, audited without the number', () => {
   const dir = dataDir();
-  const db = openDatabase(dir);
-  const keys = DeviceKeys.open({ dataDir: dir, env: {}, log, db });
-  const persons = new PersonKeys(db, keys, log);
-  new PersonRepository(db, persons).insert(
-    'alice',
-    { displayName: 'Alice', enabled: true, validFrom: null, validUntil: null, schedule: null, threshold: null },
-    new Date().toISOString(),
-  );
+  const { db, store } = osdpData(dir, ['alice']);
   const set = facegate(dir, 'osdp', 'card', 'set', 'alice', '--format', 'wiegand26', '--facility', '12', '--card', '3456');
   assert.equal(set.code, 0, set.stderr);
-  const store = new OsdpStore({ db, persons, deviceKey: keys.stableKey('osdp.scbk'), clock: systemClock });
   assert.deepEqual(store.credential('alice'), { format: 'wiegand26', facility: 12, card: 3456 });
   const shown = facegate(dir, 'osdp', 'card', 'show', 'alice', '--json');
   assert.deepEqual(JSON.parse(shown.stdout), { format: 'wiegand26', facility: 12, card: 3456 });
@@ -50,9 +39,7 @@ void test('facegate osdp card set/show/clear: the credential is sealed for the p
 
 void test('facegate osdp forget-key: the KEYSET key goes, and says so', () => {
   const dir = dataDir();
-  const db = openDatabase(dir);
-  const keys = DeviceKeys.open({ dataDir: dir, env: {}, log, db });
-  const store = new OsdpStore({ db, persons: new PersonKeys(db, keys, log), deviceKey: keys.stableKey('osdp.scbk'), clock: systemClock });
+  const { db, store } = osdpData(dir, []);
   store.storeScbk(Buffer.alloc(16, 7));
   const r = facegate(dir, 'osdp', 'forget-key');
   assert.equal(r.code, 0, r.stderr);

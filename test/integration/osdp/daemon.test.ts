@@ -4,15 +4,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AccessDecision, FacegateEvent } from '../../../daemon/core/index.ts';
-import { openDatabase } from '../../../daemon/store/index.ts';
-import { DeviceKeys, PersonKeys } from '../../../daemon/privacy/index.ts';
-import { PersonRepository } from '../../../daemon/identity/index.ts';
-import { OsdpStore } from '../../../daemon/osdp/index.ts';
 import { startDaemon, type RunningDaemon } from '../../../daemon/main.ts';
-import { systemClock } from '../../../daemon/core/index.ts';
-import { isolatedEnv } from '../../support/daemon.ts';
 import { buildOsdpCp, ptyPair, startControlPanel, type ControlPanel, type PtyPair } from '../../support/osdp-cp.ts';
-import { quietLog as log } from '../../support/privacy.ts';
+import { osdpDaemonEnv, osdpData } from '../../support/osdp-store.ts';
 import { tempDir } from '../../support/tmp.ts';
 
 // The daemon with osdp.enabled on one end of a pty pair, libosdp's control panel on the other, a
@@ -29,18 +23,8 @@ const events: FacegateEvent[] = [];
 /** Alice enrolled with a 26-bit card (facility 1, card 1 → 80800080), Bob without one; before the daemon starts. */
 function seed(): void {
   mkdirSync(dataDir);
-  const db = openDatabase(dataDir);
-  const keys = DeviceKeys.open({ dataDir, env: {}, log, db });
-  const persons = new PersonKeys(db, keys, log);
-  const repo = new PersonRepository(db, persons);
-  const now = new Date().toISOString();
-  for (const id of ['alice', 'bob'])
-    repo.insert(id, { displayName: id, enabled: true, validFrom: null, validUntil: null, schedule: null, threshold: null }, now);
-  new OsdpStore({ db, persons, deviceKey: keys.stableKey('osdp.scbk'), clock: systemClock }).setCredential('alice', {
-    format: 'wiegand26',
-    facility: 1,
-    card: 1,
-  });
+  const { db, store } = osdpData(dataDir, ['alice', 'bob']);
+  store.setCredential('alice', { format: 'wiegand26', facility: 1, card: 1 });
   db.close();
 }
 
@@ -62,15 +46,7 @@ before(async () => {
   seed();
   pty = await ptyPair(dir);
   daemon = await startDaemon({
-    env: isolatedEnv(dataDir, {
-      FACEGATE_DAEMON__LOG_LEVEL: 'silent',
-      FACEGATE_ADMIN__ENABLED: 'false',
-      FACEGATE_MQTT__URL: 'mqtt://127.0.0.1:9',
-      FACEGATE_DOORS: '[{id: front, name: Front, driver: simulated}]',
-      FACEGATE_OSDP__ENABLED: 'true',
-      FACEGATE_OSDP__PORT: pty.pdPath,
-      FACEGATE_OSDP__SCBK_SECRET: SCBK,
-    }),
+    env: osdpDaemonEnv(dataDir, pty.pdPath, { FACEGATE_ADMIN__ENABLED: 'false', FACEGATE_OSDP__SCBK_SECRET: SCBK }),
   });
   daemon.bus.on('event', (e) => events.push(e));
   cp = startControlPanel(cpBin, ['--tty', pty.cpPath, '--scbk', SCBK, '--reconnect-ms', '500']);

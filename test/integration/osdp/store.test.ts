@@ -2,26 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { systemClock } from '../../../daemon/core/index.ts';
-import { DB_FILE, openDatabase } from '../../../daemon/store/index.ts';
-import { DeviceKeys, PersonKeys } from '../../../daemon/privacy/index.ts';
-import { PersonRepository } from '../../../daemon/identity/index.ts';
-import { OsdpStore } from '../../../daemon/osdp/index.ts';
-import { quietLog as log } from '../../support/privacy.ts';
+import { DB_FILE } from '../../../daemon/store/index.ts';
+import { osdpData } from '../../support/osdp-store.ts';
 import { tempDir } from '../../support/tmp.ts';
 
 function setup() {
   const dir = tempDir();
-  const db = openDatabase(dir);
-  const keys = DeviceKeys.open({ dataDir: dir, env: {}, log, db });
-  const persons = new PersonKeys(db, keys, log);
-  new PersonRepository(db, persons).insert(
-    'alice',
-    { displayName: 'Alice', enabled: true, validFrom: null, validUntil: null, schedule: null, threshold: null },
-    new Date().toISOString(),
-  );
-  const store = new OsdpStore({ db, persons, deviceKey: keys.stableKey('osdp.scbk'), clock: systemClock });
-  return { dir, db, keys, persons, store };
+  return { dir, ...osdpData(dir, ['alice']) };
 }
 
 void test('a credential is sealed under the person’s key: not in the file, gone with the key', () => {
