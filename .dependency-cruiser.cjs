@@ -1,5 +1,5 @@
 // The room order of DESIGN.md: a room imports only rooms to its left, and only through their index.ts.
-// core ← config ← {store, privacy} ← {camera, vision, identity, access, door, site} ← {mqtt, admin, health} ← main
+// core ← config ← {store, privacy} ← {camera, vision, identity, access, door, site, osdp} ← {mqtt, admin, health} ← main
 const tier = {
   core: 0,
   config: 1,
@@ -11,6 +11,7 @@ const tier = {
   access: 3,
   door: 3,
   site: 3,
+  osdp: 3,
   mqtt: 4,
   admin: 4,
   health: 4,
@@ -39,16 +40,16 @@ forbidden.push({
 // The composition root (main.ts and its wiring helpers) reaches vision through the entry that stays clear of TensorFlow.js.
 forbidden.push({
   name: 'main-past-entry',
-  comment: 'main.ts and main-wiring.ts reach a room through its index.ts (vision: main-thread.ts)',
+  comment: 'main.ts and its wiring helpers reach a room through its index.ts (vision: main-thread.ts)',
   severity: 'error',
-  from: { path: '^daemon/main(-wiring)?\\.ts$' },
+  from: { path: '^daemon/main(-wiring|-osdp)?\\.ts$' },
   to: { path: '^daemon/([^/]+)/.+', pathNot: ['^daemon/[^/]+/index\\.ts$', '^daemon/vision/main-thread\\.ts$'] },
 });
 forbidden.push({
   name: 'nothing-imports-main',
   severity: 'error',
   from: { path: '^daemon/[^/]+/' },
-  to: { path: '^daemon/(main|main-wiring|cli)\\.ts$' },
+  to: { path: '^daemon/(main|main-wiring|main-osdp|cli)\\.ts$' },
 });
 forbidden.push({
   name: 'main-thread-without-ml-runtimes',

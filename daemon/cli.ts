@@ -23,6 +23,10 @@ Usage:
   facegate keys status [--json]       device key id and source, person keys, key shares
   facegate enroll DIR --name NAME [--id ID] [--consent BASIS:METHOD:NOTICE] [--valid-until ISO] [--json]
                                       photos in a folder → one person (or more photos for --id), with a progress bar
+  facegate osdp card set PERSON_ID --format wiegand26|wiegand34 --facility N --card N
+                                      the card an access-control panel knows the person by (raw: --bits N --hex HEX)
+  facegate osdp card show|clear PERSON_ID
+  facegate osdp forget-key            forget the key a panel set with KEYSET (to pair again)
   facegate privacy export PERSON_ID [--out FILE]
                                       subject access: everything stored about one person, as JSON
   facegate vision check IMAGE [--json] one photo through the vision pipeline: faces, quality, timings
@@ -45,6 +49,7 @@ const commands: Record<string, Command> = {
   enroll: async (args) => (await import('./cli/enroll.ts')).enrollCommand(args),
   keys: (args) => Promise.resolve(keysCommand(args)),
   models: async (args) => (await import('./cli/models.ts')).modelsCommand(args),
+  osdp: async (args) => (await import('./cli/osdp.ts')).osdpCommand(args),
   pad: async (args) => (await import('./cli/pad.ts')).padCommand(args),
   privacy: (args) => Promise.resolve(privacyCommand(args)),
   vision: async (args) => (await import('./cli/vision.ts')).visionCommand(args),

@@ -23,6 +23,7 @@ import {
   type createSelftests,
 } from './vision/main-thread.ts';
 import { MqttService } from './mqtt/index.ts';
+import type { OsdpStore } from './osdp/index.ts';
 import {
   adminPanelUrl,
   calibrationService,
@@ -35,6 +36,7 @@ import {
   padSelftestService,
   storeReads,
   type AdminHost,
+  type OsdpService,
   type createAdminHost,
 } from './admin/index.ts';
 
@@ -127,7 +129,13 @@ function requireAdmin(admin: AdminHost | null): AdminHost {
   return admin;
 }
 
-export function createIdentityRoom({ config, db, privacy, log, bus }: Base, events: EventStore, vision: VisionService, mqtt: MqttService): Identity {
+export function createIdentityRoom(
+  { config, db, privacy, log, bus }: Base,
+  events: EventStore,
+  vision: VisionService,
+  mqtt: MqttService,
+  osdp: Pick<OsdpStore, 'deleteCredential' | 'credential'>,
+): Identity {
   return createIdentity({
     db,
     events,
@@ -136,8 +144,11 @@ export function createIdentityRoom({ config, db, privacy, log, bus }: Base, even
     audit: privacy.audit,
     consents: privacy.consents,
     snapshots: privacy.snapshots,
-    // The outbox is mqtt's, which identity may not import: a person's waiting events go with them.
-    erasers: [{ table: 'mqtt_outbox', erase: ({ subject }) => mqtt.outbox.deleteSubject(subject) }],
+    // The outbox is mqtt's and the card credential osdp's, rooms identity may not import: they go with the person.
+    erasers: [
+      { table: 'mqtt_outbox', erase: ({ subject }) => mqtt.outbox.deleteSubject(subject) },
+      { table: 'osdp_credentials', erase: ({ personId }) => osdp.deleteCredential(personId), exportData: ({ personId }) => osdp.credential(personId) },
+    ],
     analyzeImage: (bytes) => vision.analyzeImage(bytes),
     model: config.vision.embedder.model,
     thresholdsKey: modelKey(config.vision.embedder.model, config.vision.variant),
@@ -188,6 +199,7 @@ export interface AdminRooms {
   selftests: ReturnType<typeof createSelftests>;
   /** null with PAD off. */
   padAdaptations: DoorPadAdaptations | null;
+  osdp: OsdpService;
 }
 
 /** The admin worker's view of the rooms, and the settings it may change while the daemon runs. */
@@ -228,6 +240,7 @@ export function adminOptions({ config, db, bus, log, privacy }: Base, r: AdminRo
       personStats: personStatsService(r.identity, (id) => privacy.pseudonyms.subject(id)),
       snapshots: privacy.snapshots,
       audit: privacy.audit,
+      osdp: r.osdp,
       loginNameTag: (typed) => privacy.pseudonyms.loginName(typed),
       padSelftest: padSelftestService(r.selftests, selftestStateJson),
       // The framing preview samples frames only while an admin watches (docs/PRIVACY.md).

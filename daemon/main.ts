@@ -23,6 +23,7 @@ import {
 } from './vision/main-thread.ts';
 import { applyStoredSettings, createAdminHost, type AdminHost } from './admin/index.ts';
 import { adminOptions, createIdentityRoom, createMqtt, metricsSampler, retention, storeEvents, wireDecisions, type Base } from './main-wiring.ts';
+import { createOsdpStore, osdpAdminService, osdpReader } from './main-osdp.ts';
 
 export interface DaemonOptions {
   configFile?: string | undefined;
@@ -136,8 +137,11 @@ async function composeRooms(b: Base): Promise<{ running: RunningDaemon; notify: 
   const camera = createCamera({ config: config.camera, bus, log, clock: systemClock, wantsKeepalive: () => analysis.wantsKeepalive() });
   let admin: AdminHost | null = null;
   const mqtt = createMqtt(b, doors, camera, () => admin);
-  const identity = createIdentityRoom(b, events, vision, mqtt);
+  const osdpStore = createOsdpStore(b);
+  const identity = createIdentityRoom(b, events, vision, mqtt, osdpStore);
   wireDecisions(b, doors);
+  // With osdp.enabled, a grant's credential also goes to the access-control panel (which may drive the lock itself).
+  const osdp = osdpReader(b, osdpStore, doors);
   const notify = new SdNotify(b.env);
   const selftests = createSelftests({
     bus,
@@ -190,6 +194,8 @@ async function composeRooms(b: Base): Promise<{ running: RunningDaemon; notify: 
   lifecycle.add('vision', { start: () => undefined, stop: () => vision.close() });
   // identity: bus 'analysis' → tracks → votes → bus 'verdict'; access: 'verdict' → 'decision' + public event.
   lifecycle.add('identity', { start: () => identity.start(), stop: () => identity.stop() });
+  // The panel's line: open before the first decision, closed after the last.
+  if (osdp) lifecycle.add('osdp', osdp.service);
   lifecycle.add(
     'access',
     createAccess({
@@ -246,7 +252,19 @@ async function composeRooms(b: Base): Promise<{ running: RunningDaemon; notify: 
   if (config.admin.enabled) {
     lifecycle.add('admin', {
       start: async () => {
-        const host = await createAdminHost(adminOptions(b, { identity, doors, vision, camera, analysis, mqtt, selftests, padAdaptations }));
+        const host = await createAdminHost(
+          adminOptions(b, {
+            identity,
+            doors,
+            vision,
+            camera,
+            analysis,
+            mqtt,
+            selftests,
+            padAdaptations,
+            osdp: osdpAdminService(b, osdpStore, osdp?.status ?? null),
+          }),
+        );
         admin = host;
         try {
           await host.start();

@@ -12,9 +12,10 @@ case "$mode" in
 esac
 
 # Debian packages. Runtime: ffmpeg reads USB/IP cameras; openssl makes the admin panel's self-signed certificate; gpiod (libgpiod's tools) and python3-libgpiod (for libgpiod 1.6) drive GPIO where sysfs is gone. Tests add a real broker, a real browser,
-# systemd-analyze for the unit, sqlite3 to look inside database files, and Jinja2 (what Home Assistant renders value templates with).
+# systemd-analyze for the unit, sqlite3 to look inside database files, and Jinja2 (what Home Assistant renders value templates with);
+# socat, cmake and build-essential build libosdp's control panel (../shared/tools/osdp-cp) and pair it with facegate's OSDP PD over a pty.
 runtime_pkgs=(ffmpeg ca-certificates openssl gpiod python3-libgpiod)
-test_pkgs=(mosquitto mosquitto-clients chromium systemd sqlite3 python3 python3-jinja2 iproute2 util-linux faketime)
+test_pkgs=(mosquitto mosquitto-clients chromium systemd sqlite3 python3 python3-jinja2 iproute2 util-linux faketime socat cmake build-essential)
 pkgs=("${runtime_pkgs[@]}")
 [ "$mode" = test ] && pkgs+=("${test_pkgs[@]}")
 

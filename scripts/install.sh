@@ -69,14 +69,14 @@ if [ "$node_major" -lt 20 ]; then
   [ "$DRY" = 1 ] || exit 69
 fi
 
-# 2. The service user and its device groups.
-for g in gpio video; do
+# 2. The service user and its device groups (dialout: the serial port of an OSDP reader).
+for g in gpio video dialout; do
   getent group "$g" >/dev/null || run groupadd --system "$g"
 done
 if ! id facegate >/dev/null 2>&1; then
-  run useradd --system --no-create-home --home-dir /var/lib/facegate --shell /usr/sbin/nologin --groups gpio,video facegate
+  run useradd --system --no-create-home --home-dir /var/lib/facegate --shell /usr/sbin/nologin --groups gpio,video,dialout facegate
 else
-  run usermod -a -G gpio,video facegate
+  run usermod -a -G gpio,video,dialout facegate
 fi
 
 # 3. The application: the checkout's files (not its data, git or dev modules) and production

@@ -22,4 +22,5 @@ export type { FaceObservation, FrameAnalysis } from '../core/index.ts';
 export { EnrollmentRefusedError, PersonNotFoundError, REFUSAL_TEXT, SECURITY_LEVELS, imageKind } from '../identity/index.ts';
 export type { Draft as IdentityDraft, Identity, Person as IdentityPerson, PhotoOutcome, RefusalReason } from '../identity/index.ts';
 export type { Doors } from '../door/index.ts';
+export type { Credential as OsdpCredential, OsdpStatus } from '../osdp/index.ts';
 export type { AuditEntry as PrivacyAuditEntry, AuditRow, Snapshot } from '../privacy/index.ts';

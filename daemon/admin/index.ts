@@ -13,6 +13,7 @@ export type {
   DoorService,
   EventsService,
   NewPerson,
+  OsdpService,
   PadAdaptationService,
   PadSelftestService,
   PeopleService,

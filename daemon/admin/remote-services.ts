@@ -20,6 +20,7 @@ const METHODS: { [G in Group]-?: readonly MethodsOf<NonNullable<AdminServices[G]
   personStats: ['basis'],
   snapshots: ['forEvent'],
   audit: ['append', 'list'],
+  osdp: ['status', 'card', 'setCard'],
   padSelftest: ['start', 'next', 'state', 'cancel', 'proposal'],
   padAdaptation: ['status', 'accept', 'remove'],
 };
@@ -67,6 +68,7 @@ export function remoteAdminServices(
     personStats: group('personStats'),
     snapshots: group('snapshots'),
     audit: group('audit'),
+    osdp: group('osdp'),
     loginNameTag: (typed: string) => client.call('loginNameTag', [typed]),
     ...(opts.padSelftest ? { padSelftest: group('padSelftest') } : {}),
     ...(opts.padAdaptation ? { padAdaptation: group('padAdaptation') } : {}),

@@ -35,6 +35,7 @@ import { userRoutes } from './routes/users.ts';
 import { padSelftestRoutes } from './routes/pad-selftest.ts';
 import { padAdaptationRoutes } from './routes/pad-adaptation.ts';
 import { cameraPreviewRoutes } from './routes/camera-preview.ts';
+import { osdpRoutes } from './routes/osdp.ts';
 
 export const WEB_ROOT = fileURLToPath(new URL('./web/', import.meta.url));
 
@@ -197,6 +198,7 @@ export async function createAdminServer(options: AdminServerOptions): Promise<Ad
   padSelftestRoutes(app, ctx);
   padAdaptationRoutes(app, ctx);
   cameraPreviewRoutes(app, ctx);
+  osdpRoutes(app, ctx);
 
   await app.register(fastifyStatic, { root: WEB_ROOT, prefix: '/', index: ['index.html'], dotfiles: 'deny', cacheControl: true, maxAge: 0 });
 

@@ -18,6 +18,8 @@ import type {
   EventType,
   FacegateEvent,
   PersonStats,
+  OsdpCredential,
+  OsdpStatus,
   PrivacyAuditEntry,
   Snapshot,
   WeeklySchedule,
@@ -188,6 +190,16 @@ export interface PadAdaptationService {
   remove(door: string, actor: string): MaybePromise<{ changed: boolean; status: AdaptationView } | null>;
 }
 
+/** The osdp room: a person's card credential for the access-control panel, and the reader's state. */
+export interface OsdpService {
+  /** null: osdp.enabled is off. */
+  status(): MaybePromise<OsdpStatus | null>;
+  /** null: no such enrolled person; credential null: they have none. */
+  card(personId: string): MaybePromise<{ credential: OsdpCredential | null } | null>;
+  /** null: no such enrolled person. A credential that cannot be sent is a ServiceError (invalid). */
+  setCard(personId: string, credential: OsdpCredential | null): MaybePromise<{ credential: OsdpCredential | null } | null>;
+}
+
 export interface AdminServices {
   people: PeopleService;
   doors: DoorService;
@@ -197,6 +209,7 @@ export interface AdminServices {
   personStats: PersonStatsService;
   snapshots: SnapshotService;
   audit: AuditService;
+  osdp: OsdpService;
   /** A keyed hash of a typed sign-in name that matched no operator: the audit log keeps this, never the name. */
   loginNameTag(typed: string): MaybePromise<string>;
   /** Absent when the daemon has no live pipeline to test. */

@@ -7,6 +7,7 @@ import { DB_FILE, EventStore, openDatabase, type Database } from '../store/index
 import { AuditLog, openPrivacy, rotateDeviceKey, type Privacy } from '../privacy/index.ts';
 import { createIdentity, identitySettings } from '../identity/index.ts';
 import { validateSchedule } from '../access/index.ts';
+import { OsdpStore } from '../osdp/index.ts';
 
 /** `facegate audit|keys|privacy …`: privacy commands that work beside a running daemon (SQLite WAL). */
 
@@ -32,7 +33,7 @@ function openStore(configFile: string | undefined, env: NodeJS.ProcessEnv): { co
   return { config, db: openDatabase(dir), log };
 }
 
-function withPrivacy<T>(configFile: string | undefined, env: NodeJS.ProcessEnv, fn: (o: Opened) => T): T {
+export function withPrivacy<T>(configFile: string | undefined, env: NodeJS.ProcessEnv, fn: (o: Opened) => T): T {
   const { config, db, log } = openStore(configFile, env);
   try {
     return fn({ config, db, log, privacy: openPrivacy({ db, dataDir: config.daemon.data_dir, env, log }) });
@@ -136,6 +137,7 @@ export function privacyCommand(args: string[], env: NodeJS.ProcessEnv = process.
   if (sub !== 'export' || positionals.length !== 1) throw usage('facegate privacy export PERSON_ID [--out FILE]');
   const personId = positionals[0] as string;
   const doc = withPrivacy(values.config, env, ({ config, db, log, privacy }) => {
+    const osdp = new OsdpStore({ db, persons: privacy.persons, deviceKey: privacy.keys.stableKey('osdp.scbk'), clock: systemClock });
     const identity = createIdentity({
       db,
       events: new EventStore(db),
@@ -144,6 +146,8 @@ export function privacyCommand(args: string[], env: NodeJS.ProcessEnv = process.
       audit: privacy.audit,
       consents: privacy.consents,
       snapshots: privacy.snapshots,
+      // as the daemon wires them (main-wiring.ts): the export names what the other rooms hold
+      erasers: [{ table: 'osdp_credentials', erase: ({ personId: id }) => osdp.deleteCredential(id), exportData: ({ personId: id }) => osdp.credential(id) }],
       analyzeImage: () => Promise.reject(new FacegateError('unavailable', 'no face analysis in the export command')),
       model: 'export',
       settings: identitySettings(config),

@@ -86,6 +86,20 @@ const cameraSourceComplete: Rule = ({ camera: { source, network, replay } }) => 
   return [];
 };
 
+// SCBK-D, the install-mode key everyone knows (SIA OSDP 2.2): never a device's own key.
+const OSDP_SCBK_D = '303132333435363738393a3b3c3d3e3f';
+
+const osdpComplete: Rule = ({ osdp: o }) => {
+  const out: string[] = [];
+  if (o.enabled && o.port === null) out.push('osdp.port: osdp.enabled is on, so the serial device of the RS-485 adapter is needed (e.g. /dev/ttyAMA0)');
+  if (o.install_mode && !o.enabled) out.push('osdp.install_mode: only with osdp.enabled');
+  if (o.scbk_secret !== null && o.scbk_secret.toLowerCase() === OSDP_SCBK_D)
+    out.push(
+      "osdp.scbk_secret: this is the install-mode key SCBK-D, which everyone knows; use the reader's own key (or install_mode to let the panel set one)",
+    );
+  return out;
+};
+
 const RULES: Rule[] = [
   uniqueDoorIds,
   cameraWatchesADoor,
@@ -95,6 +109,7 @@ const RULES: Rule[] = [
   (c) => together('mqtt.tls', 'cert_file', 'key_file', c.mqtt.tls.cert_file, c.mqtt.tls.key_file),
   (c) => together('admin', 'tls_cert_file', 'tls_key_file', c.admin.tls_cert_file, c.admin.tls_key_file),
   cameraSourceComplete,
+  osdpComplete,
 ];
 
 export function crossFieldProblems(config: Config): string[] {

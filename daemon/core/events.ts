@@ -26,6 +26,12 @@ export const EVENT_TYPES = [
   'command_rejected',
   'gpio_error',
   'lock_jammed',
+  // facegate as a reader of an access-control panel (osdp): the panel's link, and what it asked the reader to show
+  'osdp_online',
+  'osdp_offline',
+  'osdp_led',
+  'osdp_buzzer',
+  'osdp_output',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -17,6 +17,12 @@ export const REDACTED_PATHS = [
   '*.hmac_secret',
   '*.*.hmac_secret',
   '*.*.*.hmac_secret',
+  // the OSDP secure-channel key: config.osdp.scbk_secret, and the key where the osdp room holds it
+  'scbk_secret',
+  '*.scbk_secret',
+  '*.*.scbk_secret',
+  'scbk',
+  '*.scbk',
   'token',
   '*.token',
   'secret',

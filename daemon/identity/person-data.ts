@@ -5,11 +5,13 @@ import { subjectAccessDocument, type AuditLog, type Consents, type Pseudonyms, t
 import type { Draft, DraftRepository } from './drafts.ts';
 import type { PersonRepository, PersonSealer } from './persons.ts';
 
-/** A person's data in a room identity may not import (the MQTT outbox): main.ts wires its delete in. */
+/** A person's data in a room identity may not import (the MQTT outbox, the OSDP card): main.ts wires its delete (and export) in. */
 export interface PersonEraser {
-  /** The table it clears of the person: the key of its count. */
+  /** The table it clears of the person: the key of its count, and of its part in the person's export. */
   table: string;
   erase(person: { personId: string; subject: string }): number;
+  /** What the table holds of the person, opened, for the subject-access export; absent: nothing the export lacks (the outbox holds events). */
+  exportData?(person: { personId: string; subject: string }): unknown;
 }
 
 export type ErasureCounts = { templates: number; events: number; snapshots: number } & Record<string, number>;
@@ -48,6 +50,7 @@ export function exportPersonData(d: PersonDataDeps, personId: string, actor: str
       threshold: person.threshold,
       created_at: person.createdAt,
       updated_at: person.updatedAt,
+      ...Object.fromEntries(d.erasers.flatMap((e) => (e.exportData ? [[e.table, e.exportData({ personId, subject })]] : []))),
     },
     templates: d.repo
       .templates(personId)

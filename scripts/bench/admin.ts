@@ -77,6 +77,7 @@ const part: BenchPart = {
         personStats: { basis: () => null },
         snapshots: { forEvent: () => null },
         audit: new AuditLog(db),
+        osdp: { status: () => null, card: () => null, setCard: () => null },
         loginNameTag: (typed) => pseudonyms.loginName(typed),
       },
     });

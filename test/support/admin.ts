@@ -13,6 +13,7 @@ import {
   type CalibrationService,
   type DoorService,
   type NewPerson,
+  type OsdpService,
   type PadAdaptationService,
   type PadSelftestService,
   type PeopleService,
@@ -21,7 +22,9 @@ import {
   type WeeklySchedule,
   type StatusService,
   type TemplateResult,
+  ServiceError,
 } from '../../daemon/admin/index.ts';
+import { credentialProblem, type Credential } from '../../daemon/osdp/index.ts';
 import { tempDir } from './tmp.ts';
 import { STAND_IN_THRESHOLDS } from './calibration.ts';
 
@@ -29,6 +32,26 @@ import { STAND_IN_THRESHOLDS } from './calibration.ts';
  * Stand-in for identity's enrollment until it lands: keeps people in memory and judges a photo by its
  * size only (a real face check is identity's). It records every call so tests can prove nothing was stored.
  */
+/** The osdp room as admin reaches it: cards of the stand-in people in memory, no reader (osdp.enabled off). */
+export function standInOsdp(people: StandInPeople): OsdpService & { cards: Map<string, Credential> } {
+  const cards = new Map<string, Credential>();
+  return {
+    cards,
+    status: () => null,
+    card: (id) => (people.get(id) ? { credential: cards.get(id) ?? null } : null),
+    setCard: (id, credential) => {
+      if (!people.get(id)) return null;
+      if (credential === null) cards.delete(id);
+      else {
+        const problem = credentialProblem(credential);
+        if (problem) throw new ServiceError('invalid', problem);
+        cards.set(id, credential);
+      }
+      return { credential };
+    },
+  };
+}
+
 export class StandInPeople implements PeopleService {
   readonly people = new Map<string, Person>();
   readonly calls: string[] = [];
@@ -235,6 +258,7 @@ export async function adminHarness(change: (c: Config) => void = () => undefined
     status: standInStatus,
     audit,
     events: storeReads(db),
+    osdp: standInOsdp(people),
     calibration: options.calibration ?? standInCalibration(config.doors.map((d) => d.id)),
     personStats: options.personStats ?? standInPersonStats(people, (id) => pseudonyms.subject(id)),
     loginNameTag: (typed) => pseudonyms.loginName(typed),

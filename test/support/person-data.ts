@@ -1,7 +1,8 @@
-import { makeEvent } from '../../daemon/core/index.ts';
+import { makeEvent, systemClock } from '../../daemon/core/index.ts';
 import { openDatabase } from '../../daemon/store/index.ts';
 import { AuditLog, Consents, DeviceKeys, PersonKeys, Pseudonyms, Snapshots } from '../../daemon/privacy/index.ts';
 import { DraftRepository, PersonRepository } from '../../daemon/identity/index.ts';
+import { OsdpStore } from '../../daemon/osdp/index.ts';
 import type { RunningDaemon } from '../../daemon/main.ts';
 import { isolatedEnv } from './daemon.ts';
 import { quietLog as log } from './privacy.ts';
@@ -20,7 +21,7 @@ export const BOB_DRAFT = 'p_draft-bob-6t1hn';
 
 /**
  * Alice and Bob enrolled as identity stores them (profile, a template, the person key), each with
- * a consent, an audit row and a snapshot, and a draft of each (a sealed profile and its key);
+ * a consent, an audit row, a snapshot and an OSDP card credential, and a draft of each (a sealed profile and its key);
  * written before a daemon starts on `dir`.
  */
 export function seedPeople(dir: string): { alice: Who; bob: Who; aliceDraft: Who; bobDraft: Who } {
@@ -32,6 +33,7 @@ export function seedPeople(dir: string): { alice: Who; bob: Who; aliceDraft: Who
   const consents = new Consents(db);
   const snapshots = new Snapshots(db, personKeys);
   const audit = new AuditLog(db);
+  const osdp = new OsdpStore({ db, persons: personKeys, deviceKey: keys.stableKey('osdp.scbk'), clock: systemClock });
   const now = new Date().toISOString();
   for (const id of [ALICE, BOB]) {
     repo.insert(id, { displayName: `Name of ${id}`, enabled: true, validFrom: null, validUntil: null, schedule: null, threshold: null }, now);
@@ -39,6 +41,7 @@ export function seedPeople(dir: string): { alice: Who; bob: Who; aliceDraft: Who
     consents.record({ personId: id, basis: 'explicit_consent', method: 'in_person_signed', noticeVersion: '2026-01', recordedBy: 'admin:test' });
     audit.append({ actor: 'admin:test', action: 'person.enroll', target: id });
     snapshots.put({ image: Buffer.from(`${id}-jpeg`), mime: 'image/jpeg', personId: id });
+    osdp.setCredential(id, { format: 'wiegand26', facility: 1, card: id.length });
   }
   for (const id of [ALICE_DRAFT, BOB_DRAFT]) drafts.insert(id, { displayName: `Name of ${id}`, validFrom: null, validUntil: null, schedule: null }, now);
   const pseudonyms = new Pseudonyms(keys.pseudonymSecret);

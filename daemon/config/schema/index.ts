@@ -9,6 +9,7 @@ import { MqttSection } from './mqtt.ts';
 import { AdminSection } from './admin.ts';
 import { PrivacySection } from './privacy.ts';
 import { PadSection } from './pad.ts';
+import { OsdpSection } from './osdp.ts';
 
 /** One section per room; each room's section lives in its own file beside this one. */
 export const ConfigSchema = Type.Object(
@@ -23,6 +24,7 @@ export const ConfigSchema = Type.Object(
     mqtt: MqttSection,
     admin: AdminSection,
     privacy: PrivacySection,
+    osdp: OsdpSection,
   },
   { additionalProperties: false, $id: 'https://facegate.dev/schema/config.json', title: 'facegate configuration' },
 );

@@ -5,6 +5,7 @@ import { adminMigrations } from './admin.ts';
 import { mqttMigrations } from './mqtt.ts';
 import { visionMigrations } from './vision.ts';
 import { healthMigrations } from './health.ts';
+import { osdpMigrations } from './osdp.ts';
 import type { Migration } from './types.ts';
 
 export type { Migration } from './types.ts';
@@ -21,4 +22,5 @@ export const allMigrations: Migration[] = [
   ...mqttMigrations,
   ...visionMigrations,
   ...healthMigrations,
+  ...osdpMigrations,
 ];

@@ -51,6 +51,8 @@ void test('the admin export and `facegate privacy export` give the same document
       fromAdmin.snapshots?.map((s) => Buffer.from(s.image_base64, 'base64').toString()),
       [`${alice.id}-jpeg`],
     );
+    // The card an access-control panel knows her by (osdp), opened from under her key.
+    assert.deepEqual((fromAdmin.person as Record<string, unknown>).osdp_credentials, { format: 'wiegand26', facility: 1, card: alice.id.length });
     // The audit part (newest first) grows by the first export's own rows; everything else is the same.
     const { exported_at: _a, audit: adminAudit, ...adminRest } = fromAdmin;
     const { exported_at: _c, audit: cliAudit, ...cliRest } = fromCli;

@@ -64,6 +64,8 @@ const TABLES: Record<string, Coverage> = {
   },
   mqtt_nonces: { holds: 'nobody', why: 'nonces of signed commands' },
   metric_samples: { holds: 'nobody', why: "the board's camera fps, analysis rate and temperature over time (the dashboard); kept 7 days" },
+  osdp_credentials: { holds: 'person', erasure: 'deleted', retention: 'until erased' },
+  osdp_keys: { holds: 'nobody', why: "the reader's secure-channel key a panel set with KEYSET" },
 };
 
 const OLD = '2000-01-01T00:00:00.000Z';

@@ -26,7 +26,6 @@ test('the unit has what the daemon relies on', () => {
     'NotifyAccess=all',
     'WatchdogSec=30',
     'User=facegate',
-    'SupplementaryGroups=gpio video',
     'StateDirectory=facegate',
     'LoadCredentialEncrypted=device.key:',
     'ProtectSystem=strict',
@@ -36,6 +35,10 @@ test('the unit has what the daemon relies on', () => {
     'RestrictAddressFamilies=',
     'DeviceAllow=char-gpiochip rw',
     'DeviceAllow=char-video4linux rw',
+    // OSDP on RS-485: the serial ports and the group that owns them
+    'DeviceAllow=char-ttyUSB rw',
+    'DeviceAllow=char-ttyAMA rw',
+    'SupplementaryGroups=gpio video dialout',
     'ExecStopPost=',
   ]) {
     assert.ok(text.includes(line), `missing ${line}`);

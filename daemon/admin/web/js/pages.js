@@ -31,8 +31,13 @@ const EVENT_TYPES = [
   'command_rejected',
   'gpio_error',
   'lock_jammed',
+  'osdp_online',
+  'osdp_offline',
+  'osdp_led',
+  'osdp_buzzer',
+  'osdp_output',
 ];
-const GOOD = new Set(['access_granted', 'door_closed', 'door_locked', 'camera_restored', 'lockout_ended']);
+const GOOD = new Set(['access_granted', 'door_closed', 'door_locked', 'camera_restored', 'lockout_ended', 'osdp_online']);
 const BAD = new Set([
   'access_denied',
   'spoof_suspected',
@@ -43,6 +48,7 @@ const BAD = new Set([
   'gpio_error',
   'lock_jammed',
   'lockout_started',
+  'osdp_offline',
 ]);
 
 function eventItem(e, fresh = false) {

@@ -1,0 +1,15 @@
+export { checksum, crc16 } from './check.ts';
+export { decodePacket, encodeFrame } from './frame.ts';
+export type { Frame, Sequence } from './frame.ts';
+export { FrameReader, MAX_PACKET_LENGTH } from './reader.ts';
+export type { ReaderEvent } from './reader.ts';
+export { OsdpPeripheral } from './osdp-peripheral.ts';
+export type { OsdpPeripheralOptions, OsdpStatus } from './osdp-peripheral.ts';
+export type { PdEvent, LocalInputs } from './responder.ts';
+export type { CardRead, PdCapabilities, PdIdentity } from './replies.ts';
+export type { BuzzerRecord, LedRecord, OutputRecord } from './commands.ts';
+export { OsdpStore } from './osdp-store.ts';
+export type { CredentialSealer } from './osdp-store.ts';
+export { cardRead, credentialProblem } from './wiegand.ts';
+export type { Credential } from './wiegand.ts';
+export { describeBuzzer, describeLed, describeOutput } from './describe.ts';
