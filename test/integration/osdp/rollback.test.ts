@@ -23,9 +23,9 @@ function openOn(device: string): number {
   }).length;
 }
 
-/** Waits (up to 2 s) until nothing of this process is open on `device`: a tty stream closes its descriptor after destroy(), on libuv's next turn. */
+/** Waits (up to 5 s: a loaded machine is slow to turn) until nothing of this process is open on `device`: a tty stream closes its descriptor after destroy(), on libuv's next turn. */
 async function closedWithin(device: string): Promise<number> {
-  for (let i = 0; i < 100 && openOn(device) > 0; i++) await sleep(20);
+  for (let i = 0; i < 250 && openOn(device) > 0; i++) await sleep(20);
   return openOn(device);
 }
 
